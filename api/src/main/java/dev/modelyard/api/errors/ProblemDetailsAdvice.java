@@ -1,0 +1,109 @@
+package dev.modelyard.api.errors;
+
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.databind.DatabindException;
+
+/**
+ * Maps every error to an RFC 9457 problem body, once, here. Bad input names its field; stack traces
+ * and exception texts of unexpected failures never leave the process.
+ */
+@RestControllerAdvice
+class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+  @ExceptionHandler(ApiException.class)
+  ProblemDetail api(ApiException e) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
+    if (e instanceof InvalidFieldException invalid) {
+      problem.setProperty("field", invalid.field());
+    }
+    if (e instanceof UnavailableException) {
+      log.warn("{}", e.getMessage(), e.getCause());
+    }
+    return problem;
+  }
+
+  @ExceptionHandler(Exception.class)
+  ProblemDetail unexpected(Exception e) {
+    log.error("unexpected error", e);
+    return ProblemDetail.forStatusAndDetail(
+        HttpStatus.INTERNAL_SERVER_ERROR, "an unexpected error happened; it has been logged");
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMethodArgumentNotValid(
+      MethodArgumentNotValidException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    List<FieldProblem> errors =
+        e.getBindingResult().getFieldErrors().stream()
+            .map(error -> new FieldProblem(snakeCase(error.getField()), error.getDefaultMessage()))
+            .toList();
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.BAD_REQUEST,
+            errors.isEmpty()
+                ? "the request is not valid"
+                : errors.getFirst().field() + ": " + errors.getFirst().message());
+    if (!errors.isEmpty()) {
+      problem.setProperty("field", errors.getFirst().field());
+      problem.setProperty("errors", errors);
+    }
+    return ResponseEntity.badRequest().body(problem);
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHttpMessageNotReadable(
+      HttpMessageNotReadableException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    ProblemDetail problem;
+    if (e.getCause() instanceof DatabindException databind && !databind.getPath().isEmpty()) {
+      String field = fieldPath(databind);
+      problem =
+          ProblemDetail.forStatusAndDetail(
+              HttpStatus.BAD_REQUEST, field + ": " + databind.getOriginalMessage());
+      problem.setProperty("field", field);
+    } else {
+      problem =
+          ProblemDetail.forStatusAndDetail(
+              HttpStatus.BAD_REQUEST, "the request body is missing or is not valid JSON");
+    }
+    return ResponseEntity.badRequest().body(problem);
+  }
+
+  private static String fieldPath(DatabindException e) {
+    StringBuilder path = new StringBuilder();
+    for (var reference : e.getPath()) {
+      if (reference.getPropertyName() != null) {
+        path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
+      } else {
+        path.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    return path.toString();
+  }
+
+  private static String snakeCase(String field) {
+    return field.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+  }
+
+  record FieldProblem(String field, String message) {}
+}

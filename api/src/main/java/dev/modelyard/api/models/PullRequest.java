@@ -1,0 +1,14 @@
+package dev.modelyard.api.models;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+/** {@code POST /api/v1/local-llm/models/pull}. {@code path} is required for local_gguf. */
+record PullRequest(
+    @NotBlank String provider,
+    @NotBlank @Size(max = 200) String modelName,
+    @Size(max = 4096) String path,
+    @Min(0) @Max(10) Integer priority,
+    @Size(max = 63) String host) {}

@@ -1,0 +1,155 @@
+package dev.modelyard.api.tasks;
+
+import dev.modelyard.api.errors.NotFoundException;
+import dev.modelyard.api.errors.UnavailableException;
+import dev.modelyard.workflows.WorkflowIds;
+import dev.modelyard.workflows.deployments.LoadModelResult;
+import dev.modelyard.workflows.models.PullModelResult;
+import dev.modelyard.workflows.tasks.TransferProgress;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.converter.DataConverterException;
+import io.temporal.failure.TemporalFailure;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.springframework.stereotype.Service;
+
+/** Reads a task's state from Temporal: status, phase, progress, and its result or error. */
+@Service
+class TaskQueries {
+
+  private static final String STATUS_PREFIX = "WORKFLOW_EXECUTION_STATUS_";
+
+  private final WorkflowClient client;
+
+  TaskQueries(WorkflowClient client) {
+    this.client = client;
+  }
+
+  TaskStatus describe(String taskId) {
+    DescribeWorkflowExecutionResponse description = describeExecution(taskId);
+    var info = description.getWorkflowExecutionInfo();
+    WorkflowExecutionStatus status = info.getStatus();
+    boolean running = status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    String operation = WorkflowIds.operation(taskId);
+    WorkflowStub stub = client.newUntypedWorkflowStub(taskId);
+
+    Object result = null;
+    String error = null;
+    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+      result = result(stub, operation);
+    } else if (!running) {
+      error = failure(stub);
+    }
+    return new TaskStatus(
+        taskId,
+        operation,
+        status.name().substring(STATUS_PREFIX.length()).toLowerCase(Locale.ROOT),
+        running ? phase(stub) : null,
+        running ? progress(description).orElse(null) : null,
+        result,
+        error,
+        toInstant(info.getStartTime()),
+        info.hasCloseTime() ? toInstant(info.getCloseTime()) : null);
+  }
+
+  private DescribeWorkflowExecutionResponse describeExecution(String taskId) {
+    try {
+      return client
+          .getWorkflowServiceStubs()
+          .blockingStub()
+          .withDeadlineAfter(5, TimeUnit.SECONDS)
+          .describeWorkflowExecution(
+              DescribeWorkflowExecutionRequest.newBuilder()
+                  .setNamespace(client.getOptions().getNamespace())
+                  .setExecution(WorkflowExecution.newBuilder().setWorkflowId(taskId))
+                  .build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        throw new NotFoundException("no task with id " + taskId);
+      }
+      throw new UnavailableException("cannot read task " + taskId + ": Temporal is unavailable", e);
+    }
+  }
+
+  private static Object result(WorkflowStub stub, String operation) {
+    Class<?> type =
+        switch (operation) {
+          case "pull" -> PullModelResult.class;
+          case "load" -> LoadModelResult.class;
+          default -> Object.class;
+        };
+    try {
+      return stub.getResult(5, TimeUnit.SECONDS, type);
+    } catch (TimeoutException | DataConverterException e) {
+      return null;
+    }
+  }
+
+  /** The failure's own message, without Temporal's wrapping. */
+  private static String failure(WorkflowStub stub) {
+    try {
+      stub.getResult(5, TimeUnit.SECONDS, Object.class);
+      return null;
+    } catch (WorkflowException e) {
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      return cause instanceof TemporalFailure failure
+          ? failure.getOriginalMessage()
+          : cause.getMessage();
+    } catch (TimeoutException e) {
+      return "unknown";
+    }
+  }
+
+  private static String phase(WorkflowStub stub) {
+    try {
+      return stub.query("phase", String.class);
+    } catch (RuntimeException e) {
+      // A workflow whose worker is busy or gone cannot answer; the status still stands.
+      return null;
+    }
+  }
+
+  private Optional<TaskStatus.Progress> progress(DescribeWorkflowExecutionResponse description) {
+    for (PendingActivityInfo activity : description.getPendingActivitiesList()) {
+      if (activity.hasHeartbeatDetails() && activity.getHeartbeatDetails().getPayloadsCount() > 0) {
+        try {
+          TransferProgress progress =
+              client
+                  .getOptions()
+                  .getDataConverter()
+                  .fromPayload(
+                      activity.getHeartbeatDetails().getPayloads(0),
+                      TransferProgress.class,
+                      TransferProgress.class);
+          double percent =
+              progress.bytesTotal() > 0 ? 100.0 * progress.bytesDone() / progress.bytesTotal() : 0;
+          return Optional.of(
+              new TaskStatus.Progress(
+                  progress.bytesDone(), progress.bytesTotal(), Math.round(percent * 10) / 10.0));
+        } catch (DataConverterException e) {
+          // This activity heartbeats something other than byte progress.
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Instant toInstant(com.google.protobuf.Timestamp timestamp) {
+    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+  }
+}

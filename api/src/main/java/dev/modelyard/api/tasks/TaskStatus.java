@@ -1,0 +1,19 @@
+package dev.modelyard.api.tasks;
+
+import java.time.Instant;
+
+/** A task (a lifecycle workflow) as the tasks API reports it. */
+record TaskStatus(
+    String taskId,
+    String operation,
+    String status,
+    String phase,
+    Progress progress,
+    Object result,
+    String error,
+    Instant startedAt,
+    Instant closedAt) {
+
+  /** Bytes moved by the running step, when it reports them. */
+  record Progress(long bytesDone, long bytesTotal, double percent) {}
+}

@@ -1,0 +1,222 @@
+package dev.modelyard.infra.engine;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.modelyard.infra.providers.openai.ChatCompletionRequest;
+import dev.modelyard.infra.providers.openai.ChatCompletionResponse;
+import dev.modelyard.infra.providers.openai.ChatMessage;
+import dev.modelyard.infra.providers.openai.OpenAiJson;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+
+/**
+ * A model instance: one {@link LlamaEngine} behind a small HTTP server on loopback that speaks
+ * OpenAI's chat completions API ({@code POST /v1/chat/completions}, streaming or not) and answers
+ * {@code GET /health}. The gateway routes to it exactly as to any other OpenAI-compatible server.
+ */
+public final class EngineRunner implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EngineRunner.class);
+  private static final int DEFAULT_MAX_TOKENS = 256;
+
+  private final String modelName;
+  private final LlamaEngine engine;
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+  private EngineRunner(String modelName, LlamaEngine engine, HttpServer server) {
+    this.modelName = modelName;
+    this.engine = engine;
+    this.server = server;
+  }
+
+  /** Serves {@code engine} on 127.0.0.1:{@code port} (0 picks a free port). */
+  public static EngineRunner start(String modelName, LlamaEngine engine, int port) {
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+      EngineRunner runner = new EngineRunner(modelName, engine, server);
+      server.createContext("/health", runner::health);
+      server.createContext("/v1/chat/completions", runner::chatCompletions);
+      server.setExecutor(runner.executor);
+      server.start();
+      return runner;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the engine runner's port", e);
+    }
+  }
+
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  private void health(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      sendJson(exchange, 200, Map.of("status", "ok", "model", modelName));
+    }
+  }
+
+  private void chatCompletions(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        sendError(exchange, 405, "use POST");
+        return;
+      }
+      ChatCompletionRequest request;
+      try {
+        request =
+            OpenAiJson.MAPPER.readValue(exchange.getRequestBody(), ChatCompletionRequest.class);
+      } catch (JacksonException e) {
+        sendError(
+            exchange, 400, "the body is not a chat completion request: " + e.getOriginalMessage());
+        return;
+      }
+      if (request.messages() == null || request.messages().isEmpty()) {
+        sendError(exchange, 400, "messages must not be empty");
+        return;
+      }
+      LlamaEngine.ChatPrompt prompt = prompt(request);
+      if (Boolean.TRUE.equals(request.stream())) {
+        stream(exchange, prompt);
+      } else {
+        complete(exchange, prompt);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.warn("generation failed", e);
+      sendError(exchange, 500, "generation failed");
+    }
+  }
+
+  private void complete(HttpExchange exchange, LlamaEngine.ChatPrompt prompt)
+      throws IOException, InterruptedException {
+    LlamaEngine.Completion completion = engine.chat(prompt, token -> {});
+    sendJson(
+        exchange,
+        200,
+        new ChatCompletionResponse(
+            "chatcmpl-" + UUID.randomUUID(),
+            "chat.completion",
+            System.currentTimeMillis() / 1000,
+            modelName,
+            List.of(
+                new ChatCompletionResponse.Choice(
+                    0, new ChatMessage("assistant", completion.text()), completion.finishReason())),
+            usage(completion)));
+  }
+
+  private void stream(HttpExchange exchange, LlamaEngine.ChatPrompt prompt)
+      throws IOException, InterruptedException {
+    String id = "chatcmpl-" + UUID.randomUUID();
+    long created = System.currentTimeMillis() / 1000;
+    exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+    exchange.sendResponseHeaders(200, 0);
+    OutputStream out = exchange.getResponseBody();
+    LlamaEngine.Completion completion =
+        engine.chat(
+            prompt,
+            token -> writeEvent(out, chunk(id, created, Map.of("content", token), null, null)));
+    writeEvent(out, chunk(id, created, Map.of(), completion.finishReason(), usage(completion)));
+    out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+  }
+
+  private Map<String, Object> chunk(
+      String id,
+      long created,
+      Map<String, String> delta,
+      String finishReason,
+      ChatCompletionResponse.Usage usage) {
+    Map<String, Object> choice = new java.util.HashMap<>();
+    choice.put("index", 0);
+    choice.put("delta", delta);
+    choice.put("finish_reason", finishReason);
+    Map<String, Object> chunk = new java.util.HashMap<>();
+    chunk.put("id", id);
+    chunk.put("object", "chat.completion.chunk");
+    chunk.put("created", created);
+    chunk.put("model", modelName);
+    chunk.put("choices", List.of(choice));
+    if (usage != null) {
+      chunk.put("usage", usage);
+    }
+    return chunk;
+  }
+
+  private static void writeEvent(OutputStream out, Object event) {
+    try {
+      out.write("data: ".getBytes(StandardCharsets.UTF_8));
+      out.write(OpenAiJson.MAPPER.writeValueAsBytes(event));
+      out.write("\n\n".getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    } catch (IOException e) {
+      // The client went away; stop generating by failing the token callback.
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static LlamaEngine.ChatPrompt prompt(ChatCompletionRequest request) {
+    String system = null;
+    List<LlamaEngine.Message> turns = new java.util.ArrayList<>();
+    for (ChatMessage message : request.messages()) {
+      if ("system".equals(message.role())) {
+        system = message.content();
+      } else {
+        turns.add(new LlamaEngine.Message(message.role(), message.content()));
+      }
+    }
+    return new LlamaEngine.ChatPrompt(
+        system,
+        turns,
+        request.maxTokens() != null ? request.maxTokens() : DEFAULT_MAX_TOKENS,
+        request.temperature() != null ? request.temperature().floatValue() : 0.8f,
+        request.seed() != null ? request.seed() : -1);
+  }
+
+  private static ChatCompletionResponse.Usage usage(LlamaEngine.Completion completion) {
+    return new ChatCompletionResponse.Usage(
+        completion.promptTokens(),
+        completion.completionTokens(),
+        completion.promptTokens() + completion.completionTokens());
+  }
+
+  private static void sendError(HttpExchange exchange, int status, String message)
+      throws IOException {
+    sendJson(
+        exchange,
+        status,
+        Map.of(
+            "error",
+            Map.of(
+                "message",
+                message,
+                "type",
+                status >= 500 ? "server_error" : "invalid_request_error")));
+  }
+
+  private static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
+    byte[] bytes = OpenAiJson.MAPPER.writeValueAsBytes(body);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+  }
+
+  /** Stops serving and frees the model; requests in flight get up to a second to finish. */
+  @Override
+  public void close() {
+    server.stop(1);
+    executor.shutdownNow();
+    engine.close();
+  }
+}

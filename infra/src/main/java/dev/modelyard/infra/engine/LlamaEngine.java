@@ -1,0 +1,98 @@
+package dev.modelyard.infra.engine;
+
+import de.kherud.llama.InferenceParameters;
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.LlamaOutput;
+import de.kherud.llama.ModelParameters;
+import de.kherud.llama.Pair;
+import de.kherud.llama.args.LogFormat;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One GGUF model loaded into llama.cpp in this process (through java-llama.cpp's JNI binding). It
+ * serves as many generations at once as it has slots; further callers wait for a slot.
+ */
+public final class LlamaEngine implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(LlamaEngine.class);
+
+  static {
+    // llama.cpp logs every slot update; keep it at debug level, out of the console.
+    LlamaModel.setLogger(LogFormat.TEXT, (level, message) -> log.debug("{}", message.strip()));
+  }
+
+  private final LlamaModel model;
+  private final Semaphore slots;
+  private final EngineOptions options;
+
+  private LlamaEngine(LlamaModel model, EngineOptions options) {
+    this.model = model;
+    this.options = options;
+    this.slots = new Semaphore(options.parallelSlots(), true);
+  }
+
+  public static LlamaEngine load(Path gguf, EngineOptions options) {
+    ModelParameters parameters =
+        new ModelParameters()
+            .setModel(gguf.toString())
+            .setCtxSize(options.contextLength() * options.parallelSlots())
+            .setThreads(options.cpuThreads())
+            .setParallel(options.parallelSlots())
+            .setGpuLayers(0);
+    return new LlamaEngine(new LlamaModel(parameters), options);
+  }
+
+  public EngineOptions options() {
+    return options;
+  }
+
+  /** Generates a completion of the chat, calling {@code onToken} for each piece of text. */
+  public Completion chat(ChatPrompt prompt, Consumer<String> onToken) throws InterruptedException {
+    InferenceParameters parameters =
+        new InferenceParameters("")
+            .setMessages(
+                prompt.system(),
+                prompt.messages().stream().map(m -> new Pair<>(m.role(), m.content())).toList())
+            .setUseChatTemplate(true)
+            .setNPredict(prompt.maxTokens())
+            .setTemperature(prompt.temperature())
+            .setSeed(prompt.seed());
+    slots.acquire();
+    try {
+      int promptTokens = model.encode(model.applyTemplate(parameters)).length;
+      StringBuilder text = new StringBuilder();
+      int completionTokens = 0;
+      for (LlamaOutput output : model.generate(parameters)) {
+        // The binding ends with an empty piece that carries only the stop flag.
+        if (!output.text.isEmpty()) {
+          completionTokens++;
+          text.append(output.text);
+          onToken.accept(output.text);
+        }
+      }
+      String finishReason = completionTokens >= prompt.maxTokens() ? "length" : "stop";
+      return new Completion(text.toString(), promptTokens, completionTokens, finishReason);
+    } finally {
+      slots.release();
+    }
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+
+  /** A chat to complete: an optional system prompt, then user and assistant turns. */
+  public record ChatPrompt(
+      String system, List<Message> messages, int maxTokens, float temperature, int seed) {}
+
+  public record Message(String role, String content) {}
+
+  public record Completion(
+      String text, int promptTokens, int completionTokens, String finishReason) {}
+}

@@ -1,0 +1,3 @@
+package dev.modelyard.infra.providers.openai;
+
+public record ChatMessage(String role, String content) {}

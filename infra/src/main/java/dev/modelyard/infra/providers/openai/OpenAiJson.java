@@ -1,0 +1,18 @@
+package dev.modelyard.infra.providers.openai;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.json.JsonMapper;
+
+/** OpenAI's wire format: snake_case names, absent rather than null fields, unknown ones ignored. */
+public final class OpenAiJson {
+
+  public static final JsonMapper MAPPER =
+      JsonMapper.builder()
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .changeDefaultPropertyInclusion(
+              inclusion -> inclusion.withValueInclusion(JsonInclude.Include.NON_NULL))
+          .build();
+
+  private OpenAiJson() {}
+}

@@ -1,0 +1,217 @@
+package dev.modelyard.infra.registry;
+
+import dev.modelyard.workflows.deployments.InstanceView;
+import dev.modelyard.workflows.deployments.NewInstance;
+import dev.modelyard.workflows.deployments.StartedInstance;
+import dev.modelyard.workflows.models.ModelFileFacts;
+import dev.modelyard.workflows.models.ModelRef;
+import dev.modelyard.workflows.models.RegisterModel;
+import dev.modelyard.workflows.models.RegisteredModel;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.annotation.Transactional;
+
+/** The model registry in PostgreSQL: hosts, models and their instances. */
+public class ModelRegistry {
+
+  private final JdbcClient jdbc;
+
+  public ModelRegistry(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  public void recordHost(String hostId, String taskQueue) {
+    jdbc.sql(
+            """
+            insert into hosts (host_id, task_queue) values (:hostId, :taskQueue)
+            on conflict (host_id) do update set task_queue = excluded.task_queue, last_seen = now()
+            """)
+        .param("hostId", hostId)
+        .param("taskQueue", taskQueue)
+        .update();
+  }
+
+  /** The most recently seen host, until placement (by free memory) replaces this choice. */
+  public Optional<String> mostRecentHost() {
+    return jdbc.sql("select host_id from hosts order by last_seen desc limit 1")
+        .query(String.class)
+        .optional();
+  }
+
+  public RegisteredModel registerModel(RegisterModel request) {
+    ModelFileFacts file = request.file();
+    String modelId =
+        jdbc.sql(
+                """
+                insert into models (provider, name, host_id, location, format, architecture,
+                    parameter_count, quantisation, context_length, size_bytes, sha256)
+                values (:provider, :name, :hostId, :location, :format, :architecture,
+                    :parameterCount, :quantisation, :contextLength, :sizeBytes, :sha256)
+                on conflict (provider, name) do update set
+                    host_id = excluded.host_id, location = excluded.location,
+                    format = excluded.format, architecture = excluded.architecture,
+                    parameter_count = excluded.parameter_count,
+                    quantisation = excluded.quantisation,
+                    context_length = excluded.context_length, size_bytes = excluded.size_bytes,
+                    sha256 = excluded.sha256, updated_at = now()
+                returning model_id
+                """)
+            .param("provider", request.model().provider().wireName())
+            .param("name", request.model().name())
+            .param("hostId", request.hostId())
+            .param("location", file.path())
+            .param("format", file.format())
+            .param("architecture", file.architecture())
+            .param("parameterCount", file.parameterCount())
+            .param("quantisation", file.quantisation())
+            .param("contextLength", file.contextLength())
+            .param("sizeBytes", file.sizeBytes())
+            .param("sha256", file.sha256())
+            .query(String.class)
+            .single();
+    return new RegisteredModel(modelId, request.model(), file.path(), request.hostId());
+  }
+
+  public Optional<RegisteredModel> findModel(ModelRef model) {
+    return jdbc.sql(
+            "select model_id, location, host_id from models where provider = :provider and name = :name")
+        .param("provider", model.provider().wireName())
+        .param("name", model.name())
+        .query(
+            (rs, n) ->
+                new RegisteredModel(
+                    rs.getString("model_id"),
+                    model,
+                    rs.getString("location"),
+                    rs.getString("host_id")))
+        .optional();
+  }
+
+  @Transactional(readOnly = true)
+  public List<ModelListing> listModels() {
+    Map<String, List<InstanceListing>> instances =
+        jdbc
+            .sql(
+                """
+                select * from model_instances where state not in ('stopped', 'failed')
+                order by started_at
+                """)
+            .query(ModelRegistry::instance)
+            .list()
+            .stream()
+            .collect(Collectors.groupingBy(InstanceListing::modelId));
+    return jdbc.sql("select * from models order by provider, name")
+        .query((rs, n) -> model(rs, instances.getOrDefault(rs.getString("model_id"), List.of())))
+        .list();
+  }
+
+  public void recordStarting(NewInstance instance) {
+    jdbc.sql(
+            """
+            insert into model_instances (instance_id, model_id, host_id, state)
+            values (:instanceId, :modelId, :hostId, 'starting')
+            on conflict (instance_id) do nothing
+            """)
+        .param("instanceId", instance.instanceId())
+        .param("modelId", instance.modelId())
+        .param("hostId", instance.hostId())
+        .update();
+  }
+
+  public void recordReady(StartedInstance instance) {
+    jdbc.sql(
+            """
+            update model_instances set state = 'ready', endpoint = :endpoint, health_score = 100,
+                failure_reason = null, updated_at = now()
+            where instance_id = :instanceId
+            """)
+        .param("instanceId", instance.instanceId())
+        .param("endpoint", instance.endpoint())
+        .update();
+  }
+
+  public void recordFailed(String instanceId, String reason) {
+    jdbc.sql(
+            """
+            update model_instances set state = 'failed', failure_reason = :reason, health_score = 0,
+                updated_at = now()
+            where instance_id = :instanceId
+            """)
+        .param("instanceId", instanceId)
+        .param("reason", reason)
+        .update();
+  }
+
+  public Optional<InstanceView> findReadyInstance(String modelId) {
+    return jdbc.sql(
+            """
+            select instance_id, model_id, host_id, endpoint from model_instances
+            where model_id = :modelId and state = 'ready' order by started_at limit 1
+            """)
+        .param("modelId", modelId)
+        .query(
+            (rs, n) ->
+                new InstanceView(
+                    rs.getString("instance_id"),
+                    rs.getString("model_id"),
+                    rs.getString("host_id"),
+                    rs.getString("endpoint")))
+        .optional();
+  }
+
+  /** Every instance the gateway may send requests to. */
+  public List<RoutableInstance> routableInstances() {
+    return jdbc.sql(
+            """
+            select i.instance_id, m.provider, m.name, i.endpoint, i.health_score
+            from model_instances i join models m using (model_id)
+            where i.state in ('ready', 'unhealthy') and i.endpoint is not null
+            """)
+        .query(
+            (rs, n) ->
+                new RoutableInstance(
+                    rs.getString("instance_id"),
+                    rs.getString("provider"),
+                    rs.getString("name"),
+                    rs.getString("endpoint"),
+                    rs.getInt("health_score")))
+        .list();
+  }
+
+  private static InstanceListing instance(ResultSet rs, int row) throws SQLException {
+    return new InstanceListing(
+        rs.getString("instance_id"),
+        rs.getString("model_id"),
+        rs.getString("host_id"),
+        rs.getString("endpoint"),
+        rs.getString("state"),
+        rs.getInt("health_score"),
+        rs.getString("failure_reason"),
+        rs.getTimestamp("started_at").toInstant());
+  }
+
+  private static ModelListing model(ResultSet rs, List<InstanceListing> instances)
+      throws SQLException {
+    return new ModelListing(
+        rs.getString("model_id"),
+        rs.getString("provider"),
+        rs.getString("name"),
+        rs.getString("host_id"),
+        rs.getString("location"),
+        rs.getString("format"),
+        rs.getString("architecture"),
+        rs.getObject("parameter_count", Long.class),
+        rs.getString("quantisation"),
+        rs.getObject("context_length", Integer.class),
+        rs.getObject("size_bytes", Long.class),
+        rs.getString("sha256"),
+        rs.getTimestamp("created_at").toInstant(),
+        new ArrayList<>(instances));
+  }
+}

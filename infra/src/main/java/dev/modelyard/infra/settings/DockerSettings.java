@@ -1,0 +1,8 @@
+package dev.modelyard.infra.settings;
+
+import java.net.URI;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** DOCKER_HOST, as the Docker CLI reads it; unset means the platform's default socket. */
+@ConfigurationProperties("modelyard.docker")
+public record DockerSettings(URI host) {}

@@ -1,0 +1,55 @@
+package dev.modelyard.infra.settings;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The environment variables users already know, the typed property each one feeds, and what a valid
+ * value looks like. One table, read by the property source and by start-up error reporting.
+ */
+public enum EnvironmentVariable {
+  DATABASE_URL("modelyard.database.url", "a postgresql:// URL"),
+  REDIS_URL("modelyard.redis.url", "a redis:// URL"),
+  TEMPORAL_ADDRESS("modelyard.temporal.address", "host:port of a Temporal frontend"),
+  TEMPORAL_NAMESPACE("modelyard.temporal.namespace", "a Temporal namespace name"),
+  OLLAMA_HOST("modelyard.providers.ollama-host", "a URL or host:port of an Ollama server"),
+  HF_LOCAL_HOST("modelyard.providers.hf-local-host", "a URL of a text-generation-inference server"),
+  HF_ENDPOINT("modelyard.providers.hf-endpoint", "a URL of the Hugging Face Hub or a mirror"),
+  OPENAI_API_KEY("modelyard.cloud.openai-api-key", "an OpenAI API key"),
+  ANTHROPIC_API_KEY("modelyard.cloud.anthropic-api-key", "an Anthropic API key"),
+  GOOGLE_API_KEY("modelyard.cloud.google-api-key", "a Google AI API key"),
+  SECRET_KEY("modelyard.security.secret-key", "a secret of at least 32 characters"),
+  ALGORITHM("modelyard.security.algorithm", "a JWT algorithm such as HS256"),
+  RATE_LIMIT_REQUESTS("modelyard.rate-limit.requests", "a whole number of requests, at least 1"),
+  RATE_LIMIT_WINDOW("modelyard.rate-limit.window", "a whole number of seconds, at least 1"),
+  COST_TRACKING_ENABLED("modelyard.costs.tracking-enabled", "true or false"),
+  MONTHLY_COST_LIMIT("modelyard.costs.monthly-limit", "an amount in US dollars such as 250.00"),
+  DOCKER_HOST("modelyard.docker.host", "a Docker endpoint such as unix:///var/run/docker.sock"),
+  MODELYARD_DATA_DIR("modelyard.data-dir", "a directory path"),
+  MODELYARD_HOST_ID("modelyard.host-id", "a short host name of letters, digits, '-' and '.'"),
+  MODELYARD_EMBEDDED_TEMPORAL_PORT("modelyard.embedded.temporal-port", "a TCP port number"),
+  PORT("server.port", "a TCP port number");
+
+  private final String property;
+  private final String expected;
+
+  EnvironmentVariable(String property, String expected) {
+    this.property = property;
+    this.expected = expected;
+  }
+
+  public String property() {
+    return property;
+  }
+
+  public String expected() {
+    return expected;
+  }
+
+  /** The variable behind a property, also for nested names such as {@code ….url.host}. */
+  public static Optional<EnvironmentVariable> forProperty(String property) {
+    return List.of(values()).stream()
+        .filter(v -> property.equals(v.property) || property.startsWith(v.property + "."))
+        .findFirst();
+  }
+}

@@ -1,0 +1,118 @@
+package dev.modelyard.infra.temporal;
+
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The temporal CLI's {@code server start-dev}, with its state in a SQLite file under the data dir
+ * so that workflows survive a restart of Modelyard.
+ */
+public final class TemporalCliDevServer implements AutoCloseable {
+
+  private static final Duration STARTUP = Duration.ofSeconds(60);
+
+  private final Process process;
+  private final String target;
+
+  private TemporalCliDevServer(Process process, String target) {
+    this.process = process;
+    this.target = target;
+  }
+
+  /** The temporal binary on PATH, if any. */
+  public static Optional<Path> findCli() {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return Optional.empty();
+    }
+    return List.of(path.split(File.pathSeparator)).stream()
+        .map(dir -> Path.of(dir, "temporal"))
+        .filter(Files::isExecutable)
+        .findFirst();
+  }
+
+  public static TemporalCliDevServer start(Path cli, Path dataDir, int port) {
+    try {
+      Files.createDirectories(dataDir);
+      Path log = dataDir.resolve("temporal.log");
+      Process process =
+          new ProcessBuilder(
+                  cli.toString(),
+                  "server",
+                  "start-dev",
+                  "--ip",
+                  "127.0.0.1",
+                  "--port",
+                  Integer.toString(port),
+                  "--ui-port",
+                  Integer.toString(port + 1000),
+                  "--db-filename",
+                  dataDir.resolve("temporal.db").toString(),
+                  "--log-level",
+                  "warn")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
+      String target = "127.0.0.1:" + port;
+      awaitHealthy(process, target, log);
+      return new TemporalCliDevServer(process, target);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + cli + " server start-dev", e);
+    }
+  }
+
+  public String target() {
+    return target;
+  }
+
+  private static void awaitHealthy(Process process, String target, Path log) {
+    Instant deadline = Instant.now().plus(STARTUP);
+    RuntimeException last = null;
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "temporal server start-dev exited with " + process.exitValue() + "; see " + log);
+      }
+      try {
+        WorkflowServiceStubs.newConnectedServiceStubs(
+                WorkflowServiceStubsOptions.newBuilder().setTarget(target).build(),
+                Duration.ofSeconds(2))
+            .shutdownNow();
+        return;
+      } catch (RuntimeException e) {
+        last = e;
+        sleep();
+      }
+    }
+    process.destroyForcibly();
+    throw new IllegalStateException(
+        "temporal server start-dev did not answer on " + target + " within " + STARTUP, last);
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(250);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for Temporal", e);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package dev.modelyard.workers.deployments;
+
+import dev.modelyard.infra.engine.EngineOptions;
+import dev.modelyard.infra.providers.openai.ChatCompletionRequest;
+import dev.modelyard.infra.providers.openai.ChatCompletionResponse;
+import dev.modelyard.infra.providers.openai.ChatMessage;
+import dev.modelyard.infra.providers.openai.OpenAiCompatibleClient;
+import dev.modelyard.infra.runtime.InstanceSpec;
+import dev.modelyard.infra.runtime.ModelRuntime;
+import dev.modelyard.workflows.deployments.InstanceHostActivities;
+import dev.modelyard.workflows.deployments.ResourceRequirements;
+import dev.modelyard.workflows.deployments.StartInstance;
+import dev.modelyard.workflows.deployments.StartedInstance;
+import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+
+public class InstanceHostActivitiesImpl implements InstanceHostActivities {
+
+  private final ModelRuntime runtime;
+  private final OpenAiCompatibleClient probeClient;
+
+  public InstanceHostActivitiesImpl(ModelRuntime runtime, OpenAiCompatibleClient probeClient) {
+    this.runtime = runtime;
+    this.probeClient = probeClient;
+  }
+
+  @Override
+  public StartedInstance startInstance(StartInstance request) {
+    EngineOptions options = options(request.resources());
+    Activity.getExecutionContext().heartbeat("starting");
+    URI endpoint =
+        runtime.start(
+            new InstanceSpec(
+                request.instanceId(), request.modelId(), Path.of(request.modelPath()), options));
+    Activity.getExecutionContext().heartbeat("probing");
+    probe(endpoint);
+    return new StartedInstance(request.instanceId(), endpoint.toString());
+  }
+
+  @Override
+  public void stopInstance(String instanceId) {
+    runtime.stop(instanceId);
+  }
+
+  /** A listening port is not readiness: the instance must answer a real one-token generation. */
+  private void probe(URI endpoint) {
+    try {
+      ChatCompletionResponse response =
+          probeClient.chat(
+              endpoint,
+              new ChatCompletionRequest(
+                  null, List.of(new ChatMessage("user", "ping")), 1, 0.0, 1, false));
+      if (response.usage() == null || response.usage().completionTokens() < 1) {
+        throw ApplicationFailure.newFailure(
+            endpoint + " answered the probe without generating a token", "ProbeFailed");
+      }
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailure(
+          endpoint + " did not answer the readiness probe: " + e.getMessage(), "ProbeFailed");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApplicationFailure.newFailure("interrupted while probing " + endpoint, "ProbeFailed");
+    }
+  }
+
+  private static EngineOptions options(ResourceRequirements resources) {
+    try {
+      return EngineOptions.of(
+          resources.contextLength(), resources.cpuThreads(), resources.parallelSlots());
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), INSTANCE_START_REJECTED);
+    }
+  }
+}

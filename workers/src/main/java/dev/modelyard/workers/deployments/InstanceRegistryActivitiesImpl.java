@@ -1,0 +1,36 @@
+package dev.modelyard.workers.deployments;
+
+import dev.modelyard.infra.registry.ModelRegistry;
+import dev.modelyard.workflows.deployments.InstanceRegistryActivities;
+import dev.modelyard.workflows.deployments.InstanceView;
+import dev.modelyard.workflows.deployments.NewInstance;
+import dev.modelyard.workflows.deployments.StartedInstance;
+
+public class InstanceRegistryActivitiesImpl implements InstanceRegistryActivities {
+
+  private final ModelRegistry registry;
+
+  public InstanceRegistryActivitiesImpl(ModelRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public InstanceView findReadyInstance(String modelId) {
+    return registry.findReadyInstance(modelId).orElse(null);
+  }
+
+  @Override
+  public void recordStarting(NewInstance instance) {
+    registry.recordStarting(instance);
+  }
+
+  @Override
+  public void recordReady(StartedInstance instance) {
+    registry.recordReady(instance);
+  }
+
+  @Override
+  public void recordFailed(String instanceId, String reason) {
+    registry.recordFailed(instanceId, reason);
+  }
+}

@@ -1,0 +1,8 @@
+package dev.modelyard.workers.pools;
+
+/** The kinds of worker pool, each with its own queue and size. */
+public enum PoolKind {
+  PULLS,
+  RUNTIME,
+  HOST
+}

@@ -1,0 +1,27 @@
+package dev.modelyard.workers.pools;
+
+import dev.modelyard.workflows.TaskQueues;
+import io.temporal.worker.Worker;
+import java.util.List;
+
+/** What runs on one pool: workflow types and activity implementations. */
+public record PoolRegistration(
+    PoolKind kind, List<Class<?>> workflowTypes, List<Object> activities) {
+
+  String queue(String hostId) {
+    return switch (kind) {
+      case PULLS -> TaskQueues.PULLS;
+      case RUNTIME -> TaskQueues.RUNTIME;
+      case HOST -> TaskQueues.host(hostId);
+    };
+  }
+
+  void register(Worker worker) {
+    if (!workflowTypes.isEmpty()) {
+      worker.registerWorkflowImplementationTypes(workflowTypes.toArray(Class<?>[]::new));
+    }
+    if (!activities.isEmpty()) {
+      worker.registerActivitiesImplementations(activities.toArray());
+    }
+  }
+}

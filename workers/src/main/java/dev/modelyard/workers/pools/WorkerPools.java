@@ -1,0 +1,84 @@
+package dev.modelyard.workers.pools;
+
+import dev.modelyard.infra.registry.ModelRegistry;
+import dev.modelyard.workflows.TaskQueues;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * One worker per task queue, each sized by its own settings, all in one {@link WorkerFactory}.
+ * Started after every bean is ready and stopped gracefully, so activities in flight can finish.
+ */
+public class WorkerPools implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(WorkerPools.class);
+  private static final Duration GRACE = Duration.ofSeconds(20);
+
+  private final WorkerFactory factory;
+  private final ModelRegistry registry;
+  private final String hostId;
+  private final List<PoolRegistration> registrations;
+  private final WorkerPoolSettings settings;
+  private volatile boolean running;
+
+  public WorkerPools(
+      WorkflowClient client,
+      ModelRegistry registry,
+      String hostId,
+      WorkerPoolSettings settings,
+      List<PoolRegistration> registrations) {
+    this.factory = WorkerFactory.newInstance(client);
+    this.registry = registry;
+    this.hostId = hostId;
+    this.settings = settings;
+    this.registrations = registrations;
+  }
+
+  @Override
+  public void start() {
+    for (PoolRegistration registration : registrations) {
+      String queue = registration.queue(hostId);
+      Worker worker = factory.newWorker(queue, options(registration.kind()));
+      registration.register(worker);
+    }
+    registry.recordHost(hostId, TaskQueues.host(hostId));
+    factory.start();
+    running = true;
+    log.info(
+        "Workers: polling {} as host {}",
+        registrations.stream().map(r -> r.queue(hostId)).toList(),
+        hostId);
+  }
+
+  @Override
+  public void stop() {
+    factory.shutdown();
+    factory.awaitTermination(GRACE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    running = false;
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  private WorkerOptions options(PoolKind kind) {
+    WorkerPoolSettings.PoolSize size =
+        switch (kind) {
+          case PULLS -> settings.pulls();
+          case RUNTIME -> settings.runtime();
+          case HOST -> settings.host();
+        };
+    return WorkerOptions.newBuilder()
+        .setMaxConcurrentActivityExecutionSize(size.activities())
+        .setMaxConcurrentWorkflowTaskExecutionSize(size.workflowTasks())
+        .build();
+  }
+}

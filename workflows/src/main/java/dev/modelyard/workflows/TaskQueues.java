@@ -1,0 +1,26 @@
+package dev.modelyard.workflows;
+
+/**
+ * Every task queue Modelyard uses. Each kind of work has its own queue so that its worker pool can
+ * be sized for it: pulls are long and I/O bound, runtime operations are short but touch model
+ * servers, health checks are tiny and frequent, maintenance can wait.
+ */
+public final class TaskQueues {
+
+  public static final String PULLS = "modelyard-pulls";
+  public static final String RUNTIME = "modelyard-runtime";
+  public static final String HEALTH = "modelyard-health";
+  public static final String MAINTENANCE = "modelyard-maintenance";
+
+  private static final String HOST_PREFIX = "modelyard-host-";
+
+  private TaskQueues() {}
+
+  /** The queue of activities that must run on the machine holding a model's files or process. */
+  public static String host(String hostId) {
+    if (hostId == null || hostId.isBlank()) {
+      throw new IllegalArgumentException("hostId must not be blank");
+    }
+    return HOST_PREFIX + hostId;
+  }
+}

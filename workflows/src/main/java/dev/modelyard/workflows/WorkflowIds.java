@@ -1,0 +1,34 @@
+package dev.modelyard.workflows;
+
+import dev.modelyard.workflows.models.ModelRef;
+import java.util.Locale;
+
+/**
+ * Workflow IDs are derived from what a workflow works on, so that two requests for the same model
+ * meet in the same workflow instead of doing the work twice. They double as task IDs in the API, so
+ * they stay URL-safe: {@code operation:provider:name}, with a name's '/' written as '~' (neither
+ * Ollama nor the Hugging Face Hub allows '~' in a name, so no two models share an ID).
+ */
+public final class WorkflowIds {
+
+  private WorkflowIds() {}
+
+  public static String pull(ModelRef model) {
+    return id("pull", model);
+  }
+
+  public static String load(ModelRef model) {
+    return id("load", model);
+  }
+
+  /** The operation a task ID names, e.g. "pull". */
+  public static String operation(String workflowId) {
+    int colon = workflowId.indexOf(':');
+    return colon > 0 ? workflowId.substring(0, colon) : "unknown";
+  }
+
+  private static String id(String operation, ModelRef model) {
+    String name = model.name().trim().toLowerCase(Locale.ROOT).replace('/', '~');
+    return operation + ":" + model.provider().wireName() + ":" + name;
+  }
+}

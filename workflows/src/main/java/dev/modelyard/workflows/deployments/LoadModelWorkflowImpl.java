@@ -1,0 +1,87 @@
+package dev.modelyard.workflows.deployments;
+
+import dev.modelyard.workflows.TaskQueues;
+import dev.modelyard.workflows.models.ModelRegistryActivities;
+import dev.modelyard.workflows.models.RegisteredModel;
+import dev.modelyard.workflows.models.RegistryOptions;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+
+public class LoadModelWorkflowImpl implements LoadModelWorkflow {
+
+  private final ModelRegistryActivities models =
+      Workflow.newActivityStub(ModelRegistryActivities.class, RegistryOptions.DEFAULT);
+  private final InstanceRegistryActivities instances =
+      Workflow.newActivityStub(InstanceRegistryActivities.class, RegistryOptions.DEFAULT);
+
+  private String phase = "starting";
+
+  @Override
+  public LoadModelResult load(LoadModelRequest request) {
+    phase = "finding model";
+    RegisteredModel model = models.findModel(request.model());
+
+    InstanceView serving = instances.findReadyInstance(model.modelId());
+    if (serving != null) {
+      phase = "done";
+      return new LoadModelResult(serving.instanceId(), serving.endpoint(), serving.hostId(), true);
+    }
+
+    String instanceId = Workflow.randomUUID().toString();
+    InstanceHostActivities host = hostActivities(model.hostId());
+    // Recorded before the start so that an instance is never running without a registry row.
+    instances.recordStarting(new NewInstance(instanceId, model.modelId(), model.hostId()));
+    phase = "starting instance";
+    try {
+      StartedInstance started =
+          host.startInstance(
+              new StartInstance(
+                  instanceId, model.modelId(), model.location(), request.resources()));
+      instances.recordReady(started);
+      phase = "done";
+      return new LoadModelResult(instanceId, started.endpoint(), model.hostId(), false);
+    } catch (ActivityFailure failure) {
+      phase = "failed";
+      // Compensate in a detached scope so that even a cancelled load stops what it started.
+      Workflow.newDetachedCancellationScope(
+              () -> {
+                host.stopInstance(instanceId);
+                instances.recordFailed(instanceId, rootMessage(failure));
+              })
+          .run();
+      throw failure;
+    }
+  }
+
+  @Override
+  public String phase() {
+    return phase;
+  }
+
+  private static InstanceHostActivities hostActivities(String hostId) {
+    return Workflow.newActivityStub(
+        InstanceHostActivities.class,
+        ActivityOptions.newBuilder()
+            .setTaskQueue(TaskQueues.host(hostId))
+            .setScheduleToStartTimeout(Duration.ofMinutes(5))
+            .setStartToCloseTimeout(Duration.ofMinutes(15))
+            .setHeartbeatTimeout(Duration.ofSeconds(30))
+            .setRetryOptions(
+                RetryOptions.newBuilder()
+                    .setMaximumAttempts(3)
+                    .setDoNotRetry(InstanceHostActivities.INSTANCE_START_REJECTED)
+                    .build())
+            .build());
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage();
+  }
+}

@@ -1,0 +1,3 @@
+package dev.modelyard.workflows.deployments;
+
+public record NewInstance(String instanceId, String modelId, String hostId) {}
