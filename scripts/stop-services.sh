@@ -31,17 +31,19 @@ if [[ -d $STATE_DIR ]]; then
   stop_pidfile redis "$STATE_DIR/redis/redis.pid" redis-server 15
 fi
 if [[ -s $PG_DATA/postmaster.pid ]] && pid_running "$PG_DATA/postmaster.pid" postgres; then
-  runuser -u "$PG_USER" -- "$(pg_bin pg_ctl)" -D "$PG_DATA" -m fast -w -t 60 stop >/dev/null &&
-    log "postgres: stopped" || warn "postgres: pg_ctl stop failed"
+  if runuser -u "$PG_USER" -- "$(pg_bin pg_ctl)" -D "$PG_DATA" -m fast -w -t 60 stop >/dev/null; then
+    log "postgres: stopped"
+  else
+    warn "postgres: pg_ctl stop failed"
+  fi
 else
   log "postgres: not running"
 fi
 
 if ((PURGE)); then
-  # Docker may leave overlay mounts below its data-root.
-  if [[ -d $DOCKER_DATA_ROOT ]]; then
-    grep -o " $DOCKER_DATA_ROOT[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
-  fi
+  # Docker may leave overlay and netns mounts behind.
+  unmount_below "$DOCKER_DATA_ROOT"
+  unmount_below "$DOCKER_EXEC_ROOT"
   rm -rf "$STATE_DIR" "$VAR_DIR" "$DOCKER_EXEC_ROOT"
   log "purged $STATE_DIR and $VAR_DIR"
 fi

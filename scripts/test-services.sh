@@ -24,7 +24,10 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 # shellcheck source=test-services/lib.sh
 source "$REPO_ROOT/scripts/test-services/lib.sh"
 
-ALL_SERVICES=(postgres redis registry docker nginx temporal ollama)
+# Everything runs inside main so that bash parses the whole file before running
+# it (safe against edits to this file while it runs).
+main() {
+ALL_SERVICES=(postgres redis registry nginx docker temporal ollama)
 
 usage() {
   sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -40,9 +43,11 @@ for arg in "$@"; do
   esac
 done
 ((${#SELECTED[@]})) || SELECTED=("${ALL_SERVICES[@]}")
-# docker and ollama push to / pull from the registry.
-if [[ " ${SELECTED[*]} " =~ \ (docker|ollama)\  && ! " ${SELECTED[*]} " =~ \ registry\  ]]; then
-  SELECTED=(registry "${SELECTED[@]}")
+# docker and ollama push to / pull from the registry, whose blob downloads
+# redirect to nginx.
+if [[ " ${SELECTED[*]} " =~ \ (docker|ollama|registry)\  ]]; then
+  [[ " ${SELECTED[*]} " == *" registry "* ]] || SELECTED+=(registry)
+  [[ " ${SELECTED[*]} " == *" nginx "* ]] || SELECTED+=(nginx)
 fi
 selected() { [[ " ${SELECTED[*]} " == *" $1 "* ]]; }
 
@@ -123,7 +128,7 @@ if selected ollama && [[ ! -x $OLLAMA_BIN ]]; then PKGS+=(gcc g++ nlohmann-json3
 ensure_packages "${PKGS[@]}"
 
 # ---- background Go builds (cached) ---------------------------------------------------
-declare -A BUILD_PID=()
+declare -A BUILD_PID=() # (main's locals; bash scoping is dynamic)
 declare -A BUILD_T0=()
 
 # go_build_bg NAME BIN PACKAGE@VERSION LDFLAGS [ENV=VALUE...]
@@ -172,7 +177,9 @@ go_build_wait() {
     fi
     sleep 2
   done
-  if ! wait "$pid" || [[ ! -x $bin ]]; then
+  # (The build is a child of the main shell, not of this service's subshell,
+  # so judge it by its result: the binary only appears when it succeeded.)
+  if [[ ! -x $bin ]]; then
     echo "---- last lines of $logf ----" >&2
     tail -n 40 "$logf" >&2
     die "$name: go install failed (log: $logf)"
@@ -264,17 +271,34 @@ svc_redis() {
 registry_probe() { curl -fsS -m 3 -o /dev/null "http://$REGISTRY_ADDR/v2/" 2>/dev/null; }
 
 svc_registry() {
-  local t=$SECONDS how=ready dir="$STATE_DIR/registry"
+  local t=$SECONDS how=ready dir="$STATE_DIR/registry" before=""
+  mkdir -p "$dir/data"
+  [[ -f $dir/config.yml ]] && before=$(sha256sum <"$dir/config.yml")
+  sed -e "s|@REGISTRY_DATA@|$dir/data|" -e "s|@REGISTRY_ADDR@|$REGISTRY_ADDR|" -e "s|@REGISTRY_BLOBS_ADDR@|$REGISTRY_BLOBS_ADDR|" \
+    "$SUPPORT_DIR/registry.yml.tmpl" >"$dir/config.yml"
+  if pid_running "$dir/registry.pid" docker-registry && [[ $before != "$(sha256sum <"$dir/config.yml")" ]]; then
+    how=restarted # its configuration changed
+    stop_pidfile registry "$dir/registry.pid" docker-registry 15 >/dev/null
+  fi
   if ! registry_probe; then
-    how=started
-    mkdir -p "$dir/data"
-    sed -e "s|@REGISTRY_DATA@|$dir/data|" -e "s|@REGISTRY_ADDR@|$REGISTRY_ADDR|" \
-      "$SUPPORT_DIR/registry.yml.tmpl" >"$dir/config.yml"
+    [[ $how == restarted ]] || how=started
     pid_running "$dir/registry.pid" docker-registry && die "registry: pid $(cat "$dir/registry.pid") runs but $REGISTRY_ADDR does not answer"
     spawn "$dir/registry.pid" "$dir/registry.log" docker-registry serve "$dir/config.yml"
     wait_until registry 30 "$dir/registry.log" registry_probe
+  elif ! pid_running "$dir/registry.pid" docker-registry; then
+    warn "registry: $REGISTRY_ADDR answers but not with this checkout's registry (pid file $dir/registry.pid)"
   fi
-  status registry "$how in $((SECONDS - t))s: docker-registry $(docker-registry --version | awk '{print $3}') on $REGISTRY_ADDR"
+  status registry "$how in $((SECONDS - t))s: docker-registry $(docker-registry --version | awk '{print $3}') on $REGISTRY_ADDR (blobs redirect to http://$REGISTRY_BLOBS_ADDR)"
+}
+
+# registry_blob_ok REPO DIGEST: the registry redirects the blob GET to nginx,
+# which serves bytes with that digest.
+registry_blob_ok() {
+  local loc
+  loc=$(curl -sS -m 10 -o /dev/null -w '%{http_code} %{redirect_url}' "http://$REGISTRY_ADDR/v2/$1/blobs/$2" 2>/dev/null)
+  [[ $loc == "307 http://$REGISTRY_BLOBS_ADDR/"* ]] || { warn "registry: blob GET answered '$loc', expected a 307 to $REGISTRY_BLOBS_ADDR"; return 1; }
+  [[ "sha256:$(curl -fsS -m 30 "${loc#307 }" 2>/dev/null | sha256sum | cut -d' ' -f1)" == "$2" ]] ||
+    { warn "registry: redirected blob ${loc#307 } does not match $2"; return 1; }
 }
 
 docker_cli() { DOCKER_HOST="unix://$DOCKER_SOCK" timeout 120 "$DOCKER_BIN" "$@"; }
@@ -296,7 +320,10 @@ svc_docker() {
     if pid_running "$dir/dockerd.pid" dockerd; then
       die "docker: dockerd (pid $(cat "$dir/dockerd.pid")) runs but $DOCKER_SOCK does not answer"
     fi
-    rm -f "$dir/dockerd.pid" "$DOCKER_SOCK"
+    # Runtime state of a dockerd that was killed (e.g. at the end of a session).
+    unmount_below "$DOCKER_EXEC_ROOT"
+    rm -rf "$DOCKER_EXEC_ROOT" "$dir/dockerd.pid" "$DOCKER_SOCK"
+    mkdir -p "$DOCKER_EXEC_ROOT"
     spawn "$dir/dockerd.spawn.pid" "$dir/dockerd.log" dockerd \
       --config-file "$dir/daemon.json" \
       --host "unix://$DOCKER_SOCK" --data-root "$DOCKER_DATA_ROOT" --exec-root "$DOCKER_EXEC_ROOT" \
@@ -353,7 +380,9 @@ svc_nginx() {
   mkdir -p "$dir/tmp" "$mirror"
   before=$(cat "$dir/nginx.conf" "$dir/hf-routes.conf" 2>/dev/null | sha256sum)
   bash "$SUPPORT_DIR/build-hf-mirror.sh" "$TEST_GGUF" "$mirror" "$dir/hf-routes.conf" "$HF_TEST_REPO" >"$dir/mirror.env"
+  mkdir -p "$STATE_DIR/registry/data"
   sed -e "s|@NGINX_DIR@|$dir|g" -e "s|@NGINX_PORT@|$NGINX_PORT|g" -e "s|@MIRROR_ROOT@|$mirror|g" \
+    -e "s|@REGISTRY_BLOBS_ADDR@|$REGISTRY_BLOBS_ADDR|g" -e "s|@REGISTRY_DATA@|$STATE_DIR/registry/data|g" \
     "$SUPPORT_DIR/nginx.conf.tmpl" >"$dir/nginx.conf"
   after=$(cat "$dir/nginx.conf" "$dir/hf-routes.conf" | sha256sum)
   touch "$dir/access.log" "$dir/error.log"
@@ -431,19 +460,21 @@ svc_ollama() {
   # CPU inference with the tiny model.
   out=$(curl -fsS -m 120 "http://$OLLAMA_ADDR/api/generate" -d "{\"model\":\"$OLLAMA_TEST_MODEL\",\"prompt\":\"Hello\",\"stream\":false,\"options\":{\"num_predict\":8,\"temperature\":0,\"seed\":42}}") ||
     { tail -n 30 "$dir/ollama.log" >&2; die "ollama: /api/generate failed"; }
-  grep -q '"done":true' <<<"$out" && ! grep -q '"response":""' <<<"$out" ||
+  if ! grep -q '"done":true' <<<"$out" || grep -q '"response":""' <<<"$out"; then
     die "ollama: unexpected /api/generate answer: $out"
+  fi
   # Registry round trip: push once, then prove a pull works.
   if ! registry_has library/tiny latest; then
-    ollama_cli cp "$OLLAMA_TEST_MODEL" "$OLLAMA_REGISTRY_MODEL" >/dev/null
+    ollama_cli cp "$OLLAMA_TEST_MODEL" "$OLLAMA_REGISTRY_MODEL" >/dev/null 2>&1
     ollama_cli push "$OLLAMA_REGISTRY_MODEL" --insecure >"$dir/push.log" 2>&1 ||
       { cat "$dir/push.log" >&2; die "ollama: push $OLLAMA_REGISTRY_MODEL failed"; }
   fi
+  registry_blob_ok library/tiny "sha256:$HF_TEST_SHA256" || die "ollama: the registry does not serve the model blob through nginx"
   ollama_cli rm "$OLLAMA_REGISTRY_MODEL" >/dev/null 2>&1 || true
   ollama_cli pull "$OLLAMA_REGISTRY_MODEL" --insecure >"$dir/pull.log" 2>&1 ||
     { cat "$dir/pull.log" >&2; die "ollama: pull $OLLAMA_REGISTRY_MODEL failed"; }
   # Leave only "tiny" locally so that tests start from a known state.
-  ollama_cli rm "$OLLAMA_REGISTRY_MODEL" >/dev/null
+  ollama_cli rm "$OLLAMA_REGISTRY_MODEL" >/dev/null 2>&1
   status ollama "$how in $((SECONDS - t))s: ollama $(curl -fsS -m 3 "http://$OLLAMA_ADDR/api/version" | sed 's/.*"version":"\([^"]*\)".*/\1/') on $OLLAMA_ADDR, model $OLLAMA_TEST_MODEL generates, $OLLAMA_REGISTRY_MODEL pushed+pulled"
 }
 
@@ -512,3 +543,6 @@ log "env file: $ENV_FILE"
 if ((${#FAILED[@]})); then
   die "failed: ${FAILED[*]}"
 fi
+}
+
+main "$@"

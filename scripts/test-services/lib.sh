@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 # Shared settings and helpers for scripts/test-services.sh and scripts/stop-services.sh.
 # Sourced, never executed. Expects REPO_ROOT to be set by the caller.
 
@@ -14,6 +14,9 @@ OLLAMA_VERSION="${MODELYARD_OLLAMA_VERSION:-v0.24.0}"
 PG_PORT=15432
 REDIS_PORT=16379
 REGISTRY_ADDR=127.0.0.1:5000
+# nginx serves the registry's blobs here (another loopback address on purpose:
+# Ollama only takes a redirect's Location when the host name differs).
+REGISTRY_BLOBS_ADDR=127.0.0.2:18081
 NGINX_PORT=18080
 TEMPORAL_PORT=17233
 TEMPORAL_UI_PORT=18233
@@ -59,7 +62,7 @@ die() { printf '[test-services] ERROR: %s\n' "$*" >&2; exit 1; }
 # pg_bin NAME: path of a PostgreSQL server binary (newest installed major).
 pg_bin() {
   local d
-  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -V -r); do
+  for d in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -t/ -k5 -V -r); do
     if [[ -x "$d/$1" ]]; then printf '%s\n' "$d/$1"; return 0; fi
   done
   return 1
@@ -100,4 +103,12 @@ stop_pidfile() {
   fi
   rm -f "$pidfile"
   log "$name: stopped (pid $pid)"
+}
+
+# unmount_below DIR: lazily unmount everything mounted at or below DIR
+# (overlay and netns mounts that a killed dockerd leaves behind).
+unmount_below() {
+  local m
+  awk -v d="$1" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/mounts | sort -r |
+    while read -r m; do umount -l "$m" 2>/dev/null || true; done
 }

@@ -7,7 +7,7 @@ import org.redisson.config.Config;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
@@ -19,7 +19,7 @@ public class RedisAutoConfiguration {
   private static final Logger log = LoggerFactory.getLogger(RedisAutoConfiguration.class);
 
   @Bean(destroyMethod = "shutdown")
-  @ConditionalOnProperty("modelyard.redis.url")
+  @ConditionalOnExpression("!'${modelyard.redis.url:}'.isEmpty()")
   RedissonClient redissonClient(RedisSettings settings) {
     Config config = new Config();
     config

@@ -46,6 +46,15 @@ public enum EnvironmentVariable {
     return expected;
   }
 
+  /**
+   * The value as the typed property takes it. Ollama's own clients accept OLLAMA_HOST as a bare
+   * {@code host:port}, so we do too for the server addresses.
+   */
+  public String normalise(String value) {
+    boolean serverAddress = this == OLLAMA_HOST || this == HF_LOCAL_HOST;
+    return serverAddress && !value.contains("://") ? "http://" + value : value;
+  }
+
   /** The variable behind a property, also for nested names such as {@code ….url.host}. */
   public static Optional<EnvironmentVariable> forProperty(String property) {
     return List.of(values()).stream()

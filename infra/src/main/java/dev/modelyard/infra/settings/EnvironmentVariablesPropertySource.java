@@ -23,7 +23,7 @@ public class EnvironmentVariablesPropertySource implements EnvironmentPostProces
     for (EnvironmentVariable variable : EnvironmentVariable.values()) {
       String value = environment.getProperty(variable.name());
       if (value != null && !value.isBlank()) {
-        properties.put(variable.property(), value.trim());
+        properties.put(variable.property(), variable.normalise(value.trim()));
       }
     }
     environment.getPropertySources().addLast(new MapPropertySource(NAME, properties));

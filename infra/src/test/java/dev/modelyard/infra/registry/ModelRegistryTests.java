@@ -1,0 +1,104 @@
+package dev.modelyard.infra.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelyard.workflows.deployments.NewInstance;
+import dev.modelyard.workflows.deployments.StartedInstance;
+import dev.modelyard.workflows.models.ModelFileFacts;
+import dev.modelyard.workflows.models.ModelRef;
+import dev.modelyard.workflows.models.Provider;
+import dev.modelyard.workflows.models.RegisterModel;
+import dev.modelyard.workflows.models.RegisteredModel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The registry against the real PostgreSQL of the test environment, in a schema of its own. */
+class ModelRegistryTests {
+
+  private static FreshSchema database;
+  private static ModelRegistry registry;
+
+  @BeforeAll
+  static void migrate() {
+    database = new FreshSchema();
+    registry = new ModelRegistry(JdbcClient.create(database.dataSource));
+    registry.recordHost("host-a", "modelyard-host-host-a");
+  }
+
+  @AfterAll
+  static void drop() {
+    database.close();
+  }
+
+  @Test
+  void registeringTheSameModelTwiceUpdatesOneRow() {
+    ModelRef model = new ModelRef(Provider.LOCAL_GGUF, "twice");
+    RegisteredModel first = registry.registerModel(register(model, "/a.gguf"));
+
+    RegisteredModel second = registry.registerModel(register(model, "/b.gguf"));
+
+    assertThat(second.modelId()).isEqualTo(first.modelId());
+    assertThat(registry.findModel(model))
+        .get()
+        .extracting(RegisteredModel::location)
+        .isEqualTo("/b.gguf");
+    assertThat(registry.listModels()).filteredOn(m -> m.name().equals("twice")).hasSize(1);
+  }
+
+  @Test
+  void anInstanceIsRoutableOnlyOnceReady() {
+    RegisteredModel model =
+        registry.registerModel(register(new ModelRef(Provider.LOCAL_GGUF, "served"), "/s.gguf"));
+    registry.recordStarting(new NewInstance("i-1", model.modelId(), "host-a"));
+
+    assertThat(registry.routableInstances()).noneMatch(i -> i.instanceId().equals("i-1"));
+    assertThat(registry.findReadyInstance(model.modelId())).isEmpty();
+
+    registry.recordReady(new StartedInstance("i-1", "http://127.0.0.1:9999"));
+
+    assertThat(registry.routableInstances())
+        .filteredOn(i -> i.instanceId().equals("i-1"))
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.endpoint()).isEqualTo("http://127.0.0.1:9999");
+              assertThat(i.modelName()).isEqualTo("served");
+              assertThat(i.healthScore()).isEqualTo(100);
+            });
+    assertThat(registry.listModels())
+        .filteredOn(m -> m.name().equals("served"))
+        .singleElement()
+        .satisfies(
+            m ->
+                assertThat(m.instances())
+                    .extracting(InstanceListing::state)
+                    .containsExactly("ready"));
+  }
+
+  @Test
+  void aFailedInstanceLeavesTheRoutingTableWithItsReason() {
+    RegisteredModel model =
+        registry.registerModel(register(new ModelRef(Provider.LOCAL_GGUF, "broken"), "/x.gguf"));
+    registry.recordStarting(new NewInstance("i-2", model.modelId(), "host-a"));
+    registry.recordReady(new StartedInstance("i-2", "http://127.0.0.1:9998"));
+
+    registry.recordFailed("i-2", "out of memory");
+
+    assertThat(registry.routableInstances()).noneMatch(i -> i.instanceId().equals("i-2"));
+    assertThat(registry.findReadyInstance(model.modelId())).isEmpty();
+  }
+
+  @Test
+  void theMostRecentlySeenHostIsChosen() {
+    registry.recordHost("host-b", "modelyard-host-host-b");
+
+    assertThat(registry.mostRecentHost()).contains("host-b");
+  }
+
+  private static RegisterModel register(ModelRef model, String path) {
+    return new RegisterModel(
+        model, "host-a", new ModelFileFacts(path, 100, "00ff", "gguf", "llama", 5, "Q4_0", 2048));
+  }
+}

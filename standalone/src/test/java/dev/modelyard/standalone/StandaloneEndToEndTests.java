@@ -1,0 +1,237 @@
+package dev.modelyard.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelyard.testing.TestServices;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The launcher on embedded defaults (embedded PostgreSQL, in-process Temporal, embedded engine),
+ * driven only through HTTP, as the README's walk-through does it.
+ */
+class StandaloneEndToEndTests {
+
+  private static final Duration TASK_TIMEOUT = Duration.ofSeconds(60);
+
+  @TempDir Path dataDir;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final JsonMapper json = JsonMapper.builder().build();
+  private ConfigurableApplicationContext app;
+  private URI base;
+
+  @AfterEach
+  void stop() {
+    if (app != null) {
+      app.close();
+    }
+  }
+
+  @Test
+  void pullsListsLoadsAndGeneratesThroughTheApi() throws Exception {
+    start();
+
+    JsonNode pull =
+        post(
+            "/api/v1/local-llm/models/pull",
+            """
+            {"provider":"local_gguf","model_name":"tiny","path":"%s"}"""
+                .formatted(TestServices.tinyModel()),
+            202);
+    assertThat(pull.get("task_id").asString()).isEqualTo("pull:local_gguf:tiny");
+    JsonNode pulled = awaitTask(pull.get("task_id").asString());
+    assertThat(pulled.at("/result/sha256").asString())
+        .isEqualTo("81f226c62d28ed4a1a9b9fa080fcd9f0cc40e0f9d5680036583ff98fbcd035cb");
+
+    JsonNode models = get("/api/v1/local-llm/models", 200);
+    assertThat(models.at("/models/0/name").asString()).isEqualTo("tiny");
+    assertThat(models.at("/models/0/architecture").asString()).isEqualTo("llama");
+    assertThat(models.at("/models/0/context_length").asInt()).isEqualTo(4096);
+
+    JsonNode load =
+        post(
+            "/api/v1/local-llm/models/load",
+            """
+            {"provider":"local_gguf","model_name":"tiny",
+             "resource_requirements":{"context_length":512,"cpu_threads":2}}""",
+            202);
+    JsonNode loaded = awaitTask(load.get("task_id").asString());
+    assertThat(loaded.at("/result/endpoint").asString()).startsWith("http://127.0.0.1:");
+
+    String generate =
+        """
+        {"prompt":"Hello","max_tokens":8,"temperature":0}""";
+    JsonNode first = awaitGeneration(generate);
+    assertThat(first.get("text").asString()).isNotEmpty();
+    assertThat(first.get("completion_tokens").asInt()).isBetween(1, 8);
+    assertThat(first.get("prompt_tokens").asInt()).isPositive();
+    assertThat(first.get("model").asString()).isEqualTo("tiny");
+    assertThat(first.get("instance_id").asString())
+        .isEqualTo(loaded.at("/result/instance_id").asString());
+    assertThat(first.get("cached").asBoolean()).isFalse();
+
+    JsonNode second = post("/api/v1/local-llm/generate", generate, 200);
+    assertThat(second.get("cached").asBoolean()).isTrue();
+    assertThat(second.get("text").asString()).isEqualTo(first.get("text").asString());
+
+    JsonNode again =
+        awaitTask(
+            post(
+                    "/api/v1/local-llm/models/load",
+                    """
+                    {"provider":"local_gguf","model_name":"tiny"}""",
+                    202)
+                .get("task_id")
+                .asString());
+    assertThat(again.at("/result/already_loaded").asBoolean()).isTrue();
+  }
+
+  @Test
+  void badInputGetsAProblemNamingTheField() throws Exception {
+    start();
+
+    assertField(
+        post("/api/v1/local-llm/models/pull", "{\"provider\":\"nope\",\"model_name\":\"x\"}", 400),
+        "provider");
+    assertField(
+        post(
+            "/api/v1/local-llm/models/pull",
+            "{\"provider\":\"local_gguf\",\"model_name\":\"\"}",
+            400),
+        "model_name");
+    assertField(
+        post(
+            "/api/v1/local-llm/models/pull",
+            "{\"provider\":\"local_gguf\",\"model_name\":\"tiny\"}",
+            400),
+        "path");
+    assertField(
+        post("/api/v1/local-llm/generate", "{\"prompt\":\"hi\",\"temperature\":5}", 400),
+        "temperature");
+    assertField(
+        post("/api/v1/local-llm/generate", "{\"prompt\":\"hi\",\"max_tokens\":\"lots\"}", 400),
+        "max_tokens");
+    assertField(
+        post("/api/v1/local-llm/generate", "{\"prompt\":\"hi\",\"colour\":\"red\"}", 400),
+        "colour");
+    assertField(
+        post(
+            "/api/v1/local-llm/models/load",
+            "{\"provider\":\"local_gguf\",\"model_name\":\"t\","
+                + "\"resource_requirements\":{\"cpu_threads\":0}}",
+            400),
+        "resource_requirements.cpu_threads");
+    JsonNode missing = get("/api/v1/local-llm/tasks/pull:local_gguf:never-pulled", 404);
+    assertThat(missing.get("detail").asString()).contains("no task");
+    JsonNode noInstance = post("/api/v1/local-llm/generate", "{\"prompt\":\"hi\"}", 503);
+    assertThat(noInstance.get("detail").asString()).contains("load one");
+  }
+
+  @Test
+  void aRestartKeepsTheRegisteredModels() throws Exception {
+    start();
+    awaitTask(
+        post(
+                "/api/v1/local-llm/models/pull",
+                """
+                {"provider":"local_gguf","model_name":"kept","path":"%s"}"""
+                    .formatted(TestServices.tinyModel()),
+                202)
+            .get("task_id")
+            .asString());
+    app.close();
+
+    start();
+
+    assertThat(get("/api/v1/local-llm/models", 200).at("/models/0/name").asString())
+        .isEqualTo("kept");
+  }
+
+  private void start() {
+    app =
+        new SpringApplicationBuilder(ModelyardStandalone.class)
+            .properties(
+                "server.port=0",
+                "modelyard.data-dir=" + dataDir,
+                "modelyard.embedded.temporal-port=0",
+                "modelyard.host-id=e2e",
+                // Embedded defaults even where the developer's shell names real services.
+                "modelyard.database.url=",
+                "modelyard.temporal.address=",
+                "modelyard.redis.url=")
+            .run();
+    int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+    base = URI.create("http://127.0.0.1:" + port);
+  }
+
+  private JsonNode awaitTask(String taskId) throws Exception {
+    Instant deadline = Instant.now().plus(TASK_TIMEOUT);
+    while (Instant.now().isBefore(deadline)) {
+      JsonNode task = get("/api/v1/local-llm/tasks/" + taskId, 200);
+      String status = task.get("status").asString();
+      if (!status.equals("running")) {
+        assertThat(status).as("task %s: %s", taskId, task).isEqualTo("completed");
+        return task;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("task " + taskId + " still running after " + TASK_TIMEOUT);
+  }
+
+  /** The routing table picks up a new instance within its refresh interval. */
+  private JsonNode awaitGeneration(String body) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(5);
+    HttpResponse<String> response;
+    do {
+      response = send(HttpRequest.newBuilder(base.resolve("/api/v1/local-llm/generate")), body);
+      if (response.statusCode() == 200) {
+        return json.readTree(response.body());
+      }
+      Thread.sleep(100);
+    } while (Instant.now().isBefore(deadline));
+    throw new AssertionError("no generation: " + response.statusCode() + " " + response.body());
+  }
+
+  private JsonNode get(String path, int expectedStatus) throws Exception {
+    return expect(send(HttpRequest.newBuilder(base.resolve(path)).GET(), null), expectedStatus);
+  }
+
+  private JsonNode post(String path, String body, int expectedStatus) throws Exception {
+    return expect(send(HttpRequest.newBuilder(base.resolve(path)), body), expectedStatus);
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request, String body) throws Exception {
+    if (body != null) {
+      request
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body));
+    }
+    return http.send(
+        request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private JsonNode expect(HttpResponse<String> response, int expectedStatus) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
+    return json.readTree(response.body());
+  }
+
+  private static void assertField(JsonNode problem, String field) {
+    assertThat(problem.get("field").asString()).as(problem.toString()).isEqualTo(field);
+    assertThat(problem.get("status").asInt()).isEqualTo(400);
+    assertThat(problem.toString()).doesNotContain("Exception").doesNotContain("at dev.");
+  }
+}

@@ -1,0 +1,86 @@
+package dev.modelyard.workflows;
+
+import dev.modelyard.workflows.deployments.InstanceRegistryActivities;
+import dev.modelyard.workflows.deployments.InstanceView;
+import dev.modelyard.workflows.deployments.NewInstance;
+import dev.modelyard.workflows.deployments.StartedInstance;
+import dev.modelyard.workflows.models.ModelRef;
+import dev.modelyard.workflows.models.ModelRegistryActivities;
+import dev.modelyard.workflows.models.RegisterModel;
+import dev.modelyard.workflows.models.RegisteredModel;
+import io.temporal.failure.ApplicationFailure;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An in-memory registry for workflow tests: these tests prove the workflows' decisions, while the
+ * PostgreSQL registry has its own tests against the real database.
+ */
+public class FakeRegistry implements ModelRegistryActivities, InstanceRegistryActivities {
+
+  public final Map<ModelRef, RegisteredModel> models = new ConcurrentHashMap<>();
+  public final Map<String, String> instanceStates = new ConcurrentHashMap<>();
+  public final Map<String, InstanceView> instances = new ConcurrentHashMap<>();
+  private final String host;
+
+  public FakeRegistry(String host) {
+    this.host = host;
+  }
+
+  @Override
+  public String chooseHost() {
+    return host;
+  }
+
+  @Override
+  public RegisteredModel registerModel(RegisterModel request) {
+    RegisteredModel model =
+        new RegisteredModel(
+            "model-" + (models.size() + 1),
+            request.model(),
+            request.file().path(),
+            request.hostId());
+    models.put(request.model(), model);
+    return model;
+  }
+
+  @Override
+  public RegisteredModel findModel(ModelRef model) {
+    RegisteredModel found = models.get(model);
+    if (found == null) {
+      throw ApplicationFailure.newNonRetryableFailure("not registered: " + model, MODEL_NOT_FOUND);
+    }
+    return found;
+  }
+
+  @Override
+  public InstanceView findReadyInstance(String modelId) {
+    return instances.values().stream()
+        .filter(i -> i.modelId().equals(modelId))
+        .filter(i -> "ready".equals(instanceStates.get(i.instanceId())))
+        .findFirst()
+        .orElse(null);
+  }
+
+  @Override
+  public void recordStarting(NewInstance instance) {
+    instances.put(
+        instance.instanceId(),
+        new InstanceView(instance.instanceId(), instance.modelId(), instance.hostId(), null));
+    instanceStates.put(instance.instanceId(), "starting");
+  }
+
+  @Override
+  public void recordReady(StartedInstance instance) {
+    InstanceView view = instances.get(instance.instanceId());
+    instances.put(
+        instance.instanceId(),
+        new InstanceView(view.instanceId(), view.modelId(), view.hostId(), instance.endpoint()));
+    instanceStates.put(instance.instanceId(), "ready");
+  }
+
+  @Override
+  public void recordFailed(String instanceId, String reason) {
+    instanceStates.put(instanceId, "failed");
+  }
+}

@@ -1,0 +1,121 @@
+package dev.modelyard.workflows.deployments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelyard.workflows.FakeRegistry;
+import dev.modelyard.workflows.TaskQueues;
+import dev.modelyard.workflows.WorkflowIds;
+import dev.modelyard.workflows.models.ModelRef;
+import dev.modelyard.workflows.models.Provider;
+import dev.modelyard.workflows.models.RegisteredModel;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class LoadModelWorkflowTests {
+
+  private static final String HOST = "host-a";
+  private static final ModelRef TINY = new ModelRef(Provider.LOCAL_GGUF, "tiny");
+
+  private TestWorkflowEnvironment env;
+  private FakeRegistry registry;
+  private final List<String> started = new CopyOnWriteArrayList<>();
+  private final List<String> stopped = new CopyOnWriteArrayList<>();
+  private volatile boolean failStarts;
+
+  @BeforeEach
+  void start() {
+    env = TestWorkflowEnvironment.newInstance();
+    registry = new FakeRegistry(HOST);
+    registry.models.put(TINY, new RegisteredModel("model-1", TINY, "/models/tiny.gguf", HOST));
+    Worker runtime = env.newWorker(TaskQueues.RUNTIME);
+    runtime.registerWorkflowImplementationTypes(LoadModelWorkflowImpl.class);
+    runtime.registerActivitiesImplementations(registry);
+    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(new FakeHost());
+    env.start();
+  }
+
+  @AfterEach
+  void stop() {
+    env.close();
+  }
+
+  @Test
+  void startsAnInstanceOnTheModelsHostAndRecordsItReady() {
+    LoadModelResult result = load(TINY);
+
+    assertThat(result.alreadyLoaded()).isFalse();
+    assertThat(result.hostId()).isEqualTo(HOST);
+    assertThat(result.endpoint()).isEqualTo("http://127.0.0.1:9000");
+    assertThat(registry.instanceStates).containsEntry(result.instanceId(), "ready");
+    assertThat(started).containsExactly(result.instanceId());
+  }
+
+  @Test
+  void loadingALoadedModelReturnsTheServingInstance() {
+    LoadModelResult first = load(TINY);
+
+    LoadModelResult second = load(TINY);
+
+    assertThat(second.alreadyLoaded()).isTrue();
+    assertThat(second.instanceId()).isEqualTo(first.instanceId());
+    assertThat(started).hasSize(1);
+  }
+
+  @Test
+  void aFailedStartIsStoppedAndRecordedFailedAfterItsRetries() {
+    failStarts = true;
+
+    assertThatThrownBy(() -> load(TINY)).isInstanceOf(WorkflowFailedException.class);
+
+    assertThat(started).hasSize(3);
+    String instanceId = started.getFirst();
+    assertThat(stopped).containsExactly(instanceId);
+    assertThat(registry.instanceStates).containsEntry(instanceId, "failed");
+  }
+
+  @Test
+  void anUnknownModelFailsWithoutStartingAnything() {
+    assertThatThrownBy(() -> load(new ModelRef(Provider.LOCAL_GGUF, "missing")))
+        .isInstanceOf(WorkflowFailedException.class)
+        .rootCause()
+        .hasMessageContaining("not registered");
+    assertThat(started).isEmpty();
+    assertThat(registry.instanceStates).isEmpty();
+  }
+
+  private LoadModelResult load(ModelRef model) {
+    LoadModelWorkflow workflow =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                LoadModelWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(WorkflowIds.load(model))
+                    .setTaskQueue(TaskQueues.RUNTIME)
+                    .build());
+    return workflow.load(new LoadModelRequest(model, null));
+  }
+
+  private class FakeHost implements InstanceHostActivities {
+    @Override
+    public StartedInstance startInstance(StartInstance request) {
+      started.add(request.instanceId());
+      if (failStarts) {
+        throw new IllegalStateException("out of memory");
+      }
+      return new StartedInstance(request.instanceId(), "http://127.0.0.1:9000");
+    }
+
+    @Override
+    public void stopInstance(String instanceId) {
+      stopped.add(instanceId);
+    }
+  }
+}
