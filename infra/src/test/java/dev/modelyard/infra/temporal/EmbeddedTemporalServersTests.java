@@ -1,0 +1,67 @@
+package dev.modelyard.infra.temporal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelyard.testing.TestServices;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Both embedded Temporal servers start, answer on loopback, keep state where said, and stop. */
+class EmbeddedTemporalServersTests {
+
+  @Test
+  void theJavaServerAnswersOnLoopbackOnly() throws Exception {
+    try (EmbeddedTemporalServer server = EmbeddedTemporalServer.start(0)) {
+      assertThat(server.target()).startsWith("127.0.0.1:");
+      assertAnswers(server.target());
+    }
+  }
+
+  @Test
+  void theCliDevServerKeepsItsStateInTheDataDir(@TempDir Path dataDir) throws Exception {
+    Path cli = Path.of(TestServices.get("TEMPORAL_CLI"));
+    int port = freePort();
+
+    try (TemporalCliDevServer server = TemporalCliDevServer.start(cli, dataDir, port)) {
+      assertThat(server.target()).isEqualTo("127.0.0.1:" + port);
+      assertAnswers(server.target());
+    }
+
+    assertThat(dataDir.resolve("temporal.db")).exists();
+    assertThat(Files.size(dataDir.resolve("temporal.db"))).isPositive();
+    try (ServerSocket reuse = new ServerSocket(port)) {
+      assertThat(reuse.getLocalPort()).as("the port is free again after close").isEqualTo(port);
+    }
+  }
+
+  private static void assertAnswers(String target) {
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newConnectedServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(target).build(),
+            Duration.ofSeconds(10));
+    try {
+      assertThat(
+              stubs
+                  .blockingStub()
+                  .getSystemInfo(GetSystemInfoRequest.getDefaultInstance())
+                  .hasCapabilities())
+          .isTrue();
+    } finally {
+      stubs.shutdownNow();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
