@@ -114,13 +114,18 @@ public class ModelRegistry {
   public void recordStarting(NewInstance instance) {
     jdbc.sql(
             """
-            insert into model_instances (instance_id, model_id, host_id, state)
-            values (:instanceId, :modelId, :hostId, 'starting')
+            insert into model_instances (instance_id, model_id, host_id, state,
+                context_length, cpu_threads, parallel_slots)
+            values (:instanceId, :modelId, :hostId, 'starting',
+                :contextLength, :cpuThreads, :parallelSlots)
             on conflict (instance_id) do nothing
             """)
         .param("instanceId", instance.instanceId())
         .param("modelId", instance.modelId())
         .param("hostId", instance.hostId())
+        .param("contextLength", instance.resources().contextLength())
+        .param("cpuThreads", instance.resources().cpuThreads())
+        .param("parallelSlots", instance.resources().parallelSlots())
         .update();
   }
 

@@ -3,6 +3,7 @@ package dev.modelyard.infra.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.workflows.deployments.NewInstance;
+import dev.modelyard.workflows.deployments.ResourceRequirements;
 import dev.modelyard.workflows.deployments.StartedInstance;
 import dev.modelyard.workflows.models.ModelFileFacts;
 import dev.modelyard.workflows.models.ModelRef;
@@ -51,7 +52,8 @@ class ModelRegistryTests {
   void anInstanceIsRoutableOnlyOnceReady() {
     RegisteredModel model =
         registry.registerModel(register(new ModelRef(Provider.LOCAL_GGUF, "served"), "/s.gguf"));
-    registry.recordStarting(new NewInstance("i-1", model.modelId(), "host-a"));
+    registry.recordStarting(
+        new NewInstance("i-1", model.modelId(), "host-a", ResourceRequirements.DEFAULTS));
 
     assertThat(registry.routableInstances()).noneMatch(i -> i.instanceId().equals("i-1"));
     assertThat(registry.findReadyInstance(model.modelId())).isEmpty();
@@ -81,7 +83,8 @@ class ModelRegistryTests {
   void aFailedInstanceLeavesTheRoutingTableWithItsReason() {
     RegisteredModel model =
         registry.registerModel(register(new ModelRef(Provider.LOCAL_GGUF, "broken"), "/x.gguf"));
-    registry.recordStarting(new NewInstance("i-2", model.modelId(), "host-a"));
+    registry.recordStarting(
+        new NewInstance("i-2", model.modelId(), "host-a", ResourceRequirements.DEFAULTS));
     registry.recordReady(new StartedInstance("i-2", "http://127.0.0.1:9998"));
 
     registry.recordFailed("i-2", "out of memory");

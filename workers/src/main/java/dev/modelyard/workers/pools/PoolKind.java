@@ -4,5 +4,7 @@ package dev.modelyard.workers.pools;
 public enum PoolKind {
   PULLS,
   RUNTIME,
+  HEALTH,
+  MAINTENANCE,
   HOST
 }

@@ -4,7 +4,10 @@ import dev.modelyard.workflows.TaskQueues;
 import io.temporal.worker.Worker;
 import java.util.List;
 
-/** What runs on one pool: workflow types and activity implementations. */
+/**
+ * What one capability runs on one pool: workflow types and activity implementations. Each
+ * capability declares its registrations as beans; {@link WorkerPools} gathers them per queue.
+ */
 public record PoolRegistration(
     PoolKind kind, List<Class<?>> workflowTypes, List<Object> activities) {
 
@@ -12,6 +15,8 @@ public record PoolRegistration(
     return switch (kind) {
       case PULLS -> TaskQueues.PULLS;
       case RUNTIME -> TaskQueues.RUNTIME;
+      case HEALTH -> TaskQueues.HEALTH;
+      case MAINTENANCE -> TaskQueues.MAINTENANCE;
       case HOST -> TaskQueues.host(hostId);
     };
   }

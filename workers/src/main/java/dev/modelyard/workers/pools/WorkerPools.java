@@ -7,7 +7,9 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -43,18 +45,18 @@ public class WorkerPools implements SmartLifecycle {
 
   @Override
   public void start() {
+    Map<String, Worker> workers = new LinkedHashMap<>();
     for (PoolRegistration registration : registrations) {
-      String queue = registration.queue(hostId);
-      Worker worker = factory.newWorker(queue, options(registration.kind()));
+      Worker worker =
+          workers.computeIfAbsent(
+              registration.queue(hostId),
+              queue -> factory.newWorker(queue, options(registration.kind())));
       registration.register(worker);
     }
     registry.recordHost(hostId, TaskQueues.host(hostId));
     factory.start();
     running = true;
-    log.info(
-        "Workers: polling {} as host {}",
-        registrations.stream().map(r -> r.queue(hostId)).toList(),
-        hostId);
+    log.info("Workers: polling {} as host {}", workers.keySet(), hostId);
   }
 
   @Override
@@ -70,12 +72,7 @@ public class WorkerPools implements SmartLifecycle {
   }
 
   private WorkerOptions options(PoolKind kind) {
-    WorkerPoolSettings.PoolSize size =
-        switch (kind) {
-          case PULLS -> settings.pulls();
-          case RUNTIME -> settings.runtime();
-          case HOST -> settings.host();
-        };
+    WorkerPoolSettings.PoolSize size = settings.size(kind);
     return WorkerOptions.newBuilder()
         .setMaxConcurrentActivityExecutionSize(size.activities())
         .setMaxConcurrentWorkflowTaskExecutionSize(size.workflowTasks())

@@ -33,7 +33,8 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
     String instanceId = Workflow.randomUUID().toString();
     InstanceHostActivities host = hostActivities(model.hostId());
     // Recorded before the start so that an instance is never running without a registry row.
-    instances.recordStarting(new NewInstance(instanceId, model.modelId(), model.hostId()));
+    instances.recordStarting(
+        new NewInstance(instanceId, model.modelId(), model.hostId(), request.resources()));
     phase = "starting instance";
     try {
       StartedInstance started =

@@ -1,0 +1,36 @@
+package dev.modelyard.workers.deployments;
+
+import dev.modelyard.infra.providers.openai.OpenAiCompatibleClient;
+import dev.modelyard.infra.registry.ModelRegistry;
+import dev.modelyard.infra.runtime.ModelRuntime;
+import dev.modelyard.workers.models.ModelRegistryActivitiesImpl;
+import dev.modelyard.workers.pools.PoolKind;
+import dev.modelyard.workers.pools.PoolRegistration;
+import dev.modelyard.workflows.deployments.LoadModelWorkflowImpl;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Loads run on the runtime pool; starting and stopping instances happens on their host. */
+@Configuration(proxyBeanMethods = false)
+class DeploymentsWorkersConfiguration {
+
+  @Bean
+  PoolRegistration runtimePool(ModelRegistry registry) {
+    return new PoolRegistration(
+        PoolKind.RUNTIME,
+        List.of(LoadModelWorkflowImpl.class),
+        List.of(
+            new ModelRegistryActivitiesImpl(registry),
+            new InstanceRegistryActivitiesImpl(registry)));
+  }
+
+  @Bean
+  PoolRegistration instancesOnHost(
+      ModelRuntime runtime, OpenAiCompatibleClient instanceProbeClient) {
+    return new PoolRegistration(
+        PoolKind.HOST,
+        List.of(),
+        List.of(new InstanceHostActivitiesImpl(runtime, instanceProbeClient)));
+  }
+}
