@@ -8,7 +8,9 @@
 # Services and fixed ports:
 #   postgres  127.0.0.1:15432   redis     127.0.0.1:16379
 #   registry  127.0.0.1:5000    docker    unix:///run/modelyard-test/docker.sock
-#   nginx     127.0.0.1:18080 (Hugging Face mirror)
+#   nginx     127.0.0.1:18080 (Hugging Face mirror; access log with Range)
+#             127.0.0.2:18081 (the registry's blobs: blob GETs on :5000 answer
+#             307 there, as Ollama's puller requires)
 #   temporal  127.0.0.1:17233 (UI 18233)     ollama  127.0.0.1:11434
 #
 # Idempotent: a service that already answers its probe is only verified. Slow
@@ -30,7 +32,7 @@ main() {
 ALL_SERVICES=(postgres redis registry nginx docker temporal ollama)
 
 usage() {
-  sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   echo "services: ${ALL_SERVICES[*]}"
 }
 
@@ -378,7 +380,7 @@ svc_nginx() {
   local t=$SECONDS how=ready dir="$STATE_DIR/nginx" mirror="$STATE_DIR/hf-mirror" before after i
   need_gguf nginx
   mkdir -p "$dir/tmp" "$mirror"
-  before=$(cat "$dir/nginx.conf" "$dir/hf-routes.conf" 2>/dev/null | sha256sum)
+  before=$({ cat "$dir/nginx.conf" "$dir/hf-routes.conf" 2>/dev/null || true; } | sha256sum)
   bash "$SUPPORT_DIR/build-hf-mirror.sh" "$TEST_GGUF" "$mirror" "$dir/hf-routes.conf" "$HF_TEST_REPO" >"$dir/mirror.env"
   mkdir -p "$STATE_DIR/registry/data"
   sed -e "s|@NGINX_DIR@|$dir|g" -e "s|@NGINX_PORT@|$NGINX_PORT|g" -e "s|@MIRROR_ROOT@|$mirror|g" \
@@ -484,7 +486,8 @@ for s in "${ALL_SERVICES[@]}"; do
   selected "$s" || continue
   set +e
   (
-    set -e
+    set -eE
+    trap 'warn "$s: command failed (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
     "svc_$s"
   )
   rc=$?

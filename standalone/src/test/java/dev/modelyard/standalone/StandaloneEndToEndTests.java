@@ -98,6 +98,72 @@ class StandaloneEndToEndTests {
                 .get("task_id")
                 .asString());
     assertThat(again.at("/result/already_loaded").asBoolean()).isTrue();
+
+    // The running instance doubles as an external OpenAI-compatible server, registered by URL.
+    String endpoint = loaded.at("/result/endpoint").asString();
+    JsonNode registered =
+        awaitTask(
+            post(
+                    "/api/v1/local-llm/models/register",
+                    """
+                    {"provider":"openai_compatible","model_name":"tiny-external","base_url":"%s"}"""
+                        .formatted(endpoint),
+                    202)
+                .get("task_id")
+                .asString());
+    assertThat(registered.at("/result/endpoint").asString()).isEqualTo(endpoint);
+    JsonNode external =
+        awaitGeneration(
+            """
+            {"prompt":"Hello","max_tokens":4,"temperature":0.5,"model_preference":"tiny-external"}""");
+    assertThat(external.get("provider").asString()).isEqualTo("openai_compatible");
+
+    JsonNode unloaded =
+        awaitTask(
+            post(
+                    "/api/v1/local-llm/models/unload",
+                    """
+                    {"provider":"local_gguf","model_name":"tiny"}""",
+                    202)
+                .get("task_id")
+                .asString());
+    assertThat(unloaded.at("/result/stopped_instance_ids/0").asString())
+        .isEqualTo(loaded.at("/result/instance_id").asString());
+    JsonNode listed = get("/api/v1/local-llm/models", 200);
+    assertThat(listed.at("/models").valueStream())
+        .filteredOn(m -> m.get("name").asString().equals("tiny"))
+        .singleElement()
+        .satisfies(m -> assertThat(m.get("instances").isEmpty()).isTrue());
+  }
+
+  @Test
+  void aRunningTaskIsListedAsActiveAndCanBeCancelled() throws Exception {
+    start();
+    // A register whose server never answers keeps retrying its probe: a task that stays running.
+    String taskId =
+        post(
+                "/api/v1/local-llm/models/register",
+                """
+                {"provider":"openai_compatible","model_name":"nowhere","base_url":"http://127.0.0.1:9"}""",
+                202)
+            .get("task_id")
+            .asString();
+
+    JsonNode active = get("/api/v1/local-llm/tasks/active", 200);
+    assertThat(active.at("/tasks").valueStream().map(t -> t.get("task_id").asString()))
+        .contains(taskId);
+
+    JsonNode cancelled = delete("/api/v1/local-llm/tasks/" + taskId, 202);
+    assertThat(cancelled.get("task_id").asString()).isEqualTo(taskId);
+    Instant deadline = Instant.now().plusSeconds(10);
+    String status;
+    do {
+      status = get("/api/v1/local-llm/tasks/" + taskId, 200).get("status").asString();
+    } while (status.equals("running") && Instant.now().isBefore(deadline));
+    assertThat(status).isEqualTo("canceled");
+    assertThat(delete("/api/v1/local-llm/tasks/" + taskId, 409).get("detail").asString())
+        .contains("not running");
+    assertThat(get("/api/v1/local-llm/models", 200).toString()).doesNotContain("nowhere");
   }
 
   @Test
@@ -137,6 +203,27 @@ class StandaloneEndToEndTests {
         "resource_requirements.cpu_threads");
     JsonNode missing = get("/api/v1/local-llm/tasks/pull:local_gguf:never-pulled", 404);
     assertThat(missing.get("detail").asString()).contains("no task");
+    assertField(
+        post(
+            "/api/v1/local-llm/models/pull",
+            "{\"provider\":\"huggingface\",\"model_name\":\"just-a-name\"}",
+            400),
+        "model_name");
+    assertField(
+        post(
+            "/api/v1/local-llm/models/register",
+            "{\"provider\":\"openai_compatible\",\"model_name\":\"x\",\"base_url\":\"ftp://x\"}",
+            400),
+        "base_url");
+    assertField(
+        post(
+            "/api/v1/local-llm/models/pull",
+            "{\"provider\":\"openai_compatible\",\"model_name\":\"x\"}",
+            400),
+        "provider");
+    JsonNode gpu = get("/api/v1/local-llm/metrics/gpu", 200);
+    assertThat(gpu.get("devices").isEmpty()).isTrue();
+    assertThat(gpu.get("status").asString()).contains("libnvidia-ml.so.1");
     JsonNode noInstance = post("/api/v1/local-llm/generate", "{\"prompt\":\"hi\"}", 503);
     assertThat(noInstance.get("detail").asString()).contains("load one");
   }
@@ -208,6 +295,10 @@ class StandaloneEndToEndTests {
 
   private JsonNode get(String path, int expectedStatus) throws Exception {
     return expect(send(HttpRequest.newBuilder(base.resolve(path)).GET(), null), expectedStatus);
+  }
+
+  private JsonNode delete(String path, int expectedStatus) throws Exception {
+    return expect(send(HttpRequest.newBuilder(base.resolve(path)).DELETE(), null), expectedStatus);
   }
 
   private JsonNode post(String path, String body, int expectedStatus) throws Exception {

@@ -21,6 +21,14 @@ public final class WorkflowIds {
     return id("load", model);
   }
 
+  public static String unload(ModelRef model) {
+    return id("unload", model);
+  }
+
+  public static String register(ModelRef model) {
+    return id("register", model);
+  }
+
   /** The operation a task ID names, e.g. "pull". */
   public static String operation(String workflowId) {
     int colon = workflowId.indexOf(':');

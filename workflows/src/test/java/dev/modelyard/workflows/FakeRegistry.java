@@ -9,6 +9,7 @@ import dev.modelyard.workflows.models.ModelRegistryActivities;
 import dev.modelyard.workflows.models.RegisterModel;
 import dev.modelyard.workflows.models.RegisteredModel;
 import io.temporal.failure.ApplicationFailure;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -60,6 +61,24 @@ public class FakeRegistry implements ModelRegistryActivities, InstanceRegistryAc
         .filter(i -> "ready".equals(instanceStates.get(i.instanceId())))
         .findFirst()
         .orElse(null);
+  }
+
+  @Override
+  public List<InstanceView> findActiveInstances(String modelId) {
+    return instances.values().stream()
+        .filter(i -> i.modelId().equals(modelId))
+        .filter(i -> List.of("starting", "ready").contains(instanceStates.get(i.instanceId())))
+        .toList();
+  }
+
+  @Override
+  public void recordStopping(String instanceId) {
+    instanceStates.put(instanceId, "stopping");
+  }
+
+  @Override
+  public void recordStopped(String instanceId) {
+    instanceStates.put(instanceId, "stopped");
   }
 
   @Override

@@ -7,7 +7,7 @@ import org.springframework.http.HttpStatus;
  * ProblemDetailsAdvice}; anything else is a 500 with no internals in it.
  */
 public sealed class ApiException extends RuntimeException
-    permits InvalidFieldException, NotFoundException, UnavailableException {
+    permits ConflictException, InvalidFieldException, NotFoundException, UnavailableException {
 
   private final HttpStatus status;
 

@@ -4,13 +4,17 @@ import dev.modelyard.api.errors.InvalidFieldException;
 import dev.modelyard.infra.registry.ModelListing;
 import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.workflows.deployments.LoadModelRequest;
+import dev.modelyard.workflows.deployments.RegisterEndpointRequest;
 import dev.modelyard.workflows.deployments.ResourceRequirements;
+import dev.modelyard.workflows.deployments.UnloadModelRequest;
 import dev.modelyard.workflows.models.ModelRef;
 import dev.modelyard.workflows.models.Provider;
 import dev.modelyard.workflows.models.PullModelRequest;
 import jakarta.validation.Valid;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -22,6 +26,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/local-llm/models")
 class ModelsController {
+
+  /** Providers whose models Modelyard fetches; the others are servers registered by URL. */
+  private static final Set<Provider> PULLABLE =
+      EnumSet.of(Provider.LOCAL_GGUF, Provider.HUGGINGFACE, Provider.LOCAL_OLLAMA);
 
   private final ModelLifecycle lifecycle;
   private final ModelRegistry registry;
@@ -39,10 +47,14 @@ class ModelsController {
   @PostMapping("/pull")
   @ResponseStatus(HttpStatus.ACCEPTED)
   TaskAccepted pull(@Valid @RequestBody PullRequest body) {
-    ModelRef model = new ModelRef(provider(body.provider()), body.modelName());
-    if (model.provider() == Provider.LOCAL_GGUF && (body.path() == null || body.path().isBlank())) {
-      throw new InvalidFieldException("path", "path is required for provider local_gguf");
+    Provider provider = provider(body.provider());
+    if (!PULLABLE.contains(provider)) {
+      throw new InvalidFieldException(
+          "provider",
+          provider.wireName()
+              + " serves models it already has; register it with POST /api/v1/local-llm/models/register");
     }
+    ModelRef model = new ModelRef(provider, pulledName(provider, body));
     int priority = body.priority() != null ? body.priority() : 5;
     String taskId =
         lifecycle.startPull(new PullModelRequest(model, body.path(), priority, body.host()));
@@ -65,6 +77,52 @@ class ModelsController {
                         resources.cpuThreads(),
                         resources.parallelSlots())));
     return TaskAccepted.of(taskId, "load");
+  }
+
+  @PostMapping("/unload")
+  @ResponseStatus(HttpStatus.ACCEPTED)
+  TaskAccepted unload(@Valid @RequestBody UnloadRequest body) {
+    ModelRef model = new ModelRef(provider(body.provider()), body.modelName());
+    return TaskAccepted.of(lifecycle.startUnload(new UnloadModelRequest(model)), "unload");
+  }
+
+  @PostMapping("/register")
+  @ResponseStatus(HttpStatus.ACCEPTED)
+  TaskAccepted register(@Valid @RequestBody RegisterRequest body) {
+    Provider provider = provider(body.provider());
+    if (PULLABLE.contains(provider)) {
+      throw new InvalidFieldException(
+          "provider",
+          "only openai_compatible and hf_local servers are registered by URL; pull "
+              + provider.wireName()
+              + " models with POST /api/v1/local-llm/models/pull");
+    }
+    ModelRef model = new ModelRef(provider, body.modelName());
+    return TaskAccepted.of(
+        lifecycle.startRegister(new RegisterEndpointRequest(model, body.baseUrl())), "register");
+  }
+
+  /** The registry name of a pulled model; for huggingface it is "org/repo/file.gguf". */
+  private static String pulledName(Provider provider, PullRequest body) {
+    return switch (provider) {
+      case LOCAL_GGUF -> {
+        if (body.path() == null || body.path().isBlank()) {
+          throw new InvalidFieldException("path", "path is required for provider local_gguf");
+        }
+        yield body.modelName();
+      }
+      case HUGGINGFACE -> {
+        String name = body.file() != null ? body.modelName() + "/" + body.file() : body.modelName();
+        if (!name.matches("[\\w.-]+/[\\w.-]+/[\\w./-]+\\.gguf")) {
+          throw new InvalidFieldException(
+              body.file() != null ? "file" : "model_name",
+              "huggingface pulls need a repository and a GGUF file: model_name \"org/repo\" and"
+                  + " file \"name.gguf\", or model_name \"org/repo/name.gguf\"");
+        }
+        yield name;
+      }
+      default -> body.modelName();
+    };
   }
 
   static Provider provider(String wireName) {

@@ -5,10 +5,15 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
-/** {@code POST /api/v1/local-llm/models/pull}. {@code path} is required for local_gguf. */
+/**
+ * {@code POST /api/v1/local-llm/models/pull}. {@code path} is required for local_gguf; {@code file}
+ * names the GGUF file in a huggingface repository (or write {@code model_name} as
+ * "org/repo/file.gguf").
+ */
 record PullRequest(
     @NotBlank String provider,
     @NotBlank @Size(max = 200) String modelName,
     @Size(max = 4096) String path,
+    @Size(max = 300) String file,
     @Min(0) @Max(10) Integer priority,
     @Size(max = 63) String host) {}

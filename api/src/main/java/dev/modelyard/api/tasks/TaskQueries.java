@@ -1,9 +1,12 @@
 package dev.modelyard.api.tasks;
 
+import dev.modelyard.api.errors.ConflictException;
 import dev.modelyard.api.errors.NotFoundException;
 import dev.modelyard.api.errors.UnavailableException;
+import dev.modelyard.workflows.ModelyardSearchAttributes;
 import dev.modelyard.workflows.WorkflowIds;
 import dev.modelyard.workflows.deployments.LoadModelResult;
+import dev.modelyard.workflows.deployments.UnloadModelResult;
 import dev.modelyard.workflows.models.PullModelResult;
 import dev.modelyard.workflows.tasks.TransferProgress;
 import io.grpc.Status;
@@ -15,10 +18,12 @@ import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.DataConverterException;
 import io.temporal.failure.TemporalFailure;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -30,11 +35,14 @@ import org.springframework.stereotype.Service;
 class TaskQueries {
 
   private static final String STATUS_PREFIX = "WORKFLOW_EXECUTION_STATUS_";
+  private static final int ACTIVE_LIMIT = 200;
 
   private final WorkflowClient client;
+  private final StartedTasks started;
 
-  TaskQueries(WorkflowClient client) {
+  TaskQueries(WorkflowClient client, StartedTasks started) {
     this.client = client;
+    this.started = started;
   }
 
   TaskStatus describe(String taskId) {
@@ -64,6 +72,51 @@ class TaskQueries {
         info.hasCloseTime() ? toInstant(info.getCloseTime()) : null);
   }
 
+  /** Running lifecycle workflows, newest first. */
+  List<TaskStatus> active() {
+    List<String> ids;
+    try {
+      ids =
+          client
+              .listExecutions("ExecutionStatus = 'Running'")
+              .filter(
+                  execution ->
+                      execution
+                          .getTypedSearchAttributes()
+                          .containsKey(ModelyardSearchAttributes.OPERATION))
+              .limit(ACTIVE_LIMIT)
+              .map(execution -> execution.getExecution().getWorkflowId())
+              .toList();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
+        throw new UnavailableException("cannot list tasks: " + e.getMessage(), e);
+      }
+      // The in-process server cannot list; what this process started is all it holds anyway.
+      ids = started.newestFirst();
+    } catch (WorkflowServiceException e) {
+      throw new UnavailableException("cannot list tasks: " + e.getMessage(), e);
+    }
+    return ids.stream()
+        .map(this::describe)
+        .filter(task -> task.status().equals("running"))
+        .toList();
+  }
+
+  /** Asks a running task to stop; its workflow cleans up what it had started. */
+  void cancel(String taskId) {
+    DescribeWorkflowExecutionResponse description = describeExecution(taskId);
+    if (description.getWorkflowExecutionInfo().getStatus()
+        != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      throw new ConflictException("task " + taskId + " is not running");
+    }
+    try {
+      client.newUntypedWorkflowStub(taskId).cancel();
+    } catch (StatusRuntimeException | WorkflowServiceException e) {
+      throw new UnavailableException(
+          "cannot cancel task " + taskId + ": Temporal is unavailable", e);
+    }
+  }
+
   private DescribeWorkflowExecutionResponse describeExecution(String taskId) {
     try {
       return client
@@ -87,7 +140,8 @@ class TaskQueries {
     Class<?> type =
         switch (operation) {
           case "pull" -> PullModelResult.class;
-          case "load" -> LoadModelResult.class;
+          case "load", "register" -> LoadModelResult.class;
+          case "unload" -> UnloadModelResult.class;
           default -> Object.class;
         };
     try {

@@ -153,6 +153,34 @@ public class ModelRegistry {
         .update();
   }
 
+  public List<InstanceView> findActiveInstances(String modelId) {
+    return jdbc.sql(
+            """
+            select instance_id, model_id, host_id, endpoint from model_instances
+            where model_id = :modelId and state in ('starting', 'ready', 'unhealthy')
+            order by started_at
+            """)
+        .param("modelId", modelId)
+        .query(ModelRegistry::instanceView)
+        .list();
+  }
+
+  public void recordStopping(String instanceId) {
+    setState(instanceId, "stopping");
+  }
+
+  public void recordStopped(String instanceId) {
+    setState(instanceId, "stopped");
+  }
+
+  private void setState(String instanceId, String state) {
+    jdbc.sql(
+            "update model_instances set state = :state, updated_at = now() where instance_id = :id")
+        .param("state", state)
+        .param("id", instanceId)
+        .update();
+  }
+
   public Optional<InstanceView> findReadyInstance(String modelId) {
     return jdbc.sql(
             """
@@ -160,13 +188,7 @@ public class ModelRegistry {
             where model_id = :modelId and state = 'ready' order by started_at limit 1
             """)
         .param("modelId", modelId)
-        .query(
-            (rs, n) ->
-                new InstanceView(
-                    rs.getString("instance_id"),
-                    rs.getString("model_id"),
-                    rs.getString("host_id"),
-                    rs.getString("endpoint")))
+        .query(ModelRegistry::instanceView)
         .optional();
   }
 
@@ -187,6 +209,14 @@ public class ModelRegistry {
                     rs.getString("endpoint"),
                     rs.getInt("health_score")))
         .list();
+  }
+
+  private static InstanceView instanceView(ResultSet rs, int row) throws SQLException {
+    return new InstanceView(
+        rs.getString("instance_id"),
+        rs.getString("model_id"),
+        rs.getString("host_id"),
+        rs.getString("endpoint"));
   }
 
   private static InstanceListing instance(ResultSet rs, int row) throws SQLException {

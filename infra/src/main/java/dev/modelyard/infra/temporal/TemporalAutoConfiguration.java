@@ -48,6 +48,7 @@ public class TemporalAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   WorkflowClient workflowClient(WorkflowServiceStubs stubs, TemporalEndpoint endpoint) {
+    SearchAttributeRegistration.ensure(stubs, endpoint.namespace());
     return WorkflowClient.newInstance(
         stubs, WorkflowClientOptions.newBuilder().setNamespace(endpoint.namespace()).build());
   }

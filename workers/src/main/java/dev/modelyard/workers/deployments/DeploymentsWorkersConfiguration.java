@@ -7,22 +7,31 @@ import dev.modelyard.workers.models.ModelRegistryActivitiesImpl;
 import dev.modelyard.workers.pools.PoolKind;
 import dev.modelyard.workers.pools.PoolRegistration;
 import dev.modelyard.workflows.deployments.LoadModelWorkflowImpl;
+import dev.modelyard.workflows.deployments.RegisterEndpointWorkflowImpl;
+import dev.modelyard.workflows.deployments.UnloadModelWorkflowImpl;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Loads run on the runtime pool; starting and stopping instances happens on their host. */
+/**
+ * Loads, unloads and endpoint registrations run on the runtime pool; starting and stopping
+ * instances happens on their host.
+ */
 @Configuration(proxyBeanMethods = false)
 class DeploymentsWorkersConfiguration {
 
   @Bean
-  PoolRegistration runtimePool(ModelRegistry registry) {
+  PoolRegistration runtimePool(ModelRegistry registry, OpenAiCompatibleClient instanceProbeClient) {
     return new PoolRegistration(
         PoolKind.RUNTIME,
-        List.of(LoadModelWorkflowImpl.class),
+        List.of(
+            LoadModelWorkflowImpl.class,
+            UnloadModelWorkflowImpl.class,
+            RegisterEndpointWorkflowImpl.class),
         List.of(
             new ModelRegistryActivitiesImpl(registry),
-            new InstanceRegistryActivitiesImpl(registry)));
+            new InstanceRegistryActivitiesImpl(registry),
+            new EndpointActivitiesImpl(instanceProbeClient)));
   }
 
   @Bean

@@ -5,6 +5,7 @@ import dev.modelyard.workflows.deployments.InstanceRegistryActivities;
 import dev.modelyard.workflows.deployments.InstanceView;
 import dev.modelyard.workflows.deployments.NewInstance;
 import dev.modelyard.workflows.deployments.StartedInstance;
+import java.util.List;
 
 public class InstanceRegistryActivitiesImpl implements InstanceRegistryActivities {
 
@@ -17,6 +18,21 @@ public class InstanceRegistryActivitiesImpl implements InstanceRegistryActivitie
   @Override
   public InstanceView findReadyInstance(String modelId) {
     return registry.findReadyInstance(modelId).orElse(null);
+  }
+
+  @Override
+  public List<InstanceView> findActiveInstances(String modelId) {
+    return registry.findActiveInstances(modelId);
+  }
+
+  @Override
+  public void recordStopping(String instanceId) {
+    registry.recordStopping(instanceId);
+  }
+
+  @Override
+  public void recordStopped(String instanceId) {
+    registry.recordStopped(instanceId);
   }
 
   @Override

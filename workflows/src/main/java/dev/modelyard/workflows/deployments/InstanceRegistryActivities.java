@@ -1,6 +1,7 @@
 package dev.modelyard.workflows.deployments;
 
 import io.temporal.activity.ActivityInterface;
+import java.util.List;
 
 /** The registry's record of instances: every start, readiness and failure lands here. */
 @ActivityInterface
@@ -9,9 +10,16 @@ public interface InstanceRegistryActivities {
   /** The ready instance serving this model, or null when there is none. */
   InstanceView findReadyInstance(String modelId);
 
+  /** Instances that are starting, ready or unhealthy: everything an unload must stop. */
+  List<InstanceView> findActiveInstances(String modelId);
+
   void recordStarting(NewInstance instance);
 
   void recordReady(StartedInstance instance);
 
   void recordFailed(String instanceId, String reason);
+
+  void recordStopping(String instanceId);
+
+  void recordStopped(String instanceId);
 }

@@ -1,14 +1,10 @@
 package dev.modelyard.workflows.deployments;
 
-import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.models.ModelRegistryActivities;
 import dev.modelyard.workflows.models.RegisteredModel;
 import dev.modelyard.workflows.models.RegistryOptions;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
-import java.time.Duration;
 
 public class LoadModelWorkflowImpl implements LoadModelWorkflow {
 
@@ -31,7 +27,7 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
     }
 
     String instanceId = Workflow.randomUUID().toString();
-    InstanceHostActivities host = hostActivities(model.hostId());
+    InstanceHostActivities host = HostActivityStubs.instances(model.hostId());
     // Recorded before the start so that an instance is never running without a registry row.
     instances.recordStarting(
         new NewInstance(instanceId, model.modelId(), model.hostId(), request.resources()));
@@ -60,22 +56,6 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
   @Override
   public String phase() {
     return phase;
-  }
-
-  private static InstanceHostActivities hostActivities(String hostId) {
-    return Workflow.newActivityStub(
-        InstanceHostActivities.class,
-        ActivityOptions.newBuilder()
-            .setTaskQueue(TaskQueues.host(hostId))
-            .setScheduleToStartTimeout(Duration.ofMinutes(5))
-            .setStartToCloseTimeout(Duration.ofMinutes(15))
-            .setHeartbeatTimeout(Duration.ofSeconds(30))
-            .setRetryOptions(
-                RetryOptions.newBuilder()
-                    .setMaximumAttempts(3)
-                    .setDoNotRetry(InstanceHostActivities.INSTANCE_START_REJECTED)
-                    .build())
-            .build());
   }
 
   private static String rootMessage(Throwable failure) {

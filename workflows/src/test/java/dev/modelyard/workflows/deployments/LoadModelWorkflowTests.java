@@ -36,7 +36,8 @@ class LoadModelWorkflowTests {
     registry = new FakeRegistry(HOST);
     registry.models.put(TINY, new RegisteredModel("model-1", TINY, "/models/tiny.gguf", HOST));
     Worker runtime = env.newWorker(TaskQueues.RUNTIME);
-    runtime.registerWorkflowImplementationTypes(LoadModelWorkflowImpl.class);
+    runtime.registerWorkflowImplementationTypes(
+        LoadModelWorkflowImpl.class, UnloadModelWorkflowImpl.class);
     runtime.registerActivitiesImplementations(registry);
     env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(new FakeHost());
     env.start();
@@ -89,6 +90,35 @@ class LoadModelWorkflowTests {
         .hasMessageContaining("not registered");
     assertThat(started).isEmpty();
     assertThat(registry.instanceStates).isEmpty();
+  }
+
+  @Test
+  void unloadingStopsEveryInstanceAndTheNextLoadStartsAFreshOne() {
+    LoadModelResult loaded = load(TINY);
+
+    UnloadModelResult unloaded = unload(TINY);
+
+    assertThat(unloaded.stoppedInstanceIds()).containsExactly(loaded.instanceId());
+    assertThat(stopped).containsExactly(loaded.instanceId());
+    assertThat(registry.instanceStates).containsEntry(loaded.instanceId(), "stopped");
+    assertThat(load(TINY).instanceId()).isNotEqualTo(loaded.instanceId());
+  }
+
+  @Test
+  void unloadingAModelThatIsNotLoadedStopsNothing() {
+    assertThat(unload(TINY).stoppedInstanceIds()).isEmpty();
+    assertThat(stopped).isEmpty();
+  }
+
+  private UnloadModelResult unload(ModelRef model) {
+    return env.getWorkflowClient()
+        .newWorkflowStub(
+            UnloadModelWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(WorkflowIds.unload(model))
+                .setTaskQueue(TaskQueues.RUNTIME)
+                .build())
+        .unload(new UnloadModelRequest(model));
   }
 
   private LoadModelResult load(ModelRef model) {

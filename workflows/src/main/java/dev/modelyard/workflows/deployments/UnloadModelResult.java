@@ -1,0 +1,5 @@
+package dev.modelyard.workflows.deployments;
+
+import java.util.List;
+
+public record UnloadModelResult(List<String> stoppedInstanceIds) {}
