@@ -443,6 +443,7 @@ ollama_probe() { curl -fsS -m 3 -o /dev/null "http://$OLLAMA_ADDR/api/version" 2
 
 svc_ollama() {
   local t=$SECONDS how=ready dir="$STATE_DIR/ollama" out
+  mkdir -p "$dir"
   need_gguf ollama
   go_build_wait ollama "$OLLAMA_BIN"
   if ! ollama_probe; then
