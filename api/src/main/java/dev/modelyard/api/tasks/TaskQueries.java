@@ -13,15 +13,19 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.query.v1.WorkflowQuery;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
+import io.temporal.api.workflowservice.v1.QueryWorkflowResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.DataConverterException;
 import io.temporal.failure.TemporalFailure;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +40,7 @@ class TaskQueries {
 
   private static final String STATUS_PREFIX = "WORKFLOW_EXECUTION_STATUS_";
   private static final int ACTIVE_LIMIT = 200;
+  private static final Duration PHASE_QUERY_DEADLINE = Duration.ofSeconds(1);
 
   private final WorkflowClient client;
   private final StartedTasks started;
@@ -46,6 +51,14 @@ class TaskQueries {
   }
 
   TaskStatus describe(String taskId) {
+    return describe(taskId, true);
+  }
+
+  /**
+   * A task's state. Asking the workflow for its phase needs a worker: {@code askPhase} is false
+   * when listing many tasks, some of which may have lost theirs.
+   */
+  private TaskStatus describe(String taskId, boolean askPhase) {
     DescribeWorkflowExecutionResponse description = describeExecution(taskId);
     var info = description.getWorkflowExecutionInfo();
     WorkflowExecutionStatus status = info.getStatus();
@@ -64,7 +77,7 @@ class TaskQueries {
         taskId,
         operation,
         status.name().substring(STATUS_PREFIX.length()).toLowerCase(Locale.ROOT),
-        running ? phase(stub) : null,
+        running && askPhase ? phase(taskId) : null,
         running ? progress(description).orElse(null) : null,
         result,
         error,
@@ -169,11 +182,25 @@ class TaskQueries {
     }
   }
 
-  private static String phase(WorkflowStub stub) {
+  /** Asks the workflow, briefly: one whose worker is busy or gone cannot answer in time. */
+  private String phase(String taskId) {
     try {
-      return stub.query("phase", String.class);
-    } catch (RuntimeException e) {
-      // A workflow whose worker is busy or gone cannot answer; the status still stands.
+      QueryWorkflowResponse response =
+          client
+              .getWorkflowServiceStubs()
+              .blockingStub()
+              .withDeadlineAfter(PHASE_QUERY_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+              .queryWorkflow(
+                  QueryWorkflowRequest.newBuilder()
+                      .setNamespace(client.getOptions().getNamespace())
+                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(taskId))
+                      .setQuery(WorkflowQuery.newBuilder().setQueryType("phase"))
+                      .build());
+      return client
+          .getOptions()
+          .getDataConverter()
+          .fromPayloads(0, Optional.of(response.getQueryResult()), String.class, String.class);
+    } catch (StatusRuntimeException | DataConverterException e) {
       return null;
     }
   }

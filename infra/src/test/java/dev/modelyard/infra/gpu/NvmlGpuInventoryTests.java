@@ -3,6 +3,7 @@ package dev.modelyard.infra.gpu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
@@ -35,7 +36,7 @@ class NvmlGpuInventoryTests {
   }
 
   @Test
-  @EnabledIf("dev.modelyard.infra.gpu.NvidiaLibrary#present")
+  @Tag("gpu")
   void readsEveryDeviceTheDriverReports() {
     try (GpuInventory inventory = GpuInventories.detect()) {
       assertThat(inventory.status()).startsWith("NVML ");
@@ -49,7 +50,7 @@ class NvmlGpuInventoryTests {
   }
 
   @Test
-  @EnabledIf("dev.modelyard.infra.gpu.NvidiaLibrary#present")
+  @Tag("gpu")
   void readingAfterCloseIsRefused() {
     GpuInventory inventory = NvmlGpuInventory.open();
     inventory.close();

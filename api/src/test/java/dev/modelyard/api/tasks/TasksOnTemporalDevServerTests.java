@@ -1,0 +1,103 @@
+package dev.modelyard.api.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelyard.api.ApiApplication;
+import dev.modelyard.testing.TestServices;
+import dev.modelyard.workflows.ModelyardSearchAttributes;
+import io.temporal.client.WorkflowClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The API process on its own against the real Temporal dev server: tasks carry Modelyard's search
+ * attributes, and the active list comes from Temporal's visibility store.
+ */
+@SpringBootTest(
+    classes = ApiApplication.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class TasksOnTemporalDevServerTests {
+
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+  private static final String SCHEMA = "api_" + RUN;
+
+  @DynamicPropertySource
+  static void services(DynamicPropertyRegistry properties) {
+    properties.add(
+        "modelyard.database.url",
+        () -> TestServices.get("DATABASE_URL") + "?currentSchema=" + SCHEMA);
+    properties.add("spring.flyway.schemas", () -> SCHEMA);
+    properties.add("spring.flyway.create-schemas", () -> "true");
+    properties.add("modelyard.temporal.address", () -> TestServices.get("TEMPORAL_ADDRESS"));
+  }
+
+  @LocalServerPort int port;
+  @Autowired WorkflowClient client;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final JsonMapper json = JsonMapper.builder().build();
+
+  @Test
+  void aStartedTaskIsSearchableByModelAndListedAsActive() throws Exception {
+    String model = "unreachable-" + RUN;
+    JsonNode accepted =
+        send(
+            HttpRequest.newBuilder(uri("/api/v1/local-llm/models/register"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        """
+                        {"provider":"openai_compatible","model_name":"%s","base_url":"http://127.0.0.1:9"}"""
+                            .formatted(model))),
+            202);
+    String taskId = accepted.get("task_id").asString();
+
+    // Visibility is eventually consistent: the new execution shows up within a moment.
+    Instant deadline = Instant.now().plusSeconds(10);
+    boolean listed = false;
+    while (!listed && Instant.now().isBefore(deadline)) {
+      JsonNode active = send(HttpRequest.newBuilder(uri("/api/v1/local-llm/tasks/active")), 200);
+      listed =
+          active
+              .at("/tasks")
+              .valueStream()
+              .anyMatch(t -> t.get("task_id").asString().equals(taskId));
+      Thread.sleep(200);
+    }
+    assertThat(listed).as("task %s in /tasks/active", taskId).isTrue();
+    assertThat(
+            client
+                .listExecutions(
+                    "ModelyardModel = '" + model + "' AND ModelyardOperation = 'register'")
+                .map(e -> e.getTypedSearchAttributes().get(ModelyardSearchAttributes.PROVIDER))
+                .toList())
+        .containsExactly("openai_compatible");
+
+    client.newUntypedWorkflowStub(taskId).terminate("test cleanup");
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  private JsonNode send(HttpRequest.Builder request, int expectedStatus) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
+    return json.readTree(response.body());
+  }
+}
