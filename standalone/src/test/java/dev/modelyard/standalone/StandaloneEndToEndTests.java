@@ -10,6 +10,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -248,19 +251,63 @@ class StandaloneEndToEndTests {
         .isEqualTo("kept");
   }
 
-  private void start() {
+  @Test
+  void pullsAGgufFromTheHuggingFaceMirrorAndLoadsIt() throws Exception {
+    start("modelyard.providers.hf-endpoint=" + TestServices.get("HF_ENDPOINT"));
+    String repo = TestServices.get("HF_TEST_REPO");
+    String file = TestServices.get("HF_TEST_FILE");
+
+    JsonNode pull =
+        post(
+            "/api/v1/local-llm/models/pull",
+            """
+            {"provider":"huggingface","model_name":"%s","file":"%s"}"""
+                .formatted(repo, file),
+            202);
+    JsonNode pulled = awaitTask(pull.get("task_id").asString());
+
+    assertThat(pulled.at("/result/sha256").asString())
+        .isEqualTo(TestServices.get("HF_TEST_SHA256"));
+    JsonNode model = get("/api/v1/local-llm/models", 200).at("/models/0");
+    assertThat(model.get("name").asString()).isEqualTo(repo + "/" + file);
+    assertThat(model.get("location").asString())
+        .startsWith(dataDir.resolve("models").toString())
+        .endsWith(file);
+    awaitTask(
+        post(
+                "/api/v1/local-llm/models/load",
+                """
+                {"provider":"huggingface","model_name":"%s/%s"}"""
+                    .formatted(repo, file),
+                202)
+            .get("task_id")
+            .asString());
+    assertThat(
+            awaitGeneration(
+                    """
+                    {"prompt":"Hi","max_tokens":4,"temperature":0,"provider_preference":"huggingface"}""")
+                .get("completion_tokens")
+                .asInt())
+        .isPositive();
+  }
+
+  private void start(String... extraProperties) {
+    List<String> arguments =
+        new ArrayList<>(
+            List.of(
+                "--server.port=0",
+                "--modelyard.data-dir=" + dataDir,
+                "--modelyard.embedded.temporal-port=0",
+                "--modelyard.host-id=e2e",
+                // Embedded defaults even where the developer's shell names real services:
+                // arguments win over the environment variables these stand in for.
+                "--modelyard.database.url=",
+                "--modelyard.temporal.address=",
+                "--modelyard.redis.url="));
+    Arrays.stream(extraProperties).map(property -> "--" + property).forEach(arguments::add);
     app =
         new SpringApplicationBuilder(ModelyardStandalone.class)
-            .properties(
-                "server.port=0",
-                "modelyard.data-dir=" + dataDir,
-                "modelyard.embedded.temporal-port=0",
-                "modelyard.host-id=e2e",
-                // Embedded defaults even where the developer's shell names real services.
-                "modelyard.database.url=",
-                "modelyard.temporal.address=",
-                "modelyard.redis.url=")
-            .run();
+            .run(arguments.toArray(String[]::new));
     int port = ((WebServerApplicationContext) app).getWebServer().getPort();
     base = URI.create("http://127.0.0.1:" + port);
   }

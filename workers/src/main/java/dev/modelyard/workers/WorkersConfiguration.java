@@ -13,17 +13,23 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.context.TypeExcludeFilter;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.FilterType;
 
 /**
  * The worker side. Each capability package contributes a configuration declaring what it runs on
  * which pool ({@link PoolRegistration} beans); this one holds what they share.
  */
 @Configuration(proxyBeanMethods = false)
-@ComponentScan(excludeFilters = @ComponentScan.Filter(SpringBootConfiguration.class))
+@ComponentScan(
+    excludeFilters = {
+      @ComponentScan.Filter(SpringBootConfiguration.class),
+      @ComponentScan.Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class)
+    })
 @EnableConfigurationProperties(WorkerPoolSettings.class)
 public class WorkersConfiguration {
 

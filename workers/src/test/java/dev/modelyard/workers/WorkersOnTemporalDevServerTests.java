@@ -50,6 +50,8 @@ class WorkersOnTemporalDevServerTests {
     properties.add("spring.flyway.create-schemas", () -> "true");
     properties.add("modelyard.temporal.address", () -> TestServices.get("TEMPORAL_ADDRESS"));
     properties.add("modelyard.host-id", () -> "test-" + RUN);
+    // The health loop has tests of its own, in a namespace of their own.
+    properties.add("modelyard.health.enabled", () -> "false");
   }
 
   @Autowired WorkflowClient client;

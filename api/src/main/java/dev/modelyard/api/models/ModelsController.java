@@ -7,6 +7,7 @@ import dev.modelyard.workflows.deployments.LoadModelRequest;
 import dev.modelyard.workflows.deployments.RegisterEndpointRequest;
 import dev.modelyard.workflows.deployments.ResourceRequirements;
 import dev.modelyard.workflows.deployments.UnloadModelRequest;
+import dev.modelyard.workflows.models.HuggingFaceFile;
 import dev.modelyard.workflows.models.ModelRef;
 import dev.modelyard.workflows.models.Provider;
 import dev.modelyard.workflows.models.PullModelRequest;
@@ -113,11 +114,14 @@ class ModelsController {
       }
       case HUGGINGFACE -> {
         String name = body.file() != null ? body.modelName() + "/" + body.file() : body.modelName();
-        if (!name.matches("[\\w.-]+/[\\w.-]+/[\\w./-]+\\.gguf")) {
+        try {
+          HuggingFaceFile.parse(name);
+        } catch (IllegalArgumentException e) {
           throw new InvalidFieldException(
               body.file() != null ? "file" : "model_name",
-              "huggingface pulls need a repository and a GGUF file: model_name \"org/repo\" and"
-                  + " file \"name.gguf\", or model_name \"org/repo/name.gguf\"");
+              e.getMessage()
+                  + "; give model_name \"org/repo\" and file \"name.gguf\", or model_name"
+                  + " \"org/repo/name.gguf\"");
         }
         yield name;
       }

@@ -22,6 +22,7 @@ public class WorkerPools implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerPools.class);
   private static final Duration GRACE = Duration.ofSeconds(20);
+  private static final Duration HEARTBEAT_THROTTLE = Duration.ofSeconds(1);
 
   private final WorkerFactory factory;
   private final ModelRegistry registry;
@@ -76,6 +77,9 @@ public class WorkerPools implements SmartLifecycle {
     return WorkerOptions.newBuilder()
         .setMaxConcurrentActivityExecutionSize(size.activities())
         .setMaxConcurrentWorkflowTaskExecutionSize(size.workflowTasks())
+        // The SDK would send heartbeats only every 0.8 x the heartbeat timeout; a second keeps
+        // progress fresh for the tasks API and lets a cancelled download stop within a second.
+        .setMaxHeartbeatThrottleInterval(HEARTBEAT_THROTTLE)
         .build();
   }
 }

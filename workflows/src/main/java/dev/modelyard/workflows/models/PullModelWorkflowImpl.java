@@ -1,15 +1,26 @@
 package dev.modelyard.workflows.models;
 
 import dev.modelyard.workflows.TaskQueues;
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.Set;
 
 public class PullModelWorkflowImpl implements PullModelWorkflow {
 
   static final String UNSUPPORTED_PROVIDER = "UnsupportedProvider";
+  static final String INVALID_MODEL_NAME = "InvalidModelName";
+
+  /** Downloads whose bytes fail verification are fetched afresh this many times in all. */
+  static final int MAX_DOWNLOADS = 3;
+
+  private static final Set<String> DOWNLOAD_AGAIN =
+      Set.of(HuggingFaceActivities.CHECKSUM_MISMATCH, HuggingFaceActivities.DOWNLOAD_MISSING);
 
   private final ModelRegistryActivities registry =
       Workflow.newActivityStub(ModelRegistryActivities.class, RegistryOptions.DEFAULT);
@@ -20,6 +31,8 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
   public PullModelResult pull(PullModelRequest request) {
     return switch (request.model().provider()) {
       case LOCAL_GGUF -> registerLocalFile(request);
+      case HUGGINGFACE -> pullFromHuggingFace(request);
+      case LOCAL_OLLAMA -> pullIntoOllama(request);
       default ->
           throw ApplicationFailure.newNonRetryableFailure(
               "pulling from provider "
@@ -35,18 +48,110 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
   }
 
   private PullModelResult registerLocalFile(PullModelRequest request) {
-    phase = "choosing host";
-    String hostId = request.hostId() != null ? request.hostId() : registry.chooseHost();
+    String hostId = chooseHost(request);
 
     phase = "inspecting file";
     ModelFileFacts facts = filesOn(hostId).inspectLocalFile(request.location());
 
+    return register(request, hostId, facts);
+  }
+
+  private PullModelResult pullFromHuggingFace(PullModelRequest request) {
+    // Checked before anything runs: a malformed name is the caller's mistake, not worth a host.
+    HuggingFaceFile file = huggingFaceFile(request.model());
+    String hostId = chooseHost(request);
+    HuggingFaceActivities hub = huggingFaceOn(hostId, request.priority());
+
+    String path;
+    try {
+      path = downloadVerified(hub, file);
+    } catch (TemporalFailure failure) {
+      discardDownload(hub, file);
+      throw failure;
+    }
+
+    phase = "inspecting file";
+    ModelFileFacts facts = filesOn(hostId).inspectLocalFile(path);
+
+    return register(request, hostId, facts);
+  }
+
+  /**
+   * Downloads and verifies, downloading afresh when the bytes fail verification: the download
+   * activity resumes only what it heartbeated, so a corrupt file needs a new download, not a retry
+   * of the verification.
+   */
+  private String downloadVerified(HuggingFaceActivities hub, HuggingFaceFile file) {
+    for (int download = 1; ; download++) {
+      phase = "downloading";
+      DownloadedFile downloaded = hub.downloadHuggingFaceFile(file);
+      phase = "verifying";
+      try {
+        return hub.installHuggingFaceFile(downloaded);
+      } catch (ActivityFailure failure) {
+        if (download >= MAX_DOWNLOADS || !DOWNLOAD_AGAIN.contains(failureType(failure))) {
+          throw failure;
+        }
+      }
+    }
+  }
+
+  /**
+   * Deletes the partial file after a failure or cancellation. The download activity deletes it
+   * itself when it sees the cancellation, but not when its worker died; this runs in a detached
+   * scope so that it runs even though the workflow is being cancelled.
+   */
+  private void discardDownload(HuggingFaceActivities hub, HuggingFaceFile file) {
+    phase = "cleaning up";
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              try {
+                hub.discardHuggingFaceDownload(file);
+              } catch (ActivityFailure cleanupFailure) {
+                // The failure that brought us here is the one to report; this one stays in the
+                // history, and the next download of the file truncates what is left.
+              }
+            })
+        .run();
+  }
+
+  private PullModelResult pullIntoOllama(PullModelRequest request) {
+    String hostId = chooseHost(request);
+
+    phase = "downloading";
+    ModelFileFacts facts = ollamaOn(hostId, request.priority()).pullOllamaModel(model(request));
+
+    return register(request, hostId, facts);
+  }
+
+  private String chooseHost(PullModelRequest request) {
+    phase = "choosing host";
+    return request.hostId() != null ? request.hostId() : registry.chooseHost();
+  }
+
+  private PullModelResult register(PullModelRequest request, String hostId, ModelFileFacts facts) {
     phase = "registering";
     RegisteredModel model =
         registry.registerModel(new RegisterModel(request.model(), hostId, facts));
 
     phase = "done";
     return new PullModelResult(model.modelId(), hostId, facts.sizeBytes(), facts.sha256());
+  }
+
+  private static HuggingFaceFile huggingFaceFile(ModelRef model) {
+    try {
+      return HuggingFaceFile.parse(model.name());
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), INVALID_MODEL_NAME);
+    }
+  }
+
+  private static String model(PullModelRequest request) {
+    return request.model().name().trim();
+  }
+
+  private static String failureType(ActivityFailure failure) {
+    return failure.getCause() instanceof ApplicationFailure cause ? cause.getType() : "";
   }
 
   private static ModelFileActivities filesOn(String hostId) {
@@ -63,6 +168,58 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
                 RetryOptions.newBuilder()
                     .setMaximumAttempts(5)
                     .setDoNotRetry(ModelFileActivities.INVALID_MODEL_FILE)
+                    .build())
+            .build());
+  }
+
+  /**
+   * Transfers heartbeat every second whatever the network does, so a short heartbeat timeout finds
+   * a dead worker quickly (a retry then resumes on the host's next worker) and a cancellation
+   * reaches the activity within the SDK's heartbeat throttle (0.8 × the timeout). The request's
+   * priority orders the transfer among the host's queued tasks (see {@link PullPriority}).
+   */
+  private static ActivityOptions.Builder transferOn(String hostId, int priority) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(TaskQueues.host(hostId))
+        .setScheduleToStartTimeout(Duration.ofMinutes(5))
+        // Large files take hours on slow links; a retry resumes, so an attempt may be cut short.
+        .setStartToCloseTimeout(Duration.ofHours(4))
+        .setHeartbeatTimeout(Duration.ofSeconds(10))
+        .setPriority(PullPriority.of(priority))
+        // Cleanup must not start while the cancelled attempt still writes.
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
+  }
+
+  private static HuggingFaceActivities huggingFaceOn(String hostId, int priority) {
+    return Workflow.newActivityStub(
+        HuggingFaceActivities.class,
+        transferOn(hostId, priority)
+            .setRetryOptions(
+                RetryOptions.newBuilder()
+                    .setInitialInterval(Duration.ofSeconds(1))
+                    .setMaximumInterval(Duration.ofMinutes(1))
+                    .setMaximumAttempts(10)
+                    .setDoNotRetry(
+                        HuggingFaceActivities.FILE_NOT_FOUND,
+                        HuggingFaceActivities.REQUEST_REJECTED,
+                        HuggingFaceActivities.CHECKSUM_UNAVAILABLE,
+                        HuggingFaceActivities.CHECKSUM_MISMATCH,
+                        HuggingFaceActivities.DOWNLOAD_MISSING)
+                    .build())
+            .build());
+  }
+
+  private static OllamaActivities ollamaOn(String hostId, int priority) {
+    return Workflow.newActivityStub(
+        OllamaActivities.class,
+        transferOn(hostId, priority)
+            .setRetryOptions(
+                RetryOptions.newBuilder()
+                    .setInitialInterval(Duration.ofSeconds(1))
+                    .setMaximumInterval(Duration.ofMinutes(1))
+                    .setMaximumAttempts(10)
+                    .setDoNotRetry(
+                        OllamaActivities.OLLAMA_NOT_CONFIGURED, OllamaActivities.PULL_REJECTED)
                     .build())
             .build());
   }

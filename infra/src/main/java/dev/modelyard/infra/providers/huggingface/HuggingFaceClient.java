@@ -48,11 +48,13 @@ public final class HuggingFaceClient implements AutoCloseable {
 
   private final String endpoint;
   private final Duration requestTimeout;
+  private final String userAgent;
   private final HttpClient http;
 
   public HuggingFaceClient(HuggingFaceSettings settings) {
     this.endpoint = settings.endpoint().toString().replaceAll("/+$", "");
     this.requestTimeout = settings.requestTimeout();
+    this.userAgent = settings.userAgent();
     // The Hub answers downloads of large files with a redirect to its CDN.
     this.http =
         HttpClient.newBuilder()
@@ -221,7 +223,7 @@ public final class HuggingFaceClient implements AutoCloseable {
   }
 
   private HttpRequest.Builder get(URI uri) {
-    return HttpRequest.newBuilder(uri).timeout(requestTimeout).header("User-Agent", "modelyard");
+    return HttpRequest.newBuilder(uri).timeout(requestTimeout).header("User-Agent", userAgent);
   }
 
   private static String checkedRepo(String repo) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.function.LongConsumer;
 
 /** SHA-256 of files, in the lowercase hex the Hub publishes for LFS files. */
 public final class Sha256 {
@@ -16,11 +17,19 @@ public final class Sha256 {
   private Sha256() {}
 
   public static String of(Path file) throws IOException {
+    return of(file, bytesHashed -> {});
+  }
+
+  /** Hashes {@code file}, telling {@code progress} the bytes hashed so far after each read. */
+  public static String of(Path file, LongConsumer progress) throws IOException {
     MessageDigest digest = newDigest();
+    long done = 0;
     try (InputStream in = Files.newInputStream(file)) {
       byte[] buffer = new byte[BUFFER_SIZE];
       for (int n; (n = in.read(buffer)) > 0; ) {
         digest.update(buffer, 0, n);
+        done += n;
+        progress.accept(done);
       }
     }
     return HexFormat.of().formatHex(digest.digest());

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,8 +25,11 @@ class HuggingFaceClientTests {
   private final String sha256 = TestServices.get("HF_TEST_SHA256");
   private final long size = Long.parseLong(TestServices.get("HF_TEST_SIZE"));
   private final Path accessLog = Path.of(TestServices.get("NGINX_ACCESS_LOG"));
+  private final String userAgent = "modelyard-test (" + UUID.randomUUID() + ")";
   private final HuggingFaceClient hub =
-      new HuggingFaceClient(HuggingFaceSettings.of(URI.create(TestServices.get("HF_ENDPOINT"))));
+      new HuggingFaceClient(
+          HuggingFaceSettings.of(URI.create(TestServices.get("HF_ENDPOINT")))
+              .withUserAgent(userAgent));
 
   @TempDir Path dir;
 
@@ -70,7 +74,8 @@ class HuggingFaceClientTests {
                 assertThat(line)
                     .contains("GET /" + repo + "/resolve/main/" + file + " ")
                     .contains("status=206")
-                    .contains("range=\"bytes=" + offset + "-\""));
+                    .contains("range=\"bytes=" + offset + "-\"")
+                    .contains("ua=\"" + userAgent + "\""));
   }
 
   @Test
@@ -83,6 +88,16 @@ class HuggingFaceClientTests {
 
     assertThat(progress).isEmpty();
     assertThat(Sha256.of(target)).isEqualTo(sha256);
+  }
+
+  @Test
+  void hashesWithProgressToTheListedSha256() throws Exception {
+    Path target = dir.resolve(file);
+    hub.download(repo, file, target, 0, progress -> {});
+    List<Long> hashed = new CopyOnWriteArrayList<>();
+
+    assertThat(Sha256.of(target, hashed::add)).isEqualTo(sha256);
+    assertThat(hashed).isSorted().last().isEqualTo(size);
   }
 
   @Test

@@ -1,0 +1,255 @@
+package dev.modelyard.workers.models;
+
+import dev.modelyard.infra.providers.huggingface.DownloadProgress;
+import dev.modelyard.infra.providers.huggingface.HuggingFaceClient;
+import dev.modelyard.infra.providers.huggingface.HuggingFaceException;
+import dev.modelyard.infra.providers.huggingface.RepoFile;
+import dev.modelyard.infra.providers.huggingface.Sha256;
+import dev.modelyard.workflows.models.DownloadedFile;
+import dev.modelyard.workflows.models.HuggingFaceActivities;
+import dev.modelyard.workflows.models.HuggingFaceFile;
+import dev.modelyard.workflows.tasks.TransferProgress;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCanceledException;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TimeoutFailure;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(HuggingFaceActivitiesImpl.class);
+
+  /** The Hub's CDN keeps bytes flowing; a minute without any is a dead connection. */
+  static final Duration STALL_TIMEOUT = Duration.ofMinutes(1);
+
+  private final HuggingFaceClient hub;
+  private final ModelStore store;
+  private final Supplier<TransferPacer> pacers;
+
+  HuggingFaceActivitiesImpl(
+      HuggingFaceClient hub, ModelStore store, Supplier<TransferPacer> pacers) {
+    this.hub = hub;
+    this.store = store;
+    this.pacers = pacers;
+  }
+
+  @Override
+  public DownloadedFile downloadHuggingFaceFile(HuggingFaceFile file) {
+    ActivityExecutionContext activity = Activity.getExecutionContext();
+    Path target = store.huggingFaceFile(file);
+    Path partial = ModelStore.partialOf(target);
+    RepoFile listed = listing(file);
+    long size = listed.size();
+    String sha256 =
+        listed
+            .sha256()
+            .orElseThrow(
+                () ->
+                    ApplicationFailure.newNonRetryableFailure(
+                        "the Hub lists no SHA-256 for "
+                            + file
+                            + ", so a download cannot be verified",
+                        CHECKSUM_UNAVAILABLE));
+    try {
+      Files.createDirectories(partial.getParent());
+      long offset = trustedOffset(activity, partial, size);
+      HeartbeatingTransfer.run(
+          activity,
+          new TransferProgress(offset, size),
+          STALL_TIMEOUT,
+          progress -> download(file, partial, offset, size, progress));
+    } catch (ActivityCanceledException e) {
+      // A heartbeat timeout is not a cancellation: the retry resumes from what is on disk.
+      if (!(e.getCause() instanceof TimeoutFailure)) {
+        deleteQuietly(partial);
+      }
+      throw e;
+    } catch (IOException e) {
+      throw classified(file, e);
+    }
+    return new DownloadedFile(partial.toString(), target.toString(), size, sha256);
+  }
+
+  @Override
+  public String installHuggingFaceFile(DownloadedFile download) {
+    ActivityExecutionContext activity = Activity.getExecutionContext();
+    Path partial = store.inside(download.partialPath());
+    Path target = store.inside(download.finalPath());
+    try {
+      if (!Files.exists(partial)) {
+        return alreadyInstalled(download, target);
+      }
+      long size = Files.size(partial);
+      if (size != download.sizeBytes()) {
+        throw mismatch(partial, size + " bytes where the Hub lists " + download.sizeBytes());
+      }
+      String actual =
+          HeartbeatingTransfer.run(
+              activity,
+              new TransferProgress(0, size),
+              STALL_TIMEOUT,
+              progress ->
+                  Sha256.of(
+                      partial, hashed -> progress.report(new TransferProgress(hashed, size))));
+      if (!actual.equals(download.sha256())) {
+        throw mismatch(partial, "SHA-256 " + actual + " where the Hub lists " + download.sha256());
+      }
+      // On disk before it takes the final name, so that a crash cannot leave a short file there.
+      try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+        channel.force(true);
+      }
+      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+      log.info("Installed {} ({} bytes, SHA-256 verified)", target, size);
+      return target.toString();
+    } catch (IOException e) {
+      throw Activity.wrap(e);
+    }
+  }
+
+  @Override
+  public void discardHuggingFaceDownload(HuggingFaceFile file) {
+    try {
+      Files.deleteIfExists(ModelStore.partialOf(store.huggingFaceFile(file)));
+    } catch (IOException e) {
+      throw Activity.wrap(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    hub.close();
+  }
+
+  private RepoFile listing(HuggingFaceFile file) {
+    try {
+      return hub.modelInfo(file.repo())
+          .file(file.path())
+          .orElseThrow(
+              () ->
+                  ApplicationFailure.newNonRetryableFailure(
+                      "repository " + file.repo() + " has no file " + file.path(), FILE_NOT_FOUND));
+    } catch (IOException e) {
+      throw classified(file, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Activity.wrap(e);
+    }
+  }
+
+  /**
+   * Where to resume: the offset the last attempt heartbeated, as far as the partial file holds it.
+   * Bytes after that offset may have been written by an attempt that died mid-write, so they go.
+   */
+  private static long trustedOffset(ActivityExecutionContext activity, Path partial, long size)
+      throws IOException {
+    long heartbeated =
+        activity
+            .getHeartbeatDetails(TransferProgress.class)
+            .map(TransferProgress::bytesDone)
+            .orElse(0L);
+    long onDisk = Files.exists(partial) ? Files.size(partial) : 0;
+    long offset = Math.min(heartbeated, onDisk);
+    if (offset > size) {
+      // The file on the Hub shrank since: nothing of the old download fits.
+      offset = 0;
+    }
+    if (onDisk > offset) {
+      try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+        channel.truncate(offset);
+      }
+    }
+    if (offset > 0) {
+      log.info("Resuming {} at byte {} of {}", partial, offset, size);
+    }
+    return offset;
+  }
+
+  private long download(
+      HuggingFaceFile file,
+      Path partial,
+      long offset,
+      long size,
+      HeartbeatingTransfer.Progress progress)
+      throws IOException, InterruptedException {
+    try {
+      return hub.download(
+          file.repo(), file.path(), partial, offset, reporting(progress, offset, size));
+    } catch (HuggingFaceException e) {
+      if (offset == 0 || e.status() != 200) {
+        throw e;
+      }
+      // The server ignored the Range header: resuming is impossible there, starting over is not.
+      log.info("{} cannot resume ({}); downloading it whole", file, e.getMessage());
+      return hub.download(file.repo(), file.path(), partial, 0, reporting(progress, 0, size));
+    }
+  }
+
+  private Consumer<DownloadProgress> reporting(
+      HeartbeatingTransfer.Progress progress, long offset, long size) {
+    TransferPacer pacer = pacers.get();
+    return step -> {
+      progress.report(new TransferProgress(step.bytesDone(), size));
+      try {
+        pacer.pace(step.bytesDone() - offset);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new UncheckedIOException(new InterruptedIOException("download stopped"));
+      }
+    };
+  }
+
+  /** The partial file is gone: fine if an earlier attempt already moved it into place. */
+  private static String alreadyInstalled(DownloadedFile download, Path target) throws IOException {
+    if (Files.exists(target)
+        && Files.size(target) == download.sizeBytes()
+        && Sha256.of(target).equals(download.sha256())) {
+      return target.toString();
+    }
+    throw ApplicationFailure.newNonRetryableFailure(
+        "no download to verify at " + download.partialPath(), DOWNLOAD_MISSING);
+  }
+
+  private static ApplicationFailure mismatch(Path partial, String what) throws IOException {
+    Files.deleteIfExists(partial);
+    return ApplicationFailure.newNonRetryableFailure(
+        partial + " holds " + what + "; deleted it so that the next download starts afresh",
+        CHECKSUM_MISMATCH);
+  }
+
+  /** 404 and refusals are final; everything else (5xx, 429, broken connections) is retried. */
+  private static RuntimeException classified(HuggingFaceFile file, IOException e) {
+    if (e instanceof HuggingFaceException hub) {
+      int status = hub.status();
+      if (status == 404) {
+        return ApplicationFailure.newNonRetryableFailure(
+            file + " is not on the Hub: " + hub.getMessage(), FILE_NOT_FOUND);
+      }
+      if (status >= 400 && status < 500 && status != 408 && status != 429) {
+        return ApplicationFailure.newNonRetryableFailure(hub.getMessage(), REQUEST_REJECTED);
+      }
+    }
+    return Activity.wrap(e);
+  }
+
+  private static void deleteQuietly(Path partial) {
+    try {
+      Files.deleteIfExists(partial);
+    } catch (IOException e) {
+      // The workflow's cleanup activity tries again; the cancellation is what to report.
+      log.warn("Could not delete {} after a cancellation", partial, e);
+    }
+  }
+}

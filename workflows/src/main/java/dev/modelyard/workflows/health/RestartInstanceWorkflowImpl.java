@@ -1,0 +1,121 @@
+package dev.modelyard.workflows.health;
+
+import dev.modelyard.workflows.TaskQueues;
+import dev.modelyard.workflows.deployments.InstanceHostActivities;
+import dev.modelyard.workflows.deployments.StartInstance;
+import dev.modelyard.workflows.deployments.StartedInstance;
+import dev.modelyard.workflows.models.RegistryOptions;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+
+public class RestartInstanceWorkflowImpl implements RestartInstanceWorkflow {
+
+  /** A host that has not picked up the work by then is taken as gone for this attempt. */
+  private static final Duration HOST_PICKUP = Duration.ofMinutes(1);
+
+  private static final Duration STOP_TIMEOUT = Duration.ofMinutes(1);
+
+  private final HealthRegistryActivities registry =
+      Workflow.newActivityStub(HealthRegistryActivities.class, RegistryOptions.DEFAULT);
+
+  @Override
+  public RestartInstanceResult restart(RestartInstanceRequest request) {
+    String instanceId = request.instanceId();
+    RestartPolicy policy = request.policy();
+    RestartTarget target = registry.restartTarget(instanceId);
+    if (target == null || !registry.recordRestarting(instanceId, request.reason())) {
+      return new RestartInstanceResult(
+          instanceId, RestartInstanceResult.Outcome.NOT_NEEDED, 0, null, null);
+    }
+    InstanceHostActivities host = hostActivities(target.hostId(), policy);
+
+    String lastError = null;
+    int attempt = 0;
+    while (attempt < policy.maxAttempts()) {
+      attempt++;
+      try {
+        // Stop first: a runtime that still holds a hung instance would hand back its endpoint.
+        host.stopInstance(instanceId);
+        StartedInstance started =
+            host.startInstance(
+                new StartInstance(
+                    instanceId, target.modelId(), target.modelPath(), target.resources()));
+        String detail = "attempt " + attempt + " of " + policy.maxAttempts();
+        if (!registry.recordRestarted(instanceId, started.endpoint(), detail)) {
+          // Unloaded while we restarted it: what we started must not outlive that decision.
+          stopQuietly(host, instanceId);
+          return new RestartInstanceResult(
+              instanceId, RestartInstanceResult.Outcome.NOT_NEEDED, attempt, null, null);
+        }
+        return new RestartInstanceResult(
+            instanceId,
+            RestartInstanceResult.Outcome.RESTARTED,
+            attempt,
+            started.endpoint(),
+            lastError);
+      } catch (ActivityFailure failure) {
+        lastError = rootMessage(failure);
+        if (isRejected(failure) || attempt == policy.maxAttempts()) {
+          break;
+        }
+        Duration backoff = policy.backoffAfter(attempt);
+        registry.recordRestartAttemptFailed(
+            instanceId,
+            "attempt "
+                + attempt
+                + " of "
+                + policy.maxAttempts()
+                + " failed: "
+                + lastError
+                + "; next in "
+                + backoff);
+        Workflow.sleep(backoff);
+      }
+    }
+
+    // Given up: make sure nothing half-started keeps running, then say so where people look.
+    stopQuietly(host, instanceId);
+    String reason = "restart gave up after " + attempt + " attempt(s): " + lastError;
+    registry.recordRestartFailed(instanceId, reason);
+    return new RestartInstanceResult(
+        instanceId, RestartInstanceResult.Outcome.FAILED, attempt, null, lastError);
+  }
+
+  private static void stopQuietly(InstanceHostActivities host, String instanceId) {
+    try {
+      host.stopInstance(instanceId);
+    } catch (ActivityFailure failure) {
+      // The host is gone, and its instances with it; the registry's record is what matters now,
+      // and the failure stays visible in this workflow's history.
+    }
+  }
+
+  /** Attempts are this workflow's business: each activity runs once, with its own timeouts. */
+  private static InstanceHostActivities hostActivities(String hostId, RestartPolicy policy) {
+    return Workflow.newActivityStub(
+        InstanceHostActivities.class,
+        ActivityOptions.newBuilder()
+            .setTaskQueue(TaskQueues.host(hostId))
+            .setScheduleToStartTimeout(HOST_PICKUP)
+            .setStartToCloseTimeout(policy.startTimeout().plus(STOP_TIMEOUT))
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+            .build());
+  }
+
+  private static boolean isRejected(ActivityFailure failure) {
+    return failure.getCause() instanceof ApplicationFailure application
+        && InstanceHostActivities.INSTANCE_START_REJECTED.equals(application.getType());
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage();
+  }
+}
