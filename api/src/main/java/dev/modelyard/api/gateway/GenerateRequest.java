@@ -27,9 +27,4 @@ record GenerateRequest(
   int maxTokensOrDefault() {
     return maxTokens != null ? maxTokens : DEFAULT_MAX_TOKENS;
   }
-
-  /** Only deterministic answers may be replayed: temperature 0, or when the caller asks. */
-  boolean cacheable() {
-    return useCache != null ? useCache : temperatureOrDefault() == 0.0;
-  }
 }

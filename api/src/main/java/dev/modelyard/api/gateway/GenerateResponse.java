@@ -9,18 +9,4 @@ record GenerateResponse(
     int completionTokens,
     int totalTokens,
     long latencyMs,
-    boolean cached) {
-
-  GenerateResponse fromCache(long latencyMs) {
-    return new GenerateResponse(
-        text,
-        model,
-        provider,
-        instanceId,
-        promptTokens,
-        completionTokens,
-        totalTokens,
-        latencyMs,
-        true);
-  }
-}
+    boolean cached) {}

@@ -87,10 +87,12 @@ public final class EngineRunner implements AutoCloseable {
         return;
       }
       LlamaEngine.ChatPrompt prompt = prompt(request);
+      // Answer under the name the caller used, as OpenAI-compatible servers do.
+      String served = request.model() != null ? request.model() : modelName;
       if (Boolean.TRUE.equals(request.stream())) {
-        stream(exchange, prompt);
+        stream(exchange, prompt, served);
       } else {
-        complete(exchange, prompt);
+        complete(exchange, prompt, served);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -100,7 +102,7 @@ public final class EngineRunner implements AutoCloseable {
     }
   }
 
-  private void complete(HttpExchange exchange, LlamaEngine.ChatPrompt prompt)
+  private void complete(HttpExchange exchange, LlamaEngine.ChatPrompt prompt, String served)
       throws IOException, InterruptedException {
     LlamaEngine.Completion completion = engine.chat(prompt, token -> {});
     sendJson(
@@ -110,14 +112,14 @@ public final class EngineRunner implements AutoCloseable {
             "chatcmpl-" + UUID.randomUUID(),
             "chat.completion",
             System.currentTimeMillis() / 1000,
-            modelName,
+            served,
             List.of(
                 new ChatCompletionResponse.Choice(
                     0, new ChatMessage("assistant", completion.text()), completion.finishReason())),
             usage(completion)));
   }
 
-  private void stream(HttpExchange exchange, LlamaEngine.ChatPrompt prompt)
+  private void stream(HttpExchange exchange, LlamaEngine.ChatPrompt prompt, String served)
       throws IOException, InterruptedException {
     String id = "chatcmpl-" + UUID.randomUUID();
     long created = System.currentTimeMillis() / 1000;
@@ -127,14 +129,17 @@ public final class EngineRunner implements AutoCloseable {
     LlamaEngine.Completion completion =
         engine.chat(
             prompt,
-            token -> writeEvent(out, chunk(id, created, Map.of("content", token), null, null)));
-    writeEvent(out, chunk(id, created, Map.of(), completion.finishReason(), usage(completion)));
+            token ->
+                writeEvent(out, chunk(id, created, served, Map.of("content", token), null, null)));
+    writeEvent(
+        out, chunk(id, created, served, Map.of(), completion.finishReason(), usage(completion)));
     out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
   }
 
-  private Map<String, Object> chunk(
+  private static Map<String, Object> chunk(
       String id,
       long created,
+      String served,
       Map<String, String> delta,
       String finishReason,
       ChatCompletionResponse.Usage usage) {
@@ -146,7 +151,7 @@ public final class EngineRunner implements AutoCloseable {
     chunk.put("id", id);
     chunk.put("object", "chat.completion.chunk");
     chunk.put("created", created);
-    chunk.put("model", modelName);
+    chunk.put("model", served);
     chunk.put("choices", List.of(choice));
     if (usage != null) {
       chunk.put("usage", usage);
@@ -179,7 +184,7 @@ public final class EngineRunner implements AutoCloseable {
     return new LlamaEngine.ChatPrompt(
         system,
         turns,
-        request.maxTokens() != null ? request.maxTokens() : DEFAULT_MAX_TOKENS,
+        request.tokenLimit() != null ? request.tokenLimit() : DEFAULT_MAX_TOKENS,
         request.temperature() != null ? request.temperature().floatValue() : 0.8f,
         request.seed() != null ? request.seed() : -1);
   }

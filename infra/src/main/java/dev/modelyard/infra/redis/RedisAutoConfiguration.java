@@ -25,9 +25,10 @@ public class RedisAutoConfiguration {
     config
         .useSingleServer()
         .setAddress(settings.url().toString())
-        .setConnectTimeout(2_000)
-        .setTimeout(1_000)
-        .setRetryAttempts(1);
+        .setConnectTimeout(500)
+        .setTimeout(500)
+        // The cache is an optimisation: fail fast and let its circuit breaker take Redis out.
+        .setRetryAttempts(0);
     // Start-up must not fail when Redis is briefly away: the cache degrades and recovers instead.
     config.setLazyInitialization(true);
     log.info(

@@ -196,7 +196,7 @@ public class ModelRegistry {
   public List<RoutableInstance> routableInstances() {
     return jdbc.sql(
             """
-            select i.instance_id, m.provider, m.name, i.endpoint, i.health_score
+            select i.instance_id, m.provider, m.name, m.sha256, i.endpoint, i.health_score
             from model_instances i join models m using (model_id)
             where i.state in ('ready', 'unhealthy') and i.endpoint is not null
             """)
@@ -206,6 +206,7 @@ public class ModelRegistry {
                     rs.getString("instance_id"),
                     rs.getString("provider"),
                     rs.getString("name"),
+                    rs.getString("sha256"),
                     rs.getString("endpoint"),
                     rs.getInt("health_score")))
         .list();

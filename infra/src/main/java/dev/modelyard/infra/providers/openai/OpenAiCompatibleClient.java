@@ -1,6 +1,7 @@
 package dev.modelyard.infra.providers.openai;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,6 +44,43 @@ public final class OpenAiCompatibleClient {
           baseUrl + " answered " + response.statusCode() + ": " + snippet(response.body()));
     }
     return OpenAiJson.MAPPER.readValue(response.body(), ChatCompletionResponse.class);
+  }
+
+  /** Sends a body as it is and returns the backend's answer as it is (for the gateway). */
+  public byte[] chatRaw(URI baseUrl, byte[] body) throws IOException, InterruptedException {
+    HttpResponse<byte[]> response =
+        http.send(request(baseUrl, body), HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() != 200) {
+      throw new UpstreamException(
+          response.statusCode(),
+          baseUrl + " answered " + response.statusCode() + ": " + snippet(response.body()));
+    }
+    return response.body();
+  }
+
+  /**
+   * Starts a streamed completion and returns its event stream once the backend has answered 200;
+   * closing the stream cancels the upstream request.
+   */
+  public InputStream chatStream(URI baseUrl, byte[] body) throws IOException, InterruptedException {
+    HttpResponse<InputStream> response =
+        http.send(request(baseUrl, body), HttpResponse.BodyHandlers.ofInputStream());
+    if (response.statusCode() != 200) {
+      try (InputStream error = response.body()) {
+        throw new UpstreamException(
+            response.statusCode(),
+            baseUrl + " answered " + response.statusCode() + ": " + snippet(error.readNBytes(300)));
+      }
+    }
+    return response.body();
+  }
+
+  private HttpRequest request(URI baseUrl, byte[] body) {
+    return HttpRequest.newBuilder(baseUrl.resolve("/v1/chat/completions"))
+        .timeout(requestTimeout)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .build();
   }
 
   private static String snippet(byte[] body) {

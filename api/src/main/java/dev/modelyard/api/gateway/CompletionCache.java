@@ -1,0 +1,210 @@
+package dev.modelyard.api.gateway;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.modelyard.infra.providers.openai.OpenAiJson;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.redisson.api.RBucket;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.ByteArrayCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/**
+ * Two levels: Caffeine in this process, bounded by size, and Redis shared by every API replica,
+ * with a TTL and gzip. Identical concurrent misses wait for one backend call. When Redis fails, a
+ * circuit breaker takes it out of the path (logged once) and lets one call through every few
+ * seconds, so the cache recovers by itself when Redis returns.
+ */
+@Component
+class CompletionCache {
+
+  private static final Logger log = LoggerFactory.getLogger(CompletionCache.class);
+  private static final String PREFIX = "modelyard:completion:";
+  static final Duration TTL = Duration.ofHours(1);
+  private static final long MAX_BYTES_IN_PROCESS = 64L << 20;
+
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final AsyncCache<String, CachedCompletion> local =
+      Caffeine.newBuilder()
+          .maximumWeight(MAX_BYTES_IN_PROCESS)
+          .<String, CachedCompletion>weigher(
+              (key, value) -> (int) Math.min(Integer.MAX_VALUE, value.weight()))
+          .expireAfterWrite(TTL)
+          .executor(executor)
+          .buildAsync();
+  private final RedissonClient redis;
+  private final CircuitBreaker redisBreaker =
+      CircuitBreaker.of(
+          "redis-cache",
+          CircuitBreakerConfig.custom()
+              .slidingWindowSize(4)
+              .minimumNumberOfCalls(2)
+              .failureRateThreshold(50)
+              .waitDurationInOpenState(Duration.ofSeconds(5))
+              .permittedNumberOfCallsInHalfOpenState(1)
+              .build());
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder redisHits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+
+  CompletionCache(ObjectProvider<RedissonClient> redis) {
+    this.redis = redis.getIfAvailable();
+    redisBreaker
+        .getEventPublisher()
+        .onStateTransition(
+            event -> {
+              switch (event.getStateTransition().getToState()) {
+                case OPEN ->
+                    log.warn(
+                        "Redis cache unreachable: serving from the in-process cache and backends");
+                case CLOSED -> log.info("Redis cache reachable again");
+                default -> {}
+              }
+            });
+  }
+
+  /**
+   * The cached answer for {@code key}, or the one {@code compute} makes (once per key at a time).
+   */
+  CachedCompletion get(String key, Supplier<CachedCompletion> compute) {
+    boolean[] loaded = {false};
+    CompletableFuture<CachedCompletion> future =
+        local.get(
+            key,
+            (k, exec) ->
+                CompletableFuture.supplyAsync(
+                    () -> {
+                      loaded[0] = true;
+                      Optional<CachedCompletion> shared = fromRedis(k);
+                      if (shared.isPresent()) {
+                        redisHits.increment();
+                        return shared.get();
+                      }
+                      misses.increment();
+                      CachedCompletion fresh = compute.get();
+                      toRedis(k, fresh);
+                      return fresh;
+                    },
+                    exec));
+    try {
+      CachedCompletion value = future.join();
+      if (!loaded[0]) {
+        hits.increment();
+      }
+      return value;
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+    }
+  }
+
+  Optional<CachedCompletion> peek(String key) {
+    CompletableFuture<CachedCompletion> inProcess = local.getIfPresent(key);
+    if (inProcess != null && inProcess.isDone() && !inProcess.isCompletedExceptionally()) {
+      hits.increment();
+      return Optional.of(inProcess.join());
+    }
+    Optional<CachedCompletion> shared = fromRedis(key);
+    shared.ifPresent(
+        value -> {
+          redisHits.increment();
+          local.put(key, CompletableFuture.completedFuture(value));
+        });
+    return shared;
+  }
+
+  void put(String key, CachedCompletion value) {
+    local.put(key, CompletableFuture.completedFuture(value));
+    toRedis(key, value);
+  }
+
+  CacheStats stats() {
+    return new CacheStats(
+        hits.sum(),
+        redisHits.sum(),
+        misses.sum(),
+        local.synchronous().estimatedSize(),
+        redis != null ? redisBreaker.getState().name().toLowerCase(java.util.Locale.ROOT) : "none");
+  }
+
+  void clear() {
+    local.synchronous().invalidateAll();
+    if (redis != null) {
+      redisBreaker.executeRunnable(() -> redis.getKeys().deleteByPattern(PREFIX + "*"));
+    }
+  }
+
+  private Optional<CachedCompletion> fromRedis(String key) {
+    if (redis == null) {
+      return Optional.empty();
+    }
+    try {
+      byte[] stored = redisBreaker.executeSupplier(() -> bucket(key).get());
+      return Optional.ofNullable(stored).map(CompletionCache::decode);
+    } catch (CallNotPermittedException e) {
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      log.debug("Redis cache read failed", e);
+      return Optional.empty();
+    }
+  }
+
+  private void toRedis(String key, CachedCompletion value) {
+    if (redis == null) {
+      return;
+    }
+    try {
+      redisBreaker.executeRunnable(() -> bucket(key).set(encode(value), TTL));
+    } catch (RuntimeException e) {
+      log.debug("Redis cache write failed", e);
+    }
+  }
+
+  private RBucket<byte[]> bucket(String key) {
+    return redis.getBucket(PREFIX + key, ByteArrayCodec.INSTANCE);
+  }
+
+  private static byte[] encode(CachedCompletion value) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+      gzip.write(OpenAiJson.MAPPER.writeValueAsBytes(value));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static CachedCompletion decode(byte[] stored) {
+    try (GZIPInputStream gzip = new GZIPInputStream(new ByteArrayInputStream(stored))) {
+      return OpenAiJson.MAPPER.readValue(gzip.readAllBytes(), CachedCompletion.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  record CacheStats(long hits, long redisHits, long misses, long entriesInProcess, String redis) {
+
+    double hitRate() {
+      long total = hits + redisHits + misses;
+      return total == 0 ? 0 : (double) (hits + redisHits) / total;
+    }
+  }
+}

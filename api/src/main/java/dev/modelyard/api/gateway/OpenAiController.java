@@ -1,0 +1,96 @@
+package dev.modelyard.api.gateway;
+
+import dev.modelyard.infra.providers.openai.OpenAiJson;
+import dev.modelyard.infra.registry.RoutableInstance;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * OpenAI's API, so that existing OpenAI SDKs and tools work against Modelyard unchanged. The body
+ * is read leniently (clients send fields we do not know) and forwarded whole.
+ */
+@RestController
+class OpenAiController {
+
+  private final Gateway gateway;
+  private final RoutingTable table;
+
+  OpenAiController(Gateway gateway, RoutingTable table) {
+    this.gateway = gateway;
+    this.table = table;
+  }
+
+  /**
+   * Written straight to the response on this (virtual) thread: a stream is relayed as it comes, and
+   * a client that goes away fails the next write, which closes the upstream request. Errors before
+   * the first byte still reach {@link OpenAiErrors}.
+   */
+  @PostMapping(path = "/v1/chat/completions", consumes = MediaType.APPLICATION_JSON_VALUE)
+  void chatCompletions(@RequestBody byte[] body, HttpServletResponse response) throws IOException {
+    ChatRequest request = new ChatRequest(parse(body), false);
+    if (request.stream()) {
+      Gateway.OpenStream open = gateway.openStream(request, null);
+      response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
+      response.setCharacterEncoding("UTF-8");
+      response.setHeader("Cache-Control", "no-cache");
+      response.setHeader("X-Modelyard-Cache", open.replay() != null ? "hit" : "miss");
+      gateway.relay(open, response.getOutputStream());
+      return;
+    }
+    Gateway.Served served = gateway.complete(request, null);
+    response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+    response.setHeader("X-Modelyard-Instance", served.instance().instanceId());
+    response.setHeader("X-Modelyard-Cache", served.cached() ? "hit" : "miss");
+    response.setContentLength(served.body().length);
+    response.getOutputStream().write(served.body());
+  }
+
+  @GetMapping("/v1/models")
+  ModelList models() {
+    Map<String, ModelEntry> models = new LinkedHashMap<>();
+    for (RoutableInstance instance : table.candidates(null, null)) {
+      models.putIfAbsent(
+          instance.modelName(),
+          new ModelEntry(instance.modelName(), "model", 0, instance.provider()));
+    }
+    return new ModelList("list", List.copyOf(models.values()));
+  }
+
+  private static ObjectNode parse(byte[] body) {
+    JsonNode node;
+    try {
+      node = OpenAiJson.MAPPER.readTree(body);
+    } catch (JacksonException e) {
+      throw new OpenAiRequestException("the body is not valid JSON", null);
+    }
+    if (!(node instanceof ObjectNode object)) {
+      throw new OpenAiRequestException("the body must be a JSON object", null);
+    }
+    JsonNode messages = object.get("messages");
+    if (messages == null || !messages.isArray() || messages.isEmpty()) {
+      throw new OpenAiRequestException("messages must be a non-empty array", "messages");
+    }
+    JsonNode temperature = object.get("temperature");
+    if (temperature != null
+        && !temperature.isNull()
+        && (!temperature.isNumber() || temperature.asDouble() < 0 || temperature.asDouble() > 2)) {
+      throw new OpenAiRequestException("temperature must be a number from 0 to 2", "temperature");
+    }
+    return object;
+  }
+
+  record ModelList(String object, List<ModelEntry> data) {}
+
+  record ModelEntry(String id, String object, long created, String ownedBy) {}
+}

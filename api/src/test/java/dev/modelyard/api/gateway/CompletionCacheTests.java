@@ -1,0 +1,166 @@
+package dev.modelyard.api.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelyard.testing.TestServices;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+
+/** The two-level cache against real Redis servers: shared, coalescing, and surviving an outage. */
+class CompletionCacheTests {
+
+  private final List<RedissonClient> clients = new ArrayList<>();
+  private Process privateRedis;
+
+  @AfterEach
+  void close() {
+    clients.forEach(RedissonClient::shutdown);
+    if (privateRedis != null) {
+      privateRedis.destroyForcibly();
+    }
+  }
+
+  @Test
+  void anAnswerCachedByOneApiInstanceIsServedByAnother() {
+    CompletionCache first = cacheOn(TestServices.get("REDIS_URL"));
+    CompletionCache second = cacheOn(TestServices.get("REDIS_URL"));
+    String key = UUID.randomUUID().toString();
+    AtomicInteger backendCalls = new AtomicInteger();
+
+    first.get(key, () -> answer(backendCalls, "shared"));
+    CachedCompletion fromSecond = second.get(key, () -> answer(backendCalls, "recomputed"));
+
+    assertThat(backendCalls).hasValue(1);
+    assertThat(new String(fromSecond.body(), StandardCharsets.UTF_8)).isEqualTo("shared");
+    assertThat(second.stats().redisHits()).isEqualTo(1);
+  }
+
+  @Test
+  void identicalConcurrentMissesMakeOneBackendCall() throws Exception {
+    CompletionCache cache = cacheOn(TestServices.get("REDIS_URL"));
+    String key = UUID.randomUUID().toString();
+    AtomicInteger backendCalls = new AtomicInteger();
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<CompletableFuture<CachedCompletion>> answers = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        answers.add(
+            CompletableFuture.supplyAsync(
+                () -> cache.get(key, () -> slowAnswer(backendCalls)), pool));
+      }
+      CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+    }
+
+    assertThat(backendCalls).hasValue(1);
+    assertThat(cache.stats().hits() + cache.stats().misses()).isEqualTo(16);
+  }
+
+  @Test
+  @Timeout(60)
+  void aRedisOutageFallsBackToTheProcessAndRecoversByItself() throws Exception {
+    int port = freePort();
+    privateRedis = startRedis(port);
+    CompletionCache cache = cacheOn("redis://127.0.0.1:" + port);
+    AtomicInteger backendCalls = new AtomicInteger();
+    cache.get("before", () -> answer(backendCalls, "a"));
+
+    privateRedis.destroyForcibly().waitFor();
+    Instant start = Instant.now();
+    for (int i = 0; i < 4; i++) {
+      cache.get("during-" + i, () -> answer(backendCalls, "b"));
+    }
+    assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
+    assertThat(cache.stats().redis()).isEqualTo("open");
+    assertThat(cache.get("before", () -> answer(backendCalls, "x")).body())
+        .as("still served from the process while Redis is down")
+        .isEqualTo("a".getBytes(StandardCharsets.UTF_8));
+
+    privateRedis = startRedis(port);
+    Instant deadline = Instant.now().plusSeconds(30);
+    int n = 0;
+    while (!cache.stats().redis().equals("closed") && Instant.now().isBefore(deadline)) {
+      cache.get("after-" + n++, () -> answer(backendCalls, "c"));
+      Thread.sleep(500);
+    }
+    assertThat(cache.stats().redis()).isEqualTo("closed");
+  }
+
+  private CompletionCache cacheOn(String url) {
+    Config config = new Config();
+    config
+        .useSingleServer()
+        .setAddress(url)
+        .setConnectTimeout(500)
+        .setTimeout(500)
+        .setRetryAttempts(0);
+    config.setLazyInitialization(true);
+    RedissonClient client = Redisson.create(config);
+    clients.add(client);
+    StaticListableBeanFactory beans = new StaticListableBeanFactory();
+    beans.addBean("redisson", client);
+    return new CompletionCache(beans.getBeanProvider(RedissonClient.class));
+  }
+
+  private static CachedCompletion answer(AtomicInteger calls, String text) {
+    calls.incrementAndGet();
+    return CachedCompletion.ofBody(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static CachedCompletion slowAnswer(AtomicInteger calls) {
+    calls.incrementAndGet();
+    try {
+      Thread.sleep(300);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return CachedCompletion.ofBody("slow".getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Process startRedis(int port) throws Exception {
+    Process redis =
+        new ProcessBuilder(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    Instant deadline = Instant.now().plusSeconds(10);
+    while (Instant.now().isBefore(deadline)) {
+      try (var socket = new java.net.Socket("127.0.0.1", port)) {
+        return redis;
+      } catch (IOException e) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IllegalStateException("redis-server did not start on port " + port);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
