@@ -1,0 +1,50 @@
+package dev.modelyard.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+
+/**
+ * A loopback OpenAI-compatible backend that answers at once with a fixed completion of about 1 KB,
+ * so that what a benchmark measures is the gateway, not a model.
+ */
+final class FastBackend implements AutoCloseable {
+
+  private static final byte[] ANSWER =
+      ("{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"fast\","
+              + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
+              + "x".repeat(800)
+              + "\"},\"finish_reason\":\"stop\"}],"
+              + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":200,\"total_tokens\":212}}")
+          .getBytes(StandardCharsets.UTF_8);
+
+  private final HttpServer server;
+
+  FastBackend() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
+    server.createContext(
+        "/v1/chat/completions",
+        exchange -> {
+          try (exchange) {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, ANSWER.length);
+            exchange.getResponseBody().write(ANSWER);
+          }
+        });
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.start();
+  }
+
+  URI endpoint() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
