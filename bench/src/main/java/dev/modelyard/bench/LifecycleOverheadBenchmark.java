@@ -65,6 +65,7 @@ public final class LifecycleOverheadBenchmark {
     List<String> properties = new ArrayList<>();
     properties.add("modelyard.host-id=bench");
     properties.add("modelyard.health.enabled=false");
+    properties.add("modelyard.maintenance.enabled=false");
     properties.add("spring.main.banner-mode=off");
     properties.add("logging.level.root=WARN");
     properties.add(

@@ -291,6 +291,110 @@ class StandaloneEndToEndTests {
         .isPositive();
   }
 
+  @Test
+  void scalesAModelToReplicasThatAllServeAndBackToNone() throws Exception {
+    start();
+    awaitTask(
+        post(
+                "/api/v1/local-llm/models/pull",
+                """
+                {"provider":"local_gguf","model_name":"tiny","path":"%s"}"""
+                    .formatted(TestServices.tinyModel()),
+                202)
+            .get("task_id")
+            .asString());
+
+    JsonNode scaled =
+        post(
+            "/api/v1/local-llm/models/scale",
+            """
+            {"provider":"local_gguf","model_name":"tiny","desired_instances":2}""",
+            202);
+    assertThat(scaled.get("task_id").asString()).isEqualTo("deployment:local_gguf:tiny");
+    assertThat(scaled.get("desired_instances").asInt()).isEqualTo(2);
+    JsonNode two = awaitReplicas(2);
+    assertThat(two.get("desired_instances").asInt()).isEqualTo(2);
+    assertThat(two.get("instances").valueStream())
+        .hasSize(2)
+        .allSatisfy(
+            i -> {
+              assertThat(i.get("endpoint").asString()).startsWith("http://127.0.0.1:");
+              assertThat(i.get("health_score").asInt()).isEqualTo(100);
+            });
+    List<String> ids =
+        two.get("instances").valueStream().map(i -> i.get("instance_id").asString()).toList();
+    // The router goes round-robin over ready instances: a few generations reach both.
+    java.util.Set<String> served = new java.util.HashSet<>();
+    for (int n = 0; n < 8 && served.size() < 2; n++) {
+      served.add(
+          awaitGeneration(
+                  """
+                  {"prompt":"Hello %d","max_tokens":2,"temperature":0.7}"""
+                      .formatted(n))
+              .get("instance_id")
+              .asString());
+    }
+    assertThat(served).containsExactlyInAnyOrderElementsOf(ids);
+    JsonNode listed = get("/api/v1/local-llm/models/status?provider=local_gguf", 200);
+    assertThat(listed.at("/models/0/model_name").asString()).isEqualTo("tiny");
+    assertThat(listed.at("/models/0/actual_instances").asInt()).isEqualTo(2);
+
+    post(
+        "/api/v1/local-llm/models/scale",
+        """
+        {"provider":"local_gguf","model_name":"tiny","desired_instances":0}""",
+        202);
+    assertThat(awaitReplicas(0).get("instances").isEmpty()).isTrue();
+
+    // An unload also sets the deployment to zero, so that the next re-check does not undo it.
+    post(
+        "/api/v1/local-llm/models/scale",
+        """
+        {"provider":"local_gguf","model_name":"tiny","desired_instances":1}""",
+        202);
+    awaitReplicas(1);
+    awaitTask(
+        post(
+                "/api/v1/local-llm/models/unload",
+                """
+                {"provider":"local_gguf","model_name":"tiny"}""",
+                202)
+            .get("task_id")
+            .asString());
+    JsonNode unloaded = awaitReplicas(0);
+    assertThat(unloaded.get("desired_instances").asInt()).isZero();
+    assertThat(unloaded.get("phase").asString()).isNotEmpty();
+
+    assertField(
+        post(
+            "/api/v1/local-llm/models/scale",
+            """
+            {"provider":"local_gguf","model_name":"tiny","desired_instances":-1}""",
+            400),
+        "desired_instances");
+    assertThat(
+            get("/api/v1/local-llm/models/status?provider=local_gguf&model_name=missing", 404)
+                .get("detail")
+                .asString())
+        .contains("not registered");
+    assertField(get("/api/v1/local-llm/models/status?provider=nope", 400), "provider");
+  }
+
+  /** Scaling is asynchronous: polls the status until exactly this many instances are ready. */
+  private JsonNode awaitReplicas(int count) throws Exception {
+    Instant deadline = Instant.now().plus(TASK_TIMEOUT);
+    JsonNode status;
+    do {
+      status = get("/api/v1/local-llm/models/status?provider=local_gguf&model_name=tiny", 200);
+      if (status.get("actual_instances").asInt() == count
+          && status.get("instances").size() == count) {
+        return status;
+      }
+      Thread.sleep(200);
+    } while (Instant.now().isBefore(deadline));
+    throw new AssertionError("not " + count + " ready instances: " + status);
+  }
+
   private void start(String... extraProperties) {
     List<String> arguments =
         new ArrayList<>(

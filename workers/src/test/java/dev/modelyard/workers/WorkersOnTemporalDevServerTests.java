@@ -52,6 +52,7 @@ class WorkersOnTemporalDevServerTests {
     properties.add("modelyard.host-id", () -> "test-" + RUN);
     // The health loop has tests of its own, in a namespace of their own.
     properties.add("modelyard.health.enabled", () -> "false");
+    properties.add("modelyard.maintenance.enabled", () -> "false");
   }
 
   @Autowired WorkflowClient client;

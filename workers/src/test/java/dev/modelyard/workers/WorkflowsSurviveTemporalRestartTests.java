@@ -54,6 +54,7 @@ class WorkflowsSurviveTemporalRestartTests {
     properties.add("modelyard.temporal.address", () -> server.target());
     properties.add("modelyard.host-id", () -> "restart-" + RUN);
     properties.add("modelyard.health.enabled", () -> "false");
+    properties.add("modelyard.maintenance.enabled", () -> "false");
     properties.add("modelyard.data-dir", () -> temporaryDirectory("modelyard-data-").toString());
     properties.add("modelyard.providers.hf-endpoint", () -> TestServices.get("HF_ENDPOINT"));
     // 1.75 MB at 200 KB/s: about nine seconds, long enough to restart the server mid-way.

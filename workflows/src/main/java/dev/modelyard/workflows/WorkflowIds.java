@@ -29,6 +29,11 @@ public final class WorkflowIds {
     return id("register", model);
   }
 
+  /** The long-running workflow that keeps a model at its desired number of instances. */
+  public static String deployment(ModelRef model) {
+    return id("deployment", model);
+  }
+
   /** The operation a task ID names, e.g. "pull". */
   public static String operation(String workflowId) {
     int colon = workflowId.indexOf(':');

@@ -29,14 +29,16 @@ import org.springframework.web.bind.annotation.RestController;
 class ModelsController {
 
   /** Providers whose models Modelyard fetches; the others are servers registered by URL. */
-  private static final Set<Provider> PULLABLE =
+  static final Set<Provider> PULLABLE =
       EnumSet.of(Provider.LOCAL_GGUF, Provider.HUGGINGFACE, Provider.LOCAL_OLLAMA);
 
   private final ModelLifecycle lifecycle;
+  private final ModelDeployments deployments;
   private final ModelRegistry registry;
 
-  ModelsController(ModelLifecycle lifecycle, ModelRegistry registry) {
+  ModelsController(ModelLifecycle lifecycle, ModelDeployments deployments, ModelRegistry registry) {
     this.lifecycle = lifecycle;
+    this.deployments = deployments;
     this.registry = registry;
   }
 
@@ -84,6 +86,8 @@ class ModelsController {
   @ResponseStatus(HttpStatus.ACCEPTED)
   TaskAccepted unload(@Valid @RequestBody UnloadRequest body) {
     ModelRef model = new ModelRef(provider(body.provider()), body.modelName());
+    // A deployment would start again what the unload stops: its desired count goes to zero first.
+    deployments.scaleToZeroIfDeployed(model);
     return TaskAccepted.of(lifecycle.startUnload(new UnloadModelRequest(model)), "unload");
   }
 

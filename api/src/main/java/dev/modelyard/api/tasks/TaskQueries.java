@@ -7,6 +7,7 @@ import dev.modelyard.workflows.ModelyardSearchAttributes;
 import dev.modelyard.workflows.WorkflowIds;
 import dev.modelyard.workflows.deployments.LoadModelResult;
 import dev.modelyard.workflows.deployments.UnloadModelResult;
+import dev.modelyard.workflows.maintenance.DiscoveryResult;
 import dev.modelyard.workflows.models.PullModelResult;
 import dev.modelyard.workflows.tasks.TransferProgress;
 import io.grpc.Status;
@@ -155,6 +156,7 @@ class TaskQueries {
           case "pull" -> PullModelResult.class;
           case "load", "register" -> LoadModelResult.class;
           case "unload" -> UnloadModelResult.class;
+          case "discover" -> DiscoveryResult.class;
           default -> Object.class;
         };
     try {

@@ -6,6 +6,7 @@ import dev.modelyard.infra.runtime.ModelRuntime;
 import dev.modelyard.workers.models.ModelRegistryActivitiesImpl;
 import dev.modelyard.workers.pools.PoolKind;
 import dev.modelyard.workers.pools.PoolRegistration;
+import dev.modelyard.workflows.deployments.DeploymentWorkflowImpl;
 import dev.modelyard.workflows.deployments.LoadModelWorkflowImpl;
 import dev.modelyard.workflows.deployments.RegisterEndpointWorkflowImpl;
 import dev.modelyard.workflows.deployments.UnloadModelWorkflowImpl;
@@ -14,8 +15,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Loads, unloads and endpoint registrations run on the runtime pool; starting and stopping
- * instances happens on their host.
+ * Loads, unloads, deployments and endpoint registrations run on the runtime pool; starting and
+ * stopping instances happens on their host.
  */
 @Configuration(proxyBeanMethods = false)
 class DeploymentsWorkersConfiguration {
@@ -27,6 +28,7 @@ class DeploymentsWorkersConfiguration {
         List.of(
             LoadModelWorkflowImpl.class,
             UnloadModelWorkflowImpl.class,
+            DeploymentWorkflowImpl.class,
             RegisterEndpointWorkflowImpl.class),
         List.of(
             new ModelRegistryActivitiesImpl(registry),

@@ -46,7 +46,7 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
       Workflow.newDetachedCancellationScope(
               () -> {
                 host.stopInstance(instanceId);
-                instances.recordFailed(instanceId, rootMessage(failure));
+                instances.recordFailed(instanceId, Failures.rootMessage(failure));
               })
           .run();
       throw failure;
@@ -56,13 +56,5 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
   @Override
   public String phase() {
     return phase;
-  }
-
-  private static String rootMessage(Throwable failure) {
-    Throwable cause = failure;
-    while (cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause.getMessage();
   }
 }

@@ -1,0 +1,133 @@
+package dev.modelyard.api.models;
+
+import dev.modelyard.api.errors.InvalidFieldException;
+import dev.modelyard.api.errors.UnavailableException;
+import dev.modelyard.api.tasks.StartedTasks;
+import dev.modelyard.workflows.ModelyardSearchAttributes;
+import dev.modelyard.workflows.TaskQueues;
+import dev.modelyard.workflows.WorkflowIds;
+import dev.modelyard.workflows.deployments.DeploymentInput;
+import dev.modelyard.workflows.deployments.DeploymentState;
+import dev.modelyard.workflows.deployments.DeploymentWorkflow;
+import dev.modelyard.workflows.deployments.ScaleAccepted;
+import dev.modelyard.workflows.deployments.ScaleRequest;
+import dev.modelyard.workflows.models.ModelRef;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.UpdateOptions;
+import io.temporal.client.WithStartWorkflowOperation;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+
+/**
+ * Talks to the deployment workflows: one per model, created by its first scale (update-with-start)
+ * and asked for its desired count by query.
+ */
+@Service
+class ModelDeployments {
+
+  private final WorkflowClient client;
+  private final StartedTasks started;
+
+  ModelDeployments(WorkflowClient client, StartedTasks started) {
+    this.client = client;
+    this.started = started;
+  }
+
+  String taskId(ModelRef model) {
+    return WorkflowIds.deployment(model);
+  }
+
+  /** Sets the desired count, starting the model's deployment if it has none; returns the count. */
+  int scale(ModelRef model, int desiredInstances) {
+    String id = taskId(model);
+    DeploymentInput input = DeploymentInput.of(model);
+    DeploymentWorkflow workflow =
+        client.newWorkflowStub(
+            DeploymentWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(TaskQueues.RUNTIME)
+                // Update-with-start requires a conflict policy: every scale meets the one
+                // deployment.
+                .setWorkflowIdConflictPolicy(
+                    WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+                .setWorkflowIdReusePolicy(
+                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                .setTypedSearchAttributes(ModelyardSearchAttributes.of("deployment", model))
+                .setStaticSummary("deployment " + model)
+                .build());
+    try {
+      int accepted =
+          WorkflowClient.executeUpdateWithStart(
+                  workflow::scale,
+                  new ScaleRequest(desiredInstances),
+                  UpdateOptions.<ScaleAccepted>newBuilder().build(),
+                  new WithStartWorkflowOperation<>(workflow::run, input))
+              .desiredInstances();
+      started.add(id);
+      return accepted;
+    } catch (WorkflowUpdateException e) {
+      throw rejected(e, id);
+    } catch (WorkflowServiceException | StatusRuntimeException e) {
+      throw new UnavailableException("cannot scale " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Sets a running deployment's count to zero, so that it does not bring back what an unload stops;
+   * a model without a deployment is left alone.
+   */
+  void scaleToZeroIfDeployed(ModelRef model) {
+    if (state(model).isEmpty()) {
+      return;
+    }
+    try {
+      client.newWorkflowStub(DeploymentWorkflow.class, taskId(model)).scale(new ScaleRequest(0));
+    } catch (WorkflowNotFoundException e) {
+      // It ended between the two calls: nothing left to keep instances up.
+    } catch (WorkflowException | StatusRuntimeException e) {
+      throw new UnavailableException("cannot scale " + taskId(model) + " to zero", e);
+    }
+  }
+
+  /** The deployment's own view, or empty when the model has no running deployment. */
+  Optional<DeploymentState> state(ModelRef model) {
+    WorkflowStub stub = client.newUntypedWorkflowStub(taskId(model));
+    try {
+      if (stub.describe().getStatus()
+          != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        return Optional.empty();
+      }
+      return Optional.of(stub.query("state", DeploymentState.class));
+    } catch (WorkflowNotFoundException e) {
+      return Optional.empty();
+    } catch (WorkflowException | StatusRuntimeException e) {
+      throw new UnavailableException(
+          "cannot ask deployment " + taskId(model) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A count the workflow's validator refused is the caller's mistake; anything else is ours. */
+  private static RuntimeException rejected(WorkflowUpdateException e, String id) {
+    Throwable cause = e;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof ApplicationFailure failure
+        && IllegalArgumentException.class.getName().equals(failure.getType())) {
+      return new InvalidFieldException("desired_instances", failure.getOriginalMessage());
+    }
+    return new UnavailableException("deployment " + id + " did not accept the scale", e);
+  }
+}

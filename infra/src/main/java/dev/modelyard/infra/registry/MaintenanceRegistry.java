@@ -1,0 +1,190 @@
+package dev.modelyard.infra.registry;
+
+import dev.modelyard.workflows.deployments.RegisterEndpointWorkflow;
+import dev.modelyard.workflows.maintenance.ActiveInstance;
+import dev.modelyard.workflows.maintenance.DiscoveredInstance;
+import dev.modelyard.workflows.maintenance.DiscoveryApplied;
+import dev.modelyard.workflows.maintenance.DiscoveryPlan;
+import dev.modelyard.workflows.maintenance.ModelEntry;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionOperations;
+
+/** The registry's side of discovery and cleanup. */
+public class MaintenanceRegistry {
+
+  private final JdbcClient jdbc;
+  private final TransactionOperations transactions;
+
+  public MaintenanceRegistry(JdbcClient jdbc, TransactionOperations transactions) {
+    this.jdbc = jdbc;
+    this.transactions = transactions;
+  }
+
+  public List<ModelEntry> models() {
+    return jdbc.sql("select * from models order by provider, name")
+        .query(
+            (rs, n) ->
+                new ModelEntry(
+                    rs.getString("provider"),
+                    rs.getString("name"),
+                    rs.getString("host_id"),
+                    rs.getString("location"),
+                    rs.getString("format"),
+                    rs.getString("architecture"),
+                    rs.getObject("parameter_count", Long.class),
+                    rs.getString("quantisation"),
+                    rs.getObject("context_length", Integer.class),
+                    rs.getObject("size_bytes", Long.class),
+                    rs.getString("sha256")))
+        .list();
+  }
+
+  public List<String> hostIds() {
+    return jdbc.sql("select host_id from hosts order by host_id").query(String.class).list();
+  }
+
+  /**
+   * Adds and updates the plan's models, records the reported instances ready and the instances an
+   * instance source created earlier but no longer reports stopped; all or nothing.
+   */
+  public DiscoveryApplied apply(DiscoveryPlan plan) {
+    return transactions.execute(
+        status -> {
+          plan.toAdd().forEach(this::upsert);
+          plan.toUpdate().forEach(this::upsert);
+          int recorded = 0;
+          for (DiscoveredInstance instance : plan.instances()) {
+            recorded += recordDiscovered(instance);
+          }
+          int stopped = 0;
+          for (String source : plan.instanceSources()) {
+            List<String> reported =
+                plan.instances().stream().map(DiscoveredInstance::instanceId).toList();
+            for (String gone : discoveredInstancesOf(source)) {
+              if (!reported.contains(gone)) {
+                stopped +=
+                    jdbc.sql(
+                            """
+                            update model_instances set state = 'stopped', updated_at = now()
+                            where instance_id = :instanceId
+                            """)
+                        .param("instanceId", gone)
+                        .update();
+              }
+            }
+          }
+          return new DiscoveryApplied(recorded, stopped);
+        });
+  }
+
+  /** The active instances a source created: their IDs begin with {@code source + ":"}. */
+  private List<String> discoveredInstancesOf(String source) {
+    return jdbc.sql(
+            """
+            select instance_id from model_instances
+            where host_id = :external and state in ('starting', 'ready', 'unhealthy')
+              and starts_with(instance_id, :prefix)
+            """)
+        .param("external", RegisterEndpointWorkflow.EXTERNAL_HOST)
+        .param("prefix", source + ":")
+        .query(String.class)
+        .list();
+  }
+
+  private void upsert(ModelEntry model) {
+    jdbc.sql(
+            """
+            insert into models (provider, name, host_id, location, format, architecture,
+                parameter_count, quantisation, context_length, size_bytes, sha256)
+            values (:provider, :name, :hostId, :location, :format, :architecture,
+                :parameterCount, :quantisation, :contextLength, :sizeBytes, :sha256)
+            on conflict (provider, name) do update set
+                host_id = excluded.host_id, location = excluded.location,
+                format = excluded.format, architecture = excluded.architecture,
+                parameter_count = excluded.parameter_count,
+                quantisation = excluded.quantisation,
+                context_length = excluded.context_length, size_bytes = excluded.size_bytes,
+                sha256 = excluded.sha256, updated_at = now()
+            """)
+        .param("provider", model.provider())
+        .param("name", model.name())
+        .param("hostId", model.hostId())
+        .param("location", model.location())
+        .param("format", model.format())
+        .param("architecture", model.architecture())
+        .param("parameterCount", model.parameterCount())
+        .param("quantisation", model.quantisation())
+        .param("contextLength", model.contextLength())
+        .param("sizeBytes", model.sizeBytes())
+        .param("sha256", model.sha256())
+        .update();
+  }
+
+  /** Ready at its endpoint, on no host of ours; a row already ready is left as it is. */
+  private int recordDiscovered(DiscoveredInstance instance) {
+    return jdbc.sql(
+            """
+            insert into model_instances (instance_id, model_id, host_id, endpoint, state)
+            select :instanceId, model_id, :external, :endpoint, 'ready' from models
+            where provider = :provider and name = :name
+            on conflict (instance_id) do update set
+                state = 'ready', endpoint = excluded.endpoint, model_id = excluded.model_id,
+                failure_reason = null, updated_at = now()
+            where model_instances.state not in ('ready', 'unhealthy')
+                or model_instances.endpoint is distinct from excluded.endpoint
+            """)
+        .param("instanceId", instance.instanceId())
+        .param("external", RegisterEndpointWorkflow.EXTERNAL_HOST)
+        .param("endpoint", instance.endpoint())
+        .param("provider", instance.provider())
+        .param("name", instance.modelName())
+        .update();
+  }
+
+  public List<ActiveInstance> activeInstances() {
+    return jdbc.sql(
+            """
+            select i.instance_id, m.provider, m.name, i.host_id, i.state,
+                coalesce(i.last_used_at, i.started_at) as last_used, i.updated_at
+            from model_instances i join models m using (model_id)
+            where i.state in ('starting', 'ready', 'unhealthy')
+            order by i.started_at
+            """)
+        .query(
+            (rs, n) ->
+                new ActiveInstance(
+                    rs.getString("instance_id"),
+                    rs.getString("provider"),
+                    rs.getString("name"),
+                    rs.getString("host_id"),
+                    rs.getString("state"),
+                    rs.getTimestamp("last_used").getTime(),
+                    rs.getTimestamp("updated_at").getTime()))
+        .list();
+  }
+
+  /** Failed with {@code reason} if still starting and unchanged since {@code unchangedSince}. */
+  public boolean failAbandonedStart(String instanceId, String reason, Instant unchangedSince) {
+    return jdbc.sql(
+                """
+                update model_instances set state = 'failed', failure_reason = :reason,
+                    health_score = 0, updated_at = now()
+                where instance_id = :instanceId and state = 'starting'
+                    and updated_at < :unchangedSince
+                """)
+            .param("instanceId", instanceId)
+            .param("reason", reason)
+            .param("unchangedSince", Timestamp.from(unchangedSince))
+            .update()
+        == 1;
+  }
+
+  public int deleteAuditBefore(Instant cutoff) {
+    return jdbc.sql("delete from request_audit where occurred_at < :cutoff")
+        .param("cutoff", Timestamp.from(cutoff))
+        .update();
+  }
+}

@@ -1,0 +1,56 @@
+package dev.modelyard.workers.maintenance;
+
+import dev.modelyard.infra.registry.MaintenanceRegistry;
+import dev.modelyard.workflows.maintenance.ActiveInstance;
+import dev.modelyard.workflows.maintenance.CleanupActivities;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Cleanup's registry writes, and what Temporal says is running. */
+class CleanupActivitiesImpl implements CleanupActivities {
+
+  private final MaintenanceRegistry registry;
+  private final WorkflowClient client;
+
+  CleanupActivitiesImpl(MaintenanceRegistry registry, WorkflowClient client) {
+    this.registry = registry;
+    this.client = client;
+  }
+
+  @Override
+  public List<ActiveInstance> activeInstances() {
+    return registry.activeInstances();
+  }
+
+  @Override
+  public List<String> runningWorkflows(List<String> workflowIds) {
+    List<String> running = new ArrayList<>();
+    for (String id : workflowIds) {
+      try {
+        // The latest run of the ID: a finished one no longer owns anything.
+        if (client.newUntypedWorkflowStub(id).describe().getStatus()
+            == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+          running.add(id);
+        }
+      } catch (WorkflowNotFoundException e) {
+        // Never ran, or its history is past retention: not running.
+      }
+    }
+    return running;
+  }
+
+  @Override
+  public boolean failAbandonedStart(String instanceId, String reason, long unchangedSinceMillis) {
+    return registry.failAbandonedStart(
+        instanceId, reason, Instant.ofEpochMilli(unchangedSinceMillis));
+  }
+
+  @Override
+  public int deleteAuditBefore(long cutoffMillis) {
+    return registry.deleteAuditBefore(Instant.ofEpochMilli(cutoffMillis));
+  }
+}

@@ -1,0 +1,98 @@
+package dev.modelyard.workers.maintenance;
+
+import dev.modelyard.infra.providers.ollama.OllamaClient;
+import dev.modelyard.infra.providers.ollama.OllamaSettings;
+import dev.modelyard.infra.registry.MaintenanceRegistry;
+import dev.modelyard.infra.settings.DataDirSettings;
+import dev.modelyard.infra.settings.HostSettings;
+import dev.modelyard.infra.settings.ProviderSettings;
+import dev.modelyard.workers.pools.PoolKind;
+import dev.modelyard.workers.pools.PoolRegistration;
+import dev.modelyard.workflows.maintenance.CleanupWorkflowImpl;
+import dev.modelyard.workflows.maintenance.DiscoveryWorkflowImpl;
+import io.temporal.client.WorkflowClient;
+import java.time.Clock;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Discovery and cleanup run on the maintenance pool, with their HTTP and registry activities;
+ * reading and deleting model files happens on the host that holds them. Unloads of idle models run
+ * as child workflows on the runtime pool, where unloads always run.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(MaintenanceSettings.class)
+class MaintenanceWorkersConfiguration {
+
+  @Bean
+  MaintenanceRegistry maintenanceRegistry(
+      JdbcClient jdbc,
+      DataSource dataSource,
+      ObjectProvider<PlatformTransactionManager> transactionManager) {
+    return new MaintenanceRegistry(
+        jdbc,
+        new TransactionTemplate(
+            transactionManager.getIfAvailable(() -> new JdbcTransactionManager(dataSource))));
+  }
+
+  @Bean(destroyMethod = "close")
+  MaintenanceClients maintenanceClients(ProviderSettings providers) {
+    return new MaintenanceClients(
+        providers.ollamaHost() == null
+            ? null
+            : new OllamaClient(OllamaSettings.of(providers.ollamaHost())),
+        providers.hfLocalHost() == null ? null : new TgiInfoClient(providers.hfLocalHost()));
+  }
+
+  @Bean
+  PoolRegistration maintenancePool(
+      MaintenanceRegistry registry,
+      MaintenanceClients clients,
+      ProviderSettings providers,
+      HostSettings host,
+      WorkflowClient client) {
+    return new PoolRegistration(
+        PoolKind.MAINTENANCE,
+        List.of(DiscoveryWorkflowImpl.class, CleanupWorkflowImpl.class),
+        List.of(
+            new DiscoveryActivitiesImpl(
+                registry, clients.ollama(), providers.ollamaHost(), clients.tgi(), host.hostId()),
+            new CleanupActivitiesImpl(registry, client)));
+  }
+
+  @Bean
+  PoolRegistration modelStoreOnHost(DataDirSettings dataDir, HostSettings host) {
+    return new PoolRegistration(
+        PoolKind.HOST,
+        List.of(),
+        List.of(
+            new ModelStoreActivitiesImpl(dataDir.modelStore(), host.hostId(), Clock.systemUTC())));
+  }
+
+  @Bean
+  MaintenanceStarter maintenanceStarter(WorkflowClient client, MaintenanceSettings settings) {
+    return new MaintenanceStarter(client, settings);
+  }
+
+  /** The HTTP clients of discovery, closed with the context; either may be absent. */
+  record MaintenanceClients(OllamaClient ollama, TgiInfoClient tgi) implements AutoCloseable {
+
+    @Override
+    public void close() {
+      if (ollama != null) {
+        ollama.close();
+      }
+      if (tgi != null) {
+        tgi.close();
+      }
+    }
+  }
+}

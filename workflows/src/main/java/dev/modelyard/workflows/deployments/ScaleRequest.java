@@ -1,0 +1,3 @@
+package dev.modelyard.workflows.deployments;
+
+public record ScaleRequest(int desiredInstances) {}

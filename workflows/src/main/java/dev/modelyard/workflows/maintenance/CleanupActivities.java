@@ -1,0 +1,24 @@
+package dev.modelyard.workflows.maintenance;
+
+import io.temporal.activity.ActivityInterface;
+import java.util.List;
+
+/** Cleanup's registry and Temporal side, run on the maintenance queue. */
+@ActivityInterface
+public interface CleanupActivities {
+
+  /** Instances that are starting, ready or unhealthy. */
+  List<ActiveInstance> activeInstances();
+
+  /** Which of these workflows are running now. */
+  List<String> runningWorkflows(List<String> workflowIds);
+
+  /**
+   * Records the instance failed with {@code reason} if it is still starting and has not changed
+   * since {@code unchangedSinceMillis}; false when it moved on meanwhile.
+   */
+  boolean failAbandonedStart(String instanceId, String reason, long unchangedSinceMillis);
+
+  /** Deletes request audit rows that occurred before the cutoff; returns how many. */
+  int deleteAuditBefore(long cutoffMillis);
+}

@@ -1,0 +1,153 @@
+package dev.modelyard.workflows.maintenance;
+
+import dev.modelyard.workflows.TaskQueues;
+import dev.modelyard.workflows.WorkflowIds;
+import dev.modelyard.workflows.deployments.UnloadModelRequest;
+import dev.modelyard.workflows.deployments.UnloadModelWorkflow;
+import dev.modelyard.workflows.models.ModelRef;
+import dev.modelyard.workflows.models.RegistryOptions;
+import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ChildWorkflowFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One cleanup. Each part runs on its own: a failure in one (a host that is down, a model that will
+ * not stop) is reported in the result and the others still run; the next run tries again.
+ */
+public class CleanupWorkflowImpl implements CleanupWorkflow {
+
+  private final CleanupActivities cleanup =
+      Workflow.newActivityStub(CleanupActivities.class, RegistryOptions.DEFAULT);
+  private final DiscoveryActivities registry =
+      Workflow.newActivityStub(DiscoveryActivities.class, RegistryOptions.DEFAULT);
+
+  private final List<String> problems = new ArrayList<>();
+
+  @Override
+  public CleanupResult cleanUp(CleanupRequest request) {
+    CleanupPolicy policy = request.policy();
+    long now = Workflow.currentTimeMillis();
+    List<ActiveInstance> instances = cleanup.activeInstances();
+
+    List<String> unloaded = unloadIdle(instances, now, policy);
+    List<String> failedStarts = failAbandonedStarts(instances, now, policy);
+    List<String> deletedPartials = deleteAbandonedPartials(now, policy);
+    int auditRows = cleanup.deleteAuditBefore(now - policy.auditRetention().toMillis());
+
+    CleanupResult result =
+        new CleanupResult(unloaded, failedStarts, deletedPartials, auditRows, problems);
+    return result;
+  }
+
+  /**
+   * Through the unload workflow itself, under its usual ID: an unload the user asked for at the
+   * same moment is the same workflow, and stopping follows one code path.
+   */
+  private List<String> unloadIdle(List<ActiveInstance> instances, long now, CleanupPolicy policy) {
+    List<ModelRef> idle = CleanupDecisions.idleModels(instances, now, policy.idleTtl());
+    if (idle.isEmpty()) {
+      return List.of();
+    }
+    // A model under a deployment keeps the replicas its deployment asks for, idle or not.
+    Set<String> deployed =
+        new HashSet<>(
+            cleanup.runningWorkflows(idle.stream().map(WorkflowIds::deployment).toList()));
+    Map<ModelRef, Promise<?>> unloading = new LinkedHashMap<>();
+    for (ModelRef model : idle) {
+      if (deployed.contains(WorkflowIds.deployment(model))) {
+        continue;
+      }
+      UnloadModelWorkflow unload =
+          Workflow.newChildWorkflowStub(
+              UnloadModelWorkflow.class,
+              ChildWorkflowOptions.newBuilder()
+                  .setWorkflowId(WorkflowIds.unload(model))
+                  .setTaskQueue(TaskQueues.RUNTIME)
+                  // An unload half done must finish even if this run ends first.
+                  .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+                  .build());
+      unloading.put(model, Async.function(unload::unload, new UnloadModelRequest(model)));
+    }
+    List<String> unloaded = new ArrayList<>();
+    unloading.forEach(
+        (model, done) -> {
+          try {
+            done.get();
+            unloaded.add(model.toString());
+          } catch (ChildWorkflowFailure failure) {
+            problems.add("unload " + model + ": " + DiscoveryWorkflowImpl.rootMessage(failure));
+          }
+        });
+    return unloaded;
+  }
+
+  private List<String> failAbandonedStarts(
+      List<ActiveInstance> instances, long now, CleanupPolicy policy) {
+    List<ActiveInstance> stuck =
+        CleanupDecisions.startingTooLong(instances, now, policy.startingGrace());
+    if (stuck.isEmpty()) {
+      return List.of();
+    }
+    List<String> owners = new ArrayList<>();
+    stuck.forEach(i -> owners.addAll(CleanupDecisions.possibleOwners(i)));
+    Set<String> running = new HashSet<>(cleanup.runningWorkflows(owners));
+    List<String> failed = new ArrayList<>();
+    for (ActiveInstance instance : stuck) {
+      if (CleanupDecisions.possibleOwners(instance).stream().anyMatch(running::contains)) {
+        continue;
+      }
+      String reason =
+          "still starting after "
+              + policy.startingGrace()
+              + " with no load or restart running for it; recorded failed by cleanup";
+      if (cleanup.failAbandonedStart(
+          instance.instanceId(), reason, now - policy.startingGrace().toMillis())) {
+        failed.add(instance.instanceId());
+      }
+    }
+    return failed;
+  }
+
+  private List<String> deleteAbandonedPartials(long now, CleanupPolicy policy) {
+    List<String> deleted = new ArrayList<>();
+    for (String hostId : registry.knownHosts()) {
+      ModelStoreActivities store = DiscoveryWorkflowImpl.modelStoreOn(hostId);
+      try {
+        List<PartialFile> stale =
+            CleanupDecisions.partialsPastGrace(
+                store.listPartialFiles(), now, policy.partialGrace());
+        if (stale.isEmpty()) {
+          continue;
+        }
+        List<String> pulls =
+            stale.stream()
+                .map(PartialFile::pullWorkflowId)
+                .filter(id -> id != null)
+                .distinct()
+                .toList();
+        Set<String> running =
+            pulls.isEmpty() ? Set.of() : new HashSet<>(cleanup.runningWorkflows(pulls));
+        List<String> paths =
+            CleanupDecisions.unowned(stale, running).stream().map(PartialFile::path).toList();
+        if (!paths.isEmpty()) {
+          store
+              .deletePartialFiles(paths, policy.partialGrace())
+              .forEach(path -> deleted.add(hostId + ":" + path));
+        }
+      } catch (ActivityFailure failure) {
+        problems.add("model store@" + hostId + ": " + DiscoveryWorkflowImpl.rootMessage(failure));
+      }
+    }
+    return deleted;
+  }
+}

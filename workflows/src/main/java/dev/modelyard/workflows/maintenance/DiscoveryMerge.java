@@ -1,0 +1,97 @@
+package dev.modelyard.workflows.maintenance;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Merges what providers report into what the registry holds. A reported model is the registered one
+ * with the same provider and name, or failing that with the same file or server on the same host (a
+ * model pulled as {@code tiny} is listed by Ollama as {@code tiny:latest}). It is added when there
+ * is none, updated when it tells something new, and left alone otherwise; a registered model that
+ * no provider reports is never touched.
+ */
+public final class DiscoveryMerge {
+
+  private DiscoveryMerge() {}
+
+  public static DiscoveryPlan merge(List<ModelEntry> registered, List<ProviderReport> reports) {
+    List<ModelEntry> known = new ArrayList<>(registered);
+    Map<String, ModelEntry> added = new LinkedHashMap<>();
+    Map<String, ModelEntry> updated = new LinkedHashMap<>();
+    int unchanged = 0;
+    // Reported name -> name of the row it landed on, so that instances follow their model.
+    Map<String, String> landedOn = new LinkedHashMap<>();
+    List<String> instanceSources = new ArrayList<>();
+    for (ProviderReport report : reports) {
+      if (report.reached()) {
+        instanceSources.add(report.source());
+      }
+      for (ModelEntry reported : report.models()) {
+        ModelEntry match = find(known, reported);
+        if (match == null) {
+          added.put(key(reported), reported);
+          known.add(reported);
+          landedOn.put(key(reported), reported.name());
+          continue;
+        }
+        landedOn.put(key(reported), match.name());
+        ModelEntry merged = match.updatedWith(reported);
+        if (merged.equals(match)) {
+          if (!added.containsKey(key(match)) && !updated.containsKey(key(match))) {
+            unchanged++;
+          }
+          continue;
+        }
+        known.set(known.indexOf(match), merged);
+        if (added.containsKey(key(match))) {
+          added.put(key(match), merged);
+        } else {
+          updated.put(key(match), merged);
+        }
+      }
+    }
+    List<DiscoveredInstance> instances = new ArrayList<>();
+    for (ProviderReport report : reports) {
+      for (DiscoveredInstance instance : report.instances()) {
+        String name =
+            landedOn.getOrDefault(
+                instance.provider() + "\u0000" + instance.modelName(), instance.modelName());
+        instances.add(
+            new DiscoveredInstance(
+                instance.instanceId(), instance.provider(), name, instance.endpoint()));
+      }
+    }
+    return new DiscoveryPlan(
+        List.copyOf(added.values()),
+        List.copyOf(updated.values()),
+        unchanged,
+        instances,
+        instanceSources);
+  }
+
+  private static ModelEntry find(List<ModelEntry> known, ModelEntry reported) {
+    for (ModelEntry entry : known) {
+      if (entry.provider().equals(reported.provider()) && entry.name().equals(reported.name())) {
+        return entry;
+      }
+    }
+    if (reported.location() == null) {
+      return null;
+    }
+    for (ModelEntry entry : known) {
+      if (entry.provider().equals(reported.provider())
+          && reported.location().equals(entry.location())
+          && Objects.equals(entry.hostId(), reported.hostId())) {
+        return entry;
+      }
+    }
+    return null;
+  }
+
+  private static String key(ModelEntry entry) {
+    return entry.provider() + "\u0000" + entry.name();
+  }
+}

@@ -1,0 +1,266 @@
+package dev.modelyard.workflows.deployments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelyard.workflows.FakeRegistry;
+import dev.modelyard.workflows.TaskQueues;
+import dev.modelyard.workflows.WorkflowIds;
+import dev.modelyard.workflows.models.ModelRef;
+import dev.modelyard.workflows.models.Provider;
+import dev.modelyard.workflows.models.RegisteredModel;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.UpdateOptions;
+import io.temporal.client.WithStartWorkflowOperation;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DeploymentWorkflowTests {
+
+  private static final String HOST = "host-a";
+  private static final ModelRef TINY = new ModelRef(Provider.LOCAL_GGUF, "tiny");
+
+  private TestWorkflowEnvironment env;
+  private OrderedRegistry registry;
+  private final List<String> started = new CopyOnWriteArrayList<>();
+  private final List<String> stopped = new CopyOnWriteArrayList<>();
+  private volatile boolean failStarts;
+
+  @BeforeEach
+  void start() {
+    env = TestWorkflowEnvironment.newInstance();
+    registry = new OrderedRegistry(HOST);
+    registry.models.put(TINY, new RegisteredModel("model-1", TINY, "/models/tiny.gguf", HOST));
+    Worker runtime = env.newWorker(TaskQueues.RUNTIME);
+    runtime.registerWorkflowImplementationTypes(DeploymentWorkflowImpl.class);
+    runtime.registerActivitiesImplementations(registry);
+    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(new FakeHost());
+    env.start();
+  }
+
+  @AfterEach
+  void stop() {
+    env.close();
+  }
+
+  @Test
+  void scalingUpAndDownLeavesTheDesiredInstancesStoppingTheNewestFirst() {
+    assertThat(scaleWithStart(DeploymentInput.of(TINY), 3)).isEqualTo(3);
+    awaitReady(3);
+
+    assertThat(scale(1)).isEqualTo(1);
+    awaitReady(1);
+
+    awaitUntil(() -> stopped.size() == 2);
+    assertThat(stopped).containsExactly(started.get(2), started.get(1));
+    assertThat(readyIds()).containsExactly(started.getFirst());
+    assertThat(registry.instanceStates)
+        .containsEntry(started.get(1), "stopped")
+        .containsEntry(started.get(2), "stopped");
+    assertThat(deployment().state().desiredInstances()).isEqualTo(1);
+  }
+
+  @Test
+  void theValidatorRejectsCountsOutsideZeroToTheMaximum() {
+    scaleWithStart(DeploymentInput.of(TINY), 1);
+
+    assertThatThrownBy(() -> scale(-1))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .rootCause()
+        .hasMessageContaining("between 0 and 16")
+        // The API maps exactly this type to a 400 naming desired_instances.
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            failure ->
+                assertThat(failure.getType()).isEqualTo(IllegalArgumentException.class.getName()));
+    assertThatThrownBy(() -> scale(DeploymentWorkflow.MAX_INSTANCES + 1))
+        .isInstanceOf(WorkflowUpdateException.class);
+    assertThat(scale(DeploymentWorkflow.MAX_INSTANCES)).isEqualTo(16);
+    assertThat(scale(0)).isEqualTo(0);
+    awaitUntil(() -> deployment().state().desiredInstances() == 0);
+  }
+
+  @Test
+  void aFailedStartIsCompensatedAndRetriedAtTheNextReconciliation() {
+    failStarts = true;
+    scaleWithStart(DeploymentInput.of(TINY), 1);
+    awaitUntil(() -> registry.instanceStates.containsValue("failed"));
+    String failed = started.getFirst();
+    assertThat(started).hasSize(3).containsOnly(failed);
+    assertThat(stopped).containsExactly(failed);
+    assertThat(deployment().state().lastFailure()).contains("out of memory");
+
+    failStarts = false;
+    env.sleep(DeploymentWorkflowImpl.RECHECK_INTERVAL.plusSeconds(1));
+
+    awaitReady(1);
+    assertThat(readyIds()).doesNotContain(failed);
+    assertThat(deployment().state().lastFailure()).isNull();
+  }
+
+  @Test
+  void anInstanceThatDiedIsReplacedAtThePeriodicRecheck() {
+    scaleWithStart(DeploymentInput.of(TINY), 2);
+    awaitReady(2);
+    String died = started.getFirst();
+
+    registry.recordFailed(died, "process exited");
+    env.sleep(DeploymentWorkflowImpl.RECHECK_INTERVAL.plusSeconds(1));
+
+    awaitReady(2);
+    assertThat(started).hasSize(3);
+    assertThat(readyIds()).doesNotContain(died);
+  }
+
+  @Test
+  void continuingAsNewKeepsTheDesiredCount() {
+    WorkflowExecution first =
+        WorkflowClient.start(
+            newDeployment()::run, new DeploymentInput(TINY, 0, ResourceRequirements.DEFAULTS, 2));
+    scale(2);
+    awaitReady(2);
+    // Two reconciliations per run: whichever the scale woke, the re-check makes the second.
+    env.sleep(DeploymentWorkflowImpl.RECHECK_INTERVAL.plusSeconds(1));
+
+    awaitUntil(() -> !currentRunId().equals(first.getRunId()));
+    assertThat(deployment().state().desiredInstances()).isEqualTo(2);
+    env.sleep(DeploymentWorkflowImpl.RECHECK_INTERVAL.plusSeconds(1));
+    assertThat(started).hasSize(2);
+    assertThat(scale(1)).isEqualTo(1);
+    awaitReady(1);
+  }
+
+  private int scaleWithStart(DeploymentInput input, int desired) {
+    DeploymentWorkflow workflow = newDeployment();
+    return WorkflowClient.executeUpdateWithStart(
+            workflow::scale,
+            new ScaleRequest(desired),
+            UpdateOptions.<ScaleAccepted>newBuilder().build(),
+            new WithStartWorkflowOperation<>(workflow::run, input))
+        .desiredInstances();
+  }
+
+  private int scale(int desired) {
+    return deployment().scale(new ScaleRequest(desired)).desiredInstances();
+  }
+
+  private DeploymentWorkflow newDeployment() {
+    return env.getWorkflowClient()
+        .newWorkflowStub(
+            DeploymentWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(WorkflowIds.deployment(TINY))
+                .setTaskQueue(TaskQueues.RUNTIME)
+                .setWorkflowIdConflictPolicy(
+                    WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+                .build());
+  }
+
+  private DeploymentWorkflow deployment() {
+    return env.getWorkflowClient()
+        .newWorkflowStub(DeploymentWorkflow.class, WorkflowIds.deployment(TINY));
+  }
+
+  private String currentRunId() {
+    return env.getWorkflowServiceStubs()
+        .blockingStub()
+        .describeWorkflowExecution(
+            DescribeWorkflowExecutionRequest.newBuilder()
+                .setNamespace(env.getNamespace())
+                .setExecution(
+                    WorkflowExecution.newBuilder().setWorkflowId(WorkflowIds.deployment(TINY)))
+                .build())
+        .getWorkflowExecutionInfo()
+        .getExecution()
+        .getRunId();
+  }
+
+  private List<String> readyIds() {
+    return registry.instanceStates.entrySet().stream()
+        .filter(e -> e.getValue().equals("ready"))
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
+  /** Waits for exactly this many ready instances and nothing starting or stopping. */
+  private void awaitReady(int count) {
+    awaitUntil(
+        () ->
+            readyIds().size() == count
+                && !registry.instanceStates.containsValue("starting")
+                && !registry.instanceStates.containsValue("stopping"));
+  }
+
+  /** Reconciliation is asynchronous to the update that asks for it. */
+  private static void awaitUntil(BooleanSupplier condition) {
+    Instant deadline = Instant.now().plusSeconds(15);
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("condition not met in 15 seconds");
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  /** The fake registry, listing active instances oldest first as the real one does. */
+  private static class OrderedRegistry extends FakeRegistry {
+
+    private final AtomicLong sequence = new AtomicLong();
+    private final Map<String, Long> startOrder = new ConcurrentHashMap<>();
+
+    OrderedRegistry(String host) {
+      super(host);
+    }
+
+    @Override
+    public void recordStarting(NewInstance instance) {
+      startOrder.putIfAbsent(instance.instanceId(), sequence.incrementAndGet());
+      super.recordStarting(instance);
+    }
+
+    @Override
+    public List<InstanceView> findActiveInstances(String modelId) {
+      return super.findActiveInstances(modelId).stream()
+          .sorted(Comparator.comparing(i -> startOrder.get(i.instanceId())))
+          .toList();
+    }
+  }
+
+  private class FakeHost implements InstanceHostActivities {
+    @Override
+    public StartedInstance startInstance(StartInstance request) {
+      started.add(request.instanceId());
+      if (failStarts) {
+        throw new IllegalStateException("out of memory");
+      }
+      return new StartedInstance(request.instanceId(), "http://127.0.0.1:9000");
+    }
+
+    @Override
+    public void stopInstance(String instanceId) {
+      stopped.add(instanceId);
+    }
+  }
+}

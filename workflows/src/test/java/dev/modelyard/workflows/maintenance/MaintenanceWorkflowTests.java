@@ -1,0 +1,295 @@
+package dev.modelyard.workflows.maintenance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelyard.workflows.TaskQueues;
+import dev.modelyard.workflows.deployments.UnloadModelRequest;
+import dev.modelyard.workflows.deployments.UnloadModelResult;
+import dev.modelyard.workflows.deployments.UnloadModelWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Discovery and cleanup on Temporal's test server, with time skipping: hours in milliseconds. */
+@Timeout(60)
+class MaintenanceWorkflowTests {
+
+  private static final String HOST = "h1";
+  private static final long MINUTE = 60_000L;
+  private static final long HOUR = 60 * MINUTE;
+
+  /** Unloads the child workflows asked for, by model. */
+  static final List<String> UNLOADED = new CopyOnWriteArrayList<>();
+
+  private TestWorkflowEnvironment env;
+  private final FakeMaintenance fake = new FakeMaintenance();
+  private final FakeModelStore store = new FakeModelStore();
+
+  @BeforeEach
+  void start() {
+    UNLOADED.clear();
+    env = TestWorkflowEnvironment.newInstance();
+    Worker maintenance = env.newWorker(TaskQueues.MAINTENANCE);
+    maintenance.registerWorkflowImplementationTypes(
+        DiscoveryWorkflowImpl.class, CleanupWorkflowImpl.class);
+    maintenance.registerActivitiesImplementations(fake);
+    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(store);
+    env.newWorker(TaskQueues.RUNTIME).registerWorkflowImplementationTypes(FakeUnload.class);
+    env.start();
+  }
+
+  @AfterEach
+  void stop() {
+    env.close();
+  }
+
+  @Test
+  void theDiscoveryCronRunsEveryFiveMinutes() {
+    DiscoveryWorkflow cron =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                DiscoveryWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(MaintenanceWorkflowIds.discovery("test"))
+                    .setTaskQueue(TaskQueues.MAINTENANCE)
+                    .setCronSchedule("*/5 * * * *")
+                    .build());
+    WorkflowClient.start(cron::discover, DiscoveryRequest.cron());
+
+    env.sleep(Duration.ofMinutes(31));
+
+    assertThat(fake.plans.size()).isBetween(6, 7);
+    // The first run added the model; every later one found it unchanged.
+    assertThat(fake.plans.getFirst().toAdd()).extracting(ModelEntry::name).contains("tiny:latest");
+    assertThat(fake.plans.getLast().toAdd()).isEmpty();
+    assertThat(fake.plans.getLast().unchanged()).isEqualTo(2);
+  }
+
+  @Test
+  void discoveryReportsAProviderThatIsDownAndMergesTheOthers() {
+    fake.ollamaDown = true;
+
+    DiscoveryResult result = discoverOnce();
+
+    assertThat(result.added()).isEqualTo(1);
+    assertThat(result.problems()).singleElement().asString().contains("ollama@h1");
+    assertThat(fake.registered).extracting(ModelEntry::name).containsExactly("store/file.gguf");
+  }
+
+  @Test
+  void theCleanupCronRunsEveryHour() {
+    CleanupWorkflow cron =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                CleanupWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(MaintenanceWorkflowIds.cleanup("test"))
+                    .setTaskQueue(TaskQueues.MAINTENANCE)
+                    .setCronSchedule("0 * * * *")
+                    .build());
+    WorkflowClient.start(cron::cleanUp, new CleanupRequest(CleanupPolicy.DEFAULTS));
+
+    env.sleep(Duration.ofHours(5).plusMinutes(1));
+
+    assertThat(fake.auditCutoffs).hasSize(5);
+  }
+
+  @Test
+  void cleanupRemovesWhatIsIdleStuckOrAbandonedAndKeepsTheRest() {
+    long now = env.currentTimeMillis();
+    fake.instances.addAll(
+        List.of(
+            new ActiveInstance("i-idle", "local_gguf", "idle", HOST, "ready", now - 2 * HOUR, 0),
+            new ActiveInstance("i-busy", "local_gguf", "busy", HOST, "ready", now - MINUTE, 0),
+            new ActiveInstance(
+                "i-stuck", "local_gguf", "stuck", HOST, "starting", now, now - 2 * HOUR),
+            new ActiveInstance(
+                "i-loading", "local_gguf", "loading", HOST, "starting", now, now - 2 * HOUR)));
+    fake.running.add("load:local_gguf:loading");
+    fake.running.add("pull:huggingface:org~repo~b.gguf");
+    store.partials.addAll(
+        List.of(
+            new PartialFile("/s/a.gguf.partial", 1, now - 25 * HOUR, null),
+            new PartialFile(
+                "/s/b.gguf.partial", 1, now - 25 * HOUR, "pull:huggingface:org~repo~b.gguf"),
+            new PartialFile("/s/c.gguf.partial", 1, now - HOUR, null)));
+    CleanupPolicy policy =
+        new CleanupPolicy(
+            Duration.ofHours(1), Duration.ofMinutes(30), Duration.ofHours(24), Duration.ofDays(30));
+
+    CleanupResult result = cleanUpOnce(policy);
+
+    assertThat(UNLOADED).containsExactly("local_gguf/idle");
+    assertThat(result.unloadedModels()).containsExactly("local_gguf/idle");
+    assertThat(result.failedStarts()).containsExactly("i-stuck");
+    assertThat(fake.failed).containsOnlyKeys("i-stuck");
+    assertThat(fake.failed.get("i-stuck")).contains("no load or restart running");
+    assertThat(store.deleted).containsExactly("/s/a.gguf.partial");
+    assertThat(result.deletedPartialFiles()).containsExactly(HOST + ":/s/a.gguf.partial");
+    long cutoff = now - Duration.ofDays(30).toMillis();
+    assertThat(fake.auditCutoffs)
+        .singleElement()
+        .satisfies(c -> assertThat(c).isBetween(cutoff, cutoff + 1_000));
+    assertThat(result.deletedAuditRows()).isEqualTo(3);
+    assertThat(result.problems()).isEmpty();
+  }
+
+  @Test
+  void aModelStoreThatFailsIsAProblemNotAFailure() {
+    store.broken = true;
+
+    CleanupResult result = cleanUpOnce(CleanupPolicy.DEFAULTS);
+
+    assertThat(result.problems()).singleElement().asString().startsWith("model store@h1");
+    assertThat(fake.auditCutoffs).hasSize(1);
+  }
+
+  private DiscoveryResult discoverOnce() {
+    return env.getWorkflowClient()
+        .newWorkflowStub(
+            DiscoveryWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(MaintenanceWorkflowIds.discoverNow("once"))
+                .setTaskQueue(TaskQueues.MAINTENANCE)
+                .build())
+        .discover(new DiscoveryRequest("test"));
+  }
+
+  private CleanupResult cleanUpOnce(CleanupPolicy policy) {
+    return env.getWorkflowClient()
+        .newWorkflowStub(
+            CleanupWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId("cleanup-once")
+                .setTaskQueue(TaskQueues.MAINTENANCE)
+                .build())
+        .cleanUp(new CleanupRequest(policy));
+  }
+
+  public static class FakeUnload implements UnloadModelWorkflow {
+
+    @Override
+    public UnloadModelResult unload(UnloadModelRequest request) {
+      UNLOADED.add(request.model().toString());
+      return new UnloadModelResult(List.of());
+    }
+
+    @Override
+    public String phase() {
+      return "done";
+    }
+  }
+
+  static class FakeMaintenance implements DiscoveryActivities, CleanupActivities {
+
+    final List<ModelEntry> registered = new CopyOnWriteArrayList<>();
+    final List<DiscoveryPlan> plans = new CopyOnWriteArrayList<>();
+    final List<String> hosts = new CopyOnWriteArrayList<>(List.of(HOST));
+    final List<ActiveInstance> instances = new CopyOnWriteArrayList<>();
+    final List<String> running = new CopyOnWriteArrayList<>();
+    final Map<String, String> failed = new ConcurrentHashMap<>();
+    final List<Long> auditCutoffs = new CopyOnWriteArrayList<>();
+    volatile boolean ollamaDown;
+
+    @Override
+    public List<ModelEntry> registeredModels() {
+      return new ArrayList<>(registered);
+    }
+
+    @Override
+    public ProviderReport reportOllamaModels() {
+      if (ollamaDown) {
+        return ProviderReport.unreachable("ollama@h1", "connection refused");
+      }
+      return new ProviderReport(
+          "ollama@h1",
+          true,
+          List.of(DiscoveryMergeTests.entry("local_ollama", "tiny:latest", "tiny:latest", 5L, "d")),
+          List.of(),
+          null);
+    }
+
+    @Override
+    public ProviderReport reportTgiModel() {
+      return ProviderReport.notConfigured("tgi");
+    }
+
+    @Override
+    public synchronized DiscoveryApplied applyDiscovery(DiscoveryPlan plan) {
+      plans.add(plan);
+      registered.addAll(plan.toAdd());
+      return new DiscoveryApplied(plan.instances().size(), 0);
+    }
+
+    @Override
+    public List<String> knownHosts() {
+      return new ArrayList<>(hosts);
+    }
+
+    @Override
+    public List<ActiveInstance> activeInstances() {
+      return new ArrayList<>(instances);
+    }
+
+    @Override
+    public List<String> runningWorkflows(List<String> workflowIds) {
+      return workflowIds.stream().filter(running::contains).toList();
+    }
+
+    @Override
+    public boolean failAbandonedStart(String instanceId, String reason, long unchangedSince) {
+      failed.put(instanceId, reason);
+      return true;
+    }
+
+    @Override
+    public int deleteAuditBefore(long cutoffMillis) {
+      auditCutoffs.add(cutoffMillis);
+      return 3;
+    }
+  }
+
+  static class FakeModelStore implements ModelStoreActivities {
+
+    final List<PartialFile> partials = new CopyOnWriteArrayList<>();
+    final List<String> deleted = new CopyOnWriteArrayList<>();
+    volatile boolean broken;
+
+    @Override
+    public ProviderReport reportModelStoreFiles() {
+      return new ProviderReport(
+          "model-store@h1",
+          true,
+          List.of(
+              DiscoveryMergeTests.entry("local_gguf", "store/file.gguf", "/s/file.gguf", 9L, null)),
+          List.of(),
+          null);
+    }
+
+    @Override
+    public List<PartialFile> listPartialFiles() {
+      if (broken) {
+        throw ApplicationFailure.newNonRetryableFailure("disk gone", "Io");
+      }
+      return new ArrayList<>(partials);
+    }
+
+    @Override
+    public List<String> deletePartialFiles(List<String> paths, Duration olderThan) {
+      deleted.addAll(paths);
+      return paths;
+    }
+  }
+}
