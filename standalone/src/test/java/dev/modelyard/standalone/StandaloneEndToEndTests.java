@@ -3,24 +3,16 @@ package dev.modelyard.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.testing.TestServices;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The launcher on embedded defaults (embedded PostgreSQL, in-process Temporal, embedded engine),
@@ -32,15 +24,12 @@ class StandaloneEndToEndTests {
 
   @TempDir Path dataDir;
 
-  private final HttpClient http = HttpClient.newHttpClient();
-  private final JsonMapper json = JsonMapper.builder().build();
-  private ConfigurableApplicationContext app;
-  private URI base;
+  private RunningModelyard modelyard;
 
   @AfterEach
   void stop() {
-    if (app != null) {
-      app.close();
+    if (modelyard != null) {
+      modelyard.close();
     }
   }
 
@@ -243,7 +232,7 @@ class StandaloneEndToEndTests {
                 202)
             .get("task_id")
             .asString());
-    app.close();
+    modelyard.close();
 
     start();
 
@@ -323,9 +312,11 @@ class StandaloneEndToEndTests {
             });
     List<String> ids =
         two.get("instances").valueStream().map(i -> i.get("instance_id").asString()).toList();
-    // The router goes round-robin over ready instances: a few generations reach both.
+    // The router goes round-robin over ready instances, once its table (refreshed every second)
+    // has both: within a few seconds, generations reach both.
     java.util.Set<String> served = new java.util.HashSet<>();
-    for (int n = 0; n < 8 && served.size() < 2; n++) {
+    Instant until = Instant.now().plusSeconds(5);
+    for (int n = 0; served.size() < 2 && Instant.now().isBefore(until); n++) {
       served.add(
           awaitGeneration(
                   """
@@ -396,38 +387,11 @@ class StandaloneEndToEndTests {
   }
 
   private void start(String... extraProperties) {
-    List<String> arguments =
-        new ArrayList<>(
-            List.of(
-                "--server.port=0",
-                "--modelyard.data-dir=" + dataDir,
-                "--modelyard.embedded.temporal-port=0",
-                "--modelyard.host-id=e2e",
-                // Embedded defaults even where the developer's shell names real services:
-                // arguments win over the environment variables these stand in for.
-                "--modelyard.database.url=",
-                "--modelyard.temporal.address=",
-                "--modelyard.redis.url="));
-    Arrays.stream(extraProperties).map(property -> "--" + property).forEach(arguments::add);
-    app =
-        new SpringApplicationBuilder(ModelyardStandalone.class)
-            .run(arguments.toArray(String[]::new));
-    int port = ((WebServerApplicationContext) app).getWebServer().getPort();
-    base = URI.create("http://127.0.0.1:" + port);
+    modelyard = RunningModelyard.start(dataDir, extraProperties);
   }
 
   private JsonNode awaitTask(String taskId) throws Exception {
-    Instant deadline = Instant.now().plus(TASK_TIMEOUT);
-    while (Instant.now().isBefore(deadline)) {
-      JsonNode task = get("/api/v1/local-llm/tasks/" + taskId, 200);
-      String status = task.get("status").asString();
-      if (!status.equals("running")) {
-        assertThat(status).as("task %s: %s", taskId, task).isEqualTo("completed");
-        return task;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("task " + taskId + " still running after " + TASK_TIMEOUT);
+    return modelyard.awaitTask(taskId);
   }
 
   /** The routing table picks up a new instance within its refresh interval. */
@@ -435,9 +399,11 @@ class StandaloneEndToEndTests {
     Instant deadline = Instant.now().plusSeconds(5);
     HttpResponse<String> response;
     do {
-      response = send(HttpRequest.newBuilder(base.resolve("/api/v1/local-llm/generate")), body);
+      response =
+          modelyard.send(
+              HttpRequest.newBuilder(modelyard.base().resolve("/api/v1/local-llm/generate")), body);
       if (response.statusCode() == 200) {
-        return json.readTree(response.body());
+        return modelyard.expect(response, 200);
       }
       Thread.sleep(100);
     } while (Instant.now().isBefore(deadline));
@@ -445,30 +411,17 @@ class StandaloneEndToEndTests {
   }
 
   private JsonNode get(String path, int expectedStatus) throws Exception {
-    return expect(send(HttpRequest.newBuilder(base.resolve(path)).GET(), null), expectedStatus);
+    return modelyard.get(path, expectedStatus);
   }
 
   private JsonNode delete(String path, int expectedStatus) throws Exception {
-    return expect(send(HttpRequest.newBuilder(base.resolve(path)).DELETE(), null), expectedStatus);
+    return modelyard.expect(
+        modelyard.send(HttpRequest.newBuilder(modelyard.base().resolve(path)).DELETE(), null),
+        expectedStatus);
   }
 
   private JsonNode post(String path, String body, int expectedStatus) throws Exception {
-    return expect(send(HttpRequest.newBuilder(base.resolve(path)), body), expectedStatus);
-  }
-
-  private HttpResponse<String> send(HttpRequest.Builder request, String body) throws Exception {
-    if (body != null) {
-      request
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body));
-    }
-    return http.send(
-        request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private JsonNode expect(HttpResponse<String> response, int expectedStatus) {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
-    return json.readTree(response.body());
+    return modelyard.post(path, body, expectedStatus);
   }
 
   private static void assertField(JsonNode problem, String field) {

@@ -2,6 +2,7 @@ package dev.modelyard.workers.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelyard.testing.TestNamespace;
 import dev.modelyard.testing.TestServices;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;

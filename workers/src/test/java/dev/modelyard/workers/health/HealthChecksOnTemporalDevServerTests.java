@@ -11,6 +11,7 @@ import dev.modelyard.infra.registry.InstanceHealthRegistry;
 import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.infra.registry.RoutableInstance;
 import dev.modelyard.infra.runtime.InProcessEngineRuntime;
+import dev.modelyard.testing.TestNamespace;
 import dev.modelyard.testing.TestServices;
 import dev.modelyard.workers.WorkersApplication;
 import dev.modelyard.workflows.TaskQueues;

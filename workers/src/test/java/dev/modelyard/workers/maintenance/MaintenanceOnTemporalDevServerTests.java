@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.modelyard.infra.providers.ollama.GenerationOptions;
 import dev.modelyard.infra.providers.ollama.OllamaClient;
 import dev.modelyard.infra.providers.ollama.OllamaSettings;
+import dev.modelyard.testing.TestNamespace;
 import dev.modelyard.testing.TestServices;
 import dev.modelyard.workers.WorkersApplication;
 import dev.modelyard.workflows.TaskQueues;

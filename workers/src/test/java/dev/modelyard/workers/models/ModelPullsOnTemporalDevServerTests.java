@@ -10,6 +10,7 @@ import dev.modelyard.infra.providers.ollama.OllamaSettings;
 import dev.modelyard.infra.registry.ModelListing;
 import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.infra.temporal.TemporalEndpoint;
+import dev.modelyard.testing.TestNamespace;
 import dev.modelyard.testing.TestServices;
 import dev.modelyard.workers.WorkersApplication;
 import dev.modelyard.workflows.TaskQueues;
@@ -25,10 +26,8 @@ import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.operatorservice.v1.DeleteNamespaceRequest;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.api.workflowservice.v1.RegisterNamespaceRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowFailedException;
@@ -39,10 +38,7 @@ import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import io.temporal.common.converter.PayloadConverter;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.serviceclient.OperatorServiceStubs;
-import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.lang.reflect.Type;
 import java.net.URI;
 import java.nio.file.Files;
@@ -110,7 +106,7 @@ class ModelPullsOnTemporalDevServerTests {
 
   @DynamicPropertySource
   static void services(DynamicPropertyRegistry properties) {
-    registerNamespace();
+    TestNamespace.create(NAMESPACE);
     commonProperties().forEach((key, value) -> properties.add(key, () -> value));
     properties.add("modelyard.host-id", () -> HOST);
     properties.add("modelyard.data-dir", () -> WORK_DIR.resolve(HOST).toString());
@@ -385,26 +381,6 @@ class ModelPullsOnTemporalDevServerTests {
     }
   }
 
-  private static void registerNamespace() {
-    WorkflowServiceStubs stubs =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder()
-                .setTarget(TestServices.get("TEMPORAL_ADDRESS"))
-                .build());
-    try {
-      stubs
-          .blockingStub()
-          .registerNamespace(
-              RegisterNamespaceRequest.newBuilder()
-                  .setNamespace(NAMESPACE)
-                  .setWorkflowExecutionRetentionPeriod(
-                      com.google.protobuf.Duration.newBuilder().setSeconds(86_400))
-                  .build());
-    } finally {
-      stubs.shutdown();
-    }
-  }
-
   /**
    * Records the heartbeat details this JVM's workers send: an Ollama pull of the tiny test model
    * takes milliseconds, too short to catch with DescribeWorkflowExecution.
@@ -430,34 +406,17 @@ class ModelPullsOnTemporalDevServerTests {
     }
 
     @Bean
-    RunNamespace runNamespace(WorkflowServiceStubs stubs) {
-      return new RunNamespace(stubs);
+    RunNamespace runNamespace() {
+      return new RunNamespace();
     }
   }
 
   /** Deletes this run's namespace when the context closes, after its workers have stopped. */
   static class RunNamespace implements AutoCloseable {
 
-    private final WorkflowServiceStubs stubs;
-
-    RunNamespace(WorkflowServiceStubs stubs) {
-      this.stubs = stubs;
-    }
-
     @Override
     public void close() {
-      OperatorServiceStubs operator =
-          OperatorServiceStubs.newServiceStubs(
-              OperatorServiceStubsOptions.newBuilder()
-                  .setChannel(stubs.getRawChannel())
-                  .validateAndBuildWithDefaults());
-      try {
-        operator
-            .blockingStub()
-            .deleteNamespace(DeleteNamespaceRequest.newBuilder().setNamespace(NAMESPACE).build());
-      } finally {
-        operator.shutdown();
-      }
+      TestNamespace.delete(NAMESPACE);
     }
   }
 

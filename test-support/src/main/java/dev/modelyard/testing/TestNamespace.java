@@ -1,6 +1,5 @@
-package dev.modelyard.workers.health;
+package dev.modelyard.testing;
 
-import dev.modelyard.testing.TestServices;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.operatorservice.v1.DeleteNamespaceRequest;
@@ -11,15 +10,15 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 
 /**
- * A Temporal namespace of one test class on the shared dev server. The health queue is shared by
- * every worker that polls it, so a namespace of its own is what keeps another test's workers (with
- * their own database schema) from running this test's health activities.
+ * A Temporal namespace of one test class on the shared dev server. A task queue is shared by every
+ * worker that polls it in a namespace, so a namespace of its own is what keeps another test's
+ * workers (with their own database schema and model store) from running this test's activities.
  */
-final class TestNamespace {
+public final class TestNamespace {
 
   private TestNamespace() {}
 
-  static void create(String namespace) {
+  public static void create(String namespace) {
     WorkflowServiceStubs stubs = stubs();
     try {
       stubs
@@ -39,7 +38,7 @@ final class TestNamespace {
     }
   }
 
-  static void delete(String namespace) {
+  public static void delete(String namespace) {
     WorkflowServiceStubs stubs = stubs();
     OperatorServiceStubs operator =
         OperatorServiceStubs.newServiceStubs(
