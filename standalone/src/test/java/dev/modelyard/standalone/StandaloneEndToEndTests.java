@@ -241,8 +241,11 @@ class StandaloneEndToEndTests {
   }
 
   @Test
-  void pullsAGgufFromTheHuggingFaceMirrorAndLoadsIt() throws Exception {
-    start("modelyard.providers.hf-endpoint=" + TestServices.get("HF_ENDPOINT"));
+  void pullsAGgufFromTheHuggingFaceMirrorReportingProgressAndLoadsIt() throws Exception {
+    start(
+        "modelyard.providers.hf-endpoint=" + TestServices.get("HF_ENDPOINT"),
+        // 1.75 MB at 400 KB/s: a few seconds of download to watch through the tasks API.
+        "modelyard.models.download.rate-limit=400KB");
     String repo = TestServices.get("HF_TEST_REPO");
     String file = TestServices.get("HF_TEST_FILE");
 
@@ -253,8 +256,28 @@ class StandaloneEndToEndTests {
             {"provider":"huggingface","model_name":"%s","file":"%s"}"""
                 .formatted(repo, file),
             202);
-    JsonNode pulled = awaitTask(pull.get("task_id").asString());
+    String taskId = pull.get("task_id").asString();
+    List<JsonNode> progress = new java.util.ArrayList<>();
+    Instant deadline = Instant.now().plusSeconds(60);
+    JsonNode task;
+    do {
+      task = get("/api/v1/local-llm/tasks/" + taskId, 200);
+      if (task.hasNonNull("progress")) {
+        progress.add(task.get("progress"));
+      }
+      Thread.sleep(200);
+    } while (task.get("status").asString().equals("running") && Instant.now().isBefore(deadline));
+    JsonNode pulled = awaitTask(taskId);
 
+    long size = Long.parseLong(TestServices.get("HF_TEST_SIZE"));
+    assertThat(progress)
+        .as("progress seen through /tasks while downloading")
+        .anySatisfy(
+            p -> {
+              assertThat(p.get("bytes_total").asLong()).isEqualTo(size);
+              assertThat(p.get("percent").asDouble()).isBetween(0.0, 100.0);
+              assertThat(p.get("eta_seconds").isNumber()).isTrue();
+            });
     assertThat(pulled.at("/result/sha256").asString())
         .isEqualTo(TestServices.get("HF_TEST_SHA256"));
     JsonNode model = get("/api/v1/local-llm/models", 200).at("/models/0");

@@ -11,9 +11,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Histories recorded from earlier versions of the workflows (in src/test/resources/histories)
- * replayed against today's code: a change that would break running workflows fails here, and
- * needs {@code Workflow.getVersion} before it may land. Add a history when a workflow changes
- * shape; never edit one.
+ * replayed against today's code: a change that would break running workflows fails here, and needs
+ * {@code Workflow.getVersion} before it may land. Add a history when a workflow changes shape;
+ * never edit one.
  */
 class RecordedHistoriesReplayTests {
 

@@ -223,13 +223,35 @@ class TaskQueries {
               progress.bytesTotal() > 0 ? 100.0 * progress.bytesDone() / progress.bytesTotal() : 0;
           return Optional.of(
               new TaskStatus.Progress(
-                  progress.bytesDone(), progress.bytesTotal(), Math.round(percent * 10) / 10.0));
+                  progress.bytesDone(),
+                  progress.bytesTotal(),
+                  Math.round(percent * 10) / 10.0,
+                  etaSeconds(activity, progress)));
         } catch (DataConverterException e) {
           // This activity heartbeats something other than byte progress.
         }
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Seconds left at the average rate since the attempt started. A resumed attempt counts the bytes
+   * of earlier ones too, so right after a resume the estimate is optimistic.
+   */
+  private static Long etaSeconds(PendingActivityInfo activity, TransferProgress progress) {
+    if (!activity.hasLastStartedTime() || !activity.hasLastHeartbeatTime()) {
+      return null;
+    }
+    Duration elapsed =
+        Duration.between(
+            toInstant(activity.getLastStartedTime()), toInstant(activity.getLastHeartbeatTime()));
+    long remaining = progress.bytesTotal() - progress.bytesDone();
+    if (elapsed.toMillis() <= 0 || progress.bytesDone() <= 0 || remaining < 0) {
+      return null;
+    }
+    double bytesPerSecond = progress.bytesDone() * 1000.0 / elapsed.toMillis();
+    return Math.round(remaining / bytesPerSecond);
   }
 
   private static Instant toInstant(com.google.protobuf.Timestamp timestamp) {

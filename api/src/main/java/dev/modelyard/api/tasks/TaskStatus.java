@@ -14,6 +14,9 @@ record TaskStatus(
     Instant startedAt,
     Instant closedAt) {
 
-  /** Bytes moved by the running step, when it reports them. */
-  record Progress(long bytesDone, long bytesTotal, double percent) {}
+  /**
+   * Bytes moved by the running step, when it reports them, and the seconds left at the average rate
+   * of its current attempt (null until there is a rate to go by).
+   */
+  record Progress(long bytesDone, long bytesTotal, double percent, Long etaSeconds) {}
 }
