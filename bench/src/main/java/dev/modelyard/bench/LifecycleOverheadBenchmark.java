@@ -6,8 +6,8 @@ import dev.modelyard.infra.providers.openai.ChatCompletionRequest;
 import dev.modelyard.infra.providers.openai.ChatCompletionResponse;
 import dev.modelyard.infra.providers.openai.ChatMessage;
 import dev.modelyard.infra.providers.openai.OpenAiCompatibleClient;
-import dev.modelyard.infra.runtime.InProcessEngineRuntime;
 import dev.modelyard.infra.runtime.InstanceSpec;
+import dev.modelyard.infra.runtime.ModelRuntime;
 import dev.modelyard.infra.temporal.EmbeddedTemporalServer;
 import dev.modelyard.workers.WorkersApplication;
 import dev.modelyard.workflows.TaskQueues;
@@ -87,7 +87,7 @@ public final class LifecycleOverheadBenchmark {
             // As arguments, so that they win over the environment variables they stand in for.
             .run(properties.stream().map(p -> "--" + p).toArray(String[]::new))) {
       WorkflowClient client = workers.getBean(WorkflowClient.class);
-      InProcessEngineRuntime runtime = workers.getBean(InProcessEngineRuntime.class);
+      ModelRuntime runtime = workers.getBean(ModelRuntime.class);
       OpenAiCompatibleClient probe =
           new OpenAiCompatibleClient(Duration.ofSeconds(2), Duration.ofSeconds(60));
       ModelRef ref = new ModelRef(Provider.LOCAL_GGUF, "bench-tiny");

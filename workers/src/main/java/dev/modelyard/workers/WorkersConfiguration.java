@@ -3,11 +3,15 @@ package dev.modelyard.workers;
 import dev.modelyard.infra.providers.openai.OpenAiCompatibleClient;
 import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.infra.runtime.InProcessEngineRuntime;
+import dev.modelyard.infra.runtime.LocalProcessRuntime;
+import dev.modelyard.infra.runtime.ModelRuntime;
+import dev.modelyard.infra.settings.DataDirSettings;
 import dev.modelyard.infra.settings.HostSettings;
 import dev.modelyard.workers.pools.PoolRegistration;
 import dev.modelyard.workers.pools.WorkerPoolSettings;
 import dev.modelyard.workers.pools.WorkerPools;
 import io.temporal.client.WorkflowClient;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
@@ -30,15 +34,25 @@ import org.springframework.context.annotation.FilterType;
       @ComponentScan.Filter(SpringBootConfiguration.class),
       @ComponentScan.Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class)
     })
-@EnableConfigurationProperties(WorkerPoolSettings.class)
+@EnableConfigurationProperties({WorkerPoolSettings.class, RuntimeSettings.class})
 public class WorkersConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(WorkersConfiguration.class);
 
   @Bean(destroyMethod = "close")
-  InProcessEngineRuntime modelRuntime() {
-    log.info("Model engine: embedded llama.cpp, instances run in this process");
-    return new InProcessEngineRuntime();
+  ModelRuntime modelRuntime(RuntimeSettings settings, DataDirSettings dataDir) {
+    return switch (settings.runtime()) {
+      case IN_PROCESS -> {
+        log.info(
+            "Model engine: embedded llama.cpp, instances run in this process (MODELYARD_RUNTIME)");
+        yield new InProcessEngineRuntime();
+      }
+      case LOCAL_PROCESS -> {
+        Path logs = dataDir.dataDir().resolve("instances");
+        log.info("Model engine: embedded llama.cpp, one process per instance, logs in {}", logs);
+        yield new LocalProcessRuntime(logs);
+      }
+    };
   }
 
   /** Asks instances for a real generation: a listening port alone is not readiness. */

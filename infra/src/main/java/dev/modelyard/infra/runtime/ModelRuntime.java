@@ -4,10 +4,10 @@ import java.net.URI;
 import java.util.Optional;
 
 /**
- * Starts and stops model instances on this host. Implementations: the in-process engine runtime
- * here; the local-process and Docker runtimes come with their issues.
+ * Starts and stops model instances on this host: in this process ({@link InProcessEngineRuntime})
+ * or one process each ({@link LocalProcessRuntime}); the Docker runtime comes with its issue.
  */
-public interface ModelRuntime {
+public interface ModelRuntime extends AutoCloseable {
 
   /** Starts an instance and returns its endpoint once it listens; idempotent per instance ID. */
   URI start(InstanceSpec spec);
@@ -16,4 +16,8 @@ public interface ModelRuntime {
   void stop(String instanceId);
 
   Optional<URI> endpoint(String instanceId);
+
+  /** Stops every instance this runtime started. */
+  @Override
+  void close();
 }

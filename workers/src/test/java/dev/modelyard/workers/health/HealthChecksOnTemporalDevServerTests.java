@@ -10,7 +10,7 @@ import dev.modelyard.infra.registry.InstanceHealthEvent;
 import dev.modelyard.infra.registry.InstanceHealthRegistry;
 import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.infra.registry.RoutableInstance;
-import dev.modelyard.infra.runtime.InProcessEngineRuntime;
+import dev.modelyard.infra.runtime.ModelRuntime;
 import dev.modelyard.testing.TestNamespace;
 import dev.modelyard.testing.TestServices;
 import dev.modelyard.workers.WorkersApplication;
@@ -79,7 +79,7 @@ class HealthChecksOnTemporalDevServerTests {
   @Autowired WorkflowClient client;
   @Autowired ModelRegistry registry;
   @Autowired InstanceHealthRegistry health;
-  @Autowired InProcessEngineRuntime runtime;
+  @Autowired ModelRuntime runtime;
   @Autowired HealthSettings settings;
 
   private final OpenAiCompatibleClient openAi =

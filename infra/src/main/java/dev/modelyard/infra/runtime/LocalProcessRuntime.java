@@ -1,0 +1,164 @@
+package dev.modelyard.infra.runtime;
+
+import dev.modelyard.infra.engine.EngineRunnerMain;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs each instance as its own JVM ({@link EngineRunnerMain}) on loopback, with its output in
+ * {@code <logDir>/<instanceId>.log}. The instance ends when its process does; the health loop
+ * notices a dead one and restarts it.
+ */
+public final class LocalProcessRuntime implements ModelRuntime, AutoCloseable {
+
+  private static final Duration STARTUP = Duration.ofSeconds(120);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+  private final Path logDir;
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
+
+  public LocalProcessRuntime(Path logDir) {
+    this.logDir = logDir;
+  }
+
+  @Override
+  public URI start(InstanceSpec spec) {
+    Running current = running.get(spec.instanceId());
+    if (current != null && current.process().isAlive()) {
+      return current.endpoint();
+    }
+    try {
+      Files.createDirectories(logDir);
+      Process process = new ProcessBuilder(command(spec)).redirectErrorStream(true).start();
+      URI endpoint = awaitReady(process, logDir.resolve(spec.instanceId() + ".log"));
+      running.put(spec.instanceId(), new Running(process, endpoint));
+      return endpoint;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start an engine runner for " + spec.modelPath(), e);
+    }
+  }
+
+  @Override
+  public void stop(String instanceId) {
+    Running instance = running.remove(instanceId);
+    if (instance == null) {
+      return;
+    }
+    instance.process().destroy();
+    try {
+      if (!instance.process().waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+        instance.process().destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      instance.process().destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public Optional<URI> endpoint(String instanceId) {
+    return Optional.ofNullable(running.get(instanceId))
+        .filter(r -> r.process().isAlive())
+        .map(Running::endpoint);
+  }
+
+  /** The process of a running instance, for operators and tests. */
+  public Optional<ProcessHandle> process(String instanceId) {
+    return Optional.ofNullable(running.get(instanceId)).map(r -> r.process().toHandle());
+  }
+
+  @Override
+  public void close() {
+    List.copyOf(running.keySet()).forEach(this::stop);
+  }
+
+  /**
+   * The same JVM and class path as this process. Inside a Spring Boot jar the classes sit in
+   * BOOT-INF, so the runner starts through Boot's PropertiesLauncher with {@code loader.main}.
+   */
+  private static List<String> command(InstanceSpec spec) {
+    String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classPath = System.getProperty("java.class.path");
+    List<String> command =
+        new ArrayList<>(List.of(javaBinary, "--enable-native-access=ALL-UNNAMED"));
+    if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
+      command.addAll(
+          List.of(
+              "-cp",
+              classPath,
+              "-Dloader.main=" + EngineRunnerMain.class.getName(),
+              "org.springframework.boot.loader.launch.PropertiesLauncher"));
+    } else {
+      command.addAll(List.of("-cp", classPath, EngineRunnerMain.class.getName()));
+    }
+    command.addAll(
+        List.of(
+            spec.modelPath().toString(),
+            spec.modelName(),
+            Integer.toString(spec.options().contextLength()),
+            Integer.toString(spec.options().cpuThreads()),
+            Integer.toString(spec.options().parallelSlots())));
+    return command;
+  }
+
+  /** Copies the runner's output to its log, and returns its endpoint once it says it listens. */
+  private static URI awaitReady(Process process, Path log) throws IOException {
+    CompletableFuture<Integer> port = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try (BufferedReader lines =
+                      new BufferedReader(
+                          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                  var out = Files.newBufferedWriter(log)) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                  if (line.startsWith(EngineRunnerMain.READY_LINE)) {
+                    port.complete(
+                        Integer.parseInt(
+                            line.substring(EngineRunnerMain.READY_LINE.length()).trim()));
+                  }
+                  out.write(line);
+                  out.newLine();
+                  out.flush();
+                }
+              } catch (IOException | RuntimeException e) {
+                port.completeExceptionally(e);
+              }
+              port.completeExceptionally(
+                  new IllegalStateException(
+                      "the engine runner exited before it listened; see " + log));
+            });
+    try {
+      return URI.create("http://127.0.0.1:" + port.get(STARTUP.toSeconds(), TimeUnit.SECONDS));
+    } catch (TimeoutException e) {
+      process.destroyForcibly();
+      throw new IllegalStateException(
+          "the engine runner did not listen within " + STARTUP + "; see " + log, e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      process.destroyForcibly();
+      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting an engine runner", e);
+    }
+  }
+
+  private record Running(Process process, URI endpoint) {}
+}

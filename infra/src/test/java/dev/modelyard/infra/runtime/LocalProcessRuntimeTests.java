@@ -1,0 +1,76 @@
+package dev.modelyard.infra.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelyard.infra.engine.EngineOptions;
+import dev.modelyard.infra.providers.openai.ChatCompletionRequest;
+import dev.modelyard.infra.providers.openai.ChatMessage;
+import dev.modelyard.infra.providers.openai.OpenAiCompatibleClient;
+import dev.modelyard.testing.TestServices;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each instance a JVM of its own, serving the real tiny model; killing one leaves the others. */
+class LocalProcessRuntimeTests {
+
+  @TempDir Path logs;
+  private LocalProcessRuntime runtime;
+  private final OpenAiCompatibleClient client =
+      new OpenAiCompatibleClient(Duration.ofSeconds(2), Duration.ofSeconds(30));
+
+  @AfterEach
+  void stop() {
+    runtime.close();
+  }
+
+  @Test
+  void startsAnInstanceProcessThatAnswersAndStopsIt() throws Exception {
+    runtime = new LocalProcessRuntime(logs);
+
+    URI endpoint = runtime.start(spec("a"));
+
+    assertThat(generate(endpoint)).isPositive();
+    ProcessHandle process = runtime.process("a").orElseThrow();
+    assertThat(process.pid()).isNotEqualTo(ProcessHandle.current().pid());
+    assertThat(runtime.start(spec("a"))).as("idempotent per instance").isEqualTo(endpoint);
+
+    runtime.stop("a");
+
+    assertThat(process.onExit().get(15, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
+    assertThat(runtime.endpoint("a")).isEmpty();
+    assertThat(logs.resolve("a.log")).content().contains("LISTENING");
+  }
+
+  @Test
+  void aKilledInstanceIsGoneWhileTheOthersServe() throws Exception {
+    runtime = new LocalProcessRuntime(logs);
+    URI survivor = runtime.start(spec("one"));
+    runtime.start(spec("two"));
+
+    runtime.process("two").orElseThrow().destroyForcibly();
+    runtime.process("two").orElseThrow().onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(runtime.endpoint("two")).isEmpty();
+    assertThat(generate(survivor)).isPositive();
+  }
+
+  private static InstanceSpec spec(String id) {
+    return new InstanceSpec(id, "tiny", TestServices.tinyModel(), EngineOptions.of(512, 1, 1));
+  }
+
+  private int generate(URI endpoint) throws IOException, InterruptedException {
+    return client
+        .chat(
+            endpoint,
+            new ChatCompletionRequest(
+                "tiny", List.of(new ChatMessage("user", "Hello")), 3, 0.0, 1, false))
+        .usage()
+        .completionTokens();
+  }
+}
