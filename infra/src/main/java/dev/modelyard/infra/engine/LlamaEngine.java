@@ -43,7 +43,6 @@ public final class LlamaEngine implements AutoCloseable {
             .setCtxSize(options.contextLength() * options.parallelSlots())
             .setThreads(options.cpuThreads())
             .setParallel(options.parallelSlots())
-            .setGpuLayers(0)
             // llama.cpp's server prints every slot update straight to the process's stdout,
             // past any Java logger; its failures still reach us as exceptions.
             .disableLog();

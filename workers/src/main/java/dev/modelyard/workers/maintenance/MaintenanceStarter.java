@@ -1,5 +1,6 @@
 package dev.modelyard.workers.maintenance;
 
+import dev.modelyard.workers.pools.StartsWithTheWorker;
 import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.maintenance.CleanupRequest;
 import dev.modelyard.workflows.maintenance.CleanupWorkflow;
@@ -8,59 +9,26 @@ import dev.modelyard.workflows.maintenance.DiscoveryWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 /**
- * Makes sure the deployment's discovery and cleanup cron workflows exist once this worker is up.
- * Their IDs are fixed, so a second worker (or a restart) finds them started and joins them: the
- * schedule and policy are those of the worker that started them, until they are terminated. When
- * Temporal cannot be reached it logs and tries again later; a worker never fails to start for its
- * maintenance's sake.
+ * Makes sure the deployment's discovery and cleanup cron workflows exist. Their IDs are fixed, so a
+ * second worker (or a restart) finds them started and joins them: the schedule and policy are those
+ * of the worker that started them, until they are terminated.
  */
-public class MaintenanceStarter implements SmartLifecycle {
+public class MaintenanceStarter extends StartsWithTheWorker {
 
   private static final Logger log = LoggerFactory.getLogger(MaintenanceStarter.class);
 
   private final WorkflowClient client;
   private final MaintenanceSettings settings;
-  private ScheduledExecutorService scheduler;
-  private volatile boolean running;
   private volatile boolean started;
 
   public MaintenanceStarter(WorkflowClient client, MaintenanceSettings settings) {
+    super("Maintenance", settings.enabled(), settings.startRetry());
     this.client = client;
     this.settings = settings;
-  }
-
-  @Override
-  public void start() {
-    running = true;
-    if (!settings.enabled()) {
-      log.info("Maintenance: this worker does not start the cron workflows");
-      return;
-    }
-    scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofVirtual().name("maintenance-starter").factory());
-    scheduler.execute(this::ensureRunning);
-  }
-
-  @Override
-  public void stop() {
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-    }
-    running = false;
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
   }
 
   /** Whether both cron workflows are known to run (started here or found started). */
@@ -68,35 +36,25 @@ public class MaintenanceStarter implements SmartLifecycle {
     return started;
   }
 
-  private void ensureRunning() {
-    try {
-      DiscoveryWorkflow discovery =
-          client.newWorkflowStub(
-              DiscoveryWorkflow.class,
-              options(settings.discoveryWorkflowId(), settings.discoverySchedule()));
-      startOrJoin(
-          settings.discoveryWorkflowId(),
-          settings.discoverySchedule(),
-          () -> WorkflowClient.start(discovery::discover, DiscoveryRequest.cron()));
-      CleanupWorkflow cleanup =
-          client.newWorkflowStub(
-              CleanupWorkflow.class,
-              options(settings.cleanupWorkflowId(), settings.cleanupSchedule()));
-      startOrJoin(
-          settings.cleanupWorkflowId(),
-          settings.cleanupSchedule(),
-          () -> WorkflowClient.start(cleanup::cleanUp, new CleanupRequest(settings.policy())));
-      started = true;
-    } catch (RuntimeException e) {
-      log.warn(
-          "Maintenance: cannot start the cron workflows, trying again in {}: {}",
-          settings.startRetry(),
-          e.toString());
-      if (!scheduler.isShutdown()) {
-        scheduler.schedule(
-            this::ensureRunning, settings.startRetry().toMillis(), TimeUnit.MILLISECONDS);
-      }
-    }
+  @Override
+  protected void ensureRunning() {
+    DiscoveryWorkflow discovery =
+        client.newWorkflowStub(
+            DiscoveryWorkflow.class,
+            options(settings.discoveryWorkflowId(), settings.discoverySchedule()));
+    startOrJoin(
+        settings.discoveryWorkflowId(),
+        settings.discoverySchedule(),
+        () -> WorkflowClient.start(discovery::discover, DiscoveryRequest.cron()));
+    CleanupWorkflow cleanup =
+        client.newWorkflowStub(
+            CleanupWorkflow.class,
+            options(settings.cleanupWorkflowId(), settings.cleanupSchedule()));
+    startOrJoin(
+        settings.cleanupWorkflowId(),
+        settings.cleanupSchedule(),
+        () -> WorkflowClient.start(cleanup::cleanUp, new CleanupRequest(settings.policy())));
+    started = true;
   }
 
   private static void startOrJoin(String workflowId, String schedule, Runnable start) {
