@@ -7,12 +7,20 @@ import dev.modelyard.infra.temporal.TemporalCliDevServer;
 import dev.modelyard.testing.TestServices;
 import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.WorkflowIds;
+import dev.modelyard.workflows.deployments.DeploymentInput;
+import dev.modelyard.workflows.deployments.DeploymentState;
+import dev.modelyard.workflows.deployments.DeploymentWorkflow;
+import dev.modelyard.workflows.deployments.ScaleAccepted;
+import dev.modelyard.workflows.deployments.ScaleRequest;
 import dev.modelyard.workflows.models.ModelRef;
 import dev.modelyard.workflows.models.Provider;
 import dev.modelyard.workflows.models.PullModelRequest;
 import dev.modelyard.workflows.models.PullModelResult;
 import dev.modelyard.workflows.models.PullModelWorkflow;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.client.UpdateOptions;
+import io.temporal.client.WithStartWorkflowOperation;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -21,6 +29,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -97,6 +106,59 @@ class WorkflowsSurviveTemporalRestartTests {
         WorkflowStub.fromTyped(pull).getResult(90, TimeUnit.SECONDS, PullModelResult.class);
     assertThat(result.sha256()).isEqualTo(TestServices.get("HF_TEST_SHA256"));
     assertThat(registry.findModel(model)).isPresent();
+  }
+
+  @Test
+  @Timeout(120)
+  void aScaleCompletesAcrossARestartOfTheTemporalServer() throws Exception {
+    ModelRef model = new ModelRef(Provider.LOCAL_GGUF, "scaled-" + RUN);
+    client
+        .newWorkflowStub(
+            PullModelWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(WorkflowIds.pull(model))
+                .setTaskQueue(TaskQueues.PULLS)
+                .build())
+        .pull(new PullModelRequest(model, TestServices.tinyModel().toString(), 5, null));
+    DeploymentWorkflow deployment =
+        client.newWorkflowStub(
+            DeploymentWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(WorkflowIds.deployment(model))
+                .setTaskQueue(TaskQueues.RUNTIME)
+                .setWorkflowIdConflictPolicy(
+                    WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+                .build());
+    WorkflowClient.executeUpdateWithStart(
+        deployment::scale,
+        new ScaleRequest(3),
+        UpdateOptions.<ScaleAccepted>newBuilder().build(),
+        new WithStartWorkflowOperation<>(deployment::run, DeploymentInput.of(model)));
+
+    // The deployment is still reconciling (three instances to start) when the server goes down.
+    assertThat(
+            registry.routableInstances().stream()
+                .filter(i -> i.modelName().equals(model.name()))
+                .count())
+        .isLessThan(3);
+    server.close();
+    Thread.sleep(1_000);
+    server = TemporalCliDevServer.start(Path.of(TestServices.get("TEMPORAL_CLI")), STATE, PORT);
+
+    String modelId = registry.findModel(model).orElseThrow().modelId();
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (registry.findActiveInstances(modelId).size() != 3
+        || registry.routableInstances().stream()
+                .filter(i -> i.modelName().equals(model.name()))
+                .count()
+            != 3) {
+      assertThat(Instant.now()).as("three ready instances after the restart").isBefore(deadline);
+      Thread.sleep(200);
+    }
+    DeploymentState state = deployment.state();
+    assertThat(state.desiredInstances()).isEqualTo(3);
+    assertThat(state.instanceIds()).hasSize(3);
+    WorkflowStub.fromTyped(deployment).terminate("test over");
   }
 
   private static TemporalCliDevServer startServer() {
