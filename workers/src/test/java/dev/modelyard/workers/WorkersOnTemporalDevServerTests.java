@@ -8,6 +8,7 @@ import dev.modelyard.infra.providers.openai.ChatMessage;
 import dev.modelyard.infra.providers.openai.OpenAiCompatibleClient;
 import dev.modelyard.infra.registry.ModelListing;
 import dev.modelyard.infra.registry.ModelRegistry;
+import dev.modelyard.testing.FreshSchemaProperties;
 import dev.modelyard.testing.TestServices;
 import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.WorkflowIds;
@@ -43,11 +44,7 @@ class WorkersOnTemporalDevServerTests {
 
   @DynamicPropertySource
   static void services(DynamicPropertyRegistry properties) {
-    properties.add(
-        "modelyard.database.url",
-        () -> TestServices.get("DATABASE_URL") + "?currentSchema=" + SCHEMA);
-    properties.add("spring.flyway.schemas", () -> SCHEMA);
-    properties.add("spring.flyway.create-schemas", () -> "true");
+    FreshSchemaProperties.register(properties, SCHEMA);
     properties.add("modelyard.temporal.address", () -> TestServices.get("TEMPORAL_ADDRESS"));
     properties.add("modelyard.host-id", () -> "test-" + RUN);
     // The health loop has tests of its own, in a namespace of their own.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.infra.temporal.TemporalCliDevServer;
+import dev.modelyard.testing.FreshSchemaProperties;
 import dev.modelyard.testing.TestServices;
 import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.WorkflowIds;
@@ -55,11 +56,7 @@ class WorkflowsSurviveTemporalRestartTests {
 
   @DynamicPropertySource
   static void services(DynamicPropertyRegistry properties) {
-    properties.add(
-        "modelyard.database.url",
-        () -> TestServices.get("DATABASE_URL") + "?currentSchema=" + SCHEMA);
-    properties.add("spring.flyway.schemas", () -> SCHEMA);
-    properties.add("spring.flyway.create-schemas", () -> "true");
+    FreshSchemaProperties.register(properties, SCHEMA);
     properties.add("modelyard.temporal.address", () -> server.target());
     properties.add("modelyard.host-id", () -> "restart-" + RUN);
     properties.add("modelyard.health.enabled", () -> "false");

@@ -3,6 +3,7 @@ package dev.modelyard.api.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.api.ApiApplication;
+import dev.modelyard.testing.FreshSchemaProperties;
 import dev.modelyard.testing.TestServices;
 import dev.modelyard.workflows.ModelyardSearchAttributes;
 import io.temporal.client.WorkflowClient;
@@ -36,11 +37,7 @@ class TasksOnTemporalDevServerTests {
 
   @DynamicPropertySource
   static void services(DynamicPropertyRegistry properties) {
-    properties.add(
-        "modelyard.database.url",
-        () -> TestServices.get("DATABASE_URL") + "?currentSchema=" + SCHEMA);
-    properties.add("spring.flyway.schemas", () -> SCHEMA);
-    properties.add("spring.flyway.create-schemas", () -> "true");
+    FreshSchemaProperties.register(properties, SCHEMA);
     properties.add("modelyard.temporal.address", () -> TestServices.get("TEMPORAL_ADDRESS"));
   }
 

@@ -95,20 +95,7 @@ public class MaintenanceRegistry {
   }
 
   private void upsert(ModelEntry model) {
-    jdbc.sql(
-            """
-            insert into models (provider, name, host_id, location, format, architecture,
-                parameter_count, quantisation, context_length, size_bytes, sha256)
-            values (:provider, :name, :hostId, :location, :format, :architecture,
-                :parameterCount, :quantisation, :contextLength, :sizeBytes, :sha256)
-            on conflict (provider, name) do update set
-                host_id = excluded.host_id, location = excluded.location,
-                format = excluded.format, architecture = excluded.architecture,
-                parameter_count = excluded.parameter_count,
-                quantisation = excluded.quantisation,
-                context_length = excluded.context_length, size_bytes = excluded.size_bytes,
-                sha256 = excluded.sha256, updated_at = now()
-            """)
+    jdbc.sql(ModelRegistry.UPSERT_MODEL)
         .param("provider", model.provider())
         .param("name", model.name())
         .param("hostId", model.hostId())

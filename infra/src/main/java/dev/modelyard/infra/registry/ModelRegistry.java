@@ -20,6 +20,25 @@ import org.springframework.transaction.annotation.Transactional;
 /** The model registry in PostgreSQL: hosts, models and their instances. */
 public class ModelRegistry {
 
+  /**
+   * Inserts a model or updates every fact of the one with its provider and name; shared with
+   * discovery ({@link MaintenanceRegistry}), which binds the same parameters.
+   */
+  static final String UPSERT_MODEL =
+      """
+      insert into models (provider, name, host_id, location, format, architecture,
+          parameter_count, quantisation, context_length, size_bytes, sha256)
+      values (:provider, :name, :hostId, :location, :format, :architecture,
+          :parameterCount, :quantisation, :contextLength, :sizeBytes, :sha256)
+      on conflict (provider, name) do update set
+          host_id = excluded.host_id, location = excluded.location,
+          format = excluded.format, architecture = excluded.architecture,
+          parameter_count = excluded.parameter_count,
+          quantisation = excluded.quantisation,
+          context_length = excluded.context_length, size_bytes = excluded.size_bytes,
+          sha256 = excluded.sha256, updated_at = now()
+      """;
+
   private final JdbcClient jdbc;
 
   public ModelRegistry(JdbcClient jdbc) {
@@ -48,18 +67,8 @@ public class ModelRegistry {
     ModelFileFacts file = request.file();
     String modelId =
         jdbc.sql(
-                """
-                insert into models (provider, name, host_id, location, format, architecture,
-                    parameter_count, quantisation, context_length, size_bytes, sha256)
-                values (:provider, :name, :hostId, :location, :format, :architecture,
-                    :parameterCount, :quantisation, :contextLength, :sizeBytes, :sha256)
-                on conflict (provider, name) do update set
-                    host_id = excluded.host_id, location = excluded.location,
-                    format = excluded.format, architecture = excluded.architecture,
-                    parameter_count = excluded.parameter_count,
-                    quantisation = excluded.quantisation,
-                    context_length = excluded.context_length, size_bytes = excluded.size_bytes,
-                    sha256 = excluded.sha256, updated_at = now()
+                UPSERT_MODEL
+                    + """
                 returning model_id
                 """)
             .param("provider", request.model().provider().wireName())

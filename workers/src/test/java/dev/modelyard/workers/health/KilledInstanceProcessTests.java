@@ -9,6 +9,7 @@ import dev.modelyard.infra.registry.InstanceHealthRegistry;
 import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.infra.runtime.LocalProcessRuntime;
 import dev.modelyard.infra.runtime.ModelRuntime;
+import dev.modelyard.testing.FreshSchemaProperties;
 import dev.modelyard.testing.TestNamespace;
 import dev.modelyard.testing.TestServices;
 import dev.modelyard.workers.WorkersApplication;
@@ -50,11 +51,7 @@ class KilledInstanceProcessTests {
   @DynamicPropertySource
   static void services(DynamicPropertyRegistry properties) {
     TestNamespace.create(NAMESPACE);
-    properties.add(
-        "modelyard.database.url",
-        () -> TestServices.get("DATABASE_URL") + "?currentSchema=" + SCHEMA);
-    properties.add("spring.flyway.schemas", () -> SCHEMA);
-    properties.add("spring.flyway.create-schemas", () -> "true");
+    FreshSchemaProperties.register(properties, SCHEMA);
     properties.add("modelyard.temporal.address", () -> TestServices.get("TEMPORAL_ADDRESS"));
     properties.add("modelyard.temporal.namespace", () -> NAMESPACE);
     properties.add("modelyard.host-id", () -> "killed-" + RUN);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.modelyard.infra.providers.ollama.GenerationOptions;
 import dev.modelyard.infra.providers.ollama.OllamaClient;
 import dev.modelyard.infra.providers.ollama.OllamaSettings;
+import dev.modelyard.testing.FreshSchemaProperties;
 import dev.modelyard.testing.TestNamespace;
 import dev.modelyard.testing.TestServices;
 import dev.modelyard.workers.WorkersApplication;
@@ -62,11 +63,7 @@ class MaintenanceOnTemporalDevServerTests {
   @DynamicPropertySource
   static void services(DynamicPropertyRegistry properties) {
     TestNamespace.create(NAMESPACE);
-    properties.add(
-        "modelyard.database.url",
-        () -> TestServices.get("DATABASE_URL") + "?currentSchema=" + SCHEMA);
-    properties.add("spring.flyway.schemas", () -> SCHEMA);
-    properties.add("spring.flyway.create-schemas", () -> "true");
+    FreshSchemaProperties.register(properties, SCHEMA);
     properties.add("modelyard.temporal.address", () -> TestServices.get("TEMPORAL_ADDRESS"));
     properties.add("modelyard.temporal.namespace", () -> NAMESPACE);
     properties.add("modelyard.host-id", () -> "test-" + RUN);
