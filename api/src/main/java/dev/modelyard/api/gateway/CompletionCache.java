@@ -11,6 +11,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -145,11 +147,69 @@ class CompletionCache {
         redis != null ? redisBreaker.getState().name().toLowerCase(java.util.Locale.ROOT) : "none");
   }
 
-  void clear() {
-    local.synchronous().invalidateAll();
+  /**
+   * Removes the entries of a category and model name (each null for any) from both levels; answers
+   * how many went from each (-1 for Redis when it is unreachable).
+   */
+  Removed clear(String category, String modelName) {
+    long inProcess = removeLocal(key -> CacheKeys.matches(key, category, modelName));
+    long shared = -1;
     if (redis != null) {
-      redisBreaker.executeRunnable(() -> redis.getKeys().deleteByPattern(PREFIX + "*"));
+      try {
+        shared =
+            redisBreaker.executeSupplier(
+                () ->
+                    redis
+                        .getKeys()
+                        .deleteByPattern(CacheKeys.pattern(PREFIX, category, modelName)));
+      } catch (RuntimeException e) {
+        log.warn("Redis cache not cleared: {}", e.getMessage());
+      }
     }
+    return new Removed(inProcess, shared);
+  }
+
+  /**
+   * Drops what can never be served again: in-process entries past their TTL (Redis expires its
+   * own), and entries of a model version that a newer digest of the same model has replaced. {@code
+   * served} maps {@code provider/model} to the digest served now.
+   */
+  Removed flushExpired(Map<String, String> served) {
+    long before = local.synchronous().estimatedSize();
+    local.synchronous().cleanUp();
+    long inProcess =
+        Math.max(0, before - local.synchronous().estimatedSize())
+            + removeLocal(key -> CacheKeys.superseded(key, served));
+    long shared = -1;
+    if (redis != null) {
+      try {
+        shared =
+            redisBreaker.executeSupplier(
+                () -> {
+                  String[] dead =
+                      redis
+                          .getKeys()
+                          .getKeysStreamByPattern(PREFIX + "*", 500)
+                          .filter(k -> CacheKeys.superseded(k.substring(PREFIX.length()), served))
+                          .toArray(String[]::new);
+                  return dead.length == 0 ? 0 : redis.getKeys().delete(dead);
+                });
+      } catch (RuntimeException e) {
+        log.warn("Redis cache not flushed: {}", e.getMessage());
+      }
+    }
+    return new Removed(inProcess, shared);
+  }
+
+  private long removeLocal(java.util.function.Predicate<String> which) {
+    var entries = local.synchronous().asMap();
+    long removed = 0;
+    for (String key : List.copyOf(entries.keySet())) {
+      if (which.test(key) && entries.remove(key) != null) {
+        removed++;
+      }
+    }
+    return removed;
   }
 
   private Optional<CachedCompletion> fromRedis(String key) {
@@ -199,6 +259,9 @@ class CompletionCache {
       throw new UncheckedIOException(e);
     }
   }
+
+  /** Entries removed from each level; -1 where Redis could not be reached. */
+  record Removed(long inProcess, long redis) {}
 
   record CacheStats(long hits, long redisHits, long misses, long entriesInProcess, String redis) {
 

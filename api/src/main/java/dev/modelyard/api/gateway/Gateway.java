@@ -1,32 +1,25 @@
 package dev.modelyard.api.gateway;
 
 import dev.modelyard.api.errors.UnavailableException;
-import dev.modelyard.infra.providers.openai.OpenAiCompatibleClient;
 import dev.modelyard.infra.providers.openai.UpstreamException;
 import dev.modelyard.infra.registry.RoutableInstance;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * The request path of a generation: the in-memory routing table, the cache, and a backend call with
- * a circuit breaker per instance and failover to the next instance on a connection error or a 5xx
- * before the first byte. Never Temporal, never PostgreSQL.
+ * The request path of a generation: a plan from the {@link Router}, the cache, and guarded backend
+ * calls with retries and failover, first across the model's instances, then along its fallback
+ * chain. Never Temporal, never PostgreSQL.
+ *
+ * <p>Only answers of the model the request was routed to are cached (under that model's version);
+ * an answer from a fallback model is served but not cached, so a cache hit always names the model
+ * that made it.
  */
 @Service
 class Gateway {
@@ -34,66 +27,72 @@ class Gateway {
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
   private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
 
-  private final RoutingTable table;
+  private final Router router;
+  private final Backends backends;
   private final CompletionCache cache;
-  private final OpenAiCompatibleClient client =
-      new OpenAiCompatibleClient(Duration.ofSeconds(2), Duration.ofMinutes(5));
-  private final CircuitBreakerRegistry breakers =
-      CircuitBreakerRegistry.of(
-          CircuitBreakerConfig.custom()
-              .slidingWindowSize(10)
-              .minimumNumberOfCalls(3)
-              .failureRateThreshold(50)
-              .waitDurationInOpenState(Duration.ofSeconds(10))
-              .permittedNumberOfCallsInHalfOpenState(1)
-              .build());
-  private final AtomicInteger next = new AtomicInteger();
+  private final GatewaySettings settings;
 
-  Gateway(RoutingTable table, CompletionCache cache) {
-    this.table = table;
+  Gateway(Router router, Backends backends, CompletionCache cache, GatewaySettings settings) {
+    this.router = router;
+    this.backends = backends;
     this.cache = cache;
+    this.settings = settings;
   }
 
-  /** A non-streamed completion, from the cache when the request allows it. */
-  Served complete(ChatRequest request, String providerPreference) {
-    List<RoutableInstance> candidates = candidates(request, providerPreference);
-    if (!request.cacheable()) {
-      return call(request, candidates);
+  /** A non-streamed answer, from the cache when the request allows it. */
+  Served complete(OpenAiRequest request, String providerPreference) {
+    List<Router.Step> plan = router.plan(request, providerPreference);
+    if (!request.cacheable() || !(plan.getFirst() instanceof Router.Step.Local primary)) {
+      return firstAnswering(request, plan, this::complete);
     }
-    RoutableInstance first = candidates.getFirst();
+    RoutableInstance first = primary.candidates().getFirst().instance();
     String key = request.cacheKey(first.provider(), first.modelName(), first.modelDigest());
     Served[] fresh = {null};
-    CachedCompletion answer =
-        cache.get(
-            key,
-            () -> {
-              fresh[0] = call(request, candidates);
-              return CachedCompletion.ofBody(fresh[0].body());
-            });
-    return fresh[0] != null ? fresh[0] : new Served(answer.body(), first, true);
+    try {
+      // Identical concurrent misses wait for this one call of the primary model.
+      CachedCompletion answer =
+          cache.get(
+              key,
+              () -> {
+                fresh[0] = firstAnswering(request, List.of(primary), this::complete);
+                return CachedCompletion.ofBody(fresh[0].body());
+              });
+      return fresh[0] != null ? fresh[0] : new Served(answer.body(), first, true);
+    } catch (UnavailableException e) {
+      if (plan.size() == 1) {
+        throw e;
+      }
+      return firstAnswering(request, plan.subList(1, plan.size()), this::complete);
+    }
   }
 
   /**
-   * Opens a streamed completion: a cached stream to replay, or an upstream stream that answered.
-   * Done before the response starts, so that "no instance" and "all failed" are proper errors.
+   * Opens a streamed answer: cached events to replay, or an upstream stream whose first event has
+   * arrived. Done before the response starts, so that "no instance" and "all failed" are proper
+   * errors and a slow or failed first token still fails over.
    */
-  OpenStream openStream(ChatRequest request, String providerPreference) {
-    List<RoutableInstance> candidates = candidates(request, providerPreference);
+  OpenStream openStream(OpenAiRequest request, String providerPreference) {
+    List<Router.Step> plan = router.plan(request, providerPreference);
     String key = null;
-    if (request.cacheable()) {
-      RoutableInstance first = candidates.getFirst();
+    String keyModel = null;
+    if (request.cacheable() && plan.getFirst() instanceof Router.Step.Local primary) {
+      RoutableInstance first = primary.candidates().getFirst().instance();
       key = request.cacheKey(first.provider(), first.modelName(), first.modelDigest());
+      keyModel = first.modelName();
       var hit = cache.peek(key);
       if (hit.isPresent() && hit.get().events() != null) {
-        return new OpenStream(hit.get().events(), null, null);
+        return new OpenStream(hit.get().events(), null, first, null);
       }
     }
-    return new OpenStream(null, openUpstream(request, candidates), key);
+    Opened opened = firstAnswering(request, plan, this::open);
+    boolean cacheIt = key != null && opened.instance().modelName().equals(keyModel);
+    return new OpenStream(null, opened.stream(), opened.instance(), cacheIt ? key : null);
   }
 
   /**
    * Writes the stream to {@code out} as server-sent events, and caches a relayed one once it is
-   * complete. If the client goes away, the upstream request is closed, which stops the backend.
+   * complete. If the client goes away, the write fails and the upstream request is closed, which
+   * stops the backend's generation.
    */
   void relay(OpenStream stream, OutputStream out) throws IOException {
     if (stream.replay() != null) {
@@ -105,17 +104,8 @@ class Gateway {
       return;
     }
     List<String> events = new ArrayList<>();
-    try (InputStream upstream = stream.upstream();
-        BufferedReader lines =
-            new BufferedReader(new InputStreamReader(upstream, StandardCharsets.UTF_8))) {
-      for (String line; (line = lines.readLine()) != null; ) {
-        if (!line.startsWith("data: ")) {
-          continue;
-        }
-        String data = line.substring("data: ".length());
-        if (data.equals("[DONE]")) {
-          break;
-        }
+    try (Backends.UpstreamStream upstream = stream.upstream()) {
+      for (String data = upstream.firstEvent(); data != null; data = upstream.next()) {
         events.add(data);
         writeEvent(out, data);
       }
@@ -132,96 +122,98 @@ class Gateway {
     out.flush();
   }
 
-  private Served call(ChatRequest request, List<RoutableInstance> candidates) {
-    return firstAnswering(
-        request,
-        candidates,
-        (instance, endpoint, body) -> new Served(client.chatRaw(endpoint, body), instance, false));
+  private Served complete(OpenAiRequest request, Candidate candidate)
+      throws IOException, InterruptedException {
+    byte[] body =
+        backends.complete(
+            candidate, request.endpoint(), request.forBackend(candidate.instance().modelName()));
+    return body == null ? null : new Served(body, candidate.instance(), false);
   }
 
-  private InputStream openUpstream(ChatRequest request, List<RoutableInstance> candidates) {
-    return firstAnswering(
-        request, candidates, (instance, endpoint, body) -> client.chatStream(endpoint, body));
+  private Opened open(OpenAiRequest request, Candidate candidate)
+      throws IOException, InterruptedException {
+    Backends.UpstreamStream stream =
+        backends.open(
+            candidate, request.endpoint(), request.forBackend(candidate.instance().modelName()));
+    return stream == null ? null : new Opened(stream, candidate.instance());
   }
 
   /**
-   * Tries the candidates in order, skipping those whose breaker is open, until one answers. Only
-   * connection errors, timeouts and 5xx move on: a 4xx is the request's fault, not the instance's.
+   * Tries the plan's steps in order. Within a local model: its instances in the strategy's order,
+   * skipping those whose breaker is open or bulkhead full; if every one tried failed, up to {@code
+   * retries} more rounds after a growing pause. Connection errors, timeouts, 429 and 5xx move on;
+   * any other 4xx is the request's fault and goes back to the client.
    */
-  private <T> T firstAnswering(
-      ChatRequest request, List<RoutableInstance> candidates, BackendCall<T> call) {
-    IOException last = null;
-    for (RoutableInstance instance : candidates) {
-      CircuitBreaker breaker = breakers.circuitBreaker(instance.instanceId());
-      if (!breaker.tryAcquirePermission()) {
-        continue;
-      }
-      long start = System.nanoTime();
-      try {
-        T answer =
-            call.call(
-                instance,
-                URI.create(instance.endpoint()),
-                request.forBackend(instance.modelName()));
-        breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        return answer;
-      } catch (UpstreamException e) {
-        if (e.status() < 500) {
-          breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-          throw new UpstreamRejectedException(e);
+  private <T> T firstAnswering(OpenAiRequest request, List<Router.Step> plan, Attempt<T> attempt) {
+    Exception last = null;
+    boolean anyTried = false;
+    try {
+      for (Router.Step step : plan) {
+        if (!(step instanceof Router.Step.Local local)) {
+          log.warn("cloud fallback {} is not configured: skipped", step);
+          continue;
         }
-        last = failed(breaker, start, instance, e);
-      } catch (IOException e) {
-        last = failed(breaker, start, instance, e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new UnavailableException("interrupted while generating", e);
+        for (int round = 0; round <= settings.retries(); round++) {
+          if (round > 0) {
+            Thread.sleep(settings.retryBackoff().multipliedBy(1L << (round - 1)));
+          }
+          boolean triedThisRound = false;
+          for (Candidate candidate : local.candidates()) {
+            try {
+              T answer = attempt.call(request, candidate);
+              if (answer != null) {
+                return answer;
+              }
+            } catch (UpstreamException e) {
+              if (e.status() < 500 && e.status() != 429) {
+                throw new UpstreamRejectedException(e);
+              }
+              last = failed(candidate, e);
+              triedThisRound = true;
+            } catch (IOException e) {
+              last = failed(candidate, e);
+              triedThisRound = true;
+            }
+          }
+          anyTried |= triedThisRound;
+          if (!triedThisRound) {
+            break; // every instance is cooling down or full: retrying at once would not help
+          }
+        }
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("interrupted while generating", e);
+    }
+    if (!anyTried) {
+      throw new UnavailableException(
+          "every instance is cooling down after failures or at its limit of concurrent calls;"
+              + " try again shortly",
+          null);
     }
     throw new UnavailableException(
-        "every instance of the model failed or is cooling down"
-            + (last != null ? "; last error: " + last.getMessage() : ""),
-        last);
+        "every instance failed; last error: " + (last != null ? last.getMessage() : "none"), last);
   }
 
-  private static IOException failed(
-      CircuitBreaker breaker, long start, RoutableInstance instance, IOException e) {
-    breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
-    log.warn("instance {} failed, trying the next: {}", instance.instanceId(), e.getMessage());
+  private static Exception failed(Candidate candidate, Exception e) {
+    log.warn("instance {} failed, trying the next: {}", candidate.id(), e.getMessage());
     return e;
   }
 
-  /** Ready instances of the requested model, in round-robin order. */
-  private List<RoutableInstance> candidates(ChatRequest request, String providerPreference) {
-    String model = request.model();
-    List<RoutableInstance> candidates =
-        table.candidates(model == null || model.equals("auto") ? null : model, providerPreference);
-    if (candidates.isEmpty()) {
-      throw new UnavailableException(
-          "no ready instance serves "
-              + (model != null ? "model " + model : "any model")
-              + "; load one with POST /api/v1/local-llm/models/load",
-          null);
-    }
-    if (model == null || model.equals("auto")) {
-      // Without a model named, route to one model: the first the table lists.
-      String chosen = candidates.getFirst().modelName();
-      candidates = candidates.stream().filter(i -> i.modelName().equals(chosen)).toList();
-    }
-    int start = Math.floorMod(next.getAndIncrement(), candidates.size());
-    List<RoutableInstance> ordered = new ArrayList<>(candidates.subList(start, candidates.size()));
-    ordered.addAll(candidates.subList(0, start));
-    return ordered;
+  @FunctionalInterface
+  private interface Attempt<T> {
+    /** The answer, or null if the candidate was skipped. */
+    T call(OpenAiRequest request, Candidate candidate) throws IOException, InterruptedException;
   }
 
-  @FunctionalInterface
-  private interface BackendCall<T> {
-    T call(RoutableInstance instance, URI endpoint, byte[] body)
-        throws IOException, InterruptedException;
-  }
+  private record Opened(Backends.UpstreamStream stream, RoutableInstance instance) {}
 
   /** A stream to send: cached events to replay, or an upstream to relay (and cache under a key). */
-  record OpenStream(List<String> replay, InputStream upstream, String cacheKey) {}
+  record OpenStream(
+      List<String> replay,
+      Backends.UpstreamStream upstream,
+      RoutableInstance instance,
+      String cacheKey) {}
 
   /** A backend answer and where it came from. */
   record Served(byte[] body, RoutableInstance instance, boolean cached) {}

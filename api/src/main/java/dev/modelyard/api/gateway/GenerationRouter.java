@@ -23,7 +23,7 @@ class GenerationRouter {
     long started = System.nanoTime();
     Gateway.Served served =
         gateway.complete(
-            new ChatRequest(chat(request), Boolean.TRUE.equals(request.useCache())),
+            OpenAiRequest.chat(chat(request), Boolean.TRUE.equals(request.useCache())),
             providerName(request.providerPreference()));
     ChatCompletionResponse answer =
         OpenAiJson.MAPPER.readValue(served.body(), ChatCompletionResponse.class);

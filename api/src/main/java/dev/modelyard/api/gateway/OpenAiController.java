@@ -38,12 +38,29 @@ class OpenAiController {
    */
   @PostMapping(path = "/v1/chat/completions", consumes = MediaType.APPLICATION_JSON_VALUE)
   void chatCompletions(@RequestBody byte[] body, HttpServletResponse response) throws IOException {
-    ChatRequest request = new ChatRequest(parse(body), false);
+    serve(Endpoint.CHAT, body, response);
+  }
+
+  @PostMapping(path = "/v1/completions", consumes = MediaType.APPLICATION_JSON_VALUE)
+  void completions(@RequestBody byte[] body, HttpServletResponse response) throws IOException {
+    serve(Endpoint.COMPLETIONS, body, response);
+  }
+
+  /** Served by instances whose backend makes embeddings (Ollama, OpenAI-compatible servers). */
+  @PostMapping(path = "/v1/embeddings", consumes = MediaType.APPLICATION_JSON_VALUE)
+  void embeddings(@RequestBody byte[] body, HttpServletResponse response) throws IOException {
+    serve(Endpoint.EMBEDDINGS, body, response);
+  }
+
+  private void serve(Endpoint endpoint, byte[] body, HttpServletResponse response)
+      throws IOException {
+    OpenAiRequest request = new OpenAiRequest(endpoint, parse(endpoint, body), false);
     if (request.stream()) {
       Gateway.OpenStream open = gateway.openStream(request, null);
       response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
       response.setCharacterEncoding("UTF-8");
       response.setHeader("Cache-Control", "no-cache");
+      response.setHeader("X-Modelyard-Instance", open.instance().instanceId());
       response.setHeader("X-Modelyard-Cache", open.replay() != null ? "hit" : "miss");
       gateway.relay(open, response.getOutputStream());
       return;
@@ -67,7 +84,7 @@ class OpenAiController {
     return new ModelList("list", List.copyOf(models.values()));
   }
 
-  private static ObjectNode parse(byte[] body) {
+  private static ObjectNode parse(Endpoint endpoint, byte[] body) {
     JsonNode node;
     try {
       node = OpenAiJson.MAPPER.readTree(body);
@@ -77,9 +94,15 @@ class OpenAiController {
     if (!(node instanceof ObjectNode object)) {
       throw new OpenAiRequestException("the body must be a JSON object", null);
     }
-    JsonNode messages = object.get("messages");
-    if (messages == null || !messages.isArray() || messages.isEmpty()) {
-      throw new OpenAiRequestException("messages must be a non-empty array", "messages");
+    switch (endpoint) {
+      case CHAT -> {
+        JsonNode messages = object.get("messages");
+        if (messages == null || !messages.isArray() || messages.isEmpty()) {
+          throw new OpenAiRequestException("messages must be a non-empty array", "messages");
+        }
+      }
+      case COMPLETIONS -> requireText(object, "prompt");
+      case EMBEDDINGS -> requireText(object, "input");
     }
     JsonNode temperature = object.get("temperature");
     if (temperature != null
@@ -87,7 +110,25 @@ class OpenAiController {
         && (!temperature.isNumber() || temperature.asDouble() < 0 || temperature.asDouble() > 2)) {
       throw new OpenAiRequestException("temperature must be a number from 0 to 2", "temperature");
     }
+    JsonNode maxTokens = object.get("max_tokens");
+    if (maxTokens != null && !maxTokens.isNull() && (!maxTokens.isInt() || maxTokens.asInt() < 1)) {
+      throw new OpenAiRequestException(
+          "max_tokens must be a whole number, at least 1", "max_tokens");
+    }
     return object;
+  }
+
+  /** A string, or a non-empty array of them (token arrays pass through as they are). */
+  private static void requireText(ObjectNode object, String field) {
+    JsonNode value = object.get(field);
+    boolean valid =
+        value != null
+            && ((value.isString() && !value.asString().isEmpty())
+                || (value.isArray() && !value.isEmpty()));
+    if (!valid) {
+      throw new OpenAiRequestException(
+          field + " must be a non-empty string or a non-empty array", field);
+    }
   }
 
   record ModelList(String object, List<ModelEntry> data) {}

@@ -20,11 +20,13 @@ import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A model instance: one {@link LlamaEngine} behind a small HTTP server on loopback that speaks
- * OpenAI's chat completions API ({@code POST /v1/chat/completions}, streaming or not) and answers
- * {@code GET /health}. The gateway routes to it exactly as to any other OpenAI-compatible server.
+ * OpenAI's chat completions and completions APIs ({@code POST /v1/chat/completions} and {@code
+ * /v1/completions}, streaming or not) and answers {@code GET /health}. The gateway routes to it
+ * exactly as to any other OpenAI-compatible server.
  */
 public final class EngineRunner implements AutoCloseable {
 
@@ -49,6 +51,7 @@ public final class EngineRunner implements AutoCloseable {
       EngineRunner runner = new EngineRunner(modelName, engine, server);
       server.createContext("/health", runner::health);
       server.createContext("/v1/chat/completions", runner::chatCompletions);
+      server.createContext("/v1/completions", runner::completions);
       server.setExecutor(runner.executor);
       server.start();
       return runner;
@@ -100,6 +103,88 @@ public final class EngineRunner implements AutoCloseable {
       log.warn("generation failed", e);
       sendError(exchange, 500, "generation failed");
     }
+  }
+
+  /** A raw prompt continued without the chat template, as OpenAI's legacy completions API does. */
+  private void completions(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        sendError(exchange, 405, "use POST");
+        return;
+      }
+      JsonNode request;
+      try {
+        request = OpenAiJson.MAPPER.readTree(exchange.getRequestBody());
+      } catch (JacksonException e) {
+        sendError(exchange, 400, "the body is not JSON: " + e.getOriginalMessage());
+        return;
+      }
+      if (!request.path("prompt").isString()) {
+        sendError(exchange, 400, "prompt must be a string");
+        return;
+      }
+      LlamaEngine.TextPrompt prompt =
+          new LlamaEngine.TextPrompt(
+              request.path("prompt").asString(),
+              request.path("max_tokens").asInt(DEFAULT_MAX_TOKENS),
+              (float) request.path("temperature").asDouble(0.8),
+              request.path("seed").asInt(-1));
+      String served = request.path("model").asString(modelName);
+      String id = "cmpl-" + UUID.randomUUID();
+      long created = System.currentTimeMillis() / 1000;
+      if (request.path("stream").asBoolean(false)) {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        LlamaEngine.Completion completion =
+            engine.complete(
+                prompt,
+                token -> writeEvent(out, textChunk(id, created, served, token, null, null)));
+        writeEvent(
+            out, textChunk(id, created, served, "", completion.finishReason(), usage(completion)));
+        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+      } else {
+        LlamaEngine.Completion completion = engine.complete(prompt, token -> {});
+        sendJson(
+            exchange,
+            200,
+            textChunk(
+                id,
+                created,
+                served,
+                completion.text(),
+                completion.finishReason(),
+                usage(completion)));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.warn("generation failed", e);
+      sendError(exchange, 500, "generation failed");
+    }
+  }
+
+  private static Map<String, Object> textChunk(
+      String id,
+      long created,
+      String served,
+      String text,
+      String finishReason,
+      ChatCompletionResponse.Usage usage) {
+    Map<String, Object> choice = new java.util.HashMap<>();
+    choice.put("index", 0);
+    choice.put("text", text);
+    choice.put("finish_reason", finishReason);
+    Map<String, Object> body = new java.util.HashMap<>();
+    body.put("id", id);
+    body.put("object", "text_completion");
+    body.put("created", created);
+    body.put("model", served);
+    body.put("choices", List.of(choice));
+    if (usage != null) {
+      body.put("usage", usage);
+    }
+    return body;
   }
 
   private void complete(HttpExchange exchange, LlamaEngine.ChatPrompt prompt, String served)

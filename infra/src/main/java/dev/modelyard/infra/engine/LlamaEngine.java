@@ -64,9 +64,28 @@ public final class LlamaEngine implements AutoCloseable {
             .setNPredict(prompt.maxTokens())
             .setTemperature(prompt.temperature())
             .setSeed(prompt.seed());
+    return generate(parameters, null, prompt.maxTokens(), onToken);
+  }
+
+  /** Continues a raw prompt (no chat template), calling {@code onToken} for each piece of text. */
+  public Completion complete(TextPrompt prompt, Consumer<String> onToken)
+      throws InterruptedException {
+    InferenceParameters parameters =
+        new InferenceParameters(prompt.text())
+            .setNPredict(prompt.maxTokens())
+            .setTemperature(prompt.temperature())
+            .setSeed(prompt.seed());
+    return generate(parameters, prompt.text(), prompt.maxTokens(), onToken);
+  }
+
+  private Completion generate(
+      InferenceParameters parameters, String rawPrompt, int maxTokens, Consumer<String> onToken)
+      throws InterruptedException {
     slots.acquire();
     try {
-      int promptTokens = model.encode(model.applyTemplate(parameters)).length;
+      // A chat's prompt is its messages through the model's template.
+      String prompt = rawPrompt != null ? rawPrompt : model.applyTemplate(parameters);
+      int promptTokens = model.encode(prompt).length;
       StringBuilder text = new StringBuilder();
       int completionTokens = 0;
       for (LlamaOutput output : model.generate(parameters)) {
@@ -77,7 +96,7 @@ public final class LlamaEngine implements AutoCloseable {
           onToken.accept(output.text);
         }
       }
-      String finishReason = completionTokens >= prompt.maxTokens() ? "length" : "stop";
+      String finishReason = completionTokens >= maxTokens ? "length" : "stop";
       return new Completion(text.toString(), promptTokens, completionTokens, finishReason);
     } finally {
       slots.release();
@@ -94,6 +113,9 @@ public final class LlamaEngine implements AutoCloseable {
       String system, List<Message> messages, int maxTokens, float temperature, int seed) {}
 
   public record Message(String role, String content) {}
+
+  /** A raw prompt to continue. */
+  public record TextPrompt(String text, int maxTokens, float temperature, int seed) {}
 
   public record Completion(
       String text, int promptTokens, int completionTokens, String finishReason) {}

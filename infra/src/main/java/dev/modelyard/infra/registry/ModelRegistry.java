@@ -205,9 +205,12 @@ public class ModelRegistry {
   public List<RoutableInstance> routableInstances() {
     return jdbc.sql(
             """
-            select i.instance_id, m.provider, m.name, m.sha256, i.endpoint, i.health_score
+            select i.instance_id, m.provider, m.name, m.sha256, i.endpoint, i.health_score,
+                i.routing_weight, m.routing_strategy, coalesce(i.context_length, m.context_length)
+                    as context_length
             from model_instances i join models m using (model_id)
             where i.state in ('ready', 'unhealthy') and i.endpoint is not null
+            order by i.started_at, i.instance_id
             """)
         .query(
             (rs, n) ->
@@ -217,8 +220,43 @@ public class ModelRegistry {
                     rs.getString("name"),
                     rs.getString("sha256"),
                     rs.getString("endpoint"),
-                    rs.getInt("health_score")))
+                    rs.getInt("health_score"),
+                    rs.getInt("routing_weight"),
+                    rs.getString("routing_strategy"),
+                    rs.getObject("context_length", Integer.class)))
         .list();
+  }
+
+  /**
+   * Sets how the gateway spreads a model's requests ({@code null}: the default); false if there is
+   * no such model.
+   */
+  public boolean setRoutingStrategy(ModelRef model, String strategy) {
+    return jdbc.sql(
+                "update models set routing_strategy = :strategy, updated_at = now()"
+                    + " where provider = :provider and name = :name")
+            .param("strategy", strategy)
+            .param("provider", model.provider().wireName())
+            .param("name", model.name())
+            .update()
+        == 1;
+  }
+
+  /** Sets an instance's share under the weighted strategy; false if it is not the model's. */
+  public boolean setRoutingWeight(ModelRef model, String instanceId, int weight) {
+    return jdbc.sql(
+                """
+                update model_instances i set routing_weight = :weight, updated_at = now()
+                from models m
+                where i.model_id = m.model_id and i.instance_id = :instanceId
+                    and m.provider = :provider and m.name = :name
+                """)
+            .param("weight", weight)
+            .param("instanceId", instanceId)
+            .param("provider", model.provider().wireName())
+            .param("name", model.name())
+            .update()
+        == 1;
   }
 
   private static InstanceView instanceView(ResultSet rs, int row) throws SQLException {

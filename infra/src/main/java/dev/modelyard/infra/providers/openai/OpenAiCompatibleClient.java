@@ -46,10 +46,14 @@ public final class OpenAiCompatibleClient {
     return OpenAiJson.MAPPER.readValue(response.body(), ChatCompletionResponse.class);
   }
 
-  /** Sends a body as it is and returns the backend's answer as it is (for the gateway). */
-  public byte[] chatRaw(URI baseUrl, byte[] body) throws IOException, InterruptedException {
+  /**
+   * Posts a body as it is to {@code path} and returns the backend's answer as it is (for the
+   * gateway), waiting at most {@code timeout} for it.
+   */
+  public byte[] postRaw(URI baseUrl, String path, byte[] body, Duration timeout)
+      throws IOException, InterruptedException {
     HttpResponse<byte[]> response =
-        http.send(request(baseUrl, body), HttpResponse.BodyHandlers.ofByteArray());
+        http.send(request(baseUrl, path, body, timeout), HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() != 200) {
       throw new UpstreamException(
           response.statusCode(),
@@ -59,12 +63,15 @@ public final class OpenAiCompatibleClient {
   }
 
   /**
-   * Starts a streamed completion and returns its event stream once the backend has answered 200;
-   * closing the stream cancels the upstream request.
+   * Starts a streamed answer and returns its event stream once the backend has answered 200 within
+   * {@code headersTimeout}; closing the stream cancels the upstream request.
    */
-  public InputStream chatStream(URI baseUrl, byte[] body) throws IOException, InterruptedException {
+  public InputStream postStream(URI baseUrl, String path, byte[] body, Duration headersTimeout)
+      throws IOException, InterruptedException {
     HttpResponse<InputStream> response =
-        http.send(request(baseUrl, body), HttpResponse.BodyHandlers.ofInputStream());
+        http.send(
+            request(baseUrl, path, body, headersTimeout),
+            HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() != 200) {
       try (InputStream error = response.body()) {
         throw new UpstreamException(
@@ -75,9 +82,9 @@ public final class OpenAiCompatibleClient {
     return response.body();
   }
 
-  private HttpRequest request(URI baseUrl, byte[] body) {
-    return HttpRequest.newBuilder(baseUrl.resolve("/v1/chat/completions"))
-        .timeout(requestTimeout)
+  private static HttpRequest request(URI baseUrl, String path, byte[] body, Duration timeout) {
+    return HttpRequest.newBuilder(baseUrl.resolve(path))
+        .timeout(timeout)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
         .build();

@@ -1,0 +1,279 @@
+package dev.modelyard.api.gateway;
+
+import dev.modelyard.infra.providers.openai.OpenAiCompatibleClient;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * One call to one instance, guarded: a circuit breaker and a bulkhead per instance, its in-flight
+ * count and latency recorded, and the first-token and total timeouts enforced. Deciding what to do
+ * when a call fails is the {@link Gateway}'s.
+ */
+@Component
+class Backends implements DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(Backends.class);
+
+  private final GatewaySettings settings;
+  private final Router router;
+  private final OpenAiCompatibleClient client;
+  private final CircuitBreakerRegistry breakers;
+  private final BulkheadRegistry bulkheads;
+  private final ScheduledExecutorService watchdog =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("gateway-timeouts").daemon().factory());
+
+  Backends(GatewaySettings settings, Router router) {
+    this.settings = settings;
+    this.router = router;
+    this.client = new OpenAiCompatibleClient(settings.connectTimeout(), settings.totalTimeout());
+    this.breakers =
+        CircuitBreakerRegistry.of(
+            CircuitBreakerConfig.custom()
+                .slidingWindowSize(10)
+                .minimumNumberOfCalls(3)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(settings.breakerOpenDuration())
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .build());
+    breakers
+        .getEventPublisher()
+        .onEntryAdded(
+            added ->
+                added
+                    .getAddedEntry()
+                    .getEventPublisher()
+                    .onStateTransition(
+                        event ->
+                            log.warn(
+                                "instance {}: circuit {}",
+                                event.getCircuitBreakerName(),
+                                event.getStateTransition())));
+    this.bulkheads =
+        BulkheadRegistry.of(
+            BulkheadConfig.custom()
+                .maxConcurrentCalls(settings.maxConcurrentPerInstance())
+                .maxWaitDuration(Duration.ZERO)
+                .build());
+  }
+
+  CircuitBreaker.State breakerState(String instanceId) {
+    return breakers.circuitBreaker(instanceId).getState();
+  }
+
+  /**
+   * The whole answer of a non-streamed call, or null if the instance is skipped (its breaker is
+   * open or its bulkhead full).
+   */
+  byte[] complete(Candidate candidate, Endpoint endpoint, byte[] body)
+      throws IOException, InterruptedException {
+    Guard guard = enter(candidate);
+    if (guard == null) {
+      return null;
+    }
+    try {
+      byte[] answer =
+          client.postRaw(
+              URI.create(candidate.instance().endpoint()),
+              endpoint.path(),
+              body,
+              settings.totalTimeout());
+      guard.succeeded();
+      return answer;
+    } catch (IOException | RuntimeException e) {
+      guard.failed(e);
+      throw e;
+    } finally {
+      guard.exit();
+    }
+  }
+
+  /**
+   * A stream that has sent its first event, or null if the instance is skipped. The first event
+   * must come within the first-token timeout and the stream must end within the total timeout; past
+   * either the upstream is closed, which fails the read.
+   */
+  UpstreamStream open(Candidate candidate, Endpoint endpoint, byte[] body)
+      throws IOException, InterruptedException {
+    Guard guard = enter(candidate);
+    if (guard == null) {
+      return null;
+    }
+    InputStream upstream = null;
+    ScheduledFuture<?> firstToken = null;
+    ScheduledFuture<?> total = null;
+    try {
+      upstream =
+          client.postStream(
+              URI.create(candidate.instance().endpoint()),
+              endpoint.path(),
+              body,
+              settings.firstTokenTimeout());
+      InputStream closable = upstream;
+      long left = settings.firstTokenTimeout().toNanos() - guard.elapsed();
+      firstToken = watchdog.schedule(() -> closeQuietly(closable), left, TimeUnit.NANOSECONDS);
+      total =
+          watchdog.schedule(
+              () -> closeQuietly(closable),
+              settings.totalTimeout().toNanos() - guard.elapsed(),
+              TimeUnit.NANOSECONDS);
+      BufferedReader lines =
+          new BufferedReader(new InputStreamReader(upstream, StandardCharsets.UTF_8));
+      String first = nextEvent(lines);
+      if (!firstToken.cancel(false)) {
+        throw new java.net.http.HttpTimeoutException(
+            "no first token within " + settings.firstTokenTimeout());
+      }
+      if (first == null) {
+        throw new IOException("the stream ended before its first event");
+      }
+      guard.succeeded();
+      ScheduledFuture<?> totalDeadline = total;
+      return new UpstreamStream(
+          first,
+          lines,
+          () -> {
+            totalDeadline.cancel(false);
+            guard.exit();
+          });
+    } catch (IOException | RuntimeException e) {
+      if (firstToken != null) {
+        firstToken.cancel(false);
+      }
+      if (total != null) {
+        total.cancel(false);
+      }
+      if (upstream != null) {
+        closeQuietly(upstream);
+      }
+      guard.failed(e);
+      guard.exit();
+      throw e;
+    }
+  }
+
+  /** The data of the next server-sent event, or null at the end of the stream or at [DONE]. */
+  static String nextEvent(BufferedReader lines) throws IOException {
+    for (String line; (line = lines.readLine()) != null; ) {
+      if (line.startsWith("data:")) {
+        String data = line.substring(5).strip();
+        return data.equals("[DONE]") ? null : data;
+      }
+    }
+    return null;
+  }
+
+  private Guard enter(Candidate candidate) {
+    CircuitBreaker breaker = breakers.circuitBreaker(candidate.id());
+    if (!breaker.tryAcquirePermission()) {
+      return null;
+    }
+    Bulkhead bulkhead = bulkheads.bulkhead(candidate.id());
+    if (!bulkhead.tryAcquirePermission()) {
+      breaker.releasePermission();
+      return null;
+    }
+    candidate.load().started();
+    return new Guard(breaker, bulkhead, candidate.load(), System.nanoTime());
+  }
+
+  private static void closeQuietly(InputStream stream) {
+    try {
+      stream.close();
+    } catch (IOException e) {
+      log.debug("closing an upstream stream failed", e);
+    }
+  }
+
+  @Override
+  public void destroy() {
+    watchdog.shutdownNow();
+  }
+
+  /** Held for one call: releases the bulkhead, reports to the breaker, records the latency. */
+  private record Guard(CircuitBreaker breaker, Bulkhead bulkhead, InstanceLoad load, long start) {
+
+    long elapsed() {
+      return System.nanoTime() - start;
+    }
+
+    void succeeded() {
+      breaker.onSuccess(elapsed(), TimeUnit.NANOSECONDS);
+    }
+
+    /** A 4xx is the request's fault, not the instance's: it does not count against the breaker. */
+    void failed(Throwable e) {
+      if (e instanceof dev.modelyard.infra.providers.openai.UpstreamException upstream
+          && upstream.status() < 500
+          && upstream.status() != 429) {
+        breaker.onSuccess(elapsed(), TimeUnit.NANOSECONDS);
+      } else {
+        breaker.onError(elapsed(), TimeUnit.NANOSECONDS, e);
+      }
+    }
+
+    void exit() {
+      bulkhead.onComplete();
+      load.finished(elapsed());
+    }
+  }
+
+  /**
+   * An upstream stream whose first event has arrived; closing it ends the upstream request and
+   * releases the instance.
+   */
+  static final class UpstreamStream implements AutoCloseable {
+
+    private final String firstEvent;
+    private final BufferedReader lines;
+    private final Runnable release;
+    private boolean closed;
+
+    UpstreamStream(String firstEvent, BufferedReader lines, Runnable release) {
+      this.firstEvent = firstEvent;
+      this.lines = lines;
+      this.release = release;
+    }
+
+    String firstEvent() {
+      return firstEvent;
+    }
+
+    /** The next event's data, or null at the end. */
+    String next() throws IOException {
+      return nextEvent(lines);
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        lines.close();
+      } finally {
+        release.run();
+      }
+    }
+  }
+}

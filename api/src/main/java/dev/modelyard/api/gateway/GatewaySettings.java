@@ -1,0 +1,49 @@
+package dev.modelyard.api.gateway;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How the gateway calls instances: its timeouts, retries, per-instance limits, default routing
+ * strategy, and the fallback chain of each model (another local model by name, or a cloud model as
+ * {@code provider:model}, e.g. {@code openai:gpt-4o-mini}).
+ *
+ * @param firstTokenTimeout how long a backend may take to send its first byte (headers, or the
+ *     first event of a stream); past it the request moves on to the next instance
+ * @param totalTimeout how long one backend call may take in all
+ * @param retries how many more rounds over a model's instances follow a round where all failed
+ * @param maxConcurrentPerInstance calls one instance takes at once; more go to the next instance
+ */
+@ConfigurationProperties("modelyard.gateway")
+record GatewaySettings(
+    @DefaultValue("2s") Duration connectTimeout,
+    @DefaultValue("60s") Duration firstTokenTimeout,
+    @DefaultValue("10m") Duration totalTimeout,
+    @DefaultValue("1") int retries,
+    @DefaultValue("100ms") Duration retryBackoff,
+    @DefaultValue("64") int maxConcurrentPerInstance,
+    @DefaultValue("10s") Duration breakerOpenDuration,
+    @DefaultValue("least_outstanding") RoutingStrategy defaultStrategy,
+    @DefaultValue("5s") Duration tableRefresh,
+    Map<String, List<String>> fallbacks) {
+
+  GatewaySettings {
+    if (retries < 0 || retries > 5) {
+      throw new IllegalArgumentException(
+          "modelyard.gateway.retries must be from 0 to 5, was " + retries);
+    }
+    if (maxConcurrentPerInstance < 1) {
+      throw new IllegalArgumentException(
+          "modelyard.gateway.max-concurrent-per-instance must be at least 1, was "
+              + maxConcurrentPerInstance);
+    }
+    fallbacks = fallbacks == null ? Map.of() : Map.copyOf(fallbacks);
+  }
+
+  List<String> fallbacksOf(String model) {
+    return fallbacks.getOrDefault(model, List.of());
+  }
+}

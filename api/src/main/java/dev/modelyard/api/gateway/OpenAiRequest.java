@@ -1,0 +1,156 @@
+package dev.modelyard.api.gateway;
+
+import dev.modelyard.infra.providers.openai.OpenAiJson;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A request to one of OpenAI's endpoints as the client sent it. The body travels to the backend
+ * whole, so that every sampling and provider-specific parameter is honoured, and the cache key
+ * covers all of it.
+ */
+record OpenAiRequest(Endpoint endpoint, ObjectNode body, boolean useCache) {
+
+  /** Fields that change how an answer is delivered or billed, never what it says. */
+  private static final Set<String> NOT_IN_KEY = Set.of("user", "stream_options", "model");
+
+  /** Characters of conversation that identify a prefix, for prefix affinity. */
+  private static final int PREFIX_CHARS = 2048;
+
+  static OpenAiRequest chat(ObjectNode body, boolean useCache) {
+    return new OpenAiRequest(Endpoint.CHAT, body, useCache);
+  }
+
+  /** The model the client named, or null for "route to the optimal model". */
+  String model() {
+    JsonNode model = body.get("model");
+    if (model == null || model.isNull()) {
+      return null;
+    }
+    String name = model.asString();
+    return name.isBlank() || name.equals("auto") ? null : name;
+  }
+
+  boolean stream() {
+    return endpoint.streams() && body.path("stream").asBoolean(false);
+  }
+
+  /**
+   * Only deterministic answers are replayed: embeddings, temperature 0, or when the caller asks.
+   */
+  boolean cacheable() {
+    return endpoint == Endpoint.EMBEDDINGS
+        || useCache
+        || (body.has("temperature") && body.get("temperature").asDouble(1) == 0.0);
+  }
+
+  /** The body for one backend: its own model name, usage reported also when streaming. */
+  byte[] forBackend(String backendModel) {
+    ObjectNode copy = body.deepCopy();
+    copy.put("model", backendModel);
+    if (stream()) {
+      copy.putObject("stream_options").put("include_usage", true);
+    }
+    return OpenAiJson.MAPPER.writeValueAsBytes(copy);
+  }
+
+  /** Tokens the answer may take, as the client bounded them (0 when it did not). */
+  int maxTokens() {
+    return Math.max(body.path("max_tokens").asInt(0), body.path("max_completion_tokens").asInt(0));
+  }
+
+  /**
+   * A rough count of the prompt's tokens (four characters each), enough to rule out models whose
+   * context is far too small; the backend still has the last word.
+   */
+  int estimatedPromptTokens() {
+    return text(body.get(endpoint == Endpoint.CHAT ? "messages" : promptField())).length() / 4;
+  }
+
+  /**
+   * What a backend may already hold in its KV cache: the conversation before the last message, or
+   * the start of a single prompt.
+   */
+  String prefix() {
+    JsonNode messages = body.get("messages");
+    String prefix;
+    if (messages != null && messages.isArray() && messages.size() > 1) {
+      StringBuilder before = new StringBuilder();
+      for (int i = 0; i < messages.size() - 1 && before.length() < PREFIX_CHARS; i++) {
+        before.append(messages.get(i).path("role").asString("")).append('\u0000');
+        before.append(text(messages.get(i).get("content"))).append('\u0001');
+      }
+      prefix = before.toString();
+    } else {
+      prefix = text(messages != null ? messages : body.get(promptField()));
+    }
+    return prefix.length() > PREFIX_CHARS ? prefix.substring(0, PREFIX_CHARS) : prefix;
+  }
+
+  private String promptField() {
+    return endpoint == Endpoint.EMBEDDINGS ? "input" : "prompt";
+  }
+
+  private static String text(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return "";
+    }
+    if (node.isString()) {
+      return node.asString();
+    }
+    if (node.isArray()) {
+      StringBuilder all = new StringBuilder();
+      node.forEach(
+          element -> all.append(text(element.isObject() ? element.get("content") : element)));
+      return all.toString();
+    }
+    return node.toString();
+  }
+
+  /**
+   * The cache key: the endpoint, the served model and its exact digest, plus the whole request with
+   * keys in a fixed order, so that an answer made under other settings is never served. The
+   * readable part before the hash lets the cache be cleared by category and model.
+   */
+  String cacheKey(String provider, String modelName, String modelDigest) {
+    Map<String, Object> canonical = new TreeMap<>();
+    body.properties()
+        .forEach(
+            e -> {
+              if (!NOT_IN_KEY.contains(e.getKey())) {
+                canonical.put(e.getKey(), sorted(e.getValue()));
+              }
+            });
+    String model = provider + "/" + modelName + "@" + modelDigest;
+    canonical.put("@model", model);
+    byte[] bytes = OpenAiJson.MAPPER.writeValueAsBytes(canonical);
+    return CacheKeys.of(
+        endpoint.category(), model, HexFormat.of().formatHex(sha256().digest(bytes)));
+  }
+
+  private static Object sorted(JsonNode node) {
+    if (node.isObject()) {
+      Map<String, Object> map = new TreeMap<>();
+      node.properties().forEach(e -> map.put(e.getKey(), sorted(e.getValue())));
+      return map;
+    }
+    if (node.isArray()) {
+      return node.valueStream().map(OpenAiRequest::sorted).toList();
+    }
+    return node;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+}

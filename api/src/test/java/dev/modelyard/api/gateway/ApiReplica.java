@@ -1,0 +1,84 @@
+package dev.modelyard.api.gateway;
+
+import dev.modelyard.api.ApiApplication;
+import dev.modelyard.testing.TestServices;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * One API process on the real test services, in a database schema shared with its other replicas,
+ * as a production deployment runs several behind a load balancer.
+ */
+final class ApiReplica implements AutoCloseable {
+
+  private final ConfigurableApplicationContext app;
+  private final URI base;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private ApiReplica(ConfigurableApplicationContext app) {
+    this.app = app;
+    this.base =
+        URI.create(
+            "http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort());
+  }
+
+  static ApiReplica start(String schema, String... extraProperties) {
+    List<String> arguments =
+        new ArrayList<>(
+            List.of(
+                "--server.port=0",
+                "--modelyard.database.url="
+                    + TestServices.get("DATABASE_URL")
+                    + "?currentSchema="
+                    + schema,
+                "--spring.flyway.schemas=" + schema,
+                "--spring.flyway.create-schemas=true",
+                "--modelyard.temporal.address=" + TestServices.get("TEMPORAL_ADDRESS"),
+                "--modelyard.redis.url=" + TestServices.get("REDIS_URL")));
+    Arrays.stream(extraProperties).map(property -> "--" + property).forEach(arguments::add);
+    return new ApiReplica(
+        new SpringApplicationBuilder(ApiApplication.class).run(arguments.toArray(String[]::new)));
+  }
+
+  <T> T bean(Class<T> type) {
+    return app.getBean(type);
+  }
+
+  HttpResponse<String> post(String path, String json) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> send(String method, String path, String json) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Override
+  public void close() {
+    app.close();
+  }
+}
