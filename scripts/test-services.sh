@@ -11,6 +11,8 @@
 #   nginx     127.0.0.1:18080 (Hugging Face mirror; access log with Range)
 #             127.0.0.2:18081 (the registry's blobs: blob GETs on :5000 answer
 #             307 there, as Ollama's puller requires)
+#             127.0.0.1:5001 -> 127.0.0.2:18082 (the registry read-only, its
+#             blobs at 256 KB/s: a pull slow enough to watch its progress)
 #   temporal  127.0.0.1:17233 (UI 18233)     ollama  127.0.0.1:11434
 #
 # Idempotent: a service that already answers its probe is only verified. Slow
@@ -32,7 +34,7 @@ main() {
 ALL_SERVICES=(postgres redis registry nginx docker temporal ollama)
 
 usage() {
-  sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   echo "services: ${ALL_SERVICES[*]}"
 }
 
@@ -303,13 +305,25 @@ registry_blob_ok() {
     { warn "registry: redirected blob ${loc#307 } does not match $2"; return 1; }
 }
 
+# registry_slow_ok REPO DIGEST: the slow proxy serves REPO's manifest and
+# redirects the blob GET to the rate-limited blob server, which serves it (only
+# its first bytes are checked here: all of it takes seconds, by design).
+registry_slow_ok() {
+  local loc
+  registry_has "$1" latest "$REGISTRY_SLOW_ADDR" || { warn "registry: $REGISTRY_SLOW_ADDR does not serve the manifest of $1"; return 1; }
+  loc=$(curl -sS -m 10 -o /dev/null -w '%{http_code} %{redirect_url}' "http://$REGISTRY_SLOW_ADDR/v2/$1/blobs/$2" 2>/dev/null)
+  [[ $loc == "307 http://$REGISTRY_SLOW_BLOBS_ADDR/"* ]] || { warn "registry: slow blob GET answered '$loc', expected a 307 to $REGISTRY_SLOW_BLOBS_ADDR"; return 1; }
+  [[ $(curl -fsS -m 10 -r 0-3 "${loc#307 }" 2>/dev/null) == GGUF ]] ||
+    { warn "registry: slow blob ${loc#307 } does not start with GGUF"; return 1; }
+}
+
 docker_cli() { DOCKER_HOST="unix://$DOCKER_SOCK" timeout 120 "$DOCKER_BIN" "$@"; }
 docker_probe() { DOCKER_HOST="unix://$DOCKER_SOCK" timeout 10 "$DOCKER_BIN" version --format '{{.Server.Version}}' 2>/dev/null; }
-registry_has() { # REPO TAG
+registry_has() { # REPO TAG [REGISTRY_ADDR]
   curl -fsS -m 5 -o /dev/null \
     -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
     -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
-    "http://$REGISTRY_ADDR/v2/$1/manifests/$2" 2>/dev/null
+    "http://${3:-$REGISTRY_ADDR}/v2/$1/manifests/$2" 2>/dev/null
 }
 
 svc_docker() {
@@ -385,6 +399,8 @@ svc_nginx() {
   mkdir -p "$STATE_DIR/registry/data"
   sed -e "s|@NGINX_DIR@|$dir|g" -e "s|@NGINX_PORT@|$NGINX_PORT|g" -e "s|@MIRROR_ROOT@|$mirror|g" \
     -e "s|@REGISTRY_BLOBS_ADDR@|$REGISTRY_BLOBS_ADDR|g" -e "s|@REGISTRY_DATA@|$STATE_DIR/registry/data|g" \
+    -e "s|@REGISTRY_ADDR@|$REGISTRY_ADDR|g" -e "s|@REGISTRY_SLOW_ADDR@|$REGISTRY_SLOW_ADDR|g" \
+    -e "s|@REGISTRY_SLOW_BLOBS_ADDR@|$REGISTRY_SLOW_BLOBS_ADDR|g" -e "s|@REGISTRY_SLOW_RATE@|$REGISTRY_SLOW_RATE|g" \
     "$SUPPORT_DIR/nginx.conf.tmpl" >"$dir/nginx.conf"
   after=$(cat "$dir/nginx.conf" "$dir/hf-routes.conf" | sha256sum)
   touch "$dir/access.log" "$dir/error.log"
@@ -473,12 +489,13 @@ svc_ollama() {
       { cat "$dir/push.log" >&2; die "ollama: push $OLLAMA_REGISTRY_MODEL failed"; }
   fi
   registry_blob_ok library/tiny "sha256:$HF_TEST_SHA256" || die "ollama: the registry does not serve the model blob through nginx"
+  registry_slow_ok library/tiny "sha256:$HF_TEST_SHA256" || die "ollama: $REGISTRY_SLOW_ADDR does not serve the model blob through the slow nginx"
   ollama_cli rm "$OLLAMA_REGISTRY_MODEL" >/dev/null 2>&1 || true
   ollama_cli pull "$OLLAMA_REGISTRY_MODEL" --insecure >"$dir/pull.log" 2>&1 ||
     { cat "$dir/pull.log" >&2; die "ollama: pull $OLLAMA_REGISTRY_MODEL failed"; }
   # Leave only "tiny" locally so that tests start from a known state.
   ollama_cli rm "$OLLAMA_REGISTRY_MODEL" >/dev/null 2>&1
-  status ollama "$how in $((SECONDS - t))s: ollama $(curl -fsS -m 3 "http://$OLLAMA_ADDR/api/version" | sed 's/.*"version":"\([^"]*\)".*/\1/') on $OLLAMA_ADDR, model $OLLAMA_TEST_MODEL generates, $OLLAMA_REGISTRY_MODEL pushed+pulled"
+  status ollama "$how in $((SECONDS - t))s: ollama $(curl -fsS -m 3 "http://$OLLAMA_ADDR/api/version" | sed 's/.*"version":"\([^"]*\)".*/\1/') on $OLLAMA_ADDR, model $OLLAMA_TEST_MODEL generates, $OLLAMA_REGISTRY_MODEL pushed+pulled, also served slowly as $OLLAMA_SLOW_REGISTRY_MODEL"
 }
 
 # ---- run ------------------------------------------------------------------------------------
@@ -519,6 +536,8 @@ HF_TEST_REVISION=""
   echo "DOCKER_BIN=$DOCKER_BIN"
   echo "DOCKER_DATA_ROOT=$DOCKER_DATA_ROOT"
   echo "REGISTRY=$REGISTRY_ADDR"
+  echo "REGISTRY_SLOW=$REGISTRY_SLOW_ADDR"
+  echo "REGISTRY_SLOW_RATE=$REGISTRY_SLOW_RATE"
   echo "TEST_IMAGE=$TEST_IMAGE"
   echo "HF_ENDPOINT=http://127.0.0.1:$NGINX_PORT"
   echo "HF_TEST_REPO=$HF_TEST_REPO"
@@ -534,6 +553,7 @@ HF_TEST_REVISION=""
   echo "OLLAMA_HOST=http://$OLLAMA_ADDR"
   echo "OLLAMA_TEST_MODEL=$OLLAMA_TEST_MODEL"
   echo "OLLAMA_REGISTRY_MODEL=$OLLAMA_REGISTRY_MODEL"
+  echo "OLLAMA_SLOW_REGISTRY_MODEL=$OLLAMA_SLOW_REGISTRY_MODEL"
   echo "OLLAMA_BIN=$OLLAMA_BIN"
   echo "OLLAMA_MODELS=$OLLAMA_MODELS_DIR"
   echo "TEST_GGUF=$TEST_GGUF"

@@ -17,6 +17,13 @@ REGISTRY_ADDR=127.0.0.1:5000
 # nginx serves the registry's blobs here (another loopback address on purpose:
 # Ollama only takes a redirect's Location when the host name differs).
 REGISTRY_BLOBS_ADDR=127.0.0.2:18081
+# nginx proxies the registry read-only here, its blob redirects pointing at a
+# copy of the blob server limited to REGISTRY_SLOW_RATE per connection: pulls
+# through it last long enough to watch progress (the tiny model's 1.75 MB of
+# weights: about 6 s).
+REGISTRY_SLOW_ADDR=127.0.0.1:5001
+REGISTRY_SLOW_BLOBS_ADDR=127.0.0.2:18082
+REGISTRY_SLOW_RATE=256k
 NGINX_PORT=18080
 TEMPORAL_PORT=17233
 TEMPORAL_UI_PORT=18233
@@ -51,6 +58,7 @@ OLLAMA_MODELS_DIR="$STATE_DIR/ollama/models"
 TEST_IMAGE="$REGISTRY_ADDR/modelyard/busybox:test"
 OLLAMA_TEST_MODEL=tiny
 OLLAMA_REGISTRY_MODEL="$REGISTRY_ADDR/library/tiny"
+OLLAMA_SLOW_REGISTRY_MODEL="$REGISTRY_SLOW_ADDR/library/tiny"
 HF_TEST_REPO=modelyard/tiny-random-llama-2-GGUF
 
 export PATH="/usr/local/go/bin:/usr/lib/postgresql/15/bin:$PATH:/usr/sbin:/sbin"

@@ -2,12 +2,16 @@ package dev.modelyard.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelyard.infra.providers.ollama.OllamaClient;
+import dev.modelyard.infra.providers.ollama.OllamaSettings;
 import dev.modelyard.testing.TestServices;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -301,6 +305,78 @@ class StandaloneEndToEndTests {
                 .get("completion_tokens")
                 .asInt())
         .isPositive();
+  }
+
+  @Test
+  void pullsIntoOllamaFromItsRegistryReportingProgressAndListsTheModel(@TempDir Path ollamaDir)
+      throws Exception {
+    // An Ollama without the model, pulling through the registry's slow mirror (256 KB/s per
+    // connection): the 1.75 MB model takes several seconds, so progress can be watched.
+    try (ScratchOllama ollama = ScratchOllama.start(ollamaDir)) {
+      start("modelyard.providers.ollama-host=" + ollama.baseUrl());
+      String model = TestServices.get("OLLAMA_SLOW_REGISTRY_MODEL");
+
+      JsonNode pull =
+          post(
+              "/api/v1/local-llm/models/pull",
+              """
+              {"provider":"local_ollama","model_name":"%s"}"""
+                  .formatted(model),
+              202);
+      String taskId = pull.get("task_id").asString();
+      assertThat(taskId).isEqualTo("pull:local_ollama:" + model.replace('/', '~'));
+      List<JsonNode> progress = new ArrayList<>();
+      Instant deadline = Instant.now().plus(TASK_TIMEOUT);
+      JsonNode task;
+      do {
+        task = get("/api/v1/local-llm/tasks/" + taskId, 200);
+        if (task.get("status").asString().equals("running") && task.hasNonNull("progress")) {
+          progress.add(task.get("progress"));
+        }
+        Thread.sleep(200);
+      } while (task.get("status").asString().equals("running") && Instant.now().isBefore(deadline));
+      JsonNode pulled = awaitTask(taskId);
+
+      // Ollama reports each layer of the model on its own; the GGUF weights are the large one.
+      long size = Long.parseLong(TestServices.get("HF_TEST_SIZE"));
+      List<Long> weightsDone =
+          progress.stream()
+              .filter(p -> p.get("bytes_total").asLong() == size)
+              .map(p -> p.get("bytes_done").asLong())
+              .toList();
+      assertThat(progress)
+          .as("progress seen through /tasks while pulling")
+          .anySatisfy(
+              p -> {
+                assertThat(p.get("bytes_total").asLong()).isPositive();
+                assertThat(p.get("bytes_done").asLong()).isPositive();
+                assertThat(p.get("percent").asDouble()).isStrictlyBetween(0.0, 100.0);
+                assertThat(p.get("eta_seconds").isNumber()).isTrue();
+              });
+      assertThat(weightsDone)
+          .as("bytes of the weights seen while pulling")
+          .isSorted()
+          .satisfies(done -> assertThat(new HashSet<>(done)).hasSizeGreaterThan(1));
+      assertThat(pulled.at("/result/sha256").asString()).matches("[0-9a-f]{64}");
+      assertThat(pulled.at("/result/size_bytes").asLong()).isGreaterThan(size);
+
+      JsonNode listed =
+          get("/api/v1/local-llm/models", 200)
+              .at("/models")
+              .valueStream()
+              .filter(m -> m.get("provider").asString().equals("local_ollama"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no local_ollama model listed"));
+      assertThat(listed.get("name").asString()).isEqualTo(model);
+      assertThat(listed.get("format").asString()).isEqualTo("ollama");
+      assertThat(listed.get("architecture").asString()).isEqualTo("llama");
+      assertThat(listed.get("sha256").asString()).isEqualTo(pulled.at("/result/sha256").asString());
+      try (OllamaClient client = new OllamaClient(OllamaSettings.of(ollama.baseUrl()))) {
+        assertThat(client.tags())
+            .singleElement()
+            .satisfies(m -> assertThat(m.name()).isEqualTo(model + ":latest"));
+      }
+    }
   }
 
   @Test
