@@ -13,7 +13,9 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 public class OllamaActivitiesImpl implements OllamaActivities, AutoCloseable {
 
@@ -53,13 +55,22 @@ public class OllamaActivitiesImpl implements OllamaActivities, AutoCloseable {
           null,
           STALL_TIMEOUT,
           progress -> {
+            // Ollama reports one layer at a time and announces each only when it starts; summing
+            // the layers seen so far keeps bytes done from going backwards between layers.
+            Map<String, TransferProgress> layers = new LinkedHashMap<>();
             // A registry on this machine rarely has TLS; Ollama needs to be told that is fine.
             ollama.pull(
                 model,
                 name.isLoopbackRegistry(),
                 step -> {
                   if (step.total() > 0) {
-                    progress.report(new TransferProgress(step.completed(), step.total()));
+                    layers.put(step.digest(), new TransferProgress(step.completed(), step.total()));
+                    progress.report(
+                        new TransferProgress(
+                            layers.values().stream().mapToLong(TransferProgress::bytesDone).sum(),
+                            layers.values().stream()
+                                .mapToLong(TransferProgress::bytesTotal)
+                                .sum()));
                   } else {
                     progress.alive();
                   }
