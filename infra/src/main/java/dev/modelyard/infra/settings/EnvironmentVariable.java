@@ -22,6 +22,8 @@ public enum EnvironmentVariable {
   ALGORITHM("modelyard.security.algorithm", "a JWT algorithm such as HS256"),
   RATE_LIMIT_REQUESTS("modelyard.rate-limit.requests", "a whole number of requests, at least 1"),
   RATE_LIMIT_WINDOW("modelyard.rate-limit.window", "a whole number of seconds, at least 1"),
+  RATE_LIMIT_GLOBAL_REQUESTS(
+      "modelyard.rate-limit.global-requests", "a whole number of requests, at least 1"),
   COST_TRACKING_ENABLED("modelyard.costs.tracking-enabled", "true or false"),
   MONTHLY_COST_LIMIT("modelyard.costs.monthly-limit", "an amount in US dollars such as 250.00"),
   DOCKER_HOST("modelyard.docker.host", "a Docker endpoint such as unix:///var/run/docker.sock"),

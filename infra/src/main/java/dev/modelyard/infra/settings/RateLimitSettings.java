@@ -6,11 +6,22 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationUnit;
 
-/** RATE_LIMIT_REQUESTS per RATE_LIMIT_WINDOW seconds, per caller. */
+/**
+ * RATE_LIMIT_REQUESTS per RATE_LIMIT_WINDOW seconds, per caller, and RATE_LIMIT_GLOBAL_REQUESTS per
+ * the same window for all callers together.
+ */
 @ConfigurationProperties("modelyard.rate-limit")
 public record RateLimitSettings(
     @DefaultValue("100") int requests,
-    @DefaultValue("60") @DurationUnit(ChronoUnit.SECONDS) Duration window) {
+    @DefaultValue("60") @DurationUnit(ChronoUnit.SECONDS) Duration window,
+    Integer globalRequests) {
+
+  /**
+   * Without RATE_LIMIT_GLOBAL_REQUESTS, ten callers at their full rate use up the whole budget:
+   * high enough that one caller never starves the others, low enough that fresh identities (an
+   * unknown API key or address each time) cannot flood the backends.
+   */
+  public static final int DEFAULT_GLOBAL_MULTIPLE = 10;
 
   public RateLimitSettings {
     if (requests < 1) {
@@ -18,6 +29,13 @@ public record RateLimitSettings(
     }
     if (window.isNegative() || window.isZero()) {
       throw new IllegalArgumentException("RATE_LIMIT_WINDOW must be a positive number of seconds");
+    }
+    if (globalRequests == null) {
+      globalRequests = (int) Math.min(Integer.MAX_VALUE, (long) requests * DEFAULT_GLOBAL_MULTIPLE);
+    }
+    if (globalRequests < 1) {
+      throw new IllegalArgumentException(
+          "RATE_LIMIT_GLOBAL_REQUESTS must be at least 1, was " + globalRequests);
     }
   }
 }

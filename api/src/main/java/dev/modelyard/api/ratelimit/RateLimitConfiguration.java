@@ -1,0 +1,37 @@
+package dev.modelyard.api.ratelimit;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.modelyard.infra.settings.RateLimitSettings;
+import org.redisson.api.RedissonClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Shared limits through Redis when REDIS_URL is set, with this process's as the fallback. */
+@Configuration(proxyBeanMethods = false)
+class RateLimitConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(RateLimitConfiguration.class);
+
+  @Bean
+  RateLimiter rateLimiter(RateLimitSettings settings, ObjectProvider<RedissonClient> redis) {
+    RateLimits limits = RateLimits.from(settings);
+    LocalRateLimiter local = new LocalRateLimiter(limits, Ticker.systemTicker());
+    RedissonClient client = redis.getIfAvailable();
+    log.info(
+        "Rate limits: {} requests per {} s per caller, {} for all callers, {}",
+        settings.requests(),
+        settings.window().toSeconds(),
+        settings.globalRequests(),
+        client == null ? "in this process (REDIS_URL unset)" : "shared through Redis");
+    if (client == null) {
+      return local;
+    }
+    return new FallbackRateLimiter(
+        new RedisRateLimiter(client, limits, RedisRateLimiter.KEY_PREFIX),
+        local,
+        FallbackRateLimiter.WAIT_BEFORE_RETRY);
+  }
+}

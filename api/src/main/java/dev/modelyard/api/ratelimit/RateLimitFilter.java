@@ -1,0 +1,54 @@
+package dev.modelyard.api.ratelimit;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.UrlPathHelper;
+
+/**
+ * Counts each generation request against its caller's and the global limit before any work is done,
+ * answers a refused one with a 429, and tells every limited response its budget in {@code
+ * X-RateLimit-*} headers. Unordered, so it runs after Boot's own filters: a 429 is still observed
+ * in the HTTP metrics.
+ */
+@Component
+class RateLimitFilter extends OncePerRequestFilter {
+
+  // Decoded and normalised, as the dispatcher matches it: an encoded or doubled slash, or a
+  // ";jsessionid", cannot reach a handler unlimited.
+  private static final UrlPathHelper PATHS = UrlPathHelper.defaultInstance;
+
+  private final RateLimiter limiter;
+
+  RateLimitFilter(RateLimiter limiter) {
+    this.limiter = limiter;
+  }
+
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    return family(request).isEmpty();
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    RateLimitDecision decision = limiter.acquire(Callers.identify(request));
+    RateLimitResponses.addHeaders(response, decision);
+    if (decision.allowed()) {
+      chain.doFilter(request, response);
+    } else {
+      RateLimitResponses.writeRefusal(
+          response, decision, family(request).orElseThrow(), PATHS.getRequestUri(request));
+    }
+  }
+
+  private static Optional<PathFamily> family(HttpServletRequest request) {
+    return PathFamily.of(PATHS.getPathWithinApplication(request));
+  }
+}

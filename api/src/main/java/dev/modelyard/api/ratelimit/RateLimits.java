@@ -1,0 +1,39 @@
+package dev.modelyard.api.ratelimit;
+
+import dev.modelyard.infra.settings.RateLimitSettings;
+import java.time.Duration;
+
+/** The two budgets every limited request draws on: its caller's and everyone's together. */
+record RateLimits(Limit perCaller, Limit global) {
+
+  static RateLimits from(RateLimitSettings settings) {
+    return new RateLimits(
+        new Limit(settings.requests(), settings.window()),
+        new Limit(settings.globalRequests(), settings.window()));
+  }
+
+  /**
+   * {@code requests} per {@code window}, all of which may come at once; after that one request's
+   * worth returns every {@code window / requests}, so there is no cliff at a window's edge.
+   */
+  record Limit(int requests, Duration window) {
+
+    Limit {
+      if (requests < 1) {
+        throw new IllegalArgumentException("requests must be at least 1, was " + requests);
+      }
+      if (window.toMillis() < 1) {
+        throw new IllegalArgumentException("window must be at least 1 ms, was " + window);
+      }
+    }
+
+    long windowMicros() {
+      return window.toNanos() / 1_000;
+    }
+
+    /** Time in which one request's worth returns; whole microseconds, as Redis keeps them. */
+    long intervalMicros() {
+      return Math.max(1, windowMicros() / requests);
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package dev.modelyard.api.ratelimit;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The API's paths, limited and not, answering at once and counting the requests that got in. */
+@RestController
+class StubEndpoints {
+
+  final AtomicInteger served = new AtomicInteger();
+
+  @PostMapping({"/v1/chat/completions", "/api/v1/local-llm/generate"})
+  String generate() {
+    served.incrementAndGet();
+    return "{}";
+  }
+
+  @GetMapping({"/v1/models", "/api/v1/local-llm/tasks/active", "/actuator/health"})
+  String read() {
+    served.incrementAndGet();
+    return "{}";
+  }
+}
