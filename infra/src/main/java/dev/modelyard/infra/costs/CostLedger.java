@@ -1,0 +1,297 @@
+package dev.modelyard.infra.costs;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cost records in PostgreSQL, and this month's total kept in memory. A request hands its record
+ * over and goes on: a virtual thread writes records in batches and re-reads the month's total
+ * (which other replicas add to) every few seconds, so neither the write nor the budget check ever
+ * waits on the database.
+ *
+ * <p>The total is the month's sum in the database as last read, plus what this process recorded
+ * since and has not written yet. A record dropped because the queue was full (the database being
+ * away a long while) is never written, but still counts here until the month ends.
+ */
+public final class CostLedger implements MonthlySpend, AutoCloseable {
+
+  public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(5);
+  public static final int DEFAULT_CAPACITY = 10_000;
+
+  private static final Logger log = LoggerFactory.getLogger(CostLedger.class);
+  private static final int BATCH = 500;
+
+  /** How long the writer sleeps at most, so that close() is answered promptly. */
+  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+  private static final String INSERT =
+      """
+      insert into cost_records (occurred_at, caller, model, provider, kind, prompt_tokens,
+          completion_tokens, compute_seconds, cost_usd, cloud_equivalent_usd, price_table_version)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """;
+  private static final String MONTH_TOTAL =
+      """
+      select coalesce(sum(cost_usd), 0) from cost_records
+      where occurred_at >= ? and occurred_at < ?
+      """;
+
+  private final DataSource dataSource;
+  private final Clock clock;
+  private final Duration refreshInterval;
+  private final BlockingQueue<CostRecord> queue;
+
+  private final Object lock = new Object();
+  private YearMonth month; // guarded by lock, as are the fields below
+  private BigDecimal stored = BigDecimal.ZERO;
+  private BigDecimal unstored = BigDecimal.ZERO;
+  private long accepted;
+  private long written;
+  private long dropped;
+
+  private volatile boolean running;
+  private Thread writer;
+
+  public CostLedger(DataSource dataSource, Clock clock) {
+    this(dataSource, clock, DEFAULT_REFRESH_INTERVAL, DEFAULT_CAPACITY);
+  }
+
+  public CostLedger(DataSource dataSource, Clock clock, Duration refreshInterval, int capacity) {
+    if (refreshInterval.isNegative() || refreshInterval.isZero()) {
+      throw new IllegalArgumentException(
+          "refreshInterval must be positive, was " + refreshInterval);
+    }
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+    }
+    this.dataSource = dataSource;
+    this.clock = clock;
+    this.refreshInterval = refreshInterval;
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.month = currentMonth();
+  }
+
+  /**
+   * Reads this month's total, then starts the writer. Called at start-up, where waiting on the
+   * database is fine; if it is away, the total starts at 0 and the writer keeps trying.
+   */
+  public void start() {
+    try {
+      refresh();
+    } catch (SQLException e) {
+      log.warn("cannot read this month's costs yet, starting from $0: {}", e.getMessage());
+    }
+    running = true;
+    writer = Thread.ofVirtual().name("cost-ledger").start(this::writeUntilClosed);
+  }
+
+  /** Takes a record to write later; never blocks. */
+  public void record(CostRecord record) {
+    // Counted before it is queued, so the writer can never move a cost it was not yet given.
+    synchronized (lock) {
+      roll();
+      if (YearMonth.from(record.occurredAt().atOffset(ZoneOffset.UTC)).equals(month)) {
+        unstored = unstored.add(record.costUsd());
+      }
+      accepted++;
+    }
+    if (!queue.offer(record)) {
+      synchronized (lock) {
+        accepted--;
+        if (dropped++ % 1000 == 0) {
+          log.warn("cost ledger queue is full: {} record(s) not written so far", dropped);
+        }
+      }
+    }
+  }
+
+  @Override
+  public BigDecimal spentThisMonth() {
+    synchronized (lock) {
+      roll();
+      return stored.add(unstored);
+    }
+  }
+
+  /** Waits until every record taken so far is written; false if that took longer than given. */
+  public boolean flush(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (lock) {
+      long target = accepted;
+      while (written < target) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(lock, left);
+      }
+      return true;
+    }
+  }
+
+  /** Writes what is queued (waiting a little while for the database), then stops the writer. */
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    if (writer != null && !writer.join(CLOSE_WAIT)) {
+      writer.interrupt();
+      log.warn("cost ledger closed with {} record(s) not written", queue.size());
+    }
+  }
+
+  private void writeUntilClosed() {
+    List<CostRecord> batch = new ArrayList<>();
+    long nextRefresh = System.nanoTime() + refreshInterval.toNanos();
+    while (running || !queue.isEmpty() || !batch.isEmpty()) {
+      try {
+        if (batch.isEmpty()) {
+          long wait = Math.clamp(nextRefresh - System.nanoTime(), 0, POLL_NANOS);
+          CostRecord first = queue.poll(wait, TimeUnit.NANOSECONDS);
+          if (first != null) {
+            batch.add(first);
+            queue.drainTo(batch, BATCH - 1);
+          }
+        }
+        if (!batch.isEmpty()) {
+          insert(batch);
+          stored(batch);
+          batch.clear();
+        }
+        if (System.nanoTime() - nextRefresh >= 0) {
+          refresh();
+          nextRefresh = System.nanoTime() + refreshInterval.toNanos();
+        }
+      } catch (SQLException e) {
+        // The batch stays and is written again once the database is back.
+        log.warn("cannot write or read cost records, retrying: {}", e.getMessage());
+        if (!pause()) {
+          break;
+        }
+      } catch (InterruptedException e) {
+        break;
+      }
+    }
+    if (!batch.isEmpty()) {
+      log.warn("cost ledger stopped with {} record(s) not written", batch.size());
+    }
+  }
+
+  /** Sleeps before a retry; false when the ledger is closing and should give up. */
+  private boolean pause() {
+    if (!running) {
+      return false;
+    }
+    try {
+      Thread.sleep(RETRY_AFTER);
+      return true;
+    } catch (InterruptedException e) {
+      return false;
+    }
+  }
+
+  private void insert(List<CostRecord> batch) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement insert = connection.prepareStatement(INSERT)) {
+      connection.setAutoCommit(false);
+      for (CostRecord r : batch) {
+        insert.setObject(1, OffsetDateTime.ofInstant(r.occurredAt(), ZoneOffset.UTC));
+        insert.setString(2, r.caller());
+        insert.setString(3, r.model());
+        insert.setString(4, r.provider());
+        insert.setString(5, r.kind().column());
+        insert.setInt(6, r.promptTokens());
+        insert.setInt(7, r.completionTokens());
+        insert.setBigDecimal(8, r.computeSeconds());
+        insert.setBigDecimal(9, r.costUsd());
+        if (r.cloudEquivalentUsd() == null) {
+          insert.setNull(10, Types.NUMERIC);
+        } else {
+          insert.setBigDecimal(10, r.cloudEquivalentUsd());
+        }
+        insert.setString(11, r.priceTableVersion());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+      connection.commit();
+    }
+  }
+
+  /** Moves a written batch's cost from "recorded here" to "in the database". */
+  private void stored(List<CostRecord> batch) {
+    synchronized (lock) {
+      roll();
+      for (CostRecord r : batch) {
+        if (YearMonth.from(r.occurredAt().atOffset(ZoneOffset.UTC)).equals(month)) {
+          unstored = unstored.subtract(r.costUsd());
+          stored = stored.add(r.costUsd());
+        }
+      }
+      written += batch.size();
+      lock.notifyAll();
+    }
+  }
+
+  /**
+   * Re-reads the month's total. Only the writer thread (or start, before it exists) calls this, so
+   * no write of this process can land between the read and the update.
+   */
+  private void refresh() throws SQLException {
+    YearMonth reading;
+    synchronized (lock) {
+      roll();
+      reading = month;
+    }
+    Instant from = reading.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant to = reading.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    BigDecimal total;
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement query = connection.prepareStatement(MONTH_TOTAL)) {
+      query.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+      query.setObject(2, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+      try (ResultSet rows = query.executeQuery()) {
+        rows.next();
+        total = rows.getBigDecimal(1);
+      }
+    }
+    synchronized (lock) {
+      if (month.equals(reading)) {
+        stored = total;
+      }
+    }
+  }
+
+  /** A new month starts from nothing; the next refresh reads whatever it already holds. */
+  private void roll() {
+    YearMonth now = currentMonth();
+    if (!now.equals(month)) {
+      month = now;
+      stored = BigDecimal.ZERO;
+      unstored = BigDecimal.ZERO;
+    }
+  }
+
+  private YearMonth currentMonth() {
+    return YearMonth.from(clock.instant().atOffset(ZoneOffset.UTC));
+  }
+}

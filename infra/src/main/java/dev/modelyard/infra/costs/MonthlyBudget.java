@@ -1,0 +1,72 @@
+package dev.modelyard.infra.costs;
+
+import dev.modelyard.infra.settings.CostSettings;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+/**
+ * MONTHLY_COST_LIMIT: once this month's spend reaches it, cloud fallbacks stop (and, in scope
+ * {@link Scope#ALL_TRAFFIC}, every generation does) until the month ends. It asks {@link
+ * MonthlySpend}, which answers from memory, so the check costs the request nothing.
+ */
+public final class MonthlyBudget {
+
+  /** What a reached limit stops. */
+  public enum Scope {
+    CLOUD_FALLBACKS,
+    ALL_TRAFFIC
+  }
+
+  private final BigDecimal limit;
+  private final MonthlySpend spend;
+  private final Clock clock;
+  private final Scope scope;
+
+  public MonthlyBudget(CostSettings settings, MonthlySpend spend, Clock clock) {
+    this(settings, spend, clock, Scope.CLOUD_FALLBACKS);
+  }
+
+  public MonthlyBudget(CostSettings settings, MonthlySpend spend, Clock clock, Scope scope) {
+    this.limit = settings.monthlyLimit();
+    this.spend = spend;
+    this.clock = clock;
+    this.scope = scope;
+  }
+
+  public boolean allows(CostRecord.Kind kind) {
+    return refusal(kind).isEmpty();
+  }
+
+  /**
+   * Why a request of this kind may not run now, e.g. "monthly cost limit of $50.00 reached: $50.02
+   * spent since 2025-03-01 (UTC)"; empty when it may.
+   */
+  public Optional<String> refusal(CostRecord.Kind kind) {
+    if (limit == null || (kind == CostRecord.Kind.LOCAL && scope == Scope.CLOUD_FALLBACKS)) {
+      return Optional.empty();
+    }
+    BigDecimal spent = spend.spentThisMonth();
+    if (spent.compareTo(limit) < 0) {
+      return Optional.empty();
+    }
+    LocalDate firstOfMonth = LocalDate.now(clock.withZone(ZoneOffset.UTC)).withDayOfMonth(1);
+    return Optional.of(
+        "monthly cost limit of $"
+            + dollars(limit)
+            + " reached: $"
+            + dollars(spent)
+            + " spent since "
+            + firstOfMonth
+            + " (UTC)");
+  }
+
+  /** Cents, or more digits when they matter ($0.0042 rather than $0.00). */
+  private static String dollars(BigDecimal amount) {
+    int scale = Math.clamp(amount.stripTrailingZeros().scale(), 2, ModelPrice.SCALE);
+    return amount.setScale(scale, RoundingMode.HALF_UP).toPlainString();
+  }
+}

@@ -1,0 +1,65 @@
+package dev.modelyard.infra.providers.cloud;
+
+import dev.modelyard.infra.providers.openai.UpstreamException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The HTTP calls every cloud adapter makes: a JSON POST whose non-2xx answer becomes an {@link
+ * UpstreamException} naming the provider and the status, never the key.
+ */
+public final class CloudHttp {
+
+  private static final int SNIPPET = 300;
+
+  private final String provider;
+  private final CloudProviderSettings settings;
+  private final HttpClient http;
+
+  public CloudHttp(String provider, CloudProviderSettings settings) {
+    this.provider = provider;
+    this.settings = settings;
+    this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).build();
+  }
+
+  /** A JSON POST to a path under the base URI; the caller adds its authentication headers. */
+  public HttpRequest.Builder post(String pathAndQuery, byte[] body) {
+    return HttpRequest.newBuilder(settings.resolve(pathAndQuery))
+        .timeout(settings.requestTimeout())
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+  }
+
+  public byte[] send(HttpRequest request) throws IOException, InterruptedException {
+    HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() / 100 != 2) {
+      throw refused(request.uri(), response.statusCode(), response.body());
+    }
+    return response.body();
+  }
+
+  /** The answer's body once the provider accepted the request; closing it cancels the request. */
+  public InputStream stream(HttpRequest request) throws IOException, InterruptedException {
+    HttpResponse<InputStream> response =
+        http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    if (response.statusCode() / 100 != 2) {
+      try (InputStream error = response.body()) {
+        throw refused(request.uri(), response.statusCode(), error.readNBytes(SNIPPET + 1));
+      }
+    }
+    return response.body();
+  }
+
+  private UpstreamException refused(URI uri, int status, byte[] body) {
+    String text = new String(body, StandardCharsets.UTF_8);
+    String snippet = text.length() > SNIPPET ? text.substring(0, SNIPPET) + "…" : text;
+    // The path without the query: Gemini's alt=sse is noise, and no key ever travels in a URI here.
+    return new UpstreamException(
+        status, provider + " (" + uri.getPath() + ") answered " + status + ": " + snippet);
+  }
+}

@@ -1,0 +1,180 @@
+package dev.modelyard.infra.costs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The ledger against the real PostgreSQL of the test environment, in a schema of its own. */
+@Timeout(60)
+class CostLedgerTests {
+
+  private static final Instant MID_MARCH = Instant.parse("2025-03-15T12:00:00Z");
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private static FreshSchema database;
+  private static JdbcClient jdbc;
+
+  private final MutableClock clock = new MutableClock(MID_MARCH);
+  private final PriceTable prices = PriceTable.STANDARD;
+  private CostLedger ledger;
+
+  @BeforeAll
+  static void migrate() {
+    database = new FreshSchema();
+    jdbc = JdbcClient.create(database.dataSource);
+  }
+
+  @AfterAll
+  static void drop() {
+    database.close();
+  }
+
+  @BeforeEach
+  void emptyTable() {
+    jdbc.sql("truncate cost_records").update();
+  }
+
+  @AfterEach
+  void closeLedger() throws InterruptedException {
+    if (ledger != null) {
+      ledger.close();
+    }
+  }
+
+  @Test
+  void recordedCostsCountAtOnceAndAreWrittenInTheBackground() throws Exception {
+    ledger = started(Duration.ofSeconds(5));
+    CostRecord first = cloud("2025-03-02T08:00:00Z", "gpt-4o", 10_000, 2_000);
+    CostRecord second = cloud("2025-03-15T11:59:00Z", "claude-sonnet-4-5", 4_000, 1_000);
+
+    ledger.record(first);
+    ledger.record(second);
+
+    BigDecimal expected = first.costUsd().add(second.costUsd());
+    assertThat(ledger.spentThisMonth()).isEqualByComparingTo(expected);
+    assertThat(ledger.flush(WAIT)).isTrue();
+    assertThat(ledger.spentThisMonth()).isEqualByComparingTo(expected);
+    List<String> rows =
+        jdbc.sql(
+                """
+                select provider || ' ' || model || ' ' || kind || ' ' || prompt_tokens || ' '
+                    || completion_tokens || ' ' || cost_usd || ' ' || price_table_version
+                from cost_records order by occurred_at
+                """)
+            .query(String.class)
+            .list();
+    assertThat(rows)
+        .containsExactly(
+            "openai gpt-4o cloud 10000 2000 0.045000 2025-10",
+            "anthropic claude-sonnet-4-5 cloud 4000 1000 0.027000 2025-10");
+  }
+
+  @Test
+  void aRestartedLedgerReadsTheMonthsTotalButNotLastMonths() throws Exception {
+    ledger = started(Duration.ofSeconds(5));
+    CostRecord lastMonth = cloud("2025-02-28T23:59:59Z", "gpt-4o", 100_000, 10_000);
+    CostRecord firstInstant = cloud("2025-03-01T00:00:00Z", "gpt-4o-mini", 100_000, 10_000);
+    CostRecord today = cloud("2025-03-15T09:00:00Z", "gemini-2.5-pro", 2_000, 3_000);
+    ledger.record(lastMonth);
+    ledger.record(firstInstant);
+    ledger.record(today);
+    BigDecimal march = firstInstant.costUsd().add(today.costUsd());
+    assertThat(ledger.spentThisMonth()).isEqualByComparingTo(march);
+    assertThat(ledger.flush(WAIT)).isTrue();
+    ledger.close();
+
+    ledger = started(Duration.ofSeconds(5));
+
+    assertThat(ledger.spentThisMonth()).isEqualByComparingTo(march);
+    assertThat(jdbc.sql("select count(*) from cost_records").query(Long.class).single())
+        .isEqualTo(3);
+  }
+
+  @Test
+  void anotherReplicasCostsAreSeenAfterTheNextRefresh() throws Exception {
+    ledger = started(Duration.ofMillis(100));
+    ledger.record(cloud("2025-03-10T10:00:00Z", "gpt-4o", 1_000_000, 0));
+    assertThat(ledger.flush(WAIT)).isTrue();
+
+    jdbc.sql(
+            """
+            insert into cost_records (occurred_at, model, provider, kind, cost_usd)
+            values ('2025-03-14T10:00:00Z', 'gpt-4o', 'openai', 'cloud', 1.25)
+            """)
+        .update();
+
+    assertThat(
+            eventually(
+                ledger::spentThisMonth, total -> total.compareTo(new BigDecimal("3.75")) == 0))
+        .isEqualByComparingTo("3.75");
+  }
+
+  @Test
+  void aNewMonthStartsFromNothing() throws Exception {
+    ledger = started(Duration.ofSeconds(5));
+    ledger.record(cloud("2025-03-31T23:00:00Z", "gpt-4o", 1_000_000, 0));
+    assertThat(ledger.spentThisMonth()).isEqualByComparingTo("2.50");
+
+    clock.set(Instant.parse("2025-04-01T00:00:00Z"));
+
+    assertThat(ledger.spentThisMonth()).isEqualByComparingTo("0");
+    ledger.record(cloud("2025-04-01T00:00:00Z", "gpt-4o-mini", 1_000_000, 0));
+    assertThat(ledger.spentThisMonth()).isEqualByComparingTo("0.15");
+    assertThat(ledger.flush(WAIT)).isTrue();
+    assertThat(ledger.spentThisMonth()).isEqualByComparingTo("0.15");
+  }
+
+  @Test
+  void localRecordsAreWrittenAsLocalAndCostNothing() throws Exception {
+    ledger = started(Duration.ofSeconds(5));
+
+    ledger.record(
+        prices.local(
+            MID_MARCH, "team-a", "local_gguf", "tiny", new Usage(28, 16), Duration.ofMillis(1500)));
+
+    assertThat(ledger.flush(WAIT)).isTrue();
+    assertThat(ledger.spentThisMonth()).isEqualByComparingTo("0");
+    assertThat(
+            jdbc.sql(
+                    "select kind || ' ' || compute_seconds || ' ' || cost_usd || ' '"
+                        + " || (cloud_equivalent_usd is null) || ' ' || caller from cost_records")
+                .query(String.class)
+                .single())
+        .isEqualTo("local 1.5000 0.000000 true team-a");
+  }
+
+  private CostLedger started(Duration refreshInterval) {
+    CostLedger started =
+        new CostLedger(database.dataSource, clock, refreshInterval, CostLedger.DEFAULT_CAPACITY);
+    started.start();
+    return started;
+  }
+
+  private CostRecord cloud(String at, String model, int prompt, int completion) {
+    String provider =
+        model.startsWith("gpt") ? "openai" : model.startsWith("claude") ? "anthropic" : "google";
+    return prices.cloud(Instant.parse(at), null, provider, model, new Usage(prompt, completion));
+  }
+
+  private static <T> T eventually(Supplier<T> value, java.util.function.Predicate<T> done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    T last = value.get();
+    while (!done.test(last) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      last = value.get();
+    }
+    return last;
+  }
+}

@@ -1,0 +1,126 @@
+package dev.modelyard.infra.providers.cloud.openai;
+
+import static dev.modelyard.infra.providers.cloud.FixtureServer.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelyard.infra.providers.cloud.CloudProviderSettings;
+import dev.modelyard.infra.providers.cloud.FixtureServer;
+import dev.modelyard.infra.providers.cloud.OpenAiStream;
+import dev.modelyard.infra.providers.openai.ChatCompletionResponse;
+import dev.modelyard.infra.providers.openai.OpenAiJson;
+import dev.modelyard.infra.providers.openai.UpstreamException;
+import dev.modelyard.infra.settings.Secret;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+/** The OpenAI adapter against a local server replaying OpenAI's recorded answers. */
+@Timeout(30)
+class OpenAiAdapterFixtureTests {
+
+  private static final byte[] REQUEST =
+      utf8(
+          """
+          {"model":"auto","messages":[{"role":"system","content":"Answer briefly."},
+          {"role":"user","content":"What is the capital of France?"}],
+          "temperature":0,"max_completion_tokens":64,"seed":7,"logit_bias":{"50256":-100},
+          "stream_options":{"include_usage":true}}
+          """);
+
+  private final FixtureServer server = new FixtureServer();
+  private final OpenAiProvider provider =
+      new OpenAiProvider(CloudProviderSettings.of(server.baseUri(), new Secret("sk-test-123")));
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void aCompletionPassesTheWholeBodyWithTheModelReplacedAndComesBackAsItIs() throws Exception {
+    server.replies(200, "openai/chat-completion.json");
+
+    byte[] answer = provider.chat(REQUEST, "gpt-4o-mini");
+
+    FixtureServer.Received sent = server.received();
+    assertThat(sent.method()).isEqualTo("POST");
+    assertThat(sent.pathAndQuery()).isEqualTo("/v1/chat/completions");
+    assertThat(sent.header("Authorization")).isEqualTo("Bearer sk-test-123");
+    JsonNode body = sent.json();
+    assertThat(body.path("model").asString()).isEqualTo("gpt-4o-mini");
+    assertThat(body.path("stream").asBoolean()).isFalse();
+    assertThat(body.has("stream_options")).as("OpenAI refuses it without stream").isFalse();
+    assertThat(body.path("seed").asInt()).isEqualTo(7);
+    assertThat(body.path("logit_bias").path("50256").asInt()).isEqualTo(-100);
+    assertThat(body.path("messages").size()).isEqualTo(2);
+
+    ChatCompletionResponse completion =
+        OpenAiJson.MAPPER.readValue(answer, ChatCompletionResponse.class);
+    assertThat(completion.text()).isEqualTo("The capital of France is Paris.");
+    assertThat(completion.choices().getFirst().finishReason()).isEqualTo("stop");
+    assertThat(completion.usage()).isEqualTo(new ChatCompletionResponse.Usage(24, 8, 32));
+  }
+
+  @Test
+  void aStreamAsksForUsageAndRelaysEveryDeltaThenTheUsageChunk() throws Exception {
+    server.replies(200, "openai/chat-completion-stream.sse");
+    byte[] withoutOptions =
+        utf8("{\"messages\":[{\"role\":\"user\",\"content\":\"Capital of France?\"}]}");
+
+    OpenAiStream stream;
+    try (InputStream events = provider.chatStream(withoutOptions, "gpt-4o-mini")) {
+      stream = OpenAiStream.read(events);
+    }
+
+    JsonNode body = server.received().json();
+    assertThat(body.path("stream").asBoolean()).isTrue();
+    assertThat(body.path("stream_options").path("include_usage").asBoolean()).isTrue();
+    assertThat(stream.contentDeltas()).containsExactly("The capital", " of France", " is Paris.");
+    assertThat(stream.finishReasons()).containsExactly("stop");
+    JsonNode usage = stream.usage();
+    assertThat(usage.path("prompt_tokens").asInt()).isEqualTo(24);
+    assertThat(usage.path("completion_tokens").asInt()).isEqualTo(8);
+    assertThat(usage.path("total_tokens").asInt()).isEqualTo(32);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {429, 500, 400})
+  void anErrorAnswerKeepsItsStatus(int status) {
+    server.replies(status, "openai/error-" + status + ".json");
+
+    assertThatThrownBy(() -> provider.chat(REQUEST, "gpt-4o-mini"))
+        .isInstanceOfSatisfying(
+            UpstreamException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(status);
+              assertThat(e.getMessage()).startsWith("openai").doesNotContain("sk-test-123");
+            });
+    assertThatThrownBy(() -> provider.chatStream(REQUEST, "gpt-4o-mini"))
+        .isInstanceOfSatisfying(
+            UpstreamException.class, e -> assertThat(e.status()).isEqualTo(status));
+  }
+
+  @Test
+  void anUnreachableServerIsAConnectionErrorNotAnAnswer() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    OpenAiProvider unreachable =
+        new OpenAiProvider(
+            CloudProviderSettings.of(
+                URI.create("http://127.0.0.1:" + closedPort), new Secret("sk-test-123")));
+
+    assertThatThrownBy(() -> unreachable.chat(REQUEST, "gpt-4o-mini"))
+        .isInstanceOf(IOException.class)
+        .isNotInstanceOf(UpstreamException.class);
+  }
+}
