@@ -7,7 +7,11 @@ import org.springframework.http.HttpStatus;
  * ProblemDetailsAdvice}; anything else is a 500 with no internals in it.
  */
 public sealed class ApiException extends RuntimeException
-    permits ConflictException, InvalidFieldException, NotFoundException, UnavailableException {
+    permits BudgetExhaustedException,
+        ConflictException,
+        InvalidFieldException,
+        NotFoundException,
+        UnavailableException {
 
   private final HttpStatus status;
 

@@ -1,11 +1,20 @@
 package dev.modelyard.api.gateway;
 
+import dev.modelyard.api.errors.BudgetExhaustedException;
 import dev.modelyard.api.errors.UnavailableException;
+import dev.modelyard.infra.costs.Usage;
+import dev.modelyard.infra.providers.cloud.CloudProvider;
+import dev.modelyard.infra.providers.cloud.CloudProviders;
 import dev.modelyard.infra.providers.openai.UpstreamException;
 import dev.modelyard.infra.registry.RoutableInstance;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -25,25 +34,37 @@ import org.springframework.stereotype.Service;
 class Gateway {
 
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+  static final String CLOUD_PREFIX = "cloud:";
   private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
 
   private final Router router;
   private final Backends backends;
   private final CompletionCache cache;
   private final GatewaySettings settings;
+  private final CloudProviders clouds;
+  private final CostAccounting costs;
 
-  Gateway(Router router, Backends backends, CompletionCache cache, GatewaySettings settings) {
+  Gateway(
+      Router router,
+      Backends backends,
+      CompletionCache cache,
+      GatewaySettings settings,
+      CloudProviders clouds,
+      CostAccounting costs) {
     this.router = router;
     this.backends = backends;
     this.cache = cache;
     this.settings = settings;
+    this.clouds = clouds;
+    this.costs = costs;
   }
 
   /** A non-streamed answer, from the cache when the request allows it. */
   Served complete(OpenAiRequest request, String providerPreference) {
+    costs.checkLocalAllowed();
     List<Router.Step> plan = router.plan(request, providerPreference);
     if (!request.cacheable() || !(plan.getFirst() instanceof Router.Step.Local primary)) {
-      return firstAnswering(request, plan, this::complete);
+      return firstAnswering(request, plan, this::complete, this::completeInCloud);
     }
     RoutableInstance first = primary.candidates().getFirst().instance();
     String key = request.cacheKey(first.provider(), first.modelName(), first.modelDigest());
@@ -54,7 +75,9 @@ class Gateway {
           cache.get(
               key,
               () -> {
-                fresh[0] = firstAnswering(request, List.of(primary), this::complete);
+                fresh[0] =
+                    firstAnswering(
+                        request, List.of(primary), this::complete, this::completeInCloud);
                 return CachedCompletion.ofBody(fresh[0].body());
               });
       return fresh[0] != null ? fresh[0] : new Served(answer.body(), first, true);
@@ -62,7 +85,8 @@ class Gateway {
       if (plan.size() == 1) {
         throw e;
       }
-      return firstAnswering(request, plan.subList(1, plan.size()), this::complete);
+      return firstAnswering(
+          request, plan.subList(1, plan.size()), this::complete, this::completeInCloud);
     }
   }
 
@@ -72,6 +96,7 @@ class Gateway {
    * errors and a slow or failed first token still fails over.
    */
   OpenStream openStream(OpenAiRequest request, String providerPreference) {
+    costs.checkLocalAllowed();
     List<Router.Step> plan = router.plan(request, providerPreference);
     String key = null;
     String keyModel = null;
@@ -84,7 +109,7 @@ class Gateway {
         return new OpenStream(hit.get().events(), null, first, null);
       }
     }
-    Opened opened = firstAnswering(request, plan, this::open);
+    Opened opened = firstAnswering(request, plan, this::open, this::openInCloud);
     boolean cacheIt = key != null && opened.instance().modelName().equals(keyModel);
     return new OpenStream(null, opened.stream(), opened.instance(), cacheIt ? key : null);
   }
@@ -94,14 +119,14 @@ class Gateway {
    * complete. If the client goes away, the write fails and the upstream request is closed, which
    * stops the backend's generation.
    */
-  void relay(OpenStream stream, OutputStream out) throws IOException {
+  Usage relay(OpenStream stream, OutputStream out) throws IOException {
     if (stream.replay() != null) {
       for (String event : stream.replay()) {
         writeEvent(out, event);
       }
       out.write(DONE);
       out.flush();
-      return;
+      return Usages.ofEvents(stream.replay());
     }
     List<String> events = new ArrayList<>();
     try (Backends.UpstreamStream upstream = stream.upstream()) {
@@ -115,6 +140,42 @@ class Gateway {
     if (stream.cacheKey() != null) {
       cache.put(stream.cacheKey(), CachedCompletion.ofEvents(events));
     }
+    return Usages.ofEvents(events);
+  }
+
+  /**
+   * Prices a served request and describes it for the audit log and metrics. A cache hit cost
+   * nothing this time.
+   */
+  GenerationOutcome account(
+      String path,
+      RoutableInstance instance,
+      boolean cached,
+      boolean streamed,
+      Usage usage,
+      long startNanos,
+      long firstTokenNanos) {
+    boolean cloud = instance.instanceId().startsWith(CLOUD_PREFIX);
+    BigDecimal cost =
+        cached
+            ? BigDecimal.ZERO
+            : costs.record(
+                instance.provider(),
+                instance.modelName(),
+                cloud,
+                usage,
+                Duration.ofNanos(System.nanoTime() - startNanos));
+    return new GenerationOutcome(
+        path,
+        instance.modelName(),
+        instance.provider(),
+        instance.instanceId(),
+        cached,
+        streamed,
+        usage.promptTokens(),
+        usage.completionTokens(),
+        firstTokenNanos,
+        cost);
   }
 
   private static void writeEvent(OutputStream out, String data) throws IOException {
@@ -130,6 +191,36 @@ class Gateway {
     return body == null ? null : new Served(body, candidate.instance(), false);
   }
 
+  private Served completeInCloud(OpenAiRequest request, CloudProvider cloud, String model)
+      throws IOException, InterruptedException {
+    return new Served(
+        cloud.chat(request.forBackend(model), model), cloudInstance(cloud, model), false);
+  }
+
+  private Opened openInCloud(OpenAiRequest request, CloudProvider cloud, String model)
+      throws IOException, InterruptedException {
+    InputStream events = cloud.chatStream(request.forBackend(model), model);
+    BufferedReader lines =
+        new BufferedReader(new InputStreamReader(events, StandardCharsets.UTF_8));
+    try {
+      String first = Backends.nextEvent(lines);
+      if (first == null) {
+        throw new IOException(cloud.name() + " ended its stream before its first event");
+      }
+      return new Opened(
+          new Backends.UpstreamStream(first, lines, () -> {}), cloudInstance(cloud, model));
+    } catch (IOException | RuntimeException e) {
+      lines.close();
+      throw e;
+    }
+  }
+
+  /** A cloud model in the shape of an instance, so that answers say where they came from. */
+  private static RoutableInstance cloudInstance(CloudProvider cloud, String model) {
+    return new RoutableInstance(
+        CLOUD_PREFIX + cloud.name(), cloud.name(), model, null, null, 100, 1, null, null);
+  }
+
   private Opened open(OpenAiRequest request, Candidate candidate)
       throws IOException, InterruptedException {
     Backends.UpstreamStream stream =
@@ -141,49 +232,76 @@ class Gateway {
   /**
    * Tries the plan's steps in order. Within a local model: its instances in the strategy's order,
    * skipping those whose breaker is open or bulkhead full; if every one tried failed, up to {@code
-   * retries} more rounds after a growing pause. Connection errors, timeouts, 429 and 5xx move on;
-   * any other 4xx is the request's fault and goes back to the client.
+   * retries} more rounds after a growing pause. A cloud step runs once, if its provider has a key,
+   * the endpoint is chat, and the monthly cost limit allows it. Connection errors, timeouts, 429
+   * and 5xx move on; any other 4xx is the request's fault and goes back to the client.
    */
-  private <T> T firstAnswering(OpenAiRequest request, List<Router.Step> plan, Attempt<T> attempt) {
+  private <T> T firstAnswering(
+      OpenAiRequest request, List<Router.Step> plan, LocalAttempt<T> local, CloudAttempt<T> cloud) {
     Exception last = null;
     boolean anyTried = false;
+    String budgetRefusal = null;
     try {
       for (Router.Step step : plan) {
-        if (!(step instanceof Router.Step.Local local)) {
-          log.warn("cloud fallback {} is not configured: skipped", step);
-          continue;
-        }
-        for (int round = 0; round <= settings.retries(); round++) {
-          if (round > 0) {
-            Thread.sleep(settings.retryBackoff().multipliedBy(1L << (round - 1)));
-          }
-          boolean triedThisRound = false;
-          for (Candidate candidate : local.candidates()) {
-            try {
-              T answer = attempt.call(request, candidate);
-              if (answer != null) {
-                return answer;
+        switch (step) {
+          case Router.Step.Local instances -> {
+            for (int round = 0; round <= settings.retries(); round++) {
+              if (round > 0) {
+                Thread.sleep(settings.retryBackoff().multipliedBy(1L << (round - 1)));
               }
-            } catch (UpstreamException e) {
-              if (e.status() < 500 && e.status() != 429) {
-                throw new UpstreamRejectedException(e);
+              boolean triedThisRound = false;
+              for (Candidate candidate : instances.candidates()) {
+                try {
+                  T answer = local.call(request, candidate);
+                  if (answer != null) {
+                    return answer;
+                  }
+                } catch (UpstreamException e) {
+                  rejectIfRequestsFault(e);
+                  last = failed(candidate.id(), e);
+                  triedThisRound = true;
+                } catch (IOException e) {
+                  last = failed(candidate.id(), e);
+                  triedThisRound = true;
+                }
               }
-              last = failed(candidate, e);
-              triedThisRound = true;
-            } catch (IOException e) {
-              last = failed(candidate, e);
-              triedThisRound = true;
+              anyTried |= triedThisRound;
+              if (!triedThisRound) {
+                break; // every instance is cooling down or full: retrying at once would not help
+              }
             }
           }
-          anyTried |= triedThisRound;
-          if (!triedThisRound) {
-            break; // every instance is cooling down or full: retrying at once would not help
+          case Router.Step.Cloud fallback -> {
+            var provider = clouds.named(fallback.provider());
+            if (provider.isEmpty() || request.endpoint() != Endpoint.CHAT) {
+              continue;
+            }
+            var refusal = costs.cloudRefusal();
+            if (refusal.isPresent()) {
+              budgetRefusal = refusal.get();
+              continue;
+            }
+            anyTried = true;
+            try {
+              return cloud.call(request, provider.get(), fallback.model());
+            } catch (UpstreamException e) {
+              rejectIfRequestsFault(e);
+              last = failed(CLOUD_PREFIX + fallback.provider(), e);
+            } catch (IOException e) {
+              last = failed(CLOUD_PREFIX + fallback.provider(), e);
+            }
           }
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UnavailableException("interrupted while generating", e);
+    }
+    if (budgetRefusal != null) {
+      throw new BudgetExhaustedException(
+          "no cloud fallback: "
+              + budgetRefusal
+              + (last != null ? "; the last instance tried failed: " + describe(last) : ""));
     }
     if (!anyTried) {
       throw new UnavailableException(
@@ -192,18 +310,37 @@ class Gateway {
           null);
     }
     throw new UnavailableException(
-        "every instance failed; last error: " + (last != null ? last.getMessage() : "none"), last);
+        "every instance failed; last error: " + (last != null ? describe(last) : "none"), last);
   }
 
-  private static Exception failed(Candidate candidate, Exception e) {
-    log.warn("instance {} failed, trying the next: {}", candidate.id(), e.getMessage());
+  private static void rejectIfRequestsFault(UpstreamException e) {
+    if (e.status() < 500 && e.status() != 429) {
+      throw new UpstreamRejectedException(e);
+    }
+  }
+
+  private static Exception failed(String instanceId, Exception e) {
+    log.warn("instance {} failed, trying the next: {}", instanceId, describe(e));
     return e;
   }
 
+  /** A connection refused has no message: its type says what happened. */
+  private static String describe(Exception e) {
+    return e.getMessage() != null
+        ? e.getClass().getSimpleName() + ": " + e.getMessage()
+        : e.getClass().getSimpleName();
+  }
+
   @FunctionalInterface
-  private interface Attempt<T> {
+  private interface LocalAttempt<T> {
     /** The answer, or null if the candidate was skipped. */
     T call(OpenAiRequest request, Candidate candidate) throws IOException, InterruptedException;
+  }
+
+  @FunctionalInterface
+  private interface CloudAttempt<T> {
+    T call(OpenAiRequest request, CloudProvider cloud, String model)
+        throws IOException, InterruptedException;
   }
 
   private record Opened(Backends.UpstreamStream stream, RoutableInstance instance) {}

@@ -1,8 +1,34 @@
 package dev.modelyard.api.gateway;
 
+import dev.modelyard.infra.costs.CostLedger;
+import dev.modelyard.infra.costs.PriceTable;
+import dev.modelyard.infra.providers.cloud.CloudProviders;
+import dev.modelyard.infra.settings.CloudBaseUrls;
+import dev.modelyard.infra.settings.CloudProviderKeys;
+import dev.modelyard.infra.settings.CostSettings;
+import java.time.Clock;
+import javax.sql.DataSource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+/** The gateway's settings, the cloud providers whose key is set, and cost accounting. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(GatewaySettings.class)
-class GatewayConfiguration {}
+class GatewayConfiguration {
+
+  @Bean
+  CloudProviders cloudProviders(CloudProviderKeys keys, CloudBaseUrls urls) {
+    return CloudProviders.from(keys, urls, Clock.systemUTC());
+  }
+
+  @Bean(initMethod = "start", destroyMethod = "close")
+  CostLedger costLedger(DataSource dataSource) {
+    return new CostLedger(dataSource, Clock.systemUTC());
+  }
+
+  @Bean
+  CostAccounting costAccounting(CostLedger ledger, CostSettings settings) {
+    return new CostAccounting(PriceTable.STANDARD, ledger, settings, Clock.systemUTC());
+  }
+}

@@ -11,9 +11,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * strategy, and the fallback chain of each model (another local model by name, or a cloud model as
  * {@code provider:model}, e.g. {@code openai:gpt-4o-mini}).
  *
- * @param firstTokenTimeout how long a backend may take to send its first byte (headers, or the
- *     first event of a stream); past it the request moves on to the next instance
- * @param totalTimeout how long one backend call may take in all
+ * @param firstTokenTimeout how long a stream's backend may take to send its first event; past it
+ *     the request moves on to the next instance
+ * @param totalTimeout how long one backend call may take in all. A non-streamed answer arrives
+ *     whole, so for it this is also the wait for the first byte
  * @param retries how many more rounds over a model's instances follow a round where all failed
  * @param maxConcurrentPerInstance calls one instance takes at once; more go to the next instance
  */

@@ -1,5 +1,6 @@
 package dev.modelyard.api.gateway;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -15,7 +16,8 @@ class GenerationController {
   }
 
   @PostMapping("/api/v1/local-llm/generate")
-  GenerateResponse generate(@Valid @RequestBody GenerateRequest request) {
-    return router.generate(request);
+  GenerateResponse generate(
+      @Valid @RequestBody GenerateRequest request, HttpServletRequest httpRequest) {
+    return router.generate(request, httpRequest);
   }
 }

@@ -1,9 +1,11 @@
 package dev.modelyard.api.gateway;
 
 import dev.modelyard.api.errors.InvalidFieldException;
+import dev.modelyard.infra.costs.Usage;
 import dev.modelyard.infra.providers.openai.ChatCompletionResponse;
 import dev.modelyard.infra.providers.openai.OpenAiJson;
 import dev.modelyard.workflows.models.Provider;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.node.ArrayNode;
@@ -19,7 +21,8 @@ class GenerationRouter {
     this.gateway = gateway;
   }
 
-  GenerateResponse generate(GenerateRequest request) {
+  /** Generates, leaving what was served on {@code httpRequest} for the audit log and metrics. */
+  GenerateResponse generate(GenerateRequest request, HttpServletRequest httpRequest) {
     long started = System.nanoTime();
     Gateway.Served served =
         gateway.complete(
@@ -28,6 +31,16 @@ class GenerationRouter {
     ChatCompletionResponse answer =
         OpenAiJson.MAPPER.readValue(served.body(), ChatCompletionResponse.class);
     ChatCompletionResponse.Usage usage = answer.usage();
+    httpRequest.setAttribute(
+        GenerationOutcome.ATTRIBUTE,
+        gateway.account(
+            "/api/v1/local-llm/generate",
+            served.instance(),
+            served.cached(),
+            false,
+            usage != null ? new Usage(usage.promptTokens(), usage.completionTokens()) : Usages.NONE,
+            started,
+            -1));
     return new GenerateResponse(
         answer.text(),
         served.instance().modelName(),

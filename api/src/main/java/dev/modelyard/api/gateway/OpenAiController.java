@@ -1,7 +1,9 @@
 package dev.modelyard.api.gateway;
 
+import dev.modelyard.infra.costs.Usage;
 import dev.modelyard.infra.providers.openai.OpenAiJson;
 import dev.modelyard.infra.registry.RoutableInstance;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -37,32 +39,51 @@ class OpenAiController {
    * the first byte still reach {@link OpenAiErrors}.
    */
   @PostMapping(path = "/v1/chat/completions", consumes = MediaType.APPLICATION_JSON_VALUE)
-  void chatCompletions(@RequestBody byte[] body, HttpServletResponse response) throws IOException {
-    serve(Endpoint.CHAT, body, response);
+  void chatCompletions(
+      @RequestBody byte[] body, HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    serve(Endpoint.CHAT, body, request, response);
   }
 
   @PostMapping(path = "/v1/completions", consumes = MediaType.APPLICATION_JSON_VALUE)
-  void completions(@RequestBody byte[] body, HttpServletResponse response) throws IOException {
-    serve(Endpoint.COMPLETIONS, body, response);
+  void completions(
+      @RequestBody byte[] body, HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    serve(Endpoint.COMPLETIONS, body, request, response);
   }
 
   /** Served by instances whose backend makes embeddings (Ollama, OpenAI-compatible servers). */
   @PostMapping(path = "/v1/embeddings", consumes = MediaType.APPLICATION_JSON_VALUE)
-  void embeddings(@RequestBody byte[] body, HttpServletResponse response) throws IOException {
-    serve(Endpoint.EMBEDDINGS, body, response);
+  void embeddings(
+      @RequestBody byte[] body, HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    serve(Endpoint.EMBEDDINGS, body, request, response);
   }
 
-  private void serve(Endpoint endpoint, byte[] body, HttpServletResponse response)
+  private void serve(
+      Endpoint endpoint, byte[] body, HttpServletRequest httpRequest, HttpServletResponse response)
       throws IOException {
+    long start = System.nanoTime();
     OpenAiRequest request = new OpenAiRequest(endpoint, parse(endpoint, body), false);
     if (request.stream()) {
       Gateway.OpenStream open = gateway.openStream(request, null);
+      long firstToken = System.nanoTime() - start;
       response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
       response.setCharacterEncoding("UTF-8");
       response.setHeader("Cache-Control", "no-cache");
       response.setHeader("X-Modelyard-Instance", open.instance().instanceId());
       response.setHeader("X-Modelyard-Cache", open.replay() != null ? "hit" : "miss");
-      gateway.relay(open, response.getOutputStream());
+      Usage usage = gateway.relay(open, response.getOutputStream());
+      httpRequest.setAttribute(
+          GenerationOutcome.ATTRIBUTE,
+          gateway.account(
+              endpoint.path(),
+              open.instance(),
+              open.replay() != null,
+              true,
+              usage,
+              start,
+              firstToken));
       return;
     }
     Gateway.Served served = gateway.complete(request, null);
@@ -71,6 +92,16 @@ class OpenAiController {
     response.setHeader("X-Modelyard-Cache", served.cached() ? "hit" : "miss");
     response.setContentLength(served.body().length);
     response.getOutputStream().write(served.body());
+    httpRequest.setAttribute(
+        GenerationOutcome.ATTRIBUTE,
+        gateway.account(
+            endpoint.path(),
+            served.instance(),
+            served.cached(),
+            false,
+            Usages.ofBody(served.body()),
+            start,
+            -1));
   }
 
   @GetMapping("/v1/models")

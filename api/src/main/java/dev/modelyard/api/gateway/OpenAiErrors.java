@@ -1,6 +1,7 @@
 package dev.modelyard.api.gateway;
 
 import dev.modelyard.api.errors.ApiException;
+import dev.modelyard.api.errors.BudgetExhaustedException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -20,11 +21,13 @@ class OpenAiErrors {
 
   @ExceptionHandler(ApiException.class)
   ResponseEntity<ErrorBody> api(ApiException e) {
-    return body(
-        e.status(),
-        e.getMessage(),
-        e.status().is5xxServerError() ? "service_unavailable" : "invalid_request_error",
-        null);
+    String type =
+        switch (e) {
+          case BudgetExhaustedException budget -> "insufficient_quota";
+          default ->
+              e.status().is5xxServerError() ? "service_unavailable" : "invalid_request_error";
+        };
+    return body(e.status(), e.getMessage(), type, null);
   }
 
   @ExceptionHandler(Gateway.UpstreamRejectedException.class)

@@ -43,10 +43,18 @@ final class ApiReplica implements AutoCloseable {
                 "--spring.flyway.schemas=" + schema,
                 "--spring.flyway.create-schemas=true",
                 "--modelyard.temporal.address=" + TestServices.get("TEMPORAL_ADDRESS"),
-                "--modelyard.redis.url=" + TestServices.get("REDIS_URL")));
+                "--modelyard.redis.url=" + TestServices.get("REDIS_URL"),
+                // Every test request comes from 127.0.0.1: one caller, far beyond the default
+                // limit.
+                "--modelyard.rate-limit.requests=1000000",
+                "--modelyard.rate-limit.global-requests=1000000"));
     Arrays.stream(extraProperties).map(property -> "--" + property).forEach(arguments::add);
     return new ApiReplica(
         new SpringApplicationBuilder(ApiApplication.class).run(arguments.toArray(String[]::new)));
+  }
+
+  URI base() {
+    return base;
   }
 
   <T> T bean(Class<T> type) {

@@ -6,6 +6,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.modelyard.apistubs.StubEndpoints;
 import dev.modelyard.testing.TestServices;
 import java.util.ArrayList;
 import java.util.List;

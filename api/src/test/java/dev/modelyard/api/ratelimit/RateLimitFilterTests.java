@@ -9,6 +9,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.modelyard.apistubs.StubEndpoints;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;

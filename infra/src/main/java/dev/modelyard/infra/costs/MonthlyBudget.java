@@ -10,31 +10,21 @@ import java.util.Optional;
 
 /**
  * MONTHLY_COST_LIMIT: once this month's spend reaches it, cloud fallbacks stop (and, in scope
- * {@link Scope#ALL_TRAFFIC}, every generation does) until the month ends. It asks {@link
- * MonthlySpend}, which answers from memory, so the check costs the request nothing.
+ * {@link CostSettings.LimitScope#ALL_TRAFFIC}, every generation does) until the month ends. It asks
+ * {@link MonthlySpend}, which answers from memory, so the check costs the request nothing.
  */
 public final class MonthlyBudget {
-
-  /** What a reached limit stops. */
-  public enum Scope {
-    CLOUD_FALLBACKS,
-    ALL_TRAFFIC
-  }
 
   private final BigDecimal limit;
   private final MonthlySpend spend;
   private final Clock clock;
-  private final Scope scope;
+  private final CostSettings.LimitScope scope;
 
   public MonthlyBudget(CostSettings settings, MonthlySpend spend, Clock clock) {
-    this(settings, spend, clock, Scope.CLOUD_FALLBACKS);
-  }
-
-  public MonthlyBudget(CostSettings settings, MonthlySpend spend, Clock clock, Scope scope) {
     this.limit = settings.monthlyLimit();
     this.spend = spend;
     this.clock = clock;
-    this.scope = scope;
+    this.scope = settings.limitScope();
   }
 
   public boolean allows(CostRecord.Kind kind) {
@@ -46,7 +36,8 @@ public final class MonthlyBudget {
    * spent since 2025-03-01 (UTC)"; empty when it may.
    */
   public Optional<String> refusal(CostRecord.Kind kind) {
-    if (limit == null || (kind == CostRecord.Kind.LOCAL && scope == Scope.CLOUD_FALLBACKS)) {
+    if (limit == null
+        || (kind == CostRecord.Kind.LOCAL && scope == CostSettings.LimitScope.CLOUD_FALLBACKS)) {
       return Optional.empty();
     }
     BigDecimal spent = spend.spentThisMonth();

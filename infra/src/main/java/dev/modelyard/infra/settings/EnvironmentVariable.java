@@ -26,6 +26,7 @@ public enum EnvironmentVariable {
       "modelyard.rate-limit.global-requests", "a whole number of requests, at least 1"),
   COST_TRACKING_ENABLED("modelyard.costs.tracking-enabled", "true or false"),
   MONTHLY_COST_LIMIT("modelyard.costs.monthly-limit", "an amount in US dollars such as 250.00"),
+  COST_LIMIT_SCOPE("modelyard.costs.limit-scope", "cloud_fallbacks or all_traffic"),
   DOCKER_HOST("modelyard.docker.host", "a Docker endpoint such as unix:///var/run/docker.sock"),
   MODELYARD_DATA_DIR("modelyard.data-dir", "a directory path"),
   MODELYARD_HOST_ID("modelyard.host-id", "a short host name of letters, digits, '-' and '.'"),

@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
   TemporalSettings.class,
   ProviderSettings.class,
   CloudProviderKeys.class,
+  CloudBaseUrls.class,
   SecuritySettings.class,
   RateLimitSettings.class,
   CostSettings.class,

@@ -63,7 +63,10 @@ class MonthlyBudgetTests {
   @Test
   void inScopeAllTrafficAReachedLimitStopsLocalModelsToo() {
     MonthlyBudget budget =
-        new MonthlyBudget(limit("1"), ledger, clock, MonthlyBudget.Scope.ALL_TRAFFIC);
+        new MonthlyBudget(
+            new CostSettings(true, new BigDecimal("1"), CostSettings.LimitScope.ALL_TRAFFIC),
+            ledger,
+            clock);
     spend("1.0042");
 
     assertThat(budget.refusal(CostRecord.Kind.LOCAL))
@@ -73,7 +76,7 @@ class MonthlyBudgetTests {
 
   @Test
   void withoutALimitEverythingIsAllowed() {
-    MonthlyBudget budget = new MonthlyBudget(new CostSettings(true, null), ledger, clock);
+    MonthlyBudget budget = new MonthlyBudget(new CostSettings(true, null, null), ledger, clock);
     spend("100000");
 
     assertThat(budget.allows(CostRecord.Kind.CLOUD)).isTrue();
@@ -108,6 +111,6 @@ class MonthlyBudgetTests {
   }
 
   private static CostSettings limit(String dollars) {
-    return new CostSettings(true, new BigDecimal(dollars));
+    return new CostSettings(true, new BigDecimal(dollars), null);
   }
 }

@@ -3,6 +3,7 @@ package dev.modelyard.infra.providers.cloud;
 import dev.modelyard.infra.providers.cloud.anthropic.AnthropicProvider;
 import dev.modelyard.infra.providers.cloud.google.GoogleProvider;
 import dev.modelyard.infra.providers.cloud.openai.OpenAiProvider;
+import dev.modelyard.infra.settings.CloudBaseUrls;
 import dev.modelyard.infra.settings.CloudProviderKeys;
 import dev.modelyard.infra.settings.Secret;
 import java.net.URI;
@@ -25,14 +26,23 @@ public final class CloudProviders {
 
   /** The providers at their real addresses, in fallback order: OpenAI, Anthropic, Google. */
   public static CloudProviders from(CloudProviderKeys keys, Clock clock) {
+    return from(keys, new CloudBaseUrls(null, null, null), clock);
+  }
+
+  /** The providers at the given addresses (each null: the real one). */
+  public static CloudProviders from(CloudProviderKeys keys, CloudBaseUrls urls, Clock clock) {
     List<CloudProvider> providers = new ArrayList<>();
-    settings(OpenAiProvider.DEFAULT_BASE_URI, keys.openaiApiKey())
+    settings(or(urls.openai(), OpenAiProvider.DEFAULT_BASE_URI), keys.openaiApiKey())
         .ifPresent(s -> providers.add(new OpenAiProvider(s)));
-    settings(AnthropicProvider.DEFAULT_BASE_URI, keys.anthropicApiKey())
+    settings(or(urls.anthropic(), AnthropicProvider.DEFAULT_BASE_URI), keys.anthropicApiKey())
         .ifPresent(s -> providers.add(new AnthropicProvider(s, clock)));
-    settings(GoogleProvider.DEFAULT_BASE_URI, keys.googleApiKey())
+    settings(or(urls.google(), GoogleProvider.DEFAULT_BASE_URI), keys.googleApiKey())
         .ifPresent(s -> providers.add(new GoogleProvider(s, clock)));
     return new CloudProviders(providers);
+  }
+
+  private static URI or(URI configured, URI real) {
+    return configured != null ? configured : real;
   }
 
   public static CloudProviders of(List<CloudProvider> providers) {

@@ -1,0 +1,49 @@
+package dev.modelyard.api.gateway;
+
+import dev.modelyard.infra.costs.Usage;
+import dev.modelyard.infra.providers.openai.OpenAiJson;
+import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/** The token counts a backend reported: in an answer's body, or in a stream's last chunks. */
+final class Usages {
+
+  static final Usage NONE = new Usage(0, 0);
+
+  private Usages() {}
+
+  static Usage ofBody(byte[] body) {
+    try {
+      return of(OpenAiJson.MAPPER.readTree(body).get("usage"));
+    } catch (JacksonException e) {
+      return NONE;
+    }
+  }
+
+  /** Usage comes in the final chunk (we ask for it); look at the last few, newest first. */
+  static Usage ofEvents(List<String> events) {
+    for (int i = events.size() - 1; i >= Math.max(0, events.size() - 3); i--) {
+      String event = events.get(i);
+      if (event.contains("\"usage\"")) {
+        try {
+          Usage usage = of(OpenAiJson.MAPPER.readTree(event).get("usage"));
+          if (usage != NONE) {
+            return usage;
+          }
+        } catch (JacksonException e) {
+          return NONE;
+        }
+      }
+    }
+    return NONE;
+  }
+
+  private static Usage of(JsonNode usage) {
+    if (usage == null || !usage.isObject()) {
+      return NONE;
+    }
+    return new Usage(
+        usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0));
+  }
+}

@@ -1,0 +1,285 @@
+package dev.modelyard.api.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.modelyard.infra.engine.EngineOptions;
+import dev.modelyard.infra.runtime.InstanceSpec;
+import dev.modelyard.infra.runtime.LocalProcessRuntime;
+import dev.modelyard.testing.TestServices;
+import dev.modelyard.workflows.models.Provider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Failure paths against real instance processes (one JVM each, killed with SIGKILL): failover under
+ * load, the circuit breaker opening and closing, the first-token timeout on a backend that accepts
+ * connections and never answers, and a client that goes away mid-stream.
+ */
+class GatewayFailoverTests {
+
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+  private static final String MODEL = "failover-" + RUN;
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @TempDir static Path logs;
+  private static LocalProcessRuntime runtime;
+  private static ApiReplica api;
+  private static RegisteredInstances registry;
+  private static String modelId;
+
+  @BeforeAll
+  static void start() {
+    api =
+        ApiReplica.start(
+            "gateway_failover_" + RUN,
+            "modelyard.gateway.breaker-open-duration=1s",
+            "modelyard.gateway.first-token-timeout=1s",
+            // A non-streamed answer's first byte is the whole answer: only the total bounds it.
+            "modelyard.gateway.total-timeout=4s",
+            "modelyard.gateway.retry-backoff=20ms");
+    registry = new RegisteredInstances(api);
+    modelId = registry.model(Provider.LOCAL_GGUF, MODEL, "digest", 512);
+    runtime = new LocalProcessRuntime(logs);
+    for (String name : List.of("a", "b")) {
+      registry.ready(modelId, id(name), runtime.start(spec(name)));
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (api != null) {
+      api.close();
+    }
+    if (runtime != null) {
+      runtime.close();
+    }
+  }
+
+  @Test
+  void anInstanceKilledUnderLoadCostsNoClientAnErrorAndItsCircuitOpensThenCloses()
+      throws Exception {
+    AtomicInteger done = new AtomicInteger();
+    CountDownLatch halfway = new CountDownLatch(1);
+    List<Future<Integer>> statuses = new ArrayList<>();
+    try (var clients = Executors.newFixedThreadPool(4)) {
+      for (int i = 0; i < 80; i++) {
+        int n = i;
+        statuses.add(
+            clients.submit(
+                () -> {
+                  int status = chat(MODEL, "load " + n).statusCode();
+                  if (done.incrementAndGet() == 30) {
+                    halfway.countDown();
+                  }
+                  return status;
+                }));
+      }
+      assertThat(halfway.await(60, TimeUnit.SECONDS)).isTrue();
+      ProcessHandle b = runtime.process(id("b")).orElseThrow();
+      b.destroyForcibly();
+      b.onExit().get(15, TimeUnit.SECONDS);
+      for (Future<Integer> status : statuses) {
+        assertThat(status.get(60, TimeUnit.SECONDS)).isEqualTo(200);
+      }
+    }
+    // Requests after the kill found b refusing connections until its circuit opened.
+    for (int i = 0; i < 6; i++) {
+      assertThat(chat(MODEL, "after " + i).headers().firstValue("X-Modelyard-Instance"))
+          .hasValue(id("a"));
+    }
+    assertThat(circuitOf(id("b"))).isEqualTo("open");
+
+    // b comes back (a new process, a new port, as a restart by the health workflow does).
+    registry.ready(modelId, id("b"), runtime.start(spec("b")));
+    Thread.sleep(1_200); // the breaker's open time: then one trial call goes through
+    boolean servedByB = false;
+    for (int i = 0; i < 20 && !servedByB; i++) {
+      servedByB =
+          chat(MODEL, "back " + i)
+              .headers()
+              .firstValue("X-Modelyard-Instance")
+              .orElseThrow()
+              .equals(id("b"));
+    }
+    assertThat(servedByB).as("b serves again").isTrue();
+    assertThat(circuitOf(id("b"))).isEqualTo("closed");
+  }
+
+  @Test
+  void aBackendThatNeverAnswersTimesOutAndTheNextInstanceServes() throws Exception {
+    String stuck = "stuck-" + RUN;
+    String stuckModel = registry.model(Provider.OPENAI_COMPATIBLE, stuck, "digest", 512);
+    try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      registry.ready(
+          stuckModel, "silent-" + RUN, URI.create("http://127.0.0.1:" + silent.getLocalPort()));
+      registry.ready(stuckModel, "alive-" + RUN, runtime.endpoint(id("a")).orElseThrow());
+      roundRobin(stuck);
+
+      for (int i = 0; i < 4; i++) {
+        long start = System.nanoTime();
+        HttpResponse<String> response = chat(stuck, "stuck " + i);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Modelyard-Instance")).hasValue("alive-" + RUN);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+      }
+      HttpResponse<String> streamed =
+          api.post(
+              "/v1/chat/completions",
+              """
+              {"model":"%s","max_tokens":3,"stream":true,
+               "messages":[{"role":"user","content":"stream past the silent one"}]}"""
+                  .formatted(stuck));
+      assertThat(streamed.statusCode()).isEqualTo(200);
+      assertThat(streamed.body()).contains("chat.completion.chunk").endsWith("data: [DONE]\n\n");
+    }
+  }
+
+  @Test
+  void aClientThatGoesAwayMidStreamClosesTheUpstreamRequest() throws Exception {
+    String slow = "slow-" + RUN;
+    CountDownLatch upstreamClosed = new CountDownLatch(1);
+    AtomicInteger eventsSent = new AtomicInteger();
+    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+    backend.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    backend.createContext(
+        "/v1/chat/completions",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+          exchange.sendResponseHeaders(200, 0);
+          try (OutputStream out = exchange.getResponseBody()) {
+            for (int i = 0; i < 600; i++) {
+              out.write(
+                  ("data: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+                          + "\"delta\":{\"content\":\"w"
+                          + i
+                          + " \"}}]}\n\n")
+                      .getBytes(StandardCharsets.UTF_8));
+              out.flush();
+              eventsSent.incrementAndGet();
+              Thread.sleep(50);
+            }
+          } catch (IOException e) {
+            upstreamClosed.countDown();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    backend.start();
+    try {
+      String slowModel = registry.model(Provider.OPENAI_COMPATIBLE, slow, "digest", 4096);
+      registry.ready(
+          slowModel,
+          "slow-" + RUN,
+          URI.create("http://127.0.0.1:" + backend.getAddress().getPort()));
+      awaitRoutable(slow);
+
+      HttpResponse<InputStream> stream =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(api.base().resolve("/v1/chat/completions"))
+                      .header("Content-Type", "application/json")
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              """
+                              {"model":"%s","stream":true,"messages":[{"role":"user","content":"go on"}]}"""
+                                  .formatted(slow)))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(stream.statusCode()).isEqualTo(200);
+      byte[] some = stream.body().readNBytes(200);
+      assertThat(new String(some, StandardCharsets.UTF_8)).contains("data: ");
+      stream.body().close();
+
+      assertThat(upstreamClosed.await(10, TimeUnit.SECONDS))
+          .as("the backend's stream was closed after the client left")
+          .isTrue();
+      assertThat(eventsSent.get()).isLessThan(600);
+    } finally {
+      backend.stop(0);
+    }
+  }
+
+  private static void awaitRoutable(String model) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      HttpResponse<String> listed = api.send("GET", "/v1/models", null);
+      assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+      JsonNode models = JSON.readTree(listed.body());
+      for (JsonNode entry : models.get("data")) {
+        if (entry.get("id").asString().equals(model)) {
+          return;
+        }
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static void roundRobin(String model) throws Exception {
+    HttpResponse<String> response =
+        api.send(
+            "PUT",
+            "/api/v1/local-llm/models/routing",
+            """
+            {"provider":"openai_compatible","model_name":"%s","strategy":"round_robin"}"""
+                .formatted(model));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+  }
+
+  private static String circuitOf(String instanceId) throws Exception {
+    JsonNode view =
+        JSON.readTree(
+            api.send(
+                    "GET",
+                    "/api/v1/local-llm/models/routing?provider=local_gguf&model_name=" + MODEL,
+                    null)
+                .body());
+    for (JsonNode instance : view.get("instances")) {
+      if (instance.get("instance_id").asString().equals(instanceId)) {
+        return instance.get("circuit").asString();
+      }
+    }
+    throw new AssertionError(instanceId + " is not routable: " + view);
+  }
+
+  private static HttpResponse<String> chat(String model, String prompt) throws Exception {
+    return api.post(
+        "/v1/chat/completions",
+        """
+        {"model":"%s","max_tokens":2,"messages":[{"role":"user","content":"%s"}]}"""
+            .formatted(model, prompt));
+  }
+
+  private static String id(String name) {
+    return "failover-" + RUN + "-" + name;
+  }
+
+  private static InstanceSpec spec(String name) {
+    return new InstanceSpec(
+        id(name), "tiny", TestServices.tinyModel(), EngineOptions.of(512, 1, 2));
+  }
+}
