@@ -14,6 +14,8 @@
 #             127.0.0.1:5001 -> 127.0.0.2:18082 (the registry read-only, its
 #             blobs at 256 KB/s: a pull slow enough to watch its progress)
 #   temporal  127.0.0.1:17233 (UI 18233)     ollama  127.0.0.1:11434
+#   images    $REGISTRY/modelyard/ollama:test and the engine runner's base
+#             (scripts/test-images/build.sh)
 #
 # Idempotent: a service that already answers its probe is only verified. Slow
 # builds (temporal CLI, ollama via `go install`) are cached under
@@ -31,10 +33,10 @@ source "$REPO_ROOT/scripts/test-services/lib.sh"
 # Everything runs inside main so that bash parses the whole file before running
 # it (safe against edits to this file while it runs).
 main() {
-ALL_SERVICES=(postgres redis registry nginx docker temporal ollama)
+ALL_SERVICES=(postgres redis registry nginx docker temporal ollama images)
 
 usage() {
-  sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   echo "services: ${ALL_SERVICES[*]}"
 }
 
@@ -42,11 +44,17 @@ SELECTED=()
 for arg in "$@"; do
   case "$arg" in
     -h | --help) usage; exit 0 ;;
-    postgres | redis | registry | docker | nginx | temporal | ollama) SELECTED+=("$arg") ;;
+    postgres | redis | registry | docker | nginx | temporal | ollama | images) SELECTED+=("$arg") ;;
     *) usage >&2; die "unknown argument: $arg" ;;
   esac
 done
 ((${#SELECTED[@]})) || SELECTED=("${ALL_SERVICES[@]}")
+# The test images package the Ollama binary and are pushed through the Docker
+# engine.
+if [[ " ${SELECTED[*]} " == *" images "* ]]; then
+  [[ " ${SELECTED[*]} " == *" docker "* ]] || SELECTED+=(docker)
+  [[ " ${SELECTED[*]} " == *" ollama "* ]] || SELECTED+=(ollama)
+fi
 # docker and ollama push to / pull from the registry, whose blob downloads
 # redirect to nginx.
 if [[ " ${SELECTED[*]} " =~ \ (docker|ollama|registry)\  ]]; then
@@ -498,6 +506,18 @@ svc_ollama() {
   status ollama "$how in $((SECONDS - t))s: ollama $(curl -fsS -m 3 "http://$OLLAMA_ADDR/api/version" | sed 's/.*"version":"\([^"]*\)".*/\1/') on $OLLAMA_ADDR, model $OLLAMA_TEST_MODEL generates, $OLLAMA_REGISTRY_MODEL pushed+pulled, also served slowly as $OLLAMA_SLOW_REGISTRY_MODEL"
 }
 
+# The test images (scripts/test-images/build.sh): Ollama as an image, and the
+# engine runner's base (jlink'd JRE and libraries); the engine-runner image
+# itself holds the build's classes, so tests finish it (TestImages).
+svc_images() {
+  local t=$SECONDS ollama base
+  go_build_wait ollama "$OLLAMA_BIN"
+  ollama=$("$REPO_ROOT/scripts/test-images/build.sh" ollama | tail -n1)
+  base=$("$REPO_ROOT/scripts/test-images/build.sh" engine-runner-base | tail -n1)
+  [[ $ollama == "$OLLAMA_IMAGE" ]] || die "images: built $ollama, expected $OLLAMA_IMAGE"
+  status images "ready in $((SECONDS - t))s: $OLLAMA_IMAGE; engine-runner base in $base"
+}
+
 # ---- run ------------------------------------------------------------------------------------
 FAILED=()
 for s in "${ALL_SERVICES[@]}"; do
@@ -539,6 +559,8 @@ HF_TEST_REVISION=""
   echo "REGISTRY_SLOW=$REGISTRY_SLOW_ADDR"
   echo "REGISTRY_SLOW_RATE=$REGISTRY_SLOW_RATE"
   echo "TEST_IMAGE=$TEST_IMAGE"
+  echo "OLLAMA_IMAGE=$OLLAMA_IMAGE"
+  echo "ENGINE_RUNNER_IMAGE_REPOSITORY=$REGISTRY_ADDR/modelyard/engine-runner"
   echo "HF_ENDPOINT=http://127.0.0.1:$NGINX_PORT"
   echo "HF_TEST_REPO=$HF_TEST_REPO"
   echo "HF_TEST_FILE=$TEST_GGUF_NAME"

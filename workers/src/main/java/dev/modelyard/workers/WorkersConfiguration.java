@@ -1,16 +1,21 @@
 package dev.modelyard.workers;
 
+import dev.modelyard.infra.containers.DockerEngineSettings;
 import dev.modelyard.infra.providers.openai.OpenAiCompatibleClient;
 import dev.modelyard.infra.registry.ModelRegistry;
+import dev.modelyard.infra.runtime.DockerRuntime;
+import dev.modelyard.infra.runtime.DockerRuntimeSettings;
 import dev.modelyard.infra.runtime.InProcessEngineRuntime;
 import dev.modelyard.infra.runtime.LocalProcessRuntime;
 import dev.modelyard.infra.runtime.ModelRuntime;
 import dev.modelyard.infra.settings.DataDirSettings;
+import dev.modelyard.infra.settings.DockerSettings;
 import dev.modelyard.infra.settings.HostSettings;
 import dev.modelyard.workers.pools.PoolRegistration;
 import dev.modelyard.workers.pools.WorkerPoolSettings;
 import dev.modelyard.workers.pools.WorkerPools;
 import io.temporal.client.WorkflowClient;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,10 +24,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.context.TypeExcludeFilter;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.FilterType;
+import org.springframework.core.env.Environment;
 
 /**
  * The worker side. Each capability package contributes a configuration declaring what it runs on
@@ -38,9 +45,15 @@ import org.springframework.context.annotation.FilterType;
 public class WorkersConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(WorkersConfiguration.class);
+  private static final URI DEFAULT_DOCKER_HOST = URI.create("unix:///var/run/docker.sock");
 
   @Bean(destroyMethod = "close")
-  ModelRuntime modelRuntime(RuntimeSettings settings, DataDirSettings dataDir) {
+  ModelRuntime modelRuntime(
+      RuntimeSettings settings,
+      DataDirSettings dataDir,
+      DockerSettings docker,
+      HostSettings host,
+      Environment environment) {
     return switch (settings.runtime()) {
       case IN_PROCESS -> {
         log.info(
@@ -51,6 +64,18 @@ public class WorkersConfiguration {
         Path logs = dataDir.dataDir().resolve("instances");
         log.info("Model engine: embedded llama.cpp, one process per instance, logs in {}", logs);
         yield new LocalProcessRuntime(logs);
+      }
+      case DOCKER -> {
+        // Bound only here: its image is required, and only this runtime needs one.
+        DockerRuntimeSettings runtime =
+            Binder.get(environment)
+                .bindOrCreate("modelyard.docker.runtime", DockerRuntimeSettings.class);
+        URI engine = docker.host() != null ? docker.host() : DEFAULT_DOCKER_HOST;
+        log.info(
+            "Model engine: one container per instance from {} on the Docker engine at {}",
+            runtime.engineRunnerImage(),
+            engine);
+        yield DockerRuntime.connect(DockerEngineSettings.of(engine), runtime, host.hostId());
       }
     };
   }

@@ -15,6 +15,10 @@ import java.util.Objects;
  *     limit
  * @param hostNetwork whether the container shares the host's network stack, which model servers use
  *     so that a port they open on loopback is reachable without port mapping
+ * @param mounts host paths bound into the container
+ * @param gpuDeviceIds NVIDIA GPUs given to the container, by index or UUID as {@code nvidia-smi}
+ *     names them; empty gives none
+ * @param healthCheck the check Docker runs inside the container, or null for the image's own
  */
 public record ContainerSpec(
     String image,
@@ -24,7 +28,10 @@ public record ContainerSpec(
     Map<String, String> labels,
     long memoryLimitBytes,
     long nanoCpus,
-    boolean hostNetwork) {
+    boolean hostNetwork,
+    List<ContainerMount> mounts,
+    List<String> gpuDeviceIds,
+    ContainerHealthCheck healthCheck) {
 
   public ContainerSpec {
     requireText(image, "image");
@@ -32,6 +39,8 @@ public record ContainerSpec(
     command = List.copyOf(Objects.requireNonNull(command, "command"));
     env = Map.copyOf(Objects.requireNonNull(env, "env"));
     labels = Map.copyOf(Objects.requireNonNull(labels, "labels"));
+    mounts = List.copyOf(Objects.requireNonNull(mounts, "mounts"));
+    gpuDeviceIds = List.copyOf(Objects.requireNonNull(gpuDeviceIds, "gpuDeviceIds"));
     if (memoryLimitBytes < 0) {
       throw new IllegalArgumentException(
           "memoryLimitBytes must be 0 (no limit) or positive, was " + memoryLimitBytes);
@@ -40,6 +49,75 @@ public record ContainerSpec(
       throw new IllegalArgumentException(
           "nanoCpus must be 0 (no limit) or positive, was " + nanoCpus);
     }
+  }
+
+  /** A container without mounts, GPUs or a health check of its own. */
+  public ContainerSpec(
+      String image,
+      String name,
+      List<String> command,
+      Map<String, String> env,
+      Map<String, String> labels,
+      long memoryLimitBytes,
+      long nanoCpus,
+      boolean hostNetwork) {
+    this(
+        image,
+        name,
+        command,
+        env,
+        labels,
+        memoryLimitBytes,
+        nanoCpus,
+        hostNetwork,
+        List.of(),
+        List.of(),
+        null);
+  }
+
+  public ContainerSpec withMounts(List<ContainerMount> mounts) {
+    return new ContainerSpec(
+        image,
+        name,
+        command,
+        env,
+        labels,
+        memoryLimitBytes,
+        nanoCpus,
+        hostNetwork,
+        mounts,
+        gpuDeviceIds,
+        healthCheck);
+  }
+
+  public ContainerSpec withGpuDeviceIds(List<String> gpuDeviceIds) {
+    return new ContainerSpec(
+        image,
+        name,
+        command,
+        env,
+        labels,
+        memoryLimitBytes,
+        nanoCpus,
+        hostNetwork,
+        mounts,
+        gpuDeviceIds,
+        healthCheck);
+  }
+
+  public ContainerSpec withHealthCheck(ContainerHealthCheck healthCheck) {
+    return new ContainerSpec(
+        image,
+        name,
+        command,
+        env,
+        labels,
+        memoryLimitBytes,
+        nanoCpus,
+        hostNetwork,
+        mounts,
+        gpuDeviceIds,
+        healthCheck);
   }
 
   private static void requireText(String value, String what) {

@@ -7,6 +7,7 @@ package dev.modelyard.infra.containers;
  * @param exitCode the exit code once the container has exited, else 0
  * @param oomKilled whether the kernel killed it for exceeding its memory limit
  * @param error why Docker could not start it, or empty
+ * @param health the health check's verdict: starting, healthy or unhealthy; empty without a check
  */
 public record ContainerState(
-    String status, boolean running, int exitCode, boolean oomKilled, String error) {}
+    String status, boolean running, int exitCode, boolean oomKilled, String error, String health) {}

@@ -5,12 +5,18 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.DeviceRequest;
 import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PullResponseItem;
+import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -19,6 +25,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -84,16 +91,6 @@ public final class DockerEngine implements AutoCloseable {
   public String start(ContainerSpec spec) {
     Map<String, String> labels = new HashMap<>(spec.labels());
     labels.put(ContainerLabels.MANAGED, "true");
-    HostConfig hostConfig = HostConfig.newHostConfig();
-    if (spec.memoryLimitBytes() > 0) {
-      hostConfig.withMemory(spec.memoryLimitBytes());
-    }
-    if (spec.nanoCpus() > 0) {
-      hostConfig.withNanoCPUs(spec.nanoCpus());
-    }
-    if (spec.hostNetwork()) {
-      hostConfig.withNetworkMode("host");
-    }
     var create =
         docker
             .createContainerCmd(spec.image())
@@ -101,9 +98,12 @@ public final class DockerEngine implements AutoCloseable {
             .withEnv(
                 spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
             .withLabels(labels)
-            .withHostConfig(hostConfig);
+            .withHostConfig(hostConfig(spec));
     if (!spec.command().isEmpty()) {
       create.withCmd(spec.command());
+    }
+    if (spec.healthCheck() != null) {
+      create.withHealthcheck(healthCheck(spec.healthCheck()));
     }
     String id = create.exec().getId();
     try {
@@ -118,6 +118,62 @@ public final class DockerEngine implements AutoCloseable {
       throw startFailure;
     }
     return id;
+  }
+
+  /** Limits, network, mounts and GPU requests: the engine-side half of a container's settings. */
+  static HostConfig hostConfig(ContainerSpec spec) {
+    HostConfig hostConfig = HostConfig.newHostConfig();
+    if (spec.memoryLimitBytes() > 0) {
+      hostConfig.withMemory(spec.memoryLimitBytes());
+    }
+    if (spec.nanoCpus() > 0) {
+      hostConfig.withNanoCPUs(spec.nanoCpus());
+    }
+    if (spec.hostNetwork()) {
+      hostConfig.withNetworkMode("host");
+    }
+    if (!spec.mounts().isEmpty()) {
+      hostConfig.withBinds(
+          spec.mounts().stream()
+              .map(
+                  m ->
+                      new Bind(
+                          m.source().toString(),
+                          new Volume(m.target()),
+                          m.readOnly() ? AccessMode.ro : AccessMode.rw))
+              .toList());
+    }
+    if (!spec.gpuDeviceIds().isEmpty()) {
+      // What `docker run --gpus device=0,1` sends: NVIDIA's container toolkit picks it up.
+      hostConfig.withDeviceRequests(
+          List.of(
+              new DeviceRequest()
+                  .withDriver("")
+                  .withDeviceIds(spec.gpuDeviceIds())
+                  .withCapabilities(List.of(List.of("gpu")))));
+    }
+    return hostConfig;
+  }
+
+  static HealthCheck healthCheck(ContainerHealthCheck check) {
+    List<String> test = new ArrayList<>();
+    test.add("CMD");
+    test.addAll(check.command());
+    return new HealthCheck()
+        .withTest(test)
+        .withInterval(check.interval().toNanos())
+        .withTimeout(check.timeout().toNanos())
+        .withRetries(check.retries())
+        .withStartPeriod(check.startPeriod().toNanos());
+  }
+
+  /** Stops a container at once (SIGKILL), leaving it in place as a crash would. */
+  public void kill(String idOrName) {
+    try {
+      docker.killContainerCmd(idOrName).exec();
+    } catch (NotFoundException | ConflictException goneOrNotRunning) {
+      // Killing is the goal; a container that is gone or stopped already meets it.
+    }
   }
 
   /** The container's current state and settings, or empty when there is no such container. */
@@ -237,7 +293,10 @@ public final class DockerEngine implements AutoCloseable {
             Boolean.TRUE.equals(state.getRunning()),
             state.getExitCodeLong() == null ? 0 : state.getExitCodeLong().intValue(),
             Boolean.TRUE.equals(state.getOOMKilled()),
-            Objects.requireNonNullElse(state.getError(), "")),
+            Objects.requireNonNullElse(state.getError(), ""),
+            state.getHealth() == null
+                ? ""
+                : Objects.requireNonNullElse(state.getHealth().getStatus(), "")),
         host.getMemory() == null ? 0 : host.getMemory(),
         host.getNanoCPUs() == null ? 0 : host.getNanoCPUs(),
         Objects.requireNonNullElse(host.getNetworkMode(), ""));

@@ -30,7 +30,7 @@ public enum EnvironmentVariable {
   DOCKER_HOST("modelyard.docker.host", "a Docker endpoint such as unix:///var/run/docker.sock"),
   MODELYARD_DATA_DIR("modelyard.data-dir", "a directory path"),
   MODELYARD_HOST_ID("modelyard.host-id", "a short host name of letters, digits, '-' and '.'"),
-  MODELYARD_RUNTIME("modelyard.runtime", "in-process or local-process"),
+  MODELYARD_RUNTIME("modelyard.runtime", "in-process, local-process or docker"),
   MODELYARD_EMBEDDED_TEMPORAL_PORT("modelyard.embedded.temporal-port", "a TCP port number"),
   PORT("server.port", "a TCP port number");
 

@@ -1,0 +1,379 @@
+package dev.modelyard.infra.runtime;
+
+import dev.modelyard.infra.containers.ContainerHealthCheck;
+import dev.modelyard.infra.containers.ContainerInfo;
+import dev.modelyard.infra.containers.ContainerLabels;
+import dev.modelyard.infra.containers.ContainerMount;
+import dev.modelyard.infra.containers.ContainerSpec;
+import dev.modelyard.infra.containers.ContainerSummary;
+import dev.modelyard.infra.containers.DockerEngine;
+import dev.modelyard.infra.containers.DockerEngineSettings;
+import dev.modelyard.infra.containers.ImagePullProgress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each instance as a container on one Docker engine: the engine-runner image pulled from its
+ * registry, the model's folder mounted read-only, on the host's network at a port this runtime
+ * chooses, with the instance's CPU, memory and GPU limits and a Docker health check. Containers are
+ * labelled ({@link ContainerLabels}) with model, instance, deployment, host and port, so that a
+ * restarted worker can {@link #reconcile} them instead of starting duplicates.
+ */
+public final class DockerRuntime implements ModelRuntime {
+
+  private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
+  private static final String MODELS_DIR = "/models";
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final int LOG_LINES_ON_FAILURE = 40;
+  private static final Pattern UNSAFE_NAME = Pattern.compile("[^a-zA-Z0-9_.-]");
+
+  private final DockerEngine docker;
+  private final DockerRuntimeSettings settings;
+  private final String hostId;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
+  private final boolean ownsEngine;
+
+  /**
+   * A runtime on an engine that the caller owns and closes.
+   *
+   * @param hostId this worker's host; its containers carry it, and only those are reconciled, so
+   *     workers of several hosts may share one engine
+   */
+  public DockerRuntime(DockerEngine docker, DockerRuntimeSettings settings, String hostId) {
+    this(docker, settings, hostId, false);
+  }
+
+  private DockerRuntime(
+      DockerEngine docker, DockerRuntimeSettings settings, String hostId, boolean ownsEngine) {
+    this.docker = docker;
+    this.settings = settings;
+    this.hostId = hostId;
+    this.ownsEngine = ownsEngine;
+  }
+
+  /** A runtime with an engine of its own, closed with it. */
+  public static DockerRuntime connect(
+      DockerEngineSettings engine, DockerRuntimeSettings settings, String hostId) {
+    return new DockerRuntime(new DockerEngine(engine), settings, hostId, true);
+  }
+
+  @Override
+  public URI start(InstanceSpec spec) {
+    Optional<URI> current = endpoint(spec.instanceId());
+    if (current.isPresent()) {
+      return current.get();
+    }
+    // A container left by an earlier attempt holds the name: a retried start begins afresh.
+    removeContainersOf(spec.instanceId());
+    pull(settings.engineRunnerImage());
+    int port = freePort();
+    ContainerSpec container = containerSpec(spec, port);
+    long began = System.nanoTime();
+    String containerId = docker.start(container);
+    URI endpoint = URI.create("http://127.0.0.1:" + port);
+    try {
+      awaitReady(containerId, endpoint);
+    } catch (RuntimeException e) {
+      docker.stopAndRemove(containerId, Duration.ZERO);
+      throw e;
+    }
+    log.info(
+        "Instance {} runs in container {} at {}, ready in {} ms",
+        spec.instanceId(),
+        container.name(),
+        endpoint,
+        Duration.ofNanos(System.nanoTime() - began).toMillis());
+    running.put(spec.instanceId(), new Running(containerId, endpoint));
+    return endpoint;
+  }
+
+  @Override
+  public void stop(String instanceId) {
+    running.remove(instanceId);
+    removeContainersOf(instanceId);
+  }
+
+  /**
+   * The endpoint of a running instance. A container that exited or was removed behind this
+   * runtime's back is forgotten, so a dead instance is never reported as serving.
+   */
+  @Override
+  public Optional<URI> endpoint(String instanceId) {
+    Running instance = running.get(instanceId);
+    if (instance == null) {
+      return Optional.empty();
+    }
+    boolean alive =
+        docker.inspect(instance.containerId()).map(i -> i.state().running()).orElse(false);
+    if (!alive) {
+      running.remove(instanceId, instance);
+      return Optional.empty();
+    }
+    return Optional.of(instance.endpoint());
+  }
+
+  /** The container of an instance this runtime runs, for operators and tests. */
+  public Optional<String> containerId(String instanceId) {
+    return Optional.ofNullable(running.get(instanceId)).map(Running::containerId);
+  }
+
+  /**
+   * The last {@code lines} lines of an instance's container output, or empty when it has no
+   * container on this host.
+   */
+  public Optional<String> logs(String instanceId, int lines) throws InterruptedException {
+    Optional<String> containerId = containersOf(instanceId).stream().findFirst();
+    if (containerId.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(docker.logs(containerId.get(), lines, Duration.ofSeconds(30)));
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Settles the containers labelled with this host that this runtime did not start, as after a
+   * worker restart. Under {@link ReconcilePolicy#ADOPT_KNOWN} a running container whose instance is
+   * in {@code activeInstanceIds} (the registry's active instances on this host) is adopted and its
+   * endpoint served again; every other one is removed.
+   */
+  public ReconcileReport reconcile(Set<String> activeInstanceIds, ReconcilePolicy policy) {
+    List<String> adopted = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    for (ContainerSummary container : docker.listByLabels(Map.of(ContainerLabels.HOST, hostId))) {
+      String instanceId = container.labels().get(ContainerLabels.INSTANCE);
+      if (instanceId == null || running.containsKey(instanceId)) {
+        continue;
+      }
+      Optional<URI> endpoint = adoptable(container, activeInstanceIds, policy);
+      if (endpoint.isPresent()
+          && running.putIfAbsent(instanceId, new Running(container.id(), endpoint.get())) == null) {
+        adopted.add(instanceId);
+      } else {
+        docker.stopAndRemove(container.id(), settings.stopGrace());
+        removed.add(instanceId);
+      }
+    }
+    if (!adopted.isEmpty() || !removed.isEmpty()) {
+      log.info(
+          "Reconciled containers on host {}: adopted {}, removed {}", hostId, adopted, removed);
+    }
+    return new ReconcileReport(adopted, removed);
+  }
+
+  /** Stops and removes every container this runtime started or adopted. */
+  @Override
+  public void close() {
+    List.copyOf(running.keySet()).forEach(this::stop);
+    if (ownsEngine) {
+      try {
+        docker.close();
+      } catch (IOException e) {
+        log.warn("Closing the Docker client failed: {}", e.getMessage());
+      }
+    }
+  }
+
+  /** The container that serves {@code spec} on {@code port}: pure, so that tests can read it. */
+  ContainerSpec containerSpec(InstanceSpec spec, int port) {
+    Path model = spec.modelPath().toAbsolutePath();
+    Map<String, String> labels = new HashMap<>();
+    labels.put(ContainerLabels.MODEL, spec.modelName());
+    labels.put(ContainerLabels.INSTANCE, spec.instanceId());
+    labels.put(ContainerLabels.HOST, hostId);
+    labels.put(ContainerLabels.PORT, Integer.toString(port));
+    if (spec.deployment() != null) {
+      labels.put(ContainerLabels.DEPLOYMENT, spec.deployment());
+    }
+    var memory =
+        spec.resources().memoryLimit() != null
+            ? spec.resources().memoryLimit()
+            : settings.memoryLimit();
+    return new ContainerSpec(
+            settings.engineRunnerImage(),
+            containerName(spec.instanceId()),
+            List.of(
+                MODELS_DIR + "/" + model.getFileName(),
+                spec.modelName(),
+                Integer.toString(spec.options().contextLength()),
+                Integer.toString(spec.options().cpuThreads()),
+                Integer.toString(spec.options().parallelSlots()),
+                Integer.toString(port)),
+            Map.of(),
+            labels,
+            memory == null ? 0 : memory.toBytes(),
+            spec.options().cpuThreads() * 1_000_000_000L,
+            true)
+        .withMounts(List.of(ContainerMount.readOnly(model.getParent(), MODELS_DIR)))
+        .withGpuDeviceIds(spec.resources().gpuDeviceIds())
+        .withHealthCheck(
+            new ContainerHealthCheck(
+                List.of("wget", "-q", "-O", "/dev/null", "http://127.0.0.1:" + port + "/health"),
+                settings.healthInterval(),
+                Duration.ofSeconds(3),
+                3,
+                settings.startTimeout()));
+  }
+
+  /** Docker's names allow letters, digits, '_', '.' and '-'; instance IDs may hold more. */
+  static String containerName(String instanceId) {
+    return "modelyard-" + UNSAFE_NAME.matcher(instanceId).replaceAll("_");
+  }
+
+  private Optional<URI> adoptable(
+      ContainerSummary container, Set<String> activeInstanceIds, ReconcilePolicy policy) {
+    String instanceId = container.labels().get(ContainerLabels.INSTANCE);
+    String port = container.labels().get(ContainerLabels.PORT);
+    if (policy != ReconcilePolicy.ADOPT_KNOWN
+        || !activeInstanceIds.contains(instanceId)
+        || !"running".equals(container.state())
+        || port == null
+        || !port.matches("\\d{1,5}")) {
+      return Optional.empty();
+    }
+    return Optional.of(URI.create("http://127.0.0.1:" + port));
+  }
+
+  private void pull(String image) {
+    long began = System.nanoTime();
+    ProgressLog progress = new ProgressLog(image);
+    try {
+      docker.pull(image, progress::accept, settings.pullTimeout());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while pulling " + image, e);
+    }
+    log.debug("Pulled {} in {} ms", image, Duration.ofNanos(System.nanoTime() - began).toMillis());
+  }
+
+  /**
+   * Waits until the server in the container answers {@code GET /health}; fails at once, with the
+   * container's last output, when the container exits first.
+   */
+  private void awaitReady(String containerId, URI endpoint) {
+    long deadline = System.nanoTime() + settings.startTimeout().toNanos();
+    HttpRequest health =
+        HttpRequest.newBuilder(endpoint.resolve("/health")).timeout(Duration.ofSeconds(2)).build();
+    try {
+      while (System.nanoTime() < deadline) {
+        try {
+          if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+            return;
+          }
+        } catch (IOException notYet) {
+          // Nothing listens yet: the JVM in the container is still starting.
+        }
+        Optional<ContainerInfo> info = docker.inspect(containerId);
+        if (info.isEmpty() || !info.get().state().running()) {
+          throw new IllegalStateException(
+              "the engine-runner container exited before it served"
+                  + info.map(
+                          i ->
+                              " (exit code "
+                                  + i.state().exitCode()
+                                  + (i.state().oomKilled()
+                                      ? ", killed for exceeding its memory limit"
+                                      : "")
+                                  + ")")
+                      .orElse("")
+                  + "; its last output:\n"
+                  + lastOutput(containerId));
+        }
+        Thread.sleep(POLL);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting an engine-runner container", e);
+    }
+    throw new IllegalStateException(
+        "the engine-runner container did not answer "
+            + health.uri()
+            + " within "
+            + settings.startTimeout()
+            + "; its last output:\n"
+            + lastOutput(containerId));
+  }
+
+  private String lastOutput(String containerId) {
+    try {
+      return docker.logs(containerId, LOG_LINES_ON_FAILURE, Duration.ofSeconds(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "(interrupted while reading the container's logs)";
+    } catch (TimeoutException | RuntimeException e) {
+      return "(its logs could not be read: " + e.getMessage() + ")";
+    }
+  }
+
+  private List<String> containersOf(String instanceId) {
+    return docker
+        .listByLabels(Map.of(ContainerLabels.HOST, hostId, ContainerLabels.INSTANCE, instanceId))
+        .stream()
+        .map(ContainerSummary::id)
+        .toList();
+  }
+
+  private void removeContainersOf(String instanceId) {
+    containersOf(instanceId).forEach(id -> docker.stopAndRemove(id, settings.stopGrace()));
+  }
+
+  /**
+   * A free port on loopback for the server to open. Another process could take it before the
+   * container does; the start then fails and its retry picks another.
+   */
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on loopback", e);
+    }
+  }
+
+  private record Running(String containerId, URI endpoint) {}
+
+  /** Logs a pull's progress once per layer and status, not once per chunk. */
+  private static final class ProgressLog {
+
+    private final String image;
+    private final Set<String> seen = ConcurrentHashMap.newKeySet();
+
+    ProgressLog(String image) {
+      this.image = image;
+    }
+
+    void accept(ImagePullProgress progress) {
+      if (seen.add(progress.layerId() + " " + progress.status())) {
+        log.info(
+            "Pulling {}: {} {}",
+            image,
+            progress.layerId().isEmpty() ? "" : progress.layerId(),
+            progress.status());
+      }
+    }
+  }
+}

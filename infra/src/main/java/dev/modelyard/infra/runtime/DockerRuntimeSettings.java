@@ -1,0 +1,80 @@
+package dev.modelyard.infra.runtime;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * How the Docker runtime runs instances ({@code modelyard.docker.runtime.*}, e.g. {@code
+ * MODELYARD_DOCKER_RUNTIME_ENGINE_RUNNER_IMAGE}).
+ *
+ * @param engineRunnerImage the image that serves GGUF models (the {@code local_gguf} and {@code
+ *     huggingface} providers): its entry point is Modelyard's {@code EngineRunnerMain}, which takes
+ *     {@code model-path served-name context-length cpu-threads parallel-slots port}, and it has
+ *     {@code wget} for the health check
+ * @param memoryLimit the memory limit of an instance whose resources name none, or null for none
+ * @param pullTimeout how long an image pull may take
+ * @param startTimeout how long a started container may take to answer {@code GET /health}
+ * @param stopGrace how long a container has between SIGTERM and SIGKILL
+ * @param healthInterval how often Docker's health check runs in the container
+ * @param reconcile what a worker does at start with labelled containers it did not start
+ */
+@ConfigurationProperties("modelyard.docker.runtime")
+public record DockerRuntimeSettings(
+    String engineRunnerImage,
+    DataSize memoryLimit,
+    @DefaultValue("10m") Duration pullTimeout,
+    @DefaultValue("120s") Duration startTimeout,
+    @DefaultValue("10s") Duration stopGrace,
+    @DefaultValue("5s") Duration healthInterval,
+    @DefaultValue("adopt-known") ReconcilePolicy reconcile) {
+
+  public DockerRuntimeSettings {
+    if (engineRunnerImage == null || engineRunnerImage.isBlank()) {
+      throw new IllegalArgumentException(
+          "engineRunnerImage must name an image (MODELYARD_DOCKER_RUNTIME_ENGINE_RUNNER_IMAGE),"
+              + " was '"
+              + engineRunnerImage
+              + "'");
+    }
+    if (memoryLimit != null && memoryLimit.toBytes() <= 0) {
+      throw new IllegalArgumentException("memoryLimit must be positive, was " + memoryLimit);
+    }
+    requirePositive(pullTimeout, "pullTimeout");
+    requirePositive(startTimeout, "startTimeout");
+    requirePositive(healthInterval, "healthInterval");
+    if (stopGrace == null || stopGrace.isNegative()) {
+      throw new IllegalArgumentException("stopGrace must be zero or positive, was " + stopGrace);
+    }
+  }
+
+  /** The defaults, serving GGUF models with {@code engineRunnerImage}. */
+  public static DockerRuntimeSettings of(String engineRunnerImage) {
+    return new DockerRuntimeSettings(
+        engineRunnerImage,
+        null,
+        Duration.ofMinutes(10),
+        Duration.ofSeconds(120),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(5),
+        ReconcilePolicy.ADOPT_KNOWN);
+  }
+
+  public DockerRuntimeSettings withMemoryLimit(DataSize memoryLimit) {
+    return new DockerRuntimeSettings(
+        engineRunnerImage,
+        memoryLimit,
+        pullTimeout,
+        startTimeout,
+        stopGrace,
+        healthInterval,
+        reconcile);
+  }
+
+  private static void requirePositive(Duration value, String what) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive, was " + value);
+    }
+  }
+}
