@@ -177,8 +177,14 @@ public final class GatewayLatencyBenchmark {
     }
   }
 
-  /** The standalone jar in its own JVM, on embedded defaults in a throwaway data dir. */
+  /**
+   * The standalone jar in its own JVM, in a throwaway data dir: on embedded defaults, or on the
+   * services that DATABASE_URL, TEMPORAL_ADDRESS and REDIS_URL name. BENCH_JAVA_OPTS replaces its
+   * JVM options.
+   */
   private static final class ModelyardProcess implements AutoCloseable {
+
+    private static final String JAVA_OPTS = "-XX:+UseZGC -Xmx1g";
 
     private final Process process;
     private final URI base;
@@ -191,22 +197,32 @@ public final class GatewayLatencyBenchmark {
 
     static ModelyardProcess start(Path jar, int port) throws Exception {
       Path dataDir = Files.createTempDirectory("modelyard-bench");
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.add("--enable-native-access=ALL-UNNAMED");
+      command.add("--sun-misc-unsafe-memory-access=allow");
+      command.addAll(words(System.getenv().getOrDefault("BENCH_JAVA_OPTS", JAVA_OPTS)));
+      command.addAll(
+          List.of(
+              "-jar",
+              jar.toString(),
+              "--server.port=" + port,
+              "--modelyard.data-dir=" + dataDir,
+              "--modelyard.embedded.temporal-port=0",
+              // The benchmark is one caller sending thousands of requests a second.
+              "--modelyard.rate-limit.requests=1000000000",
+              "--modelyard.rate-limit.global-requests=1000000000",
+              "--logging.level.root=WARN"));
+      // Embedded defaults unless the shell names real services (the test environment's, say).
+      for (String[] service :
+          List.of(
+              new String[] {"DATABASE_URL", "modelyard.database.url"},
+              new String[] {"TEMPORAL_ADDRESS", "modelyard.temporal.address"},
+              new String[] {"REDIS_URL", "modelyard.redis.url"})) {
+        command.add("--" + service[1] + "=" + System.getenv().getOrDefault(service[0], ""));
+      }
       ProcessBuilder builder =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "--enable-native-access=ALL-UNNAMED",
-                  "--sun-misc-unsafe-memory-access=allow",
-                  "-XX:+UseZGC",
-                  "-Xmx1g",
-                  "-jar",
-                  jar.toString(),
-                  "--server.port=" + port,
-                  "--modelyard.data-dir=" + dataDir,
-                  "--modelyard.embedded.temporal-port=0",
-                  "--modelyard.database.url=",
-                  "--modelyard.temporal.address=",
-                  "--modelyard.redis.url=",
-                  "--logging.level.root=WARN")
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(dataDir.resolve("modelyard.log").toFile());
       ModelyardProcess modelyard =
@@ -217,6 +233,10 @@ public final class GatewayLatencyBenchmark {
 
     URI base() {
       return base;
+    }
+
+    private static List<String> words(String options) {
+      return Arrays.stream(options.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
     }
 
     void registerEndpoint(String model, URI endpoint) throws Exception {
