@@ -1,11 +1,25 @@
 #!/usr/bin/env bash
-# Added latency of the gateway against calling the same fast backend directly.
+# Added latency of the gateway against calling the same fast backend directly, with LiteLLM's
+# proxy measured the same way beside it.
 #   bench/gateway-latency.sh [sequential-requests] [rate-per-second] [seconds]
+# Modelyard runs on embedded defaults unless DATABASE_URL, TEMPORAL_ADDRESS and REDIS_URL name real
+# services; BENCH_JAVA_OPTS replaces its JVM options.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="$(scripts/java-home.sh)"
+
+# LiteLLM from PyPI, in a throwaway virtual environment kept between runs.
+LITELLM_VERSION=1.108.7
+venv="${HOME}/.cache/modelyard/litellm-${LITELLM_VERSION}"
+if [[ ! -x "$venv/bin/litellm" ]]; then
+  echo "installing litellm[proxy]==${LITELLM_VERSION} into $venv" >&2
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q "litellm[proxy]==${LITELLM_VERSION}"
+fi
+
 ./mvnw -q -B install -DskipTests -Dspotless.check.skip -pl bench,standalone -am
 classpath=$(./mvnw -q -B -pl bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
 exec "$JAVA_HOME/bin/java" -XX:+UseZGC \
   -Dmodelyard.jar="$(ls standalone/target/modelyard-standalone-*.jar | grep -v original | head -1)" \
+  -Dlitellm.bin="$venv/bin/litellm" \
   -cp "bench/target/classes:$classpath" dev.modelyard.bench.GatewayLatencyBenchmark "$@"

@@ -46,58 +46,92 @@ public final class GatewayLatencyBenchmark {
   }
 
   private void run(Path jar, int sequential, int rate, int seconds) throws Exception {
-    try (FastBackend backend = new FastBackend();
-        ModelyardProcess modelyard = ModelyardProcess.start(jar, freePort())) {
-      modelyard.registerEndpoint("fast", backend.endpoint());
+    String uncached = BODY.formatted("0.5");
+    String cached = BODY.formatted("0");
+    List<String[]> rows = new ArrayList<>();
+    try (FastBackend backend = new FastBackend()) {
       URI direct = backend.endpoint().resolve("/v1/chat/completions");
-      URI gateway = modelyard.base().resolve("/v1/chat/completions");
-      String uncached = BODY.formatted("0.5");
+      Stats directOne;
+      Stats directRate;
+      Stats gatewayOne;
+      Stats gatewayRate;
+      Stats cacheRate;
+      long modelyardMegabytes;
+      try (ModelyardProcess modelyard = ModelyardProcess.start(jar, freePort())) {
+        modelyard.registerEndpoint("fast", backend.endpoint());
+        URI gateway = modelyard.base().resolve("/v1/chat/completions");
+        // Warm both paths (JIT, connection pools) before measuring.
+        sequential(direct, uncached, 3_000, null);
+        sequential(gateway, uncached, 3_000, null);
+        directOne = sequential(direct, uncached, sequential, null);
+        gatewayOne = sequential(gateway, uncached, sequential, null);
+        directRate = atRate(direct, uncached, rate, seconds, null);
+        gatewayRate = atRate(gateway, uncached, rate, seconds, null);
+        sequential(gateway, cached, 10, null);
+        cacheRate = atRate(gateway, cached, rate, seconds, null);
+        modelyardMegabytes = modelyard.residentMegabytes();
+      }
+      rows.add(directOne.row("direct, concurrency 1"));
+      rows.add(gatewayOne.row("Modelyard, concurrency 1"));
+      rows.add(added("  added by Modelyard", gatewayOne, directOne));
+      rows.add(directRate.row("direct, " + rate + "/s open loop"));
+      rows.add(gatewayRate.row("Modelyard, " + rate + "/s open loop"));
+      rows.add(added("  added by Modelyard", gatewayRate, directRate));
+      rows.add(cacheRate.row("Modelyard cache hits, " + rate + "/s"));
 
-      // Warm both paths (JIT, connection pools) before measuring.
-      sequential(direct, uncached, 3_000);
-      sequential(gateway, uncached, 3_000);
-
-      Stats directOne = sequential(direct, uncached, sequential);
-      Stats gatewayOne = sequential(gateway, uncached, sequential);
-      Stats directRate = atRate(direct, uncached, rate, seconds);
-      Stats gatewayRate = atRate(gateway, uncached, rate, seconds);
-      String cached = BODY.formatted("0");
-      sequential(gateway, cached, 10);
-      Stats cacheRate = atRate(gateway, cached, rate, seconds);
+      Path litellm = Path.of(System.getProperty("litellm.bin", "litellm"));
+      long litellmMegabytes = -1;
+      if (Files.isExecutable(litellm)) {
+        try (LiteLlmProxy proxy = LiteLlmProxy.start(litellm, backend.endpoint(), freePort())) {
+          URI uri = proxy.base().resolve("/v1/chat/completions");
+          String key = LiteLlmProxy.MASTER_KEY;
+          sequential(uri, uncached, 1_000, key);
+          Stats litellmOne = sequential(uri, uncached, Math.min(sequential, 2_000), key);
+          Stats litellmRate = atRate(uri, uncached, rate, seconds, key);
+          litellmMegabytes = proxy.residentMegabytes();
+          rows.add(litellmOne.row("LiteLLM proxy, concurrency 1"));
+          rows.add(added("  added by LiteLLM", litellmOne, directOne));
+          rows.add(litellmRate.row("LiteLLM proxy, " + rate + "/s open loop"));
+          rows.add(added("  added by LiteLLM", litellmRate, directRate));
+        }
+      } else {
+        rows.add(new String[] {"LiteLLM: not installed at " + litellm, "", "", "", "", ""});
+      }
 
       System.out.printf(
-          "%nModelyard gateway vs direct, ~1 KB non-streamed bodies, loopback, %d cores%n%n",
+          "%nGateways vs direct, ~1 KB non-streamed bodies, loopback, %d cores%n%n",
           Runtime.getRuntime().availableProcessors());
       System.out.printf(
-          "%-34s %10s %10s %10s %8s %8s%n", "run", "p50", "p99", "max", "req/s", "errors");
-      directOne.print("direct, concurrency 1");
-      gatewayOne.print("gateway, concurrency 1");
+          "| %-34s | %10s | %10s | %10s | %8s | %8s |%n",
+          "run", "p50", "p99", "max", "req/s", "errors");
+      System.out.println("|---|---|---|---|---|---|");
+      for (String[] row : rows) {
+        System.out.printf("| %-34s | %10s | %10s | %10s | %8s | %8s |%n", (Object[]) row);
+      }
       System.out.printf(
-          "%-34s %7.0f µs %7.0f µs%n",
-          "  added by the gateway",
-          (gatewayOne.p(50) - directOne.p(50)) / 1e3,
-          (gatewayOne.p(99) - directOne.p(99)) / 1e3);
-      directRate.print("direct, " + rate + "/s open loop");
-      gatewayRate.print("gateway, " + rate + "/s open loop");
-      System.out.printf(
-          "%-34s %7.0f µs %7.0f µs%n",
-          "  added by the gateway",
-          (gatewayRate.p(50) - directRate.p(50)) / 1e3,
-          (gatewayRate.p(99) - directRate.p(99)) / 1e3);
-      cacheRate.print("gateway cache hits, " + rate + "/s");
-      System.out.printf(
-          "%nModelyard resident size after the run: %d MB%n", modelyard.residentMegabytes());
+          "%nResident size after the run: Modelyard %d MB, LiteLLM %s%n",
+          modelyardMegabytes, litellmMegabytes < 0 ? "not run" : litellmMegabytes + " MB");
     }
   }
 
-  private Stats sequential(URI uri, String body, int count) throws Exception {
+  private static String[] added(String name, Stats through, Stats direct) {
+    return new String[] {
+      name, micros(through.p(50) - direct.p(50)), micros(through.p(99) - direct.p(99)), "", "", ""
+    };
+  }
+
+  private static String micros(double nanos) {
+    return String.format("%.0f µs", nanos / 1e3);
+  }
+
+  private Stats sequential(URI uri, String body, int count, String key) throws Exception {
     long[] latencies = new long[count];
     int errors = 0;
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
       long t = System.nanoTime();
       HttpResponse<byte[]> response =
-          http.send(request(uri, body), HttpResponse.BodyHandlers.ofByteArray());
+          http.send(request(uri, body, key), HttpResponse.BodyHandlers.ofByteArray());
       latencies[i] = System.nanoTime() - t;
       if (response.statusCode() != 200) {
         errors++;
@@ -107,7 +141,7 @@ public final class GatewayLatencyBenchmark {
   }
 
   /** Open loop: requests leave on schedule whether or not earlier ones have come back. */
-  private Stats atRate(URI uri, String body, int rate, int seconds) throws Exception {
+  private Stats atRate(URI uri, String body, int rate, int seconds, String key) throws Exception {
     int total = rate * seconds;
     long interval = 1_000_000_000L / rate;
     ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
@@ -122,7 +156,7 @@ public final class GatewayLatencyBenchmark {
       }
       long sent = System.nanoTime();
       inFlight.add(
-          http.sendAsync(request(uri, body), HttpResponse.BodyHandlers.ofByteArray())
+          http.sendAsync(request(uri, body, key), HttpResponse.BodyHandlers.ofByteArray())
               .handle(
                   (response, failure) -> {
                     latencies.add(System.nanoTime() - sent);
@@ -139,12 +173,16 @@ public final class GatewayLatencyBenchmark {
         System.nanoTime() - start);
   }
 
-  private static HttpRequest request(URI uri, String body) {
-    return HttpRequest.newBuilder(uri)
-        .timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
+  private static HttpRequest request(URI uri, String body, String key) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (key != null) {
+      request.header("Authorization", "Bearer " + key);
+    }
+    return request.build();
   }
 
   private static int freePort() throws IOException {
@@ -165,15 +203,15 @@ public final class GatewayLatencyBenchmark {
       return latencies[Math.max(0, Math.min(latencies.length - 1, index))];
     }
 
-    void print(String name) {
-      System.out.printf(
-          "%-34s %7.0f µs %7.0f µs %7.0f µs %8.0f %8d%n",
-          name,
-          p(50) / 1e3,
-          p(99) / 1e3,
-          latencies[latencies.length - 1] / 1e3,
-          latencies.length / (elapsedNanos / 1e9),
-          errors);
+    String[] row(String name) {
+      return new String[] {
+        name,
+        micros(p(50)),
+        micros(p(99)),
+        micros(latencies[latencies.length - 1]),
+        String.format("%.0f", latencies.length / (elapsedNanos / 1e9)),
+        Integer.toString(errors)
+      };
     }
   }
 
@@ -258,13 +296,9 @@ public final class GatewayLatencyBenchmark {
       throw new IllegalStateException(model + " never became routable");
     }
 
+    /** The JVM alone: an embedded PostgreSQL is a child process but not the gateway. */
     long residentMegabytes() throws IOException {
-      for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-        }
-      }
-      return -1;
+      return Resident.megabytes(process, false);
     }
 
     private void awaitUp() throws Exception {
