@@ -2,6 +2,7 @@ package dev.modelyard.workers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelyard.infra.placement.PlacementLedger;
 import dev.modelyard.infra.providers.openai.ChatCompletionRequest;
 import dev.modelyard.infra.providers.openai.ChatCompletionResponse;
 import dev.modelyard.infra.providers.openai.ChatMessage;
@@ -54,6 +55,7 @@ class WorkersOnTemporalDevServerTests {
 
   @Autowired WorkflowClient client;
   @Autowired ModelRegistry registry;
+  @Autowired PlacementLedger ledger;
 
   @Test
   void pullsAndLoadsALocalModelThatThenAnswersAGeneration() throws Exception {
@@ -84,6 +86,8 @@ class WorkersOnTemporalDevServerTests {
                 new ChatCompletionRequest(
                     null, List.of(new ChatMessage("user", "Hello")), 4, 0.0, 1, false));
     assertThat(answer.usage().completionTokens()).isPositive();
+    // The worker reported this host's memory at start, and the load reserved some of it.
+    assertThat(ledger.reservationIds()).containsExactly(loaded.instanceId());
   }
 
   private <T> T stub(Class<T> type, String workflowId, String queue) {

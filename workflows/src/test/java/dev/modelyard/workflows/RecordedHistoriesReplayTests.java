@@ -23,7 +23,10 @@ class RecordedHistoriesReplayTests {
     "pull-invalid-file.json, pull",
     "load-started.json, load",
     "load-already-loaded.json, load",
-    "load-start-failed-and-compensated.json, load"
+    "load-start-failed-and-compensated.json, load",
+    "load-placed.json, load",
+    "load-placed-start-failed-and-released.json, load",
+    "load-placement-refused.json, load"
   })
   void replaysWithoutNondeterminism(String history, String workflow) throws Exception {
     Class<?> type =

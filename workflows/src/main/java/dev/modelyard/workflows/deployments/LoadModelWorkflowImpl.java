@@ -3,15 +3,31 @@ package dev.modelyard.workflows.deployments;
 import dev.modelyard.workflows.models.ModelRegistryActivities;
 import dev.modelyard.workflows.models.RegisteredModel;
 import dev.modelyard.workflows.models.RegistryOptions;
+import dev.modelyard.workflows.placement.EstimateRequest;
+import dev.modelyard.workflows.placement.MemoryEstimate;
+import dev.modelyard.workflows.placement.PlacementActivities;
+import dev.modelyard.workflows.placement.PlacementOptions;
+import dev.modelyard.workflows.placement.PlacementRequest;
+import dev.modelyard.workflows.placement.ReserveRequest;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
+import java.util.List;
 
 public class LoadModelWorkflowImpl implements LoadModelWorkflow {
+
+  /** Loads that reserve memory through the placement ledger before they start an instance. */
+  static final String PLACEMENT_CHANGE = "placement-reservation";
 
   private final ModelRegistryActivities models =
       Workflow.newActivityStub(ModelRegistryActivities.class, RegistryOptions.DEFAULT);
   private final InstanceRegistryActivities instances =
       Workflow.newActivityStub(InstanceRegistryActivities.class, RegistryOptions.DEFAULT);
+  private final PlacementActivities placement =
+      Workflow.newActivityStub(PlacementActivities.class, PlacementOptions.RESERVE);
+  private final PlacementActivities releases =
+      Workflow.newActivityStub(PlacementActivities.class, PlacementOptions.RELEASE);
 
   private String phase = "starting";
 
@@ -28,6 +44,74 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
 
     String instanceId = Workflow.randomUUID().toString();
     InstanceHostActivities host = HostActivityStubs.instances(model.hostId());
+    if (Workflow.getVersion(PLACEMENT_CHANGE, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return startUnplaced(request, model, instanceId, host);
+    }
+
+    phase = "placing";
+    reserve(request, model, instanceId);
+    try {
+      // Recorded before the start so that an instance is never running without a registry row.
+      instances.recordStarting(
+          new NewInstance(instanceId, model.modelId(), model.hostId(), request.resources()));
+      phase = "starting instance";
+      StartedInstance started =
+          host.startInstance(
+              new StartInstance(
+                  instanceId, model.modelId(), model.location(), request.resources()));
+      instances.recordReady(started);
+      phase = "done";
+      return new LoadModelResult(instanceId, started.endpoint(), model.hostId(), false);
+    } catch (ActivityFailure | CanceledFailure failure) {
+      phase = "failed";
+      // Detached, so that even a cancelled load stops what it started and frees its memory. The
+      // reservation goes last: released earlier, another load could be placed on memory that
+      // this instance still holds.
+      Workflow.newDetachedCancellationScope(
+              () -> {
+                try {
+                  host.stopInstance(instanceId);
+                } catch (ActivityFailure stopFailure) {
+                  // The host is gone, and the instance with it; its memory is free all the same.
+                }
+                instances.recordFailed(instanceId, Failures.rootMessage(failure));
+                releases.release(instanceId);
+              })
+          .run();
+      throw failure;
+    }
+  }
+
+  /**
+   * Reserves memory for the instance on the model's host (its files are there). A refusal fails the
+   * load before anything was recorded or started.
+   */
+  private void reserve(LoadModelRequest request, RegisteredModel model, String instanceId) {
+    ResourceRequirements resources = request.resources();
+    MemoryEstimate need =
+        placement.estimate(
+            new EstimateRequest(
+                model.modelId(), resources.contextLength(), resources.parallelSlots()));
+    try {
+      placement.reserve(
+          new ReserveRequest(
+              instanceId,
+              new PlacementRequest(
+                  need.totalBytes(), List.of(model.hostId()), resources.gpuDeviceIds())));
+    } catch (TemporalFailure failure) {
+      // A reservation cancelled or timed out may still have been made; releasing is idempotent.
+      Workflow.newDetachedCancellationScope(() -> releases.release(instanceId)).run();
+      throw failure;
+    }
+  }
+
+  /** Loads started before placement, kept as they were so that their histories still replay. */
+  private LoadModelResult startUnplaced(
+      LoadModelRequest request,
+      RegisteredModel model,
+      String instanceId,
+      InstanceHostActivities host) {
     // Recorded before the start so that an instance is never running without a registry row.
     instances.recordStarting(
         new NewInstance(instanceId, model.modelId(), model.hostId(), request.resources()));
@@ -42,7 +126,7 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
       return new LoadModelResult(instanceId, started.endpoint(), model.hostId(), false);
     } catch (ActivityFailure failure) {
       phase = "failed";
-      // Compensate in a detached scope so that even a cancelled load stops what it started.
+      // Compensate in a detached scope so that even a cancelled load cleans up.
       Workflow.newDetachedCancellationScope(
               () -> {
                 host.stopInstance(instanceId);

@@ -3,6 +3,8 @@ package dev.modelyard.workflows.deployments;
 import dev.modelyard.workflows.models.ModelRegistryActivities;
 import dev.modelyard.workflows.models.RegisteredModel;
 import dev.modelyard.workflows.models.RegistryOptions;
+import dev.modelyard.workflows.placement.PlacementActivities;
+import dev.modelyard.workflows.placement.PlacementOptions;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +15,8 @@ public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
       Workflow.newActivityStub(ModelRegistryActivities.class, RegistryOptions.DEFAULT);
   private final InstanceRegistryActivities instances =
       Workflow.newActivityStub(InstanceRegistryActivities.class, RegistryOptions.DEFAULT);
+  private final PlacementActivities placement =
+      Workflow.newActivityStub(PlacementActivities.class, PlacementOptions.RELEASE);
 
   private String phase = "starting";
 
@@ -27,6 +31,11 @@ public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
       instances.recordStopping(instance.instanceId());
       HostActivityStubs.instances(instance.hostId()).stopInstance(instance.instanceId());
       instances.recordStopped(instance.instanceId());
+      // Only once it is stopped: its memory is in use until then.
+      if (Workflow.getVersion(LoadModelWorkflowImpl.PLACEMENT_CHANGE, Workflow.DEFAULT_VERSION, 1)
+          >= 1) {
+        placement.release(instance.instanceId());
+      }
       stopped.add(instance.instanceId());
     }
     phase = "done";

@@ -9,8 +9,13 @@ import dev.modelyard.workflows.WorkflowIds;
 import dev.modelyard.workflows.models.ModelRef;
 import dev.modelyard.workflows.models.Provider;
 import dev.modelyard.workflows.models.RegisteredModel;
+import dev.modelyard.workflows.placement.DeviceMemory;
+import dev.modelyard.workflows.placement.InMemoryLedger;
+import dev.modelyard.workflows.placement.PlacementActivities;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.util.List;
@@ -23,9 +28,18 @@ class LoadModelWorkflowTests {
 
   private static final String HOST = "host-a";
   private static final ModelRef TINY = new ModelRef(Provider.LOCAL_GGUF, "tiny");
+  private static final ModelRef BIG = new ModelRef(Provider.LOCAL_GGUF, "big");
+  private static final long GIB = 1024L * 1024 * 1024;
 
   private TestWorkflowEnvironment env;
   private FakeRegistry registry;
+  // Two 8 GiB GPUs on the model's host; every model needs 6 GiB, so each GPU holds one.
+  private final InMemoryLedger ledger =
+      new InMemoryLedger(
+          List.of(
+              new DeviceMemory(HOST, "GPU-0", 0, 8 * GIB, 0),
+              new DeviceMemory(HOST, "GPU-1", 1, 8 * GIB, 0)),
+          6 * GIB);
   private final List<String> started = new CopyOnWriteArrayList<>();
   private final List<String> stopped = new CopyOnWriteArrayList<>();
   private volatile boolean failStarts;
@@ -38,7 +52,7 @@ class LoadModelWorkflowTests {
     Worker runtime = env.newWorker(TaskQueues.RUNTIME);
     runtime.registerWorkflowImplementationTypes(
         LoadModelWorkflowImpl.class, UnloadModelWorkflowImpl.class);
-    runtime.registerActivitiesImplementations(registry);
+    runtime.registerActivitiesImplementations(registry, ledger);
     env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(new FakeHost());
     env.start();
   }
@@ -110,6 +124,74 @@ class LoadModelWorkflowTests {
     assertThat(stopped).isEmpty();
   }
 
+  @Test
+  void aLoadReservesMemoryOnTheModelsHostBeforeItStarts() {
+    LoadModelResult result = load(TINY);
+
+    assertThat(ledger.reservations()).containsOnlyKeys(result.instanceId());
+    assertThat(ledger.reservations().get(result.instanceId()).hostId()).isEqualTo(HOST);
+    assertThat(ledger.requests.getFirst().placement().hostIds()).containsExactly(HOST);
+  }
+
+  @Test
+  void aFailedStartReleasesItsReservation() {
+    failStarts = true;
+
+    assertThatThrownBy(() -> load(TINY)).isInstanceOf(WorkflowFailedException.class);
+
+    assertThat(started).hasSize(3);
+    assertThat(ledger.requests).hasSize(1);
+    assertThat(ledger.reservations()).isEmpty();
+    assertThat(registry.instanceStates).containsEntry(started.getFirst(), "failed");
+  }
+
+  @Test
+  void whenNothingFitsTheLoadFailsAsRefusedWithoutStartingAnything() {
+    // Each GPU holds one 6 GiB model: two loads fill both, the third fits nowhere.
+    ModelRef other = new ModelRef(Provider.LOCAL_GGUF, "other");
+    registry.models.put(other, new RegisteredModel("model-2", other, "/models/other.gguf", HOST));
+    registry.models.put(BIG, new RegisteredModel("model-3", BIG, "/models/big.gguf", HOST));
+    load(TINY);
+    load(other);
+
+    assertThatThrownBy(() -> load(BIG))
+        .isInstanceOf(WorkflowFailedException.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ActivityFailure.class,
+            failure ->
+                assertThat(failure.getCause())
+                    .isInstanceOfSatisfying(
+                        ApplicationFailure.class,
+                        refused -> {
+                          assertThat(refused.getType())
+                              .isEqualTo(PlacementActivities.PLACEMENT_REFUSED);
+                          assertThat(refused.getOriginalMessage())
+                              .startsWith(
+                                  "needs 6.00 GiB; the most free on one device is 2.00 GiB");
+                        }));
+    assertThat(started).hasSize(2);
+    assertThat(ledger.reservations()).hasSize(2);
+    assertThat(registry.instanceStates).hasSize(2);
+  }
+
+  @Test
+  void explicitGpuIdsReachTheLedger() {
+    LoadModelResult result = load(TINY, new ResourceRequirements(null, null, null, List.of("1")));
+
+    assertThat(ledger.reservations().get(result.instanceId()).deviceIds()).containsExactly("GPU-1");
+  }
+
+  @Test
+  void unloadingReleasesTheReservationOnceTheInstanceIsStopped() {
+    LoadModelResult loaded = load(TINY);
+
+    unload(TINY);
+
+    assertThat(stopped).containsExactly(loaded.instanceId());
+    assertThat(ledger.reservations()).isEmpty();
+  }
+
   private UnloadModelResult unload(ModelRef model) {
     return env.getWorkflowClient()
         .newWorkflowStub(
@@ -122,6 +204,10 @@ class LoadModelWorkflowTests {
   }
 
   private LoadModelResult load(ModelRef model) {
+    return load(model, null);
+  }
+
+  private LoadModelResult load(ModelRef model, ResourceRequirements resources) {
     LoadModelWorkflow workflow =
         env.getWorkflowClient()
             .newWorkflowStub(
@@ -130,7 +216,7 @@ class LoadModelWorkflowTests {
                     .setWorkflowId(WorkflowIds.load(model))
                     .setTaskQueue(TaskQueues.RUNTIME)
                     .build());
-    return workflow.load(new LoadModelRequest(model, null));
+    return workflow.load(new LoadModelRequest(model, resources));
   }
 
   private class FakeHost implements InstanceHostActivities {

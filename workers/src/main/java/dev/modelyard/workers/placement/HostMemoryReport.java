@@ -1,0 +1,79 @@
+package dev.modelyard.workers.placement;
+
+import dev.modelyard.infra.gpu.GpuDevice;
+import dev.modelyard.infra.gpu.GpuInventory;
+import dev.modelyard.infra.placement.PlacementLedger;
+import dev.modelyard.infra.placement.ReportedDevice;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Tells the placement ledger what this host offers when the worker starts: its GPUs through NVML,
+ * or its RAM when it has none. It runs before the worker pools start polling, so that no load is
+ * placed on a host whose memory the ledger has not seen.
+ */
+class HostMemoryReport implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(HostMemoryReport.class);
+  private static final long MIB = 1024 * 1024;
+
+  private final PlacementLedger ledger;
+  private final GpuInventory gpus;
+  private final String hostId;
+  private volatile boolean running;
+
+  HostMemoryReport(PlacementLedger ledger, GpuInventory gpus, String hostId) {
+    this.ledger = ledger;
+    this.gpus = gpus;
+    this.hostId = hostId;
+  }
+
+  @Override
+  public void start() {
+    List<ReportedDevice> devices = devices();
+    ledger.recordInventory(hostId, devices);
+    log.info(
+        "Placement: host {} offers {}",
+        hostId,
+        devices.stream()
+            .map(
+                d ->
+                    "%s %d of %d MiB free"
+                        .formatted(d.name(), d.freeBytes() / MIB, d.totalBytes() / MIB))
+            .toList());
+    running = true;
+  }
+
+  List<ReportedDevice> devices() {
+    List<GpuDevice> found = gpus.devices();
+    if (found.isEmpty()) {
+      SystemMemory ram = SystemMemory.read();
+      return List.of(ReportedDevice.ram(ram.totalBytes(), ram.availableBytes()));
+    }
+    // NVML's v2 free memory: what the driver reserves for itself is neither free nor ours.
+    return found.stream()
+        .map(
+            d ->
+                new ReportedDevice(
+                    d.uuid(), d.index(), d.name(), d.memoryTotalBytes(), d.memoryFreeBytes()))
+        .toList();
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  /** Just before the worker pools, which start in the last phase. */
+  @Override
+  public int getPhase() {
+    return SmartLifecycle.DEFAULT_PHASE - 1;
+  }
+}

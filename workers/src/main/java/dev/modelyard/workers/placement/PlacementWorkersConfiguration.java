@@ -1,0 +1,39 @@
+package dev.modelyard.workers.placement;
+
+import dev.modelyard.infra.gpu.GpuInventory;
+import dev.modelyard.infra.placement.ModelFactsQuery;
+import dev.modelyard.infra.placement.PlacementLedger;
+import dev.modelyard.infra.settings.HostSettings;
+import dev.modelyard.workers.pools.PoolKind;
+import dev.modelyard.workers.pools.PoolRegistration;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The placement ledger's activities run on the runtime pool, next to the loads that call them; each
+ * worker reports its host's memory to the ledger as it starts.
+ */
+@Configuration(proxyBeanMethods = false)
+class PlacementWorkersConfiguration {
+
+  @Bean
+  PlacementLedger placementLedger(DataSource dataSource) {
+    return new PlacementLedger(dataSource);
+  }
+
+  @Bean
+  PoolRegistration placementPool(PlacementLedger ledger, JdbcClient jdbc) {
+    return new PoolRegistration(
+        PoolKind.RUNTIME,
+        List.of(),
+        List.of(new PlacementActivitiesImpl(ledger, new ModelFactsQuery(jdbc))));
+  }
+
+  @Bean
+  HostMemoryReport hostMemoryReport(PlacementLedger ledger, GpuInventory gpus, HostSettings host) {
+    return new HostMemoryReport(ledger, gpus, host.hostId());
+  }
+}
