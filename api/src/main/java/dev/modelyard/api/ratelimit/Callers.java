@@ -14,14 +14,14 @@ import org.springframework.http.HttpHeaders;
  * where the server is configured to trust them; reading {@code X-Forwarded-For} here would let any
  * client pick a fresh identity per request.
  */
-final class Callers {
+public final class Callers {
 
   static final String API_KEY_HEADER = "X-API-Key";
   private static final String BEARER = "Bearer ";
 
   private Callers() {}
 
-  static String identify(HttpServletRequest request) {
+  public static String identify(HttpServletRequest request) {
     String key = apiKey(request);
     return key != null ? "key:" + sha256(key) : "ip:" + request.getRemoteAddr();
   }

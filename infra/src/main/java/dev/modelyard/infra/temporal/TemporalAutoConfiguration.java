@@ -1,13 +1,19 @@
 package dev.modelyard.infra.temporal;
 
+import com.uber.m3.tally.NoopScope;
+import com.uber.m3.tally.RootScopeBuilder;
+import com.uber.m3.tally.Scope;
 import dev.modelyard.infra.settings.TemporalSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -24,6 +30,7 @@ import org.springframework.context.annotation.Bean;
 public class TemporalAutoConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(TemporalAutoConfiguration.class);
+  private static final int METRICS_REPORT_SECONDS = 10;
 
   @Bean
   @ConditionalOnMissingBean
@@ -37,11 +44,31 @@ public class TemporalAutoConfiguration {
     return new TemporalEndpoint(target, settings.namespace());
   }
 
+  /**
+   * The SDK's own metrics (client requests, and the workers' polls, task latencies and slots),
+   * reported into the application's Micrometer registry as Temporal's samples do, so that they come
+   * out of the same {@code /actuator/prometheus}. Without a registry they go nowhere.
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  Scope temporalMetricsScope(ObjectProvider<MeterRegistry> meters) {
+    MeterRegistry registry = meters.getIfAvailable();
+    if (registry == null) {
+      return new NoopScope();
+    }
+    return new RootScopeBuilder()
+        .reporter(new MicrometerClientStatsReporter(registry))
+        .reportEvery(com.uber.m3.util.Duration.ofSeconds(METRICS_REPORT_SECONDS));
+  }
+
   @Bean(destroyMethod = "shutdown")
   @ConditionalOnMissingBean
-  WorkflowServiceStubs workflowServiceStubs(TemporalEndpoint endpoint) {
+  WorkflowServiceStubs workflowServiceStubs(TemporalEndpoint endpoint, Scope temporalMetricsScope) {
     return WorkflowServiceStubs.newConnectedServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(endpoint.target()).build(),
+        WorkflowServiceStubsOptions.newBuilder()
+            .setTarget(endpoint.target())
+            .setMetricsScope(temporalMetricsScope)
+            .build(),
         Duration.ofSeconds(30));
   }
 

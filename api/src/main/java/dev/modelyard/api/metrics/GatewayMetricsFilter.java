@@ -1,0 +1,78 @@
+package dev.modelyard.api.metrics;
+
+import dev.modelyard.api.gateway.GenerationOutcome;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.UrlPathHelper;
+
+/**
+ * Feeds {@link GatewayMetrics} once a generation request's answer is complete, refused and failed
+ * ones included, reading what was served from the {@link GenerationOutcome} the endpoint left.
+ */
+final class GatewayMetricsFilter extends OncePerRequestFilter {
+
+  private static final UrlPathHelper PATHS = UrlPathHelper.defaultInstance;
+
+  private final GatewayMetrics metrics;
+
+  GatewayMetricsFilter(GatewayMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    return !GenerationPaths.contains(PATHS.getPathWithinApplication(request));
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    long started = System.nanoTime();
+    boolean failed = true;
+    try {
+      chain.doFilter(request, response);
+      failed = false;
+    } finally {
+      if (!failed && request.isAsyncStarted()) {
+        request
+            .getAsyncContext()
+            .addListener(
+                new AsyncListener() {
+                  @Override
+                  public void onComplete(AsyncEvent event) {
+                    record(request, response, started, false);
+                  }
+
+                  @Override
+                  public void onTimeout(AsyncEvent event) {}
+
+                  @Override
+                  public void onError(AsyncEvent event) {}
+
+                  @Override
+                  public void onStartAsync(AsyncEvent event) {}
+                });
+      } else {
+        record(request, response, started, failed);
+      }
+    }
+  }
+
+  private void record(
+      HttpServletRequest request, HttpServletResponse response, long started, boolean failed) {
+    int status = failed && response.getStatus() < 400 ? 500 : response.getStatus();
+    metrics.record(
+        status,
+        System.nanoTime() - started,
+        request.getAttribute(GenerationOutcome.ATTRIBUTE) instanceof GenerationOutcome o
+            ? o
+            : null);
+  }
+}

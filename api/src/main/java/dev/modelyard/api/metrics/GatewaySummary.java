@@ -1,0 +1,137 @@
+package dev.modelyard.api.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
+
+/**
+ * The gateway meters as JSON, since this process started: in all and per model. Latency percentiles
+ * come from the same histogram buckets Prometheus sees, so each is the upper bound of the bucket it
+ * falls in (as {@code histogram_quantile} would give, without interpolation).
+ */
+final class GatewaySummary {
+
+  private final MeterRegistry meters;
+  private final GatewayMetrics metrics;
+
+  GatewaySummary(MeterRegistry meters, GatewayMetrics metrics) {
+    this.meters = meters;
+    this.metrics = metrics;
+  }
+
+  Report report() {
+    TreeSet<String> models = new TreeSet<>();
+    meters
+        .find(GatewayMetrics.REQUESTS)
+        .counters()
+        .forEach(c -> models.add(c.getId().getTag("model")));
+    List<ModelReport> perModel = models.stream().map(this::model).toList();
+    return new Report(
+        sum(perModel, ModelReport::requests),
+        sum(perModel, ModelReport::errors),
+        metrics.cacheHitRate(),
+        sum(perModel, ModelReport::promptTokens),
+        sum(perModel, ModelReport::completionTokens),
+        perModel.stream().mapToDouble(ModelReport::costUsd).sum(),
+        latency(meters.find(GatewayMetrics.RESPONSE_TIME).timers()),
+        perModel);
+  }
+
+  private ModelReport model(String model) {
+    var requests = meters.find(GatewayMetrics.REQUESTS).tag("model", model).counters();
+    return new ModelReport(
+        model,
+        count(requests),
+        count(requests.stream().filter(c -> c.getId().getTag("status").startsWith("5")).toList()),
+        count(requests.stream().filter(c -> "hit".equals(c.getId().getTag("cache"))).toList()),
+        count(meters.find(GatewayMetrics.TOKENS).tags("model", model, "type", "prompt").counters()),
+        count(
+            meters
+                .find(GatewayMetrics.TOKENS)
+                .tags("model", model, "type", "completion")
+                .counters()),
+        meters.find(GatewayMetrics.COST).tag("model", model).counters().stream()
+            .mapToDouble(Counter::count)
+            .sum(),
+        latency(meters.find(GatewayMetrics.RESPONSE_TIME).tag("model", model).timers()));
+  }
+
+  /** Merges the timers' buckets (they share boundaries) and reads percentiles off them. */
+  static Latency latency(Collection<Timer> timers) {
+    long count = 0;
+    double totalMillis = 0;
+    double maxMillis = 0;
+    Map<Double, Double> cumulative = new TreeMap<>();
+    for (Timer timer : timers) {
+      HistogramSnapshot snapshot = timer.takeSnapshot();
+      count += snapshot.count();
+      totalMillis += snapshot.total(TimeUnit.MILLISECONDS);
+      maxMillis = Math.max(maxMillis, snapshot.max(TimeUnit.MILLISECONDS));
+      for (CountAtBucket bucket : snapshot.histogramCounts()) {
+        cumulative.merge(bucket.bucket(TimeUnit.MILLISECONDS), bucket.count(), Double::sum);
+      }
+    }
+    if (count == 0) {
+      return new Latency(0, 0, 0, 0, 0);
+    }
+    return new Latency(
+        totalMillis / count,
+        percentile(cumulative, count, 0.50, maxMillis),
+        percentile(cumulative, count, 0.95, maxMillis),
+        percentile(cumulative, count, 0.99, maxMillis),
+        maxMillis);
+  }
+
+  private static double percentile(
+      Map<Double, Double> cumulative, long count, double quantile, double maxMillis) {
+    double rank = quantile * count;
+    for (var bucket : cumulative.entrySet()) {
+      if (bucket.getValue() >= rank) {
+        return Math.min(bucket.getKey(), maxMillis);
+      }
+    }
+    return maxMillis;
+  }
+
+  private static long count(Collection<Counter> counters) {
+    return (long) counters.stream().mapToDouble(Counter::count).sum();
+  }
+
+  private static long sum(List<ModelReport> models, ToLongFunction<ModelReport> f) {
+    return models.stream().mapToLong(f).sum();
+  }
+
+  record Report(
+      long requests,
+      long errors,
+      double cacheHitRate,
+      long promptTokens,
+      long completionTokens,
+      double costUsd,
+      Latency latencyMs,
+      List<ModelReport> models) {}
+
+  /**
+   * @param errors requests answered with a 5xx
+   */
+  record ModelReport(
+      String model,
+      long requests,
+      long errors,
+      long cacheHits,
+      long promptTokens,
+      long completionTokens,
+      double costUsd,
+      Latency latencyMs) {}
+
+  record Latency(double mean, double p50, double p95, double p99, double max) {}
+}

@@ -1,0 +1,68 @@
+package dev.modelyard.api.metrics;
+
+import dev.modelyard.infra.gpu.GpuInventory;
+import dev.modelyard.infra.registry.ModelRegistry;
+import dev.modelyard.infra.settings.DataDirSettings;
+import dev.modelyard.infra.temporal.TemporalEndpoint;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.DiskSpaceMetrics;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.util.List;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(MetricsSettings.class)
+class MetricsConfiguration {
+
+  @Bean
+  GatewayMetrics gatewayMetrics(MeterRegistry meters) {
+    return new GatewayMetrics(meters);
+  }
+
+  @Bean
+  FilterRegistrationBean<GatewayMetricsFilter> gatewayMetricsFilter(GatewayMetrics metrics) {
+    FilterRegistrationBean<GatewayMetricsFilter> registration =
+        new FilterRegistrationBean<>(new GatewayMetricsFilter(metrics));
+    // Before the rate limiter, so that its 429s are counted.
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 101);
+    return registration;
+  }
+
+  @Bean
+  MetricsPoller metricsPoller(
+      MetricsSettings settings,
+      MeterRegistry meters,
+      ModelRegistry registry,
+      GpuInventory gpus,
+      WorkflowServiceStubs temporal,
+      TemporalEndpoint endpoint,
+      JdbcClient jdbc) {
+    return new MetricsPoller(
+        List.of(
+            new InstanceHealthGauges(registry, meters),
+            new GpuGauges(gpus, meters),
+            new TaskQueueGauges(
+                temporal,
+                endpoint.namespace(),
+                () ->
+                    jdbc.sql("select task_queue from hosts order by host_id")
+                        .query(String.class)
+                        .list(),
+                meters)),
+        settings.pollInterval());
+  }
+
+  /** {@code disk_free_bytes} and {@code disk_total_bytes} of the data directory's file system. */
+  @Bean
+  DiskSpaceMetrics dataDirDiskSpace(DataDirSettings dataDir, MeterRegistry meters) {
+    DiskSpaceMetrics disk =
+        new DiskSpaceMetrics(HostResources.nearestExisting(dataDir.dataDir()).toFile());
+    disk.bindTo(meters);
+    return disk;
+  }
+}

@@ -1,0 +1,135 @@
+package dev.modelyard.api;
+
+import dev.modelyard.testing.TestServices;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.TypeExcludeFilter;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.core.type.classreading.MetadataReader;
+import org.springframework.core.type.classreading.MetadataReaderFactory;
+import org.springframework.web.servlet.function.RouterFunction;
+
+/**
+ * The API application on the real test services, in a database schema of its own, on a free port,
+ * with rate limits out of the way. With {@code stubGenerations}, {@link StubGenerations} answers
+ * the generation endpoints instead of the gateway.
+ */
+public final class ApiProcess implements AutoCloseable {
+
+  private static final Set<String> TEST_CONTROLLERS =
+      Set.of("dev.modelyard.api.ratelimit.StubEndpoints");
+
+  private final ConfigurableApplicationContext app;
+  private final URI base;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private ApiProcess(ConfigurableApplicationContext app) {
+    this.app = app;
+    this.base =
+        URI.create(
+            "http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort());
+  }
+
+  public static ApiProcess start(String schema, boolean stubGenerations, String... properties) {
+    List<String> arguments =
+        new ArrayList<>(
+            List.of(
+                "--server.port=0",
+                "--modelyard.database.url="
+                    + TestServices.get("DATABASE_URL")
+                    + "?currentSchema="
+                    + schema,
+                "--spring.flyway.schemas=" + schema,
+                "--spring.flyway.create-schemas=true",
+                "--modelyard.temporal.address=" + TestServices.get("TEMPORAL_ADDRESS"),
+                "--modelyard.redis.url=" + TestServices.get("REDIS_URL"),
+                "--modelyard.rate-limit.requests=1000000",
+                "--modelyard.rate-limit.global-requests=1000000"));
+    Arrays.stream(properties).map(property -> "--" + property).forEach(arguments::add);
+    return new ApiProcess(
+        new SpringApplicationBuilder(ApiApplication.class)
+            .initializers(
+                context -> {
+                  GenericApplicationContext generic = (GenericApplicationContext) context;
+                  // A test controller of another package that maps a generation path too.
+                  generic.registerBean(LeaveOut.class, () -> new LeaveOut(TEST_CONTROLLERS));
+                  if (stubGenerations) {
+                    generic.registerBean(
+                        "stubGenerations", RouterFunction.class, StubGenerations::routes);
+                  }
+                })
+            .run(arguments.toArray(String[]::new)));
+  }
+
+  public <T> T bean(Class<T> type) {
+    return app.getBean(type);
+  }
+
+  public URI uri(String path) {
+    return base.resolve(path);
+  }
+
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  public HttpResponse<String> post(String path, String json, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public ConfigurableApplicationContext context() {
+    return app;
+  }
+
+  @Override
+  public void close() {
+    app.close();
+  }
+
+  /** Leaves the named classes out of the component scan. */
+  static final class LeaveOut extends TypeExcludeFilter {
+
+    private final Set<String> names;
+
+    LeaveOut(Set<String> names) {
+      this.names = Set.copyOf(names);
+    }
+
+    @Override
+    public boolean match(MetadataReader reader, MetadataReaderFactory factory) {
+      return names.contains(reader.getClassMetadata().getClassName());
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof LeaveOut that && names.equals(that.names);
+    }
+
+    @Override
+    public int hashCode() {
+      return names.hashCode();
+    }
+  }
+}
