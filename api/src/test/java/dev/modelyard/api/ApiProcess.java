@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.TypeExcludeFilter;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -42,6 +43,15 @@ public final class ApiProcess implements AutoCloseable {
   }
 
   public static ApiProcess start(String schema, boolean stubGenerations, String... properties) {
+    return start(schema, stubGenerations, context -> {}, properties);
+  }
+
+  /** With {@code beans} registering more beans (replacing auto-configured ones) before refresh. */
+  public static ApiProcess start(
+      String schema,
+      boolean stubGenerations,
+      Consumer<GenericApplicationContext> beans,
+      String... properties) {
     List<String> arguments =
         new ArrayList<>(
             List.of(
@@ -64,6 +74,7 @@ public final class ApiProcess implements AutoCloseable {
                   GenericApplicationContext generic = (GenericApplicationContext) context;
                   // A test controller of another package that maps a generation path too.
                   generic.registerBean(LeaveOut.class, () -> new LeaveOut(TEST_CONTROLLERS));
+                  beans.accept(generic);
                   if (stubGenerations) {
                     generic.registerBean(
                         "stubGenerations", RouterFunction.class, StubGenerations::routes);
