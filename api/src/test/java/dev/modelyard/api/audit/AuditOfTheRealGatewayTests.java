@@ -1,0 +1,98 @@
+package dev.modelyard.api.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelyard.api.ApiProcess;
+import dev.modelyard.infra.engine.EngineOptions;
+import dev.modelyard.infra.engine.EngineRunner;
+import dev.modelyard.infra.engine.LlamaEngine;
+import dev.modelyard.infra.registry.ModelRegistry;
+import dev.modelyard.testing.TestServices;
+import dev.modelyard.workflows.deployments.NewInstance;
+import dev.modelyard.workflows.deployments.ResourceRequirements;
+import dev.modelyard.workflows.deployments.StartedInstance;
+import dev.modelyard.workflows.models.ModelFileFacts;
+import dev.modelyard.workflows.models.ModelRef;
+import dev.modelyard.workflows.models.Provider;
+import dev.modelyard.workflows.models.RegisterModel;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * End to end through the real gateway and a real engine runner serving the tiny model: the
+ * generation endpoints leave their {@code GenerationOutcome}, and the audit row and the counters
+ * carry the model, provider, instance and tokens. It needs the gateway to set the outcome.
+ */
+class AuditOfTheRealGatewayTests {
+
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+
+  @Test
+  void aServedGenerationIsAuditedWithItsModelInstanceAndTokens() throws Exception {
+    String model = "tiny-" + RUN;
+    String instance = "audited-" + RUN;
+    try (EngineRunner runner =
+            EngineRunner.start(
+                "tiny",
+                LlamaEngine.load(TestServices.tinyModel(), EngineOptions.of(512, 1, 1)),
+                0);
+        ApiProcess api = ApiProcess.start("audit_gateway_" + RUN, false)) {
+      ModelRegistry registry = api.bean(ModelRegistry.class);
+      registry.recordHost("audit-" + RUN, "modelyard-host-audit-" + RUN);
+      String modelId =
+          registry
+              .registerModel(
+                  new RegisterModel(
+                      new ModelRef(Provider.LOCAL_GGUF, model),
+                      "audit-" + RUN,
+                      new ModelFileFacts(
+                          "/models/tiny", 1, "digest", "gguf", "llama", 1, "F32", 512)))
+              .modelId();
+      registry.recordStarting(
+          new NewInstance(instance, modelId, "audit-" + RUN, ResourceRequirements.DEFAULTS));
+      registry.recordReady(new StartedInstance(instance, runner.endpoint().toString()));
+
+      String body =
+          """
+          {"model":"%s","max_tokens":2,"temperature":0,
+           "messages":[{"role":"user","content":"hello"}]}"""
+              .formatted(model);
+      HttpResponse<String> response = api.post("/v1/chat/completions", body);
+      for (int i = 0; i < 50 && response.statusCode() != 200; i++) {
+        Thread.sleep(200); // until the routing table has the instance
+        response = api.post("/v1/chat/completions", body);
+      }
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      api.post("/v1/chat/completions", body); // the same again: a cache hit
+      assertThat(api.bean(AuditLogLifecycle.class).log().flush(Duration.ofSeconds(10))).isTrue();
+
+      Map<String, Object> row =
+          api.bean(JdbcClient.class)
+              .sql(
+                  """
+                  select * from request_audit where model = ? and status = 200
+                  order by audit_id limit 1""")
+              .param(model)
+              .query()
+              .singleRow();
+      assertThat(row.get("provider")).isEqualTo("local_gguf");
+      assertThat(row.get("instance_id")).isEqualTo(instance);
+      assertThat((Integer) row.get("prompt_tokens")).isPositive();
+      assertThat((Integer) row.get("completion_tokens")).isPositive();
+      assertThat(row.get("endpoint")).isEqualTo("/v1/chat/completions");
+      assertThat(
+              api.bean(JdbcClient.class)
+                  .sql("select count(*) from request_audit where model = ? and cache_hit")
+                  .param(model)
+                  .query(Long.class)
+                  .single())
+          .isEqualTo(1);
+      assertThat(api.get("/actuator/prometheus").body())
+          .contains("llm_requests_total{cache=\"hit\",model=\"" + model + "\"");
+    }
+  }
+}
