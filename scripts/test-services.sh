@@ -210,6 +210,12 @@ if selected ollama; then
     CGO_ENABLED=1 CGO_CPPFLAGS="-I$SUPPORT_DIR/ollama-include"
 fi
 
+# Prometheus and promtool for the monitoring tests, built once and cached like
+# the CLIs above (scripts/monitoring-tools.sh; the tests call it with --no-build).
+MONITORING_TOOLS_OUT="$CACHE_DIR/build-logs/monitoring-tools.out"
+MODELYARD_CACHE_DIR="$CACHE_DIR" "$REPO_ROOT/scripts/monitoring-tools.sh" >"$MONITORING_TOOLS_OUT" 2>&1 </dev/null 9>&- &
+MONITORING_TOOLS_PID=$!
+
 # ---- the test model -------------------------------------------------------------------
 TEST_GGUF=""
 HF_TEST_SHA256="" HF_TEST_SIZE=""
@@ -541,6 +547,13 @@ for b in "${!BUILD_PID[@]}"; do wait "${BUILD_PID[$b]}" 2>/dev/null || true; don
 # ---- env file ---------------------------------------------------------------------------------
 HF_TEST_REVISION=""
 [[ -f $STATE_DIR/nginx/mirror.env ]] && HF_TEST_REVISION=$(sed -n 's/^HF_TEST_REVISION=//p' "$STATE_DIR/nginx/mirror.env")
+if wait "$MONITORING_TOOLS_PID"; then
+  status monitoring "$(grep -h '_BIN=' "$MONITORING_TOOLS_OUT" | tr '\n' ' ')"
+else
+  warn "monitoring: building Prometheus failed (log: $CACHE_DIR/build-logs/prometheus.log)"
+  FAILED+=(monitoring)
+fi
+
 {
   echo "# Written by scripts/test-services.sh on $(date -u +%FT%TZ). Services: ${SELECTED[*]}"
   echo "MODELYARD_TEST_DIR=$STATE_DIR"
