@@ -1,6 +1,6 @@
 package dev.modelyard.api.gateway;
 
-import dev.modelyard.infra.providers.openai.OpenAiCompatibleClient;
+import dev.modelyard.infra.providers.openai.RelayClient;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -34,18 +34,16 @@ class Backends implements DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(Backends.class);
 
   private final GatewaySettings settings;
-  private final Router router;
-  private final OpenAiCompatibleClient client;
+  private final RelayClient client;
   private final CircuitBreakerRegistry breakers;
   private final BulkheadRegistry bulkheads;
   private final ScheduledExecutorService watchdog =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("gateway-timeouts").daemon().factory());
 
-  Backends(GatewaySettings settings, Router router) {
+  Backends(GatewaySettings settings) {
     this.settings = settings;
-    this.router = router;
-    this.client = new OpenAiCompatibleClient(settings.connectTimeout(), settings.totalTimeout());
+    this.client = new RelayClient(settings.connectTimeout(), settings.maxConcurrentPerInstance());
     this.breakers =
         CircuitBreakerRegistry.of(
             CircuitBreakerConfig.custom()
@@ -92,7 +90,7 @@ class Backends implements DisposableBean {
     }
     try {
       byte[] answer =
-          client.postRaw(
+          client.post(
               URI.create(candidate.instance().endpoint()),
               endpoint.path(),
               body,
@@ -123,10 +121,12 @@ class Backends implements DisposableBean {
     ScheduledFuture<?> total = null;
     try {
       upstream =
-          client.postStream(
+          client.stream(
               URI.create(candidate.instance().endpoint()),
               endpoint.path(),
               body,
+              settings.firstTokenTimeout(),
+              // A backend silent this long between events has hung.
               settings.firstTokenTimeout());
       InputStream closable = upstream;
       long left = settings.firstTokenTimeout().toNanos() - guard.elapsed();
@@ -205,8 +205,9 @@ class Backends implements DisposableBean {
   }
 
   @Override
-  public void destroy() {
+  public void destroy() throws IOException {
     watchdog.shutdownNow();
+    client.close();
   }
 
   /** Held for one call: releases the bulkhead, reports to the breaker, records the latency. */

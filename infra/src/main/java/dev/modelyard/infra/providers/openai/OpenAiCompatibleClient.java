@@ -1,7 +1,6 @@
 package dev.modelyard.infra.providers.openai;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,50 +43,6 @@ public final class OpenAiCompatibleClient {
           baseUrl + " answered " + response.statusCode() + ": " + snippet(response.body()));
     }
     return OpenAiJson.MAPPER.readValue(response.body(), ChatCompletionResponse.class);
-  }
-
-  /**
-   * Posts a body as it is to {@code path} and returns the backend's answer as it is (for the
-   * gateway), waiting at most {@code timeout} for it.
-   */
-  public byte[] postRaw(URI baseUrl, String path, byte[] body, Duration timeout)
-      throws IOException, InterruptedException {
-    HttpResponse<byte[]> response =
-        http.send(request(baseUrl, path, body, timeout), HttpResponse.BodyHandlers.ofByteArray());
-    if (response.statusCode() != 200) {
-      throw new UpstreamException(
-          response.statusCode(),
-          baseUrl + " answered " + response.statusCode() + ": " + snippet(response.body()));
-    }
-    return response.body();
-  }
-
-  /**
-   * Starts a streamed answer and returns its event stream once the backend has answered 200 within
-   * {@code headersTimeout}; closing the stream cancels the upstream request.
-   */
-  public InputStream postStream(URI baseUrl, String path, byte[] body, Duration headersTimeout)
-      throws IOException, InterruptedException {
-    HttpResponse<InputStream> response =
-        http.send(
-            request(baseUrl, path, body, headersTimeout),
-            HttpResponse.BodyHandlers.ofInputStream());
-    if (response.statusCode() != 200) {
-      try (InputStream error = response.body()) {
-        throw new UpstreamException(
-            response.statusCode(),
-            baseUrl + " answered " + response.statusCode() + ": " + snippet(error.readNBytes(300)));
-      }
-    }
-    return response.body();
-  }
-
-  private static HttpRequest request(URI baseUrl, String path, byte[] body, Duration timeout) {
-    return HttpRequest.newBuilder(baseUrl.resolve(path))
-        .timeout(timeout)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .build();
   }
 
   private static String snippet(byte[] body) {

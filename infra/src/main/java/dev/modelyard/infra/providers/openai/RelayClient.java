@@ -1,0 +1,170 @@
+package dev.modelyard.infra.providers.openai;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * The gateway's client of instances: posts a body as it is and hands back the answer as it is, on
+ * the caller's (virtual) thread over pooled keep-alive connections. Apache's classic client costs
+ * about half of {@code java.net.http}'s per request on loopback, which is most of what a gateway
+ * adds (see {@code bench/README.md}).
+ */
+public final class RelayClient implements AutoCloseable {
+
+  private final CloseableHttpClient http;
+
+  /**
+   * @param maxPerInstance connections kept per instance, at least the calls it may take at once
+   */
+  public RelayClient(Duration connectTimeout, int maxPerInstance) {
+    this.http =
+        HttpClients.custom()
+            .setConnectionManager(
+                PoolingHttpClientConnectionManagerBuilder.create()
+                    .setMaxConnPerRoute(maxPerInstance)
+                    .setMaxConnTotal(maxPerInstance * 16)
+                    .setDefaultConnectionConfig(
+                        ConnectionConfig.custom()
+                            .setConnectTimeout(Timeout.of(connectTimeout))
+                            // An instance restarted since a connection's last use has closed it.
+                            .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+                            .build())
+                    .build())
+            .disableAutomaticRetries()
+            .disableRedirectHandling()
+            .disableCookieManagement()
+            .disableContentCompression()
+            .build();
+  }
+
+  /**
+   * Posts {@code body} to {@code path} and returns the whole 200 answer; waits at most {@code
+   * timeout} for any byte of it.
+   */
+  public byte[] post(URI baseUrl, String path, byte[] body, Duration timeout)
+      throws IOException, InterruptedException {
+    HttpPost post = post(baseUrl, path, body, timeout, timeout);
+    try {
+      return http.execute(
+          post,
+          response -> {
+            byte[] answer = EntityUtils.toByteArray(response.getEntity());
+            if (response.getCode() != 200) {
+              throw upstream(baseUrl, response.getCode(), answer);
+            }
+            return answer;
+          });
+    } catch (InterruptedIOException e) {
+      throw timeoutOrInterrupt(e, timeout);
+    }
+  }
+
+  /**
+   * Starts a streamed answer and returns its body once the backend has answered 200 within {@code
+   * headersTimeout}; a read waits at most {@code readTimeout} for the next bytes. Closing the
+   * stream before its end aborts the upstream request, which stops the backend's generation.
+   */
+  public InputStream stream(
+      URI baseUrl, String path, byte[] body, Duration headersTimeout, Duration readTimeout)
+      throws IOException, InterruptedException {
+    HttpPost post = post(baseUrl, path, body, headersTimeout, readTimeout);
+    ClassicHttpResponse response;
+    try {
+      response = http.executeOpen(null, post, null);
+    } catch (InterruptedIOException e) {
+      throw timeoutOrInterrupt(e, headersTimeout);
+    }
+    if (response.getCode() != 200) {
+      try (response) {
+        byte[] error =
+            response.getEntity() != null
+                ? response.getEntity().getContent().readNBytes(300)
+                : new byte[0];
+        post.cancel();
+        throw upstream(baseUrl, response.getCode(), error);
+      }
+    }
+    return new FilterInputStream(response.getEntity().getContent()) {
+      private boolean ended;
+
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        ended |= b < 0;
+        return b;
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int length) throws IOException {
+        int n = super.read(buffer, offset, length);
+        ended |= n < 0;
+        return n;
+      }
+
+      @Override
+      public void close() throws IOException {
+        if (!ended) {
+          // Draining the rest would wait for the whole generation: cut the connection instead.
+          post.cancel();
+        }
+        response.close();
+      }
+    };
+  }
+
+  private static HttpPost post(
+      URI baseUrl, String path, byte[] body, Duration headersTimeout, Duration readTimeout) {
+    HttpPost post = new HttpPost(baseUrl.resolve(path));
+    post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
+    post.setConfig(
+        RequestConfig.custom()
+            .setConnectionRequestTimeout(Timeout.of(headersTimeout))
+            .setResponseTimeout(Timeout.of(readTimeout))
+            .build());
+    return post;
+  }
+
+  private static UpstreamException upstream(URI baseUrl, int status, byte[] body) {
+    String text = new String(body, StandardCharsets.UTF_8);
+    return new UpstreamException(
+        status,
+        baseUrl
+            + " answered "
+            + status
+            + ": "
+            + (text.length() > 300 ? text.substring(0, 300) + "…" : text));
+  }
+
+  private static IOException timeoutOrInterrupt(InterruptedIOException e, Duration timeout)
+      throws InterruptedException {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedException("interrupted while waiting for an instance");
+    }
+    HttpTimeoutException timedOut = new HttpTimeoutException("no answer within " + timeout);
+    timedOut.initCause(e);
+    return timedOut;
+  }
+
+  @Override
+  public void close() throws IOException {
+    http.close();
+  }
+}
