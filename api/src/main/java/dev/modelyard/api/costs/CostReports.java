@@ -28,7 +28,7 @@ final class CostReports {
   private static final String BY_DAY =
       """
       select (occurred_at at time zone 'UTC')::date as day, model, provider, kind,
-          count(*) as requests,
+          sum(requests) as requests,
           coalesce(sum(prompt_tokens), 0) as prompt_tokens,
           coalesce(sum(completion_tokens), 0) as completion_tokens,
           coalesce(sum(compute_seconds), 0) as compute_seconds,

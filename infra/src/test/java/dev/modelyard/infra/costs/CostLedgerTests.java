@@ -53,6 +53,45 @@ class CostLedgerTests {
   }
 
   @Test
+  void localRequestsOfABatchBecomeOneRowPerModelAndDayWhileCloudCallsKeepTheirOwn()
+      throws Exception {
+    List<CostRecord> batch = new java.util.ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      batch.add(
+          prices.local(
+              MID_MARCH.plusSeconds(i),
+              "key:abc",
+              "local_gguf",
+              "tiny",
+              new Usage(10, 2),
+              Duration.ofMillis(20)));
+    }
+    batch.add(
+        prices.local(
+            Instant.parse("2025-03-16T00:00:01Z"),
+            "key:abc",
+            "local_gguf",
+            "tiny",
+            new Usage(1, 1),
+            Duration.ofMillis(5)));
+    batch.add(cloud("2025-03-15T12:00:30Z", "gpt-4o", 100, 10));
+    batch.add(cloud("2025-03-15T12:00:31Z", "gpt-4o", 100, 10));
+
+    List<CostLedger.Row> rows = CostLedger.coalesced(batch);
+
+    assertThat(rows).hasSize(4);
+    assertThat(rows.stream().filter(r -> r.record().kind() == CostRecord.Kind.CLOUD))
+        .allSatisfy(r -> assertThat(r.requests()).isEqualTo(1));
+    CostLedger.Row fifteenth =
+        rows.stream().filter(r -> r.requests() == 50).findFirst().orElseThrow();
+    assertThat(fifteenth.record().promptTokens()).isEqualTo(500);
+    assertThat(fifteenth.record().completionTokens()).isEqualTo(100);
+    assertThat(fifteenth.record().computeSeconds()).isEqualByComparingTo("1.0");
+    assertThat(fifteenth.record().occurredAt()).isEqualTo(MID_MARCH.plusSeconds(49));
+    assertThat(rows).anySatisfy(r -> assertThat(r.record().promptTokens()).isEqualTo(1));
+  }
+
+  @Test
   void recordedCostsCountAtOnceAndAreWrittenInTheBackground() throws Exception {
     ledger = started(Duration.ofSeconds(5));
     CostRecord first = cloud("2025-03-02T08:00:00Z", "gpt-4o", 10_000, 2_000);
