@@ -33,6 +33,11 @@ public final class GatewayLatencyBenchmark {
           + "y".repeat(900)
           + "\"}],\"max_tokens\":200,\"temperature\":%s}";
 
+  private static final String STREAM_BODY =
+      "{\"model\":\"fast\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\""
+          + "y".repeat(900)
+          + "\"}],\"max_tokens\":20,\"temperature\":0.5}";
+
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -56,6 +61,9 @@ public final class GatewayLatencyBenchmark {
       Stats gatewayOne;
       Stats gatewayRate;
       Stats cacheRate;
+      Stats directFirst;
+      Stats gatewayFirst;
+      String concurrentStreams;
       long modelyardMegabytes;
       try (ModelyardProcess modelyard = ModelyardProcess.start(jar, freePort())) {
         modelyard.registerEndpoint("fast", backend.endpoint());
@@ -69,6 +77,12 @@ public final class GatewayLatencyBenchmark {
         gatewayRate = atRate(gateway, uncached, rate, seconds, null);
         sequential(gateway, cached, 10, null);
         cacheRate = atRate(gateway, cached, rate, seconds, null);
+        String streamed = STREAM_BODY;
+        firstEvents(direct, streamed, 1_000);
+        firstEvents(gateway, streamed, 1_000);
+        directFirst = firstEvents(direct, streamed, sequential);
+        gatewayFirst = firstEvents(gateway, streamed, sequential);
+        concurrentStreams = concurrentStreams(gateway, streamed, 512);
         modelyardMegabytes = modelyard.residentMegabytes();
       }
       rows.add(directOne.row("direct, concurrency 1"));
@@ -78,6 +92,10 @@ public final class GatewayLatencyBenchmark {
       rows.add(gatewayRate.row("Modelyard, " + rate + "/s open loop"));
       rows.add(added("  added by Modelyard", gatewayRate, directRate));
       rows.add(cacheRate.row("Modelyard cache hits, " + rate + "/s"));
+      rows.add(directFirst.row("direct stream, first event"));
+      rows.add(gatewayFirst.row("Modelyard stream, first event"));
+      rows.add(added("  added to the first event", gatewayFirst, directFirst));
+      rows.add(new String[] {"512 concurrent streams", concurrentStreams, "", "", "", ""});
 
       Path litellm = Path.of(System.getProperty("litellm.bin", "litellm"));
       long litellmMegabytes = -1;
@@ -112,6 +130,58 @@ public final class GatewayLatencyBenchmark {
           "%nResident size after the run: Modelyard %d MB, LiteLLM %s%n",
           modelyardMegabytes, litellmMegabytes < 0 ? "not run" : litellmMegabytes + " MB");
     }
+  }
+
+  /** Time to the first event of a stream, one stream at a time (each read to its end). */
+  private Stats firstEvents(URI uri, String body, int count) throws Exception {
+    long[] latencies = new long[count];
+    int errors = 0;
+    long start = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      long t = System.nanoTime();
+      HttpResponse<java.util.stream.Stream<String>> response =
+          http.send(request(uri, body, null), HttpResponse.BodyHandlers.ofLines());
+      try (var lines = response.body()) {
+        var iterator = lines.iterator();
+        while (iterator.hasNext() && !iterator.next().startsWith("data: ")) {}
+        latencies[i] = System.nanoTime() - t;
+        iterator.forEachRemaining(line -> {});
+      }
+      if (response.statusCode() != 200) {
+        errors++;
+      }
+    }
+    return new Stats(latencies, errors, System.nanoTime() - start);
+  }
+
+  /**
+   * Opens {@code count} streams at once and counts every frame each one gets: every chunk, the
+   * usage chunk and [DONE]; a stream missing any is a lost frame.
+   */
+  private String concurrentStreams(URI uri, String body, int count) throws Exception {
+    int expected = FastBackend.STREAM_CHUNKS + 2;
+    List<CompletableFuture<Integer>> streams = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      streams.add(
+          http.sendAsync(request(uri, body, null), HttpResponse.BodyHandlers.ofLines())
+              .thenApply(
+                  response -> {
+                    try (var lines = response.body()) {
+                      return response.statusCode() == 200
+                          ? (int) lines.filter(line -> line.startsWith("data: ")).count()
+                          : 0;
+                    }
+                  })
+              .exceptionally(failure -> 0));
+    }
+    int complete = 0;
+    long lost = 0;
+    for (CompletableFuture<Integer> stream : streams) {
+      int frames = stream.join();
+      complete += frames == expected ? 1 : 0;
+      lost += expected - frames;
+    }
+    return complete + "/" + count + " complete, " + lost + " frames lost";
   }
 
   private static String[] added(String name, Stats through, Stats direct) {
@@ -226,6 +296,11 @@ public final class GatewayLatencyBenchmark {
 
     private final Process process;
     private final URI base;
+    private static final String STREAM_BODY =
+        "{\"model\":\"fast\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\""
+            + "y".repeat(900)
+            + "\"}],\"max_tokens\":20,\"temperature\":0.5}";
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     private ModelyardProcess(Process process, URI base) {
