@@ -237,6 +237,7 @@ class GatewayFailoverTests {
       }
       Thread.sleep(20);
     }
+    throw new AssertionError(model + " never became routable");
   }
 
   private static void roundRobin(String model) throws Exception {

@@ -162,8 +162,10 @@ class GatewayRoutingTests {
 
   @Test
   void embeddingsGoToABackendThatMakesThemAndAreCached() throws Exception {
-    String ollamaModel = registry.model(Provider.LOCAL_OLLAMA, "tiny", "ollama-tiny-digest", 512);
+    // A digest of this run: Redis keeps cached answers for an hour, across runs.
+    String ollamaModel = registry.model(Provider.LOCAL_OLLAMA, "tiny", "ollama-" + RUN, 512);
     registry.ready(ollamaModel, "ollama-" + RUN, URI.create(TestServices.get("OLLAMA_HOST")));
+    awaitRoutable("local_ollama", "tiny", "ollama-" + RUN);
     String body = "{\"model\":\"tiny\",\"input\":[\"hello\",\"world\"]}";
 
     HttpResponse<String> first = api.post("/v1/embeddings", body);
@@ -253,6 +255,31 @@ class GatewayRoutingTests {
     for (int i = 0; i < 100 && !routedInstances().contains(instanceId); i++) {
       Thread.sleep(20);
     }
+    assertThat(routedInstances()).contains(instanceId);
+  }
+
+  /** Waits for the change notification to bring an instance into the routing table. */
+  private static void awaitRoutable(String provider, String model, String instanceId)
+      throws Exception {
+    for (int i = 0; i < 100; i++) {
+      JsonNode view =
+          JSON.readTree(
+              api.send(
+                      "GET",
+                      "/api/v1/local-llm/models/routing?provider="
+                          + provider
+                          + "&model_name="
+                          + model,
+                      null)
+                  .body());
+      for (JsonNode instance : view.get("instances")) {
+        if (instance.get("instance_id").asString().equals(instanceId)) {
+          return;
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError(instanceId + " never became routable");
   }
 
   private static Set<String> routedInstances() throws Exception {
