@@ -108,7 +108,9 @@ class ContainersApiTests {
     JsonNode logs =
         modelyard.get(
             "/api/v1/local-llm/containers/" + containerId.substring(0, 12) + "/logs?tail=20", 200);
-    assertThat(logs.get("container_id").asString()).isEqualTo(containerId.substring(0, 12));
+    assertThat(logs.get("container_id").asString())
+        .as("the prefix, resolved")
+        .isEqualTo(containerId);
     assertThat(logs.get("lines").size()).isBetween(1, 20);
     assertThat(logs.get("lines").toString()).contains("LISTENING");
 
