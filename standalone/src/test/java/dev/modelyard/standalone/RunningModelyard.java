@@ -11,8 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -36,20 +37,24 @@ final class RunningModelyard implements AutoCloseable {
             "http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort());
   }
 
+  /** Starts it; {@code extraProperties} ("key=value") add to the defaults or replace them. */
   static RunningModelyard start(Path dataDir, String... extraProperties) {
-    List<String> arguments =
-        new ArrayList<>(
-            List.of(
-                "--server.port=0",
-                "--modelyard.data-dir=" + dataDir,
-                "--modelyard.embedded.temporal-port=0",
-                "--modelyard.host-id=e2e",
-                // Embedded defaults even where the developer's shell names real services:
-                // arguments win over the environment variables these stand in for.
-                "--modelyard.database.url=",
-                "--modelyard.temporal.address=",
-                "--modelyard.redis.url="));
-    Arrays.stream(extraProperties).map(property -> "--" + property).forEach(arguments::add);
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("server.port", "0");
+    properties.put("modelyard.data-dir", dataDir.toString());
+    properties.put("modelyard.embedded.temporal-port", "0");
+    properties.put("modelyard.host-id", "e2e");
+    // Embedded defaults even where the developer's shell names real services: arguments win over
+    // the environment variables these stand in for.
+    properties.put("modelyard.database.url", "");
+    properties.put("modelyard.temporal.address", "");
+    properties.put("modelyard.redis.url", "");
+    for (String property : extraProperties) {
+      int equals = property.indexOf('=');
+      properties.put(property.substring(0, equals), property.substring(equals + 1));
+    }
+    List<String> arguments = new ArrayList<>();
+    properties.forEach((key, value) -> arguments.add("--" + key + "=" + value));
     return new RunningModelyard(
         new SpringApplicationBuilder(ModelyardStandalone.class)
             .run(arguments.toArray(String[]::new)));
@@ -57,6 +62,11 @@ final class RunningModelyard implements AutoCloseable {
 
   URI base() {
     return base;
+  }
+
+  /** One of the application's beans, for what a test must arrange behind the API's back. */
+  <T> T bean(Class<T> type) {
+    return app.getBean(type);
   }
 
   /** Pulls and loads the tiny test model, returning the load task's result. */

@@ -34,6 +34,11 @@ public final class WorkflowIds {
     return id("deployment", model);
   }
 
+  /** Stops one instance (and removes its container): {@code stop:{instanceId}}. */
+  public static String stopInstance(String instanceId) {
+    return "stop:" + instanceId;
+  }
+
   /** The operation a task ID names, e.g. "pull". */
   public static String operation(String workflowId) {
     int colon = workflowId.indexOf(':');

@@ -11,6 +11,7 @@ public sealed class ApiException extends RuntimeException
         ConflictException,
         InvalidFieldException,
         NotFoundException,
+        PlacementRefusedException,
         UnavailableException {
 
   private final HttpStatus status;

@@ -32,6 +32,10 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     if (e instanceof InvalidFieldException invalid) {
       problem.setProperty("field", invalid.field());
     }
+    if (e instanceof PlacementRefusedException refused) {
+      problem.setProperty("need_bytes", refused.needBytes());
+      problem.setProperty("largest_free_bytes", refused.largestFreeBytes());
+    }
     if (e instanceof UnavailableException) {
       log.warn("{}", e.getMessage(), e.getCause());
     }

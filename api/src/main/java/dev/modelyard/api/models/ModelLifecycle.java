@@ -1,11 +1,13 @@
 package dev.modelyard.api.models;
 
+import dev.modelyard.api.errors.PlacementRefusedException;
 import dev.modelyard.api.errors.UnavailableException;
 import dev.modelyard.api.tasks.StartedTasks;
 import dev.modelyard.workflows.ModelyardSearchAttributes;
 import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.WorkflowIds;
 import dev.modelyard.workflows.deployments.LoadModelRequest;
+import dev.modelyard.workflows.deployments.LoadModelResult;
 import dev.modelyard.workflows.deployments.LoadModelWorkflow;
 import dev.modelyard.workflows.deployments.RegisterEndpointRequest;
 import dev.modelyard.workflows.deployments.RegisterEndpointWorkflow;
@@ -14,13 +16,28 @@ import dev.modelyard.workflows.deployments.UnloadModelWorkflow;
 import dev.modelyard.workflows.models.ModelRef;
 import dev.modelyard.workflows.models.PullModelRequest;
 import dev.modelyard.workflows.models.PullModelWorkflow;
+import dev.modelyard.workflows.placement.PlacementActivities;
+import dev.modelyard.workflows.placement.PlacementDecision.Refused;
 import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.api.query.v1.WorkflowQuery;
+import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
+import io.temporal.api.workflowservice.v1.QueryWorkflowResponse;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.converter.DataConverterException;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.springframework.stereotype.Service;
 
 /**
@@ -28,7 +45,16 @@ import org.springframework.stereotype.Service;
  * workflow carries search attributes and a summary so it is easy to find in Temporal's Web UI.
  */
 @Service
-class ModelLifecycle {
+public class ModelLifecycle {
+
+  /** How long a load request waits to hear whether placement refused it. */
+  static final Duration PLACEMENT_WAIT = Duration.ofSeconds(2);
+
+  private static final Duration POLL = Duration.ofMillis(150);
+
+  /** The load's phases up to and including placement ({@code LoadModelWorkflowImpl}). */
+  private static final Set<String> BEFORE_PLACEMENT =
+      Set.of("starting", "finding model", "placing", "unknown");
 
   private final WorkflowClient client;
   private final StartedTasks started;
@@ -47,13 +73,84 @@ class ModelLifecycle {
     return start(() -> WorkflowClient.start(workflow::pull, request), id);
   }
 
-  String startLoad(LoadModelRequest request) {
+  /**
+   * Starts (or joins) the model's load and waits, at most {@link #PLACEMENT_WAIT}, until it is past
+   * placement: a load that fits nowhere is refused within moments, and the caller hears it as a 409
+   * rather than from a failed task later. Any other outcome is the task's to report.
+   *
+   * @throws PlacementRefusedException when placement refused the load
+   */
+  public String startLoad(LoadModelRequest request) {
     String id = WorkflowIds.load(request.model());
     LoadModelWorkflow workflow =
         client.newWorkflowStub(
             LoadModelWorkflow.class,
             options(id, TaskQueues.RUNTIME, "load", request.model(), request));
-    return start(() -> WorkflowClient.start(workflow::load, request), id);
+    start(() -> WorkflowClient.start(workflow::load, request), id);
+    awaitPlacement(WorkflowStub.fromTyped(workflow));
+    return id;
+  }
+
+  private void awaitPlacement(WorkflowStub load) {
+    long deadline = System.nanoTime() + PLACEMENT_WAIT.toNanos();
+    for (long left = PLACEMENT_WAIT.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+      try {
+        load.getResult(Math.min(left, POLL.toNanos()), TimeUnit.NANOSECONDS, LoadModelResult.class);
+        return;
+      } catch (TimeoutException stillRunning) {
+        if (!BEFORE_PLACEMENT.contains(phase(load))) {
+          return;
+        }
+      } catch (WorkflowException e) {
+        refusal(e)
+            .ifPresent(
+                refused -> {
+                  throw new PlacementRefusedException(
+                      refused.reason(), refused.needBytes(), refused.largestFreeBytes());
+                });
+        return;
+      }
+    }
+  }
+
+  /**
+   * The load's phase, asked briefly; unknown (so: still waiting) when no worker answers in time.
+   */
+  private String phase(WorkflowStub load) {
+    WorkflowExecution execution = load.getExecution();
+    try {
+      QueryWorkflowResponse response =
+          client
+              .getWorkflowServiceStubs()
+              .blockingStub()
+              .withDeadlineAfter(POLL.toMillis(), TimeUnit.MILLISECONDS)
+              .queryWorkflow(
+                  QueryWorkflowRequest.newBuilder()
+                      .setNamespace(client.getOptions().getNamespace())
+                      .setExecution(execution)
+                      .setQuery(WorkflowQuery.newBuilder().setQueryType("phase"))
+                      .build());
+      return client
+          .getOptions()
+          .getDataConverter()
+          .fromPayloads(0, Optional.of(response.getQueryResult()), String.class, String.class);
+    } catch (StatusRuntimeException | DataConverterException e) {
+      return "unknown";
+    }
+  }
+
+  private static Optional<Refused> refusal(WorkflowException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ApplicationFailure failure
+          && PlacementActivities.PLACEMENT_REFUSED.equals(failure.getType())) {
+        try {
+          return Optional.of(failure.getDetails().get(Refused.class));
+        } catch (DataConverterException | IndexOutOfBoundsException unreadable) {
+          return Optional.of(new Refused(0, 0, failure.getOriginalMessage()));
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   String startUnload(UnloadModelRequest request) {

@@ -5,14 +5,12 @@ import dev.modelyard.infra.registry.ModelListing;
 import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.workflows.deployments.LoadModelRequest;
 import dev.modelyard.workflows.deployments.RegisterEndpointRequest;
-import dev.modelyard.workflows.deployments.ResourceRequirements;
 import dev.modelyard.workflows.deployments.UnloadModelRequest;
 import dev.modelyard.workflows.models.HuggingFaceFile;
 import dev.modelyard.workflows.models.ModelRef;
 import dev.modelyard.workflows.models.Provider;
 import dev.modelyard.workflows.models.PullModelRequest;
 import jakarta.validation.Valid;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -68,17 +66,9 @@ class ModelsController {
   @ResponseStatus(HttpStatus.ACCEPTED)
   TaskAccepted load(@Valid @RequestBody LoadRequest body) {
     ModelRef model = new ModelRef(provider(body.provider()), body.modelName());
-    LoadRequest.ResourceRequirementsBody resources = body.resourceRequirements();
     String taskId =
         lifecycle.startLoad(
-            new LoadModelRequest(
-                model,
-                resources == null
-                    ? ResourceRequirements.DEFAULTS
-                    : new ResourceRequirements(
-                        resources.contextLength(),
-                        resources.cpuThreads(),
-                        resources.parallelSlots())));
+            new LoadModelRequest(model, ResourceRequirementsBody.of(body.resourceRequirements())));
     return TaskAccepted.of(taskId, "load");
   }
 
@@ -134,15 +124,7 @@ class ModelsController {
   }
 
   static Provider provider(String wireName) {
-    return Provider.fromWireName(wireName)
-        .orElseThrow(
-            () ->
-                new InvalidFieldException(
-                    "provider",
-                    "unknown provider '"
-                        + wireName
-                        + "'; expected one of "
-                        + Arrays.stream(Provider.values()).map(Provider::wireName).toList()));
+    return Providers.parse(wireName);
   }
 
   record ModelList(List<ModelListing> models) {}

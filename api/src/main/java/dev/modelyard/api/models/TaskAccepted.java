@@ -1,9 +1,9 @@
 package dev.modelyard.api.models;
 
 /** The answer to a request that started (or joined) a workflow: poll {@code status_url}. */
-record TaskAccepted(String taskId, String operation, String statusUrl) {
+public record TaskAccepted(String taskId, String operation, String statusUrl) {
 
-  static TaskAccepted of(String taskId, String operation) {
+  public static TaskAccepted of(String taskId, String operation) {
     return new TaskAccepted(taskId, operation, "/api/v1/local-llm/tasks/" + taskId);
   }
 }

@@ -6,6 +6,7 @@ import dev.modelyard.api.errors.UnavailableException;
 import dev.modelyard.workflows.ModelyardSearchAttributes;
 import dev.modelyard.workflows.WorkflowIds;
 import dev.modelyard.workflows.deployments.LoadModelResult;
+import dev.modelyard.workflows.deployments.StopInstanceResult;
 import dev.modelyard.workflows.deployments.UnloadModelResult;
 import dev.modelyard.workflows.maintenance.DiscoveryResult;
 import dev.modelyard.workflows.models.PullModelResult;
@@ -156,6 +157,7 @@ class TaskQueries {
           case "pull" -> PullModelResult.class;
           case "load", "register" -> LoadModelResult.class;
           case "unload" -> UnloadModelResult.class;
+          case "stop" -> StopInstanceResult.class;
           case "discover" -> DiscoveryResult.class;
           default -> Object.class;
         };

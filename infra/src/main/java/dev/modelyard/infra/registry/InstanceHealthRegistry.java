@@ -4,6 +4,8 @@ import dev.modelyard.workflows.deployments.ResourceRequirements;
 import dev.modelyard.workflows.health.HealthRecord;
 import dev.modelyard.workflows.health.InstanceToCheck;
 import dev.modelyard.workflows.health.RestartTarget;
+import java.sql.Array;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +24,7 @@ public class InstanceHealthRegistry {
   public static final String RESTART_ATTEMPT_FAILED = "restart-attempt-failed";
   public static final String RESTARTED = "restarted";
   public static final String RESTART_FAILED = "restart-failed";
+  public static final String CONTAINER_GONE = "container-gone";
 
   private static final int DETAIL_LIMIT = 1_000;
 
@@ -85,7 +88,8 @@ public class InstanceHealthRegistry {
     return jdbc.sql(
             """
             select i.instance_id, i.model_id, i.host_id, m.location,
-                   i.context_length, i.cpu_threads, i.parallel_slots
+                   i.context_length, i.cpu_threads, i.parallel_slots, i.memory_bytes,
+                   i.gpu_device_ids
             from model_instances i join models m using (model_id)
             where i.instance_id = :instanceId and i.state in ('starting', 'ready', 'unhealthy')
               and m.location is not null
@@ -101,7 +105,9 @@ public class InstanceHealthRegistry {
                     new ResourceRequirements(
                         rs.getObject("context_length", Integer.class),
                         rs.getObject("cpu_threads", Integer.class),
-                        rs.getObject("parallel_slots", Integer.class))))
+                        rs.getObject("parallel_slots", Integer.class),
+                        gpuDeviceIds(rs.getArray("gpu_device_ids")),
+                        rs.getObject("memory_bytes", Long.class))))
         .optional();
   }
 
@@ -117,6 +123,26 @@ public class InstanceHealthRegistry {
             null,
             RESTART_STARTED,
             reason,
+            true)
+        > 0;
+  }
+
+  /**
+   * The instance's container was gone when its host's worker started: it is marked unhealthy with a
+   * score of 0 (so that routing prefers any other instance) and the event says why. The health loop
+   * then finds its endpoint dead and restarts it. False when it was not ready or unhealthy.
+   */
+  public boolean recordContainerGone(String instanceId, String detail) {
+    return changeAndLog(
+            """
+            update model_instances set state = 'unhealthy', health_score = 0, updated_at = now()
+            where instance_id = :instanceId and state in ('ready', 'unhealthy')
+            returning instance_id
+            """,
+            instanceId,
+            null,
+            CONTAINER_GONE,
+            detail,
             true)
         > 0;
   }
@@ -226,6 +252,10 @@ public class InstanceHealthRegistry {
                     rs.getString("kind"),
                     rs.getString("detail")))
         .list();
+  }
+
+  private static List<String> gpuDeviceIds(Array array) throws SQLException {
+    return array == null ? List.of() : List.of((String[]) array.getArray());
   }
 
   private static String clip(String text) {

@@ -10,9 +10,11 @@ import dev.modelyard.workflows.models.RegisteredModel;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.annotation.Transactional;
@@ -124,9 +126,9 @@ public class ModelRegistry {
     jdbc.sql(
             """
             insert into model_instances (instance_id, model_id, host_id, state,
-                context_length, cpu_threads, parallel_slots)
+                context_length, cpu_threads, parallel_slots, memory_bytes, gpu_device_ids)
             values (:instanceId, :modelId, :hostId, 'starting',
-                :contextLength, :cpuThreads, :parallelSlots)
+                :contextLength, :cpuThreads, :parallelSlots, :memoryBytes, :gpuDeviceIds)
             on conflict (instance_id) do nothing
             """)
         .param("instanceId", instance.instanceId())
@@ -135,6 +137,8 @@ public class ModelRegistry {
         .param("contextLength", instance.resources().contextLength())
         .param("cpuThreads", instance.resources().cpuThreads())
         .param("parallelSlots", instance.resources().parallelSlots())
+        .param("memoryBytes", instance.resources().memoryBytes())
+        .param("gpuDeviceIds", instance.resources().gpuDeviceIds().toArray(String[]::new))
         .update();
   }
 
@@ -172,6 +176,27 @@ public class ModelRegistry {
         .param("modelId", modelId)
         .query(ModelRegistry::instanceView)
         .list();
+  }
+
+  /**
+   * The instances on {@code hostId} that should have something running there: starting, ready or
+   * unhealthy. A restarted worker adopts what it finds of these and nothing else.
+   */
+  public Set<String> activeInstanceIdsOnHost(String hostId) {
+    return new HashSet<>(
+        jdbc.sql(
+                """
+                select instance_id from model_instances
+                where host_id = :hostId and state in ('starting', 'ready', 'unhealthy')
+                """)
+            .param("hostId", hostId)
+            .query(String.class)
+            .list());
+  }
+
+  /** Every host a worker has reported from, by name. */
+  public List<String> hostIds() {
+    return jdbc.sql("select host_id from hosts order by host_id").query(String.class).list();
   }
 
   public void recordStopping(String instanceId) {

@@ -134,6 +134,7 @@ public final class DockerRuntime implements ModelRuntime {
   }
 
   /** The container of an instance this runtime runs, for operators and tests. */
+  @Override
   public Optional<String> containerId(String instanceId) {
     return Optional.ofNullable(running.get(instanceId)).map(Running::containerId);
   }
@@ -154,12 +155,44 @@ public final class DockerRuntime implements ModelRuntime {
     }
   }
 
+  /** Every container labelled with this host, running or not, as Docker lists them now. */
+  public List<ContainerSummary> containers() {
+    return docker.listByLabels(Map.of(ContainerLabels.HOST, hostId));
+  }
+
+  /**
+   * The last {@code lines} lines of one of this host's containers, named by its ID or a prefix of
+   * it that names only one; empty when this host has no such container. Containers of other hosts
+   * sharing the engine are not this runtime's to show.
+   */
+  public Optional<String> containerLogs(String containerId, int lines) throws InterruptedException {
+    List<String> matching =
+        containers().stream()
+            .map(ContainerSummary::id)
+            .filter(id -> !containerId.isEmpty() && id.startsWith(containerId))
+            .toList();
+    if (matching.size() != 1) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(docker.logs(matching.getFirst(), lines, Duration.ofSeconds(30)));
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
   /**
    * Settles the containers labelled with this host that this runtime did not start, as after a
    * worker restart. Under {@link ReconcilePolicy#ADOPT_KNOWN} a running container whose instance is
    * in {@code activeInstanceIds} (the registry's active instances on this host) is adopted and its
-   * endpoint served again; every other one is removed.
+   * endpoint served again; every other one is removed. The policy is the settings' ({@code
+   * MODELYARD_DOCKER_RUNTIME_RECONCILE}).
    */
+  public ReconcileReport reconcile(Set<String> activeInstanceIds) {
+    return reconcile(activeInstanceIds, settings.reconcile());
+  }
+
+  /** {@link #reconcile(Set)} under another policy than the settings'. */
   public ReconcileReport reconcile(Set<String> activeInstanceIds, ReconcilePolicy policy) {
     List<String> adopted = new ArrayList<>();
     List<String> removed = new ArrayList<>();

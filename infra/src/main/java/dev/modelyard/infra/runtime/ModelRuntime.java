@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Starts and stops model instances on this host: in this process ({@link InProcessEngineRuntime})
- * or one process each ({@link LocalProcessRuntime}); the Docker runtime comes with its issue.
+ * or one process each ({@link LocalProcessRuntime}) or one container each ({@link DockerRuntime}).
  */
 public interface ModelRuntime extends AutoCloseable {
 
@@ -16,6 +16,11 @@ public interface ModelRuntime extends AutoCloseable {
   void stop(String instanceId);
 
   Optional<URI> endpoint(String instanceId);
+
+  /** The container an instance runs in, for runtimes that run containers; else empty. */
+  default Optional<String> containerId(String instanceId) {
+    return Optional.empty();
+  }
 
   /** Stops every instance this runtime started. */
   @Override

@@ -14,6 +14,7 @@ import dev.modelyard.workflows.models.Provider;
 import dev.modelyard.workflows.models.RegisterModel;
 import dev.modelyard.workflows.models.RegisteredModel;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,6 +117,38 @@ class InstanceHealthRegistryTests {
                 "host-a",
                 "/models/tiny.gguf",
                 new ResourceRequirements(512, 2, 1)));
+  }
+
+  @Test
+  void aRestartKeepsTheMemoryLimitAndGpusTheInstanceWasStartedWith() {
+    String id = UUID.randomUUID().toString();
+    ResourceRequirements limited =
+        new ResourceRequirements(512, 2, 1, List.of("0", "GPU-1"), 4L << 30);
+    registry.recordStarting(new NewInstance(id, model.modelId(), "host-a", limited));
+    registry.recordReady(new StartedInstance(id, "http://127.0.0.1:9999", "c0ffee"));
+
+    assertThat(health.restartTarget(id)).map(RestartTarget::resources).contains(limited);
+  }
+
+  @Test
+  void anInstanceWhoseContainerIsGoneIsMarkedUnhealthyAtScoreZeroForTheHealthLoop() {
+    String id = ready();
+    String stillStarting = starting();
+    assertThat(registry.activeInstanceIdsOnHost("host-a")).contains(id, stillStarting);
+    assertThat(registry.activeInstanceIdsOnHost("host-b")).doesNotContain(id);
+
+    assertThat(health.recordContainerGone(id, "no running container")).isTrue();
+    assertThat(health.recordContainerGone(stillStarting, "no running container"))
+        .as("a starting instance is its start's business")
+        .isFalse();
+
+    assertThat(row(id)).isEqualTo("unhealthy/0");
+    assertThat(health.instancesToCheck(java.time.Duration.ofMinutes(5)))
+        .extracting(InstanceToCheck::instanceId)
+        .contains(id);
+    assertThat(health.events(id))
+        .extracting(InstanceHealthEvent::kind)
+        .containsExactly(InstanceHealthRegistry.CONTAINER_GONE);
   }
 
   @Test

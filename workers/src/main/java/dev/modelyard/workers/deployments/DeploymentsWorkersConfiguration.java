@@ -9,6 +9,7 @@ import dev.modelyard.workers.pools.PoolRegistration;
 import dev.modelyard.workflows.deployments.DeploymentWorkflowImpl;
 import dev.modelyard.workflows.deployments.LoadModelWorkflowImpl;
 import dev.modelyard.workflows.deployments.RegisterEndpointWorkflowImpl;
+import dev.modelyard.workflows.deployments.StopInstanceWorkflowImpl;
 import dev.modelyard.workflows.deployments.UnloadModelWorkflowImpl;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
@@ -29,7 +30,8 @@ class DeploymentsWorkersConfiguration {
             LoadModelWorkflowImpl.class,
             UnloadModelWorkflowImpl.class,
             DeploymentWorkflowImpl.class,
-            RegisterEndpointWorkflowImpl.class),
+            RegisterEndpointWorkflowImpl.class,
+            StopInstanceWorkflowImpl.class),
         List.of(
             new ModelRegistryActivitiesImpl(registry),
             new InstanceRegistryActivitiesImpl(registry),

@@ -5,6 +5,7 @@ import dev.modelyard.infra.providers.openai.ChatCompletionRequest;
 import dev.modelyard.infra.providers.openai.ChatCompletionResponse;
 import dev.modelyard.infra.providers.openai.ChatMessage;
 import dev.modelyard.infra.providers.openai.OpenAiCompatibleClient;
+import dev.modelyard.infra.runtime.InstanceResources;
 import dev.modelyard.infra.runtime.InstanceSpec;
 import dev.modelyard.infra.runtime.ModelRuntime;
 import dev.modelyard.workflows.deployments.InstanceHostActivities;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import org.springframework.util.unit.DataSize;
 
 public class InstanceHostActivitiesImpl implements InstanceHostActivities {
 
@@ -35,10 +37,18 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
     URI endpoint =
         runtime.start(
             new InstanceSpec(
-                request.instanceId(), request.modelId(), Path.of(request.modelPath()), options));
+                request.instanceId(),
+                request.modelId(),
+                Path.of(request.modelPath()),
+                options,
+                resources(request.resources()),
+                request.deployment()));
     Activity.getExecutionContext().heartbeat("probing");
     probe(endpoint);
-    return new StartedInstance(request.instanceId(), endpoint.toString());
+    return new StartedInstance(
+        request.instanceId(),
+        endpoint.toString(),
+        runtime.containerId(request.instanceId()).orElse(null));
   }
 
   @Override
@@ -64,6 +74,17 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ApplicationFailure.newFailure("interrupted while probing " + endpoint, "ProbeFailed");
+    }
+  }
+
+  /** The limits a runtime enforces where it can: a container's memory limit and GPU requests. */
+  private static InstanceResources resources(ResourceRequirements resources) {
+    try {
+      return new InstanceResources(
+          resources.memoryBytes() == null ? null : DataSize.ofBytes(resources.memoryBytes()),
+          resources.gpuDeviceIds());
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), INSTANCE_START_REJECTED);
     }
   }
 

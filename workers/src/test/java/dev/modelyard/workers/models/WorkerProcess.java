@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * The worker application in a JVM of its own, started from this test's class path, so that a test
  * can kill it the way a crash or an OOM killer would: no shutdown hook, no graceful stop.
  */
-final class WorkerProcess implements AutoCloseable {
+public final class WorkerProcess implements AutoCloseable {
 
   private final Process process;
   private final Path log;
@@ -27,7 +27,7 @@ final class WorkerProcess implements AutoCloseable {
    * Starts a worker with {@code properties} as command-line arguments, which win over the
    * environment variables it inherits; its output goes to {@code log}.
    */
-  static WorkerProcess start(Map<String, String> properties, Path log) throws IOException {
+  public static WorkerProcess start(Map<String, String> properties, Path log) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-XX:TieredStopAtLevel=1");
@@ -47,14 +47,14 @@ final class WorkerProcess implements AutoCloseable {
   }
 
   /** SIGKILL: the worker gets no chance to report, finish or clean up anything. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       throw new IllegalStateException("worker " + process.pid() + " survived SIGKILL");
     }
   }
 
-  Path log() {
+  public Path log() {
     return log;
   }
 

@@ -1,11 +1,11 @@
 package dev.modelyard.workflows.deployments;
 
 /** Reads the message a user should see out of a chain of Temporal failures. */
-final class Failures {
+public final class Failures {
 
   private Failures() {}
 
-  static String rootMessage(Throwable failure) {
+  public static String rootMessage(Throwable failure) {
     Throwable cause = failure;
     while (cause.getCause() != null) {
       cause = cause.getCause();

@@ -39,7 +39,8 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
     InstanceView serving = instances.findReadyInstance(model.modelId());
     if (serving != null) {
       phase = "done";
-      return new LoadModelResult(serving.instanceId(), serving.endpoint(), serving.hostId(), true);
+      return new LoadModelResult(
+          serving.instanceId(), serving.endpoint(), serving.hostId(), true, null);
     }
 
     String instanceId = Workflow.randomUUID().toString();
@@ -62,7 +63,8 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
                   instanceId, model.modelId(), model.location(), request.resources()));
       instances.recordReady(started);
       phase = "done";
-      return new LoadModelResult(instanceId, started.endpoint(), model.hostId(), false);
+      return new LoadModelResult(
+          instanceId, started.endpoint(), model.hostId(), false, started.containerId());
     } catch (ActivityFailure | CanceledFailure failure) {
       phase = "failed";
       // Detached, so that even a cancelled load stops what it started and frees its memory. The
@@ -123,7 +125,8 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
                   instanceId, model.modelId(), model.location(), request.resources()));
       instances.recordReady(started);
       phase = "done";
-      return new LoadModelResult(instanceId, started.endpoint(), model.hostId(), false);
+      return new LoadModelResult(
+          instanceId, started.endpoint(), model.hostId(), false, started.containerId());
     } catch (ActivityFailure failure) {
       phase = "failed";
       // Compensate in a detached scope so that even a cancelled load cleans up.

@@ -1,0 +1,157 @@
+package dev.modelyard.api.containers;
+
+import dev.modelyard.api.errors.InvalidFieldException;
+import dev.modelyard.api.errors.NotFoundException;
+import dev.modelyard.api.errors.UnavailableException;
+import dev.modelyard.api.tasks.StartedTasks;
+import dev.modelyard.infra.registry.ModelRegistry;
+import dev.modelyard.workflows.TaskQueues;
+import dev.modelyard.workflows.WorkflowIds;
+import dev.modelyard.workflows.containers.ContainerHostActivities;
+import dev.modelyard.workflows.containers.ContainerListing;
+import dev.modelyard.workflows.containers.ContainerLogs;
+import dev.modelyard.workflows.containers.ContainerLogsRequest;
+import dev.modelyard.workflows.containers.ContainerLogsWorkflow;
+import dev.modelyard.workflows.containers.ContainerView;
+import dev.modelyard.workflows.containers.ContainerWorkflowIds;
+import dev.modelyard.workflows.containers.ListContainersRequest;
+import dev.modelyard.workflows.containers.ListContainersWorkflow;
+import dev.modelyard.workflows.deployments.RegisterEndpointWorkflow;
+import dev.modelyard.workflows.deployments.StopInstanceRequest;
+import dev.modelyard.workflows.deployments.StopInstanceWorkflow;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Service;
+
+/**
+ * The containers API's side of Temporal. The API process never talks to Docker: every question goes
+ * to the hosts' workers through a short workflow, and a container is found by asking them.
+ */
+@Service
+class Containers {
+
+  /** A caller waits this long at most for the hosts to answer. */
+  private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(20);
+
+  /** A full ID, a prefix of at least 12 hex digits (as {@code docker ps} shows), or a name. */
+  private static final Pattern CONTAINER_ID =
+      Pattern.compile("[0-9a-f]{12,64}|[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
+
+  private final WorkflowClient client;
+  private final ModelRegistry registry;
+  private final StartedTasks started;
+
+  Containers(WorkflowClient client, ModelRegistry registry, StartedTasks started) {
+    this.client = client;
+    this.registry = registry;
+    this.started = started;
+  }
+
+  ContainerListing list() {
+    List<String> hosts =
+        registry.hostIds().stream()
+            .filter(host -> !RegisterEndpointWorkflow.EXTERNAL_HOST.equals(host))
+            .toList();
+    String id = ContainerWorkflowIds.list(UUID.randomUUID().toString());
+    ListContainersWorkflow workflow =
+        client.newWorkflowStub(ListContainersWorkflow.class, shortLived(id));
+    return ask(() -> workflow.list(new ListContainersRequest(hosts)), "list containers");
+  }
+
+  ContainerLogs logs(String containerId, int tail) {
+    ContainerView container = find(containerId);
+    String id = ContainerWorkflowIds.logs(UUID.randomUUID().toString());
+    ContainerLogsWorkflow workflow =
+        client.newWorkflowStub(ContainerLogsWorkflow.class, shortLived(id));
+    return ask(
+        () ->
+            workflow.logs(
+                new ContainerLogsRequest(container.hostId(), container.containerId(), tail)),
+        "read the logs of " + containerId);
+  }
+
+  /** Starts stopping the container's instance (stop, remove, release its memory); the task ID. */
+  String delete(String containerId) {
+    ContainerView container = find(containerId);
+    String id = WorkflowIds.stopInstance(container.instanceId());
+    StopInstanceWorkflow workflow =
+        client.newWorkflowStub(
+            StopInstanceWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(TaskQueues.RUNTIME)
+                .setWorkflowIdConflictPolicy(
+                    WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+                .setWorkflowIdReusePolicy(
+                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                .setStaticSummary("stop instance " + container.instanceId())
+                .build());
+    try {
+      WorkflowClient.start(
+          workflow::stop, new StopInstanceRequest(container.instanceId(), container.hostId()));
+    } catch (WorkflowException | StatusRuntimeException e) {
+      throw new UnavailableException("cannot start workflow " + id + ": " + e.getMessage(), e);
+    }
+    started.add(id);
+    return id;
+  }
+
+  /** The one container that the ID, ID prefix or name names, on whichever host runs it. */
+  private ContainerView find(String containerId) {
+    if (!CONTAINER_ID.matcher(containerId).matches()) {
+      throw new InvalidFieldException(
+          "container_id",
+          "'" + containerId + "' is neither a container ID (12 to 64 hex digits) nor a name");
+    }
+    List<ContainerView> matching =
+        list().containers().stream()
+            .filter(
+                c ->
+                    c.containerId().startsWith(containerId)
+                        || c.name().equals(containerId)
+                        || c.name().equals("/" + containerId))
+            .toList();
+    if (matching.isEmpty()) {
+      throw new NotFoundException("no Modelyard container " + containerId + " on any host");
+    }
+    if (matching.size() > 1) {
+      throw new InvalidFieldException(
+          "container_id", "'" + containerId + "' names several containers; give more of its ID");
+    }
+    return matching.getFirst();
+  }
+
+  private <T> T ask(Supplier<T> call, String what) {
+    try {
+      return call.get();
+    } catch (WorkflowException e) {
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof ApplicationFailure failure
+            && ContainerHostActivities.CONTAINER_NOT_FOUND.equals(failure.getType())) {
+          throw new NotFoundException(failure.getOriginalMessage());
+        }
+      }
+      throw new UnavailableException("cannot " + what + ": " + e.getMessage(), e);
+    } catch (StatusRuntimeException e) {
+      throw new UnavailableException("cannot " + what + ": Temporal is unavailable", e);
+    }
+  }
+
+  private static WorkflowOptions shortLived(String workflowId) {
+    return WorkflowOptions.newBuilder()
+        .setWorkflowId(workflowId)
+        .setTaskQueue(TaskQueues.RUNTIME)
+        .setWorkflowExecutionTimeout(ANSWER_TIMEOUT)
+        .build();
+  }
+}

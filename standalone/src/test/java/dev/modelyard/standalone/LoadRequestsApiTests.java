@@ -1,0 +1,144 @@
+package dev.modelyard.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelyard.testing.TestServices;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Load and container requests that are answered before anything runs: a placement refusal (409) and
+ * bad input (400), on the launcher's embedded defaults, through HTTP.
+ */
+class LoadRequestsApiTests {
+
+  @TempDir Path dataDir;
+
+  private RunningModelyard modelyard;
+
+  @BeforeEach
+  void start() {
+    modelyard = RunningModelyard.start(dataDir);
+  }
+
+  @AfterEach
+  void stop() {
+    modelyard.close();
+  }
+
+  @Test
+  @Timeout(120)
+  void aLoadThatFitsNowhereIsRefusedWith409SayingWhatItNeedsAndWhatIsFree() throws Exception {
+    pull("tiny-huge");
+    // Recorded as a trillion parameters: at F16 that is about 1.8 TiB, more than any test host.
+    modelyard
+        .bean(JdbcClient.class)
+        .sql("update models set parameter_count = 1000000000000 where name = 'tiny-huge'")
+        .update();
+
+    long began = System.nanoTime();
+    HttpResponse<String> response =
+        modelyard.send(
+            HttpRequest.newBuilder(modelyard.base().resolve("/api/v1/local-llm/models/load")),
+            """
+            {"provider":"local_gguf","model_name":"tiny-huge"}""");
+    long tookMillis = Duration.ofNanos(System.nanoTime() - began).toMillis();
+    System.out.printf("LoadRequestsApiTests: placement refusal answered in %d ms%n", tookMillis);
+
+    JsonNode problem = modelyard.expect(response, 409);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(problem.get("need_bytes").asLong()).isGreaterThan(1L << 40);
+    assertThat(problem.get("largest_free_bytes").asLong())
+        .isPositive()
+        .isLessThan(problem.get("need_bytes").asLong());
+    assertThat(problem.get("detail").asString()).contains("GiB");
+    assertThat(tookMillis).isLessThan(2_500);
+    assertThat(modelyard.get("/api/v1/local-llm/models", 200).toString())
+        .as("nothing started")
+        .doesNotContain("instance_id");
+
+    // A load that fits still answers 202, after placement, without waiting the full bound.
+    pull("tiny-fits");
+    began = System.nanoTime();
+    JsonNode accepted =
+        modelyard.post(
+            "/api/v1/local-llm/models/load",
+            """
+            {"provider":"local_gguf","model_name":"tiny-fits",
+             "resource_requirements":{"context_length":512,"memory":536870912}}""",
+            202);
+    System.out.printf(
+        "LoadRequestsApiTests: a load that fits answered 202 in %d ms%n",
+        Duration.ofNanos(System.nanoTime() - began).toMillis());
+    modelyard.awaitTask(accepted.get("task_id").asString());
+  }
+
+  @Test
+  void badContainerRequestsGetAProblemNamingTheField() throws Exception {
+    assertField(
+        modelyard.post(
+            "/api/v1/local-llm/models/load",
+            """
+            {"provider":"local_gguf","model_name":"t","resource_requirements":{"memory":"lots"}}""",
+            400),
+        "resource_requirements.memory");
+    assertField(
+        modelyard.post(
+            "/api/v1/local-llm/containers/create",
+            """
+            {"provider":"local_gguf","model_name":"t","resource_requirements":{"memory":"1MB"}}""",
+            400),
+        "resource_requirements.memory");
+    assertField(
+        modelyard.post(
+            "/api/v1/local-llm/models/load",
+            """
+            {"provider":"local_gguf","model_name":"t",
+             "resource_requirements":{"gpu_device_ids":["0","GPU-nope"]}}""",
+            400),
+        "resource_requirements.gpu_device_ids[1]");
+    assertField(
+        modelyard.post(
+            "/api/v1/local-llm/containers/create",
+            """
+            {"provider":"local_ollama","model_name":"tiny"}""",
+            400),
+        "provider");
+    assertField(
+        modelyard.get("/api/v1/local-llm/containers/abcdefabcdef/logs?tail=0", 400), "tail");
+    assertField(modelyard.get("/api/v1/local-llm/containers/bad%20id/logs", 400), "container_id");
+    assertThat(
+            modelyard
+                .get("/api/v1/local-llm/containers/abcdefabcdef/logs", 404)
+                .get("detail")
+                .asString())
+        .contains("abcdefabcdef");
+  }
+
+  private void pull(String name) throws Exception {
+    modelyard.awaitTask(
+        modelyard
+            .post(
+                "/api/v1/local-llm/models/pull",
+                """
+                {"provider":"local_gguf","model_name":"%s","path":"%s"}"""
+                    .formatted(name, TestServices.tinyModel()),
+                202)
+            .get("task_id")
+            .asString());
+  }
+
+  private static void assertField(JsonNode problem, String field) {
+    assertThat(problem.get("status").asInt()).isEqualTo(400);
+    assertThat(problem.get("field").asString()).as(problem.toString()).isEqualTo(field);
+  }
+}

@@ -1,0 +1,76 @@
+package dev.modelyard.workers.containers;
+
+import dev.modelyard.infra.containers.ContainerLabels;
+import dev.modelyard.infra.containers.ContainerSummary;
+import dev.modelyard.infra.runtime.DockerRuntime;
+import dev.modelyard.infra.runtime.ModelRuntime;
+import dev.modelyard.workflows.containers.ContainerHostActivities;
+import dev.modelyard.workflows.containers.ContainerLogs;
+import dev.modelyard.workflows.containers.ContainerLogsRequest;
+import dev.modelyard.workflows.containers.ContainerView;
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.Map;
+
+/** Answers for this host's Docker runtime; a host on another runtime has no containers. */
+public class ContainerHostActivitiesImpl implements ContainerHostActivities {
+
+  private final ModelRuntime runtime;
+  private final String hostId;
+
+  public ContainerHostActivitiesImpl(ModelRuntime runtime, String hostId) {
+    this.runtime = runtime;
+    this.hostId = hostId;
+  }
+
+  @Override
+  public List<ContainerView> listContainers() {
+    if (!(runtime instanceof DockerRuntime docker)) {
+      return List.of();
+    }
+    return docker.containers().stream().map(this::view).toList();
+  }
+
+  @Override
+  public ContainerLogs containerLogs(ContainerLogsRequest request) {
+    if (!(runtime instanceof DockerRuntime docker)) {
+      throw notFound(request.containerId());
+    }
+    try {
+      String output =
+          docker
+              .containerLogs(request.containerId(), request.tail())
+              .orElseThrow(() -> notFound(request.containerId()));
+      List<String> lines = output.lines().toList();
+      // Docker's tail counts lines per stream; interleaved, there may be up to twice as many.
+      return new ContainerLogs(
+          request.containerId(),
+          hostId,
+          lines.subList(Math.max(0, lines.size() - request.tail()), lines.size()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApplicationFailure.newFailure(
+          "interrupted while reading the logs of " + request.containerId(), "Interrupted");
+    }
+  }
+
+  private ContainerView view(ContainerSummary container) {
+    Map<String, String> labels = container.labels();
+    String port = labels.get(ContainerLabels.PORT);
+    return new ContainerView(
+        container.id(),
+        container.name(),
+        hostId,
+        labels.get(ContainerLabels.INSTANCE),
+        labels.get(ContainerLabels.MODEL),
+        labels.get(ContainerLabels.DEPLOYMENT),
+        container.image(),
+        container.state(),
+        port == null ? null : "http://127.0.0.1:" + port);
+  }
+
+  private ApplicationFailure notFound(String containerId) {
+    return ApplicationFailure.newNonRetryableFailure(
+        "host " + hostId + " has no container " + containerId, CONTAINER_NOT_FOUND);
+  }
+}

@@ -1,0 +1,22 @@
+package dev.modelyard.workflows.containers;
+
+import java.util.Objects;
+
+/**
+ * The last {@code tail} lines of a container on a host.
+ *
+ * @param containerId Docker's full container ID, or a prefix of it that names one container
+ */
+public record ContainerLogsRequest(String hostId, String containerId, int tail) {
+
+  public static final int MAX_TAIL = 10_000;
+
+  public ContainerLogsRequest {
+    Objects.requireNonNull(hostId, "hostId");
+    Objects.requireNonNull(containerId, "containerId");
+    if (tail < 1 || tail > MAX_TAIL) {
+      throw new IllegalArgumentException(
+          "tail must be between 1 and " + MAX_TAIL + ", was " + tail);
+    }
+  }
+}

@@ -1,0 +1,9 @@
+package dev.modelyard.workflows.containers;
+
+public class ContainerLogsWorkflowImpl implements ContainerLogsWorkflow {
+
+  @Override
+  public ContainerLogs logs(ContainerLogsRequest request) {
+    return ContainerActivityStubs.on(request.hostId()).containerLogs(request);
+  }
+}

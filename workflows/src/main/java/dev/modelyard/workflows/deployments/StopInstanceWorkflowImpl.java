@@ -1,0 +1,36 @@
+package dev.modelyard.workflows.deployments;
+
+import dev.modelyard.workflows.models.RegistryOptions;
+import dev.modelyard.workflows.placement.PlacementActivities;
+import dev.modelyard.workflows.placement.PlacementOptions;
+import io.temporal.workflow.Workflow;
+
+public class StopInstanceWorkflowImpl implements StopInstanceWorkflow {
+
+  private final InstanceRegistryActivities instances =
+      Workflow.newActivityStub(InstanceRegistryActivities.class, RegistryOptions.DEFAULT);
+  private final PlacementActivities placement =
+      Workflow.newActivityStub(PlacementActivities.class, PlacementOptions.RELEASE);
+
+  private String phase = "starting";
+
+  @Override
+  public StopInstanceResult stop(StopInstanceRequest request) {
+    String instanceId = request.instanceId();
+    // Marked first, so that the gateway stops routing to it before it goes away.
+    phase = "stopping";
+    instances.recordStopping(instanceId);
+    HostActivityStubs.instances(request.hostId()).stopInstance(instanceId);
+    instances.recordStopped(instanceId);
+    // Only once it is stopped: its memory is in use until then.
+    phase = "releasing";
+    placement.release(instanceId);
+    phase = "done";
+    return new StopInstanceResult(instanceId, request.hostId());
+  }
+
+  @Override
+  public String phase() {
+    return phase;
+  }
+}

@@ -1,0 +1,96 @@
+package dev.modelyard.workflows.deployments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelyard.workflows.FakeRegistry;
+import dev.modelyard.workflows.TaskQueues;
+import dev.modelyard.workflows.WorkflowIds;
+import dev.modelyard.workflows.models.ModelRef;
+import dev.modelyard.workflows.models.Provider;
+import dev.modelyard.workflows.models.RegisteredModel;
+import dev.modelyard.workflows.placement.DeviceMemory;
+import dev.modelyard.workflows.placement.InMemoryLedger;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What {@code DELETE /containers/{id}} runs: one instance stopped, its memory released. */
+class StopInstanceWorkflowTests {
+
+  private static final String HOST = "host-a";
+  private static final ModelRef TINY = new ModelRef(Provider.LOCAL_GGUF, "tiny");
+  private static final long GIB = 1024L * 1024 * 1024;
+
+  private TestWorkflowEnvironment env;
+  private FakeRegistry registry;
+  private final InMemoryLedger ledger =
+      new InMemoryLedger(List.of(new DeviceMemory(HOST, "ram", -1, 16 * GIB, 0)), 2 * GIB);
+  private final List<String> stopped = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() {
+    env = TestWorkflowEnvironment.newInstance();
+    registry = new FakeRegistry(HOST);
+    registry.models.put(TINY, new RegisteredModel("model-1", TINY, "/models/tiny.gguf", HOST));
+    var runtime = env.newWorker(TaskQueues.RUNTIME);
+    runtime.registerWorkflowImplementationTypes(
+        LoadModelWorkflowImpl.class, StopInstanceWorkflowImpl.class);
+    runtime.registerActivitiesImplementations(registry, ledger);
+    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(new ContainerHost());
+    env.start();
+  }
+
+  @AfterEach
+  void stop() {
+    env.close();
+  }
+
+  @Test
+  void aLoadReportsItsContainerAndStoppingThatInstanceStopsItAndReleasesItsMemory() {
+    LoadModelResult loaded =
+        workflow(LoadModelWorkflow.class, WorkflowIds.load(TINY))
+            .load(
+                new LoadModelRequest(
+                    TINY, new ResourceRequirements(512, 1, 1, List.of(), 512L << 20)));
+    assertThat(loaded.containerId()).isEqualTo("container-of-" + loaded.instanceId());
+    assertThat(ledger.reservations()).containsOnlyKeys(loaded.instanceId());
+
+    StopInstanceResult result =
+        workflow(StopInstanceWorkflow.class, WorkflowIds.stopInstance(loaded.instanceId()))
+            .stop(new StopInstanceRequest(loaded.instanceId(), HOST));
+
+    assertThat(result.instanceId()).isEqualTo(loaded.instanceId());
+    assertThat(stopped).containsExactly(loaded.instanceId());
+    assertThat(registry.instanceStates).containsEntry(loaded.instanceId(), "stopped");
+    assertThat(ledger.reservations()).isEmpty();
+  }
+
+  private <T> T workflow(Class<T> type, String id) {
+    return env.getWorkflowClient()
+        .newWorkflowStub(
+            type,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(TaskQueues.RUNTIME)
+                .build());
+  }
+
+  private final class ContainerHost implements InstanceHostActivities {
+
+    @Override
+    public StartedInstance startInstance(StartInstance request) {
+      assertThat(request.resources().memoryBytes()).isEqualTo(512L << 20);
+      return new StartedInstance(
+          request.instanceId(), "http://127.0.0.1:9000", "container-of-" + request.instanceId());
+    }
+
+    @Override
+    public void stopInstance(String instanceId) {
+      stopped.add(instanceId);
+    }
+  }
+}
