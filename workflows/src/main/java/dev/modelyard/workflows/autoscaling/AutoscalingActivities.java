@@ -10,8 +10,8 @@ import io.temporal.activity.ActivityInterface;
 public interface AutoscalingActivities {
 
   /** The model's load over the window; {@link LoadSummary#NONE} when nothing was published. */
-  LoadSummary load(LoadQuery query);
+  LoadSummary modelLoad(LoadQuery query);
 
   /** Appends a decision to the model's scaling log. */
-  void record(ScalingRecord decision);
+  void recordDecision(ScalingRecord decision);
 }

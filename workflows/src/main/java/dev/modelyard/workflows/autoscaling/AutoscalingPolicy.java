@@ -36,6 +36,9 @@ public record AutoscalingPolicy(
   public static final Duration DEFAULT_EVALUATION_INTERVAL = Duration.ofSeconds(10);
   public static final Duration DEFAULT_METRICS_WINDOW = Duration.ofMinutes(1);
 
+  /** Load samples are kept for a few hours; a longer window would read past them. */
+  public static final Duration MAX_METRICS_WINDOW = Duration.ofHours(1);
+
   /** Shorter evaluations would flood the deployment's history with timers and activities. */
   public static final Duration MIN_EVALUATION_INTERVAL = Duration.ofSeconds(1);
 
@@ -70,6 +73,10 @@ public record AutoscalingPolicy(
     notNegative("scale_down_cooldown", scaleDownCooldown);
     positive("idle_period", idlePeriod);
     positive("metrics_window", metricsWindow);
+    if (metricsWindow.compareTo(MAX_METRICS_WINDOW) > 0) {
+      throw new IllegalArgumentException(
+          "metrics_window must be at most " + MAX_METRICS_WINDOW + ", was " + metricsWindow);
+    }
     if (evaluationInterval.compareTo(MIN_EVALUATION_INTERVAL) < 0) {
       throw new IllegalArgumentException(
           "evaluation_interval must be at least "

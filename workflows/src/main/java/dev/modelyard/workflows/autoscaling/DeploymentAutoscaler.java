@@ -119,7 +119,7 @@ public final class DeploymentAutoscaler {
   /** The model's load over the policy's window, or null when it cannot be read now. */
   public LoadSummary readLoad(int desired) {
     try {
-      return loads.load(new LoadQuery(model, policy.metricsWindow()));
+      return loads.modelLoad(new LoadQuery(model, policy.metricsWindow()));
     } catch (ActivityFailure failure) {
       lastEvaluation = "holding at %d: cannot read the load: %s".formatted(desired, root(failure));
       return null;
@@ -155,7 +155,7 @@ public final class DeploymentAutoscaler {
     while (!unrecorded.isEmpty()) {
       ScalingRecord next = unrecorded.removeFirst();
       try {
-        decisions.record(next);
+        decisions.recordDecision(next);
       } catch (ActivityFailure failure) {
         // The deployment must go on scaling; the decision stays in the status, saying so.
         lastEvaluation =

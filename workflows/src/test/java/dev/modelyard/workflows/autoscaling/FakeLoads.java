@@ -15,7 +15,7 @@ public class FakeLoads implements AutoscalingActivities {
   public final List<ScalingRecord> recorded = new CopyOnWriteArrayList<>();
 
   @Override
-  public LoadSummary load(LoadQuery query) {
+  public LoadSummary modelLoad(LoadQuery query) {
     queries.add(query);
     if (unreadable) {
       throw new IllegalStateException("load samples unreachable");
@@ -24,7 +24,7 @@ public class FakeLoads implements AutoscalingActivities {
   }
 
   @Override
-  public void record(ScalingRecord decision) {
+  public void recordDecision(ScalingRecord decision) {
     recorded.add(decision);
   }
 }
