@@ -1,5 +1,6 @@
 package dev.modelyard.workflows;
 
+import dev.modelyard.workflows.deployments.DeploymentWorkflowImpl;
 import dev.modelyard.workflows.deployments.LoadModelWorkflowImpl;
 import dev.modelyard.workflows.models.PullModelWorkflowImpl;
 import io.temporal.testing.WorkflowReplayer;
@@ -26,13 +27,19 @@ class RecordedHistoriesReplayTests {
     "load-start-failed-and-compensated.json, load",
     "load-placed.json, load",
     "load-placed-start-failed-and-released.json, load",
-    "load-placement-refused.json, load"
+    "load-placement-refused.json, load",
+    "deployment-scaled-up-and-down.json, deployment",
+    "deployment-start-failed-and-compensated.json, deployment",
+    "deployment-placed-scaled-up-and-down.json, deployment",
+    "deployment-placed-start-failed-and-released.json, deployment",
+    "deployment-autoscaled-to-zero-and-woken.json, deployment"
   })
   void replaysWithoutNondeterminism(String history, String workflow) throws Exception {
     Class<?> type =
         switch (workflow) {
           case "pull" -> PullModelWorkflowImpl.class;
           case "load" -> LoadModelWorkflowImpl.class;
+          case "deployment" -> DeploymentWorkflowImpl.class;
           default -> throw new IllegalArgumentException(workflow);
         };
     WorkflowReplayer.replayWorkflowExecution(read(history), type);

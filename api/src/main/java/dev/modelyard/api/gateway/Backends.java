@@ -1,5 +1,6 @@
 package dev.modelyard.api.gateway;
 
+import dev.modelyard.api.autoscaling.LoadMeter;
 import dev.modelyard.infra.providers.openai.RelayClient;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
@@ -34,6 +35,7 @@ class Backends implements DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(Backends.class);
 
   private final GatewaySettings settings;
+  private final LoadMeter meter;
   private final RelayClient client;
   private final CircuitBreakerRegistry breakers;
   private final BulkheadRegistry bulkheads;
@@ -41,8 +43,9 @@ class Backends implements DisposableBean {
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("gateway-timeouts").daemon().factory());
 
-  Backends(GatewaySettings settings) {
+  Backends(GatewaySettings settings, LoadMeter meter) {
     this.settings = settings;
+    this.meter = meter;
     this.client = new RelayClient(settings.connectTimeout(), settings.maxConcurrentPerInstance());
     this.breakers =
         CircuitBreakerRegistry.of(
@@ -193,7 +196,12 @@ class Backends implements DisposableBean {
       return null;
     }
     candidate.load().started();
-    return new Guard(breaker, bulkhead, candidate.load(), System.nanoTime());
+    return new Guard(
+        breaker,
+        bulkhead,
+        candidate.load(),
+        meter.started(candidate.instance().provider(), candidate.instance().modelName()),
+        System.nanoTime());
   }
 
   private static void closeQuietly(InputStream stream) {
@@ -211,7 +219,12 @@ class Backends implements DisposableBean {
   }
 
   /** Held for one call: releases the bulkhead, reports to the breaker, records the latency. */
-  private record Guard(CircuitBreaker breaker, Bulkhead bulkhead, InstanceLoad load, long start) {
+  private record Guard(
+      CircuitBreaker breaker,
+      Bulkhead bulkhead,
+      InstanceLoad load,
+      LoadMeter.Call call,
+      long start) {
 
     long elapsed() {
       return System.nanoTime() - start;
@@ -235,6 +248,7 @@ class Backends implements DisposableBean {
     void exit() {
       bulkhead.onComplete();
       load.finished(elapsed());
+      call.finished();
     }
   }
 

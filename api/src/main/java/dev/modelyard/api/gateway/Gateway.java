@@ -1,5 +1,6 @@
 package dev.modelyard.api.gateway;
 
+import dev.modelyard.api.autoscaling.ColdStarts;
 import dev.modelyard.api.errors.BudgetExhaustedException;
 import dev.modelyard.api.errors.UnavailableException;
 import dev.modelyard.infra.costs.Usage;
@@ -43,6 +44,8 @@ class Gateway {
   private final GatewaySettings settings;
   private final CloudProviders clouds;
   private final CostAccounting costs;
+  private final ColdStarts coldStarts;
+  private final RoutingTable table;
 
   Gateway(
       Router router,
@@ -50,19 +53,23 @@ class Gateway {
       CompletionCache cache,
       GatewaySettings settings,
       CloudProviders clouds,
-      CostAccounting costs) {
+      CostAccounting costs,
+      ColdStarts coldStarts,
+      RoutingTable table) {
     this.router = router;
     this.backends = backends;
     this.cache = cache;
     this.settings = settings;
     this.clouds = clouds;
     this.costs = costs;
+    this.coldStarts = coldStarts;
+    this.table = table;
   }
 
   /** A non-streamed answer, from the cache when the request allows it. */
   Served complete(OpenAiRequest request, String providerPreference) {
     costs.checkLocalAllowed();
-    List<Router.Step> plan = router.plan(request, providerPreference);
+    List<Router.Step> plan = planOrColdStart(request, providerPreference);
     if (!request.cacheable() || !(plan.getFirst() instanceof Router.Step.Local primary)) {
       return firstAnswering(request, plan, this::complete, this::completeInCloud);
     }
@@ -97,7 +104,7 @@ class Gateway {
    */
   OpenStream openStream(OpenAiRequest request, String providerPreference) {
     costs.checkLocalAllowed();
-    List<Router.Step> plan = router.plan(request, providerPreference);
+    List<Router.Step> plan = planOrColdStart(request, providerPreference);
     String key = null;
     String keyModel = null;
     if (request.cacheable() && plan.getFirst() instanceof Router.Step.Local primary) {
@@ -112,6 +119,23 @@ class Gateway {
     Opened opened = firstAnswering(request, plan, this::open, this::openInCloud);
     boolean cacheIt = key != null && opened.instance().modelName().equals(keyModel);
     return new OpenStream(null, opened.stream(), opened.instance(), cacheIt ? key : null);
+  }
+
+  /**
+   * The plan; a named model with no ready instance whose deployment is autoscaled (possibly to
+   * zero) is woken first, and the request waits for its first instance.
+   */
+  private List<Router.Step> planOrColdStart(OpenAiRequest request, String providerPreference) {
+    try {
+      return router.plan(request, providerPreference);
+    } catch (UnavailableException noInstance) {
+      if (request.model() == null
+          || !coldStarts.awaitInstance(providerPreference, request.model())) {
+        throw noInstance;
+      }
+      table.refresh();
+      return router.plan(request, providerPreference);
+    }
   }
 
   /**

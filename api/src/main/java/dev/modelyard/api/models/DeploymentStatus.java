@@ -9,6 +9,8 @@ import java.util.Optional;
 /**
  * A model's replicas: what its deployment wants and what the registry says is running. {@code
  * desired_instances} is null for a model that was never scaled (its instances come from loads).
+ * With autoscaling: the policy, the reason of the latest evaluation (a hold included) and the
+ * latest decisions, oldest first (every decision is also in the {@code scaling_decisions} table).
  */
 record DeploymentStatus(
     String provider,
@@ -17,7 +19,10 @@ record DeploymentStatus(
     int actualInstances,
     String phase,
     String lastFailure,
-    List<InstanceStatus> instances) {
+    List<InstanceStatus> instances,
+    AutoscalingView autoscaling,
+    String lastEvaluation,
+    List<AutoscalingView.Decision> scalingDecisions) {
 
   /** Only ready instances count as actual: starting ones cannot serve yet. */
   static final String READY = "ready";
@@ -31,7 +36,12 @@ record DeploymentStatus(
         (int) instances.stream().filter(i -> READY.equals(i.state())).count(),
         deployment.map(DeploymentState::phase).orElse(null),
         deployment.map(DeploymentState::lastFailure).orElse(null),
-        instances);
+        instances,
+        deployment.map(DeploymentState::autoscaling).map(AutoscalingView::of).orElse(null),
+        deployment.map(DeploymentState::lastEvaluation).orElse(null),
+        deployment.map(DeploymentState::recentDecisions).orElse(List.of()).stream()
+            .map(AutoscalingView.Decision::of)
+            .toList());
   }
 
   record InstanceStatus(

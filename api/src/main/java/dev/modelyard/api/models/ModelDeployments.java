@@ -6,6 +6,9 @@ import dev.modelyard.api.tasks.StartedTasks;
 import dev.modelyard.workflows.ModelyardSearchAttributes;
 import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.WorkflowIds;
+import dev.modelyard.workflows.autoscaling.AutoscalingPolicy;
+import dev.modelyard.workflows.deployments.AutoscalingAccepted;
+import dev.modelyard.workflows.deployments.AutoscalingRequest;
 import dev.modelyard.workflows.deployments.DeploymentInput;
 import dev.modelyard.workflows.deployments.DeploymentState;
 import dev.modelyard.workflows.deployments.DeploymentWorkflow;
@@ -115,6 +118,60 @@ class ModelDeployments {
     } catch (WorkflowException | StatusRuntimeException e) {
       throw new UnavailableException(
           "cannot ask deployment " + taskId(model) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Sets the model's autoscaling policy, starting its deployment if it has none; a null policy
+   * turns autoscaling off (a model without a deployment then has nothing to turn off).
+   */
+  AutoscalingAccepted autoscale(ModelRef model, AutoscalingPolicy policy) {
+    String id = taskId(model);
+    try {
+      if (policy == null) {
+        if (state(model).isEmpty()) {
+          return new AutoscalingAccepted(null, 0);
+        }
+        return client
+            .newWorkflowStub(DeploymentWorkflow.class, id)
+            .autoscale(new AutoscalingRequest(null));
+      }
+      DeploymentWorkflow workflow =
+          client.newWorkflowStub(
+              DeploymentWorkflow.class,
+              WorkflowOptions.newBuilder()
+                  .setWorkflowId(id)
+                  .setTaskQueue(TaskQueues.RUNTIME)
+                  .setWorkflowIdConflictPolicy(
+                      WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+                  .setWorkflowIdReusePolicy(
+                      WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                  .setTypedSearchAttributes(ModelyardSearchAttributes.of("deployment", model))
+                  .setStaticSummary("deployment " + model)
+                  .build());
+      AutoscalingAccepted accepted =
+          WorkflowClient.executeUpdateWithStart(
+              workflow::autoscale,
+              new AutoscalingRequest(policy),
+              UpdateOptions.<AutoscalingAccepted>newBuilder().build(),
+              new WithStartWorkflowOperation<>(workflow::run, DeploymentInput.of(model)));
+      started.add(id);
+      return accepted;
+    } catch (WorkflowUpdateException e) {
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof ApplicationFailure failure
+          && IllegalArgumentException.class.getName().equals(failure.getType())) {
+        throw new InvalidFieldException("max_replicas", failure.getOriginalMessage());
+      }
+      throw new UnavailableException("deployment " + id + " did not accept the policy", e);
+    } catch (WorkflowNotFoundException e) {
+      // It ended between the two calls: nothing is autoscaled any more.
+      return new AutoscalingAccepted(null, 0);
+    } catch (WorkflowServiceException | StatusRuntimeException e) {
+      throw new UnavailableException("cannot set autoscaling of " + id + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,10 +1,20 @@
 package dev.modelyard.workflows.deployments;
 
+import dev.modelyard.workflows.autoscaling.DeploymentAutoscaler;
+import dev.modelyard.workflows.autoscaling.LoadSummary;
+import dev.modelyard.workflows.autoscaling.ScalingDecision;
 import dev.modelyard.workflows.models.ModelRegistryActivities;
 import dev.modelyard.workflows.models.RegisteredModel;
 import dev.modelyard.workflows.models.RegistryOptions;
+import dev.modelyard.workflows.placement.EstimateRequest;
+import dev.modelyard.workflows.placement.MemoryEstimate;
+import dev.modelyard.workflows.placement.PlacementActivities;
+import dev.modelyard.workflows.placement.PlacementOptions;
+import dev.modelyard.workflows.placement.PlacementRequest;
+import dev.modelyard.workflows.placement.ReserveRequest;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
@@ -20,20 +30,32 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
       Workflow.newActivityStub(ModelRegistryActivities.class, RegistryOptions.DEFAULT);
   private final InstanceRegistryActivities instances =
       Workflow.newActivityStub(InstanceRegistryActivities.class, RegistryOptions.DEFAULT);
+  private final PlacementActivities placement =
+      Workflow.newActivityStub(PlacementActivities.class, PlacementOptions.RESERVE);
+  private final PlacementActivities releases =
+      Workflow.newActivityStub(PlacementActivities.class, PlacementOptions.RELEASE);
+  private final DeploymentAutoscaler autoscaler;
 
   private int desired;
 
-  /** Bumped by every accepted scale, so that a scale to the same count still wakes the loop. */
-  private long scales;
+  /**
+   * Bumped by every accepted scale, wake, policy and autoscaling change, so that a change to the
+   * same count still wakes the loop.
+   */
+  private long changes;
+
+  /** Whether replicas reserve memory in the placement ledger (not in runs started before it). */
+  private boolean placed;
 
   private String phase = "starting";
   private List<String> instanceIds = List.of();
   private String lastFailure;
 
-  // Set here rather than in run(): update-with-start may run the scale handler before run() starts.
+  // Set here rather than in run(): update-with-start may run an update handler before run() starts.
   @WorkflowInit
   public DeploymentWorkflowImpl(DeploymentInput input) {
     this.desired = input.desiredInstances();
+    this.autoscaler = new DeploymentAutoscaler(input.model(), input.autoscaler());
   }
 
   @Override
@@ -41,26 +63,68 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
     phase = "finding model";
     RegisteredModel model = models.findModel(input.model());
     InstanceHostActivities host = HostActivityStubs.instances(model.hostId());
+    placed =
+        Workflow.getVersion(LoadModelWorkflowImpl.PLACEMENT_CHANGE, Workflow.DEFAULT_VERSION, 1)
+            >= 1;
     for (int reconciliations = 1; ; reconciliations++) {
-      long seenScales = scales;
+      long seenChanges = changes;
+      autoscaler.flush();
       reconcile(model, host, input.resources());
       if (reconciliations >= input.reconciliationsPerRun()
           || Workflow.getInfo().isContinueAsNewSuggested()) {
         break;
       }
-      phase = "waiting";
-      Workflow.await(RECHECK_INTERVAL, () -> scales != seenScales);
+      awaitNextChange(seenChanges);
     }
     phase = "continuing as new";
-    // A scale accepted in this run must complete here; its count then travels in the new input.
+    // An update accepted in this run must complete here; its effect then travels in the new input.
     Workflow.await(Workflow::isEveryHandlerFinished);
-    Workflow.continueAsNew(input.withDesiredInstances(desired));
+    autoscaler.flush();
+    Workflow.continueAsNew(input.continued(desired, autoscaler.carry()));
+  }
+
+  /**
+   * Waits for an update, the periodic re-check, or an autoscaling decision that changes the count.
+   * Without a policy this is one timer, exactly as before autoscaling existed.
+   */
+  private void awaitNextChange(long seenChanges) {
+    phase = "waiting";
+    if (!autoscaler.enabled()) {
+      Workflow.await(RECHECK_INTERVAL, () -> changes != seenChanges);
+      return;
+    }
+    long recheckAt = Workflow.currentTimeMillis() + RECHECK_INTERVAL.toMillis();
+    while (changes == seenChanges
+        && autoscaler.enabled()
+        && Workflow.currentTimeMillis() < recheckAt) {
+      if (!Workflow.await(autoscaler.evaluationInterval(), () -> changes != seenChanges)) {
+        evaluate();
+        phase = "waiting";
+      }
+    }
+  }
+
+  /** Reads the load and applies the autoscaler's decision; a hold changes nothing. */
+  private void evaluate() {
+    phase = "evaluating load";
+    LoadSummary load = autoscaler.readLoad(desired);
+    // The policy may have been turned off, or the count set, while the load was read.
+    if (load == null || !autoscaler.enabled()) {
+      return;
+    }
+    ScalingDecision decision = autoscaler.decide(desired, load);
+    if (decision.changes()) {
+      desired = decision.toReplicas();
+      changes++;
+    }
   }
 
   @Override
   public ScaleAccepted scale(ScaleRequest request) {
+    int from = desired;
     desired = request.desiredInstances();
-    scales++;
+    autoscaler.scaledByRequest(from, desired);
+    changes++;
     return new ScaleAccepted(desired);
   }
 
@@ -77,8 +141,54 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
   }
 
   @Override
+  public AutoscalingAccepted autoscale(AutoscalingRequest request) {
+    desired = autoscaler.setPolicy(request.policy(), desired);
+    changes++;
+    return new AutoscalingAccepted(autoscaler.policy(), desired);
+  }
+
+  @Override
+  public void validateAutoscale(AutoscalingRequest request) {
+    if (request == null) {
+      throw new IllegalArgumentException("an autoscaling request needs a body");
+    }
+    if (request.policy() != null && request.policy().maxReplicas() > MAX_INSTANCES) {
+      throw new IllegalArgumentException(
+          "max_replicas must be at most "
+              + MAX_INSTANCES
+              + ", was "
+              + request.policy().maxReplicas());
+    }
+  }
+
+  @Override
+  public ScaleAccepted wake() {
+    int woken = autoscaler.wake(desired);
+    if (woken != desired) {
+      desired = woken;
+      changes++;
+    }
+    return new ScaleAccepted(desired);
+  }
+
+  @Override
+  public void validateWake() {
+    if (!autoscaler.enabled()) {
+      throw new IllegalStateException(
+          "this deployment is not autoscaled: its count is set by scale requests only");
+    }
+  }
+
+  @Override
   public DeploymentState state() {
-    return new DeploymentState(desired, phase, instanceIds, lastFailure);
+    return new DeploymentState(
+        desired,
+        phase,
+        instanceIds,
+        lastFailure,
+        autoscaler.policy(),
+        autoscaler.lastEvaluation(),
+        autoscaler.recentDecisions());
   }
 
   @Override
@@ -111,15 +221,28 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
     }
   }
 
-  /** Starts one instance as a load does; returns null when it failed and was cleaned up. */
+  /**
+   * Starts one instance as a load does: memory reserved first, then recorded, then started; returns
+   * null when it failed (a refused placement included) and was cleaned up.
+   */
   private InstanceView startOne(
       RegisteredModel model, InstanceHostActivities host, ResourceRequirements resources) {
     String instanceId = Workflow.randomUUID().toString();
+    if (placed) {
+      phase = "placing " + instanceId;
+      try {
+        reserve(model, instanceId, resources);
+      } catch (ActivityFailure failure) {
+        // Nothing was recorded or started; the next re-check asks the ledger again.
+        lastFailure = Failures.rootMessage(failure);
+        return null;
+      }
+    }
     phase = "starting " + instanceId;
-    // Recorded before the start so that an instance is never running without a registry row.
-    instances.recordStarting(
-        new NewInstance(instanceId, model.modelId(), model.hostId(), resources));
     try {
+      // Recorded before the start so that an instance is never running without a registry row.
+      instances.recordStarting(
+          new NewInstance(instanceId, model.modelId(), model.hostId(), resources));
       StartedInstance started =
           host.startInstance(
               new StartInstance(instanceId, model.modelId(), model.location(), resources));
@@ -128,7 +251,8 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
       return new InstanceView(instanceId, model.modelId(), model.hostId(), started.endpoint());
     } catch (ActivityFailure | CanceledFailure failure) {
       lastFailure = Failures.rootMessage(failure);
-      // Detached, so that even a cancelled deployment stops what it was starting.
+      // Detached, so that even a cancelled deployment stops what it was starting. The reservation
+      // goes last: released earlier, another start could be placed on memory this one still holds.
       Workflow.newDetachedCancellationScope(
               () -> {
                 try {
@@ -137,12 +261,34 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
                   // The host is gone; so is the instance. The registry still learns it failed.
                 }
                 instances.recordFailed(instanceId, lastFailure);
+                if (placed) {
+                  releases.release(instanceId);
+                }
               })
           .run();
       if (failure instanceof CanceledFailure) {
         throw failure;
       }
       return null;
+    }
+  }
+
+  /** Reserves memory for the instance on the model's host, as a load does. */
+  private void reserve(RegisteredModel model, String instanceId, ResourceRequirements resources) {
+    MemoryEstimate need =
+        placement.estimate(
+            new EstimateRequest(
+                model.modelId(), resources.contextLength(), resources.parallelSlots()));
+    try {
+      placement.reserve(
+          new ReserveRequest(
+              instanceId,
+              new PlacementRequest(
+                  need.totalBytes(), List.of(model.hostId()), resources.gpuDeviceIds())));
+    } catch (TemporalFailure failure) {
+      // A reservation cancelled or timed out may still have been made; releasing is idempotent.
+      Workflow.newDetachedCancellationScope(() -> releases.release(instanceId)).run();
+      throw failure;
     }
   }
 
@@ -157,6 +303,11 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
     } catch (ActivityFailure failure) {
       // Its host cannot be reached: record it failed so that it is neither counted nor routed to.
       instances.recordFailed(instanceId, Failures.rootMessage(failure));
+    }
+    // Only once it is stopped (or its host is gone): its memory is in use until then. A replica
+    // started by a load or by a run before placement holds no reservation; releasing it is a no-op.
+    if (placed) {
+      releases.release(instanceId);
     }
   }
 

@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.modelyard.workflows.FakeRegistry;
 import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.WorkflowIds;
+import dev.modelyard.workflows.autoscaling.FakeLoads;
 import dev.modelyard.workflows.models.ModelRef;
 import dev.modelyard.workflows.models.Provider;
 import dev.modelyard.workflows.models.RegisteredModel;
+import dev.modelyard.workflows.placement.DeviceMemory;
+import dev.modelyard.workflows.placement.InMemoryLedger;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
@@ -36,9 +39,13 @@ class DeploymentWorkflowTests {
 
   private static final String HOST = "host-a";
   private static final ModelRef TINY = new ModelRef(Provider.LOCAL_GGUF, "tiny");
+  private static final long GIB = 1024L * 1024 * 1024;
 
   private TestWorkflowEnvironment env;
   private OrderedRegistry registry;
+  // One 16 GiB GPU; every replica needs 4 GiB, so it holds four.
+  private final InMemoryLedger ledger =
+      new InMemoryLedger(List.of(new DeviceMemory(HOST, "GPU-0", 0, 16 * GIB, 0)), 4 * GIB);
   private final List<String> started = new CopyOnWriteArrayList<>();
   private final List<String> stopped = new CopyOnWriteArrayList<>();
   private volatile boolean failStarts;
@@ -50,7 +57,7 @@ class DeploymentWorkflowTests {
     registry.models.put(TINY, new RegisteredModel("model-1", TINY, "/models/tiny.gguf", HOST));
     Worker runtime = env.newWorker(TaskQueues.RUNTIME);
     runtime.registerWorkflowImplementationTypes(DeploymentWorkflowImpl.class);
-    runtime.registerActivitiesImplementations(registry);
+    runtime.registerActivitiesImplementations(registry, ledger, new FakeLoads());
     env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(new FakeHost());
     env.start();
   }
@@ -145,6 +152,47 @@ class DeploymentWorkflowTests {
     assertThat(started).hasSize(2);
     assertThat(scale(1)).isEqualTo(1);
     awaitReady(1);
+  }
+
+  @Test
+  void eachReplicaReservesMemoryBeforeItStartsAndReleasesItOnceStopped() {
+    scaleWithStart(DeploymentInput.of(TINY), 3);
+    awaitReady(3);
+
+    assertThat(ledger.reservations()).containsOnlyKeys(started);
+    assertThat(ledger.requests)
+        .allSatisfy(r -> assertThat(r.placement().hostIds()).containsExactly(HOST));
+
+    scale(1);
+    awaitReady(1);
+    awaitUntil(() -> ledger.reservations().size() == 1);
+    assertThat(ledger.reservations()).containsOnlyKeys(started.getFirst());
+  }
+
+  @Test
+  void aReplicaThatDoesNotFitStartsNothingAndTheRecheckAsksAgain() {
+    scaleWithStart(DeploymentInput.of(TINY), 5);
+    awaitReady(4);
+    awaitUntil(() -> deployment().state().lastFailure() != null);
+
+    assertThat(started).hasSize(4);
+    assertThat(deployment().state().lastFailure())
+        .startsWith("needs 4.00 GiB; the most free on one device is 0.00 GiB");
+    assertThat(registry.instanceStates).hasSize(4);
+
+    scale(4);
+    env.sleep(DeploymentWorkflowImpl.RECHECK_INTERVAL.plusSeconds(1));
+    assertThat(started).hasSize(4);
+  }
+
+  @Test
+  void aFailedStartReleasesItsReservation() {
+    failStarts = true;
+    scaleWithStart(DeploymentInput.of(TINY), 1);
+    awaitUntil(() -> registry.instanceStates.containsValue("failed"));
+
+    awaitUntil(() -> ledger.reservations().isEmpty());
+    assertThat(ledger.requests).hasSize(1);
   }
 
   private int scaleWithStart(DeploymentInput input, int desired) {

@@ -1,0 +1,30 @@
+package dev.modelyard.api.autoscaling;
+
+import java.time.Duration;
+
+/**
+ * Bringing a model back from zero for a request. The gateway calls this when it finds no ready
+ * instance for the model a request names: if a deployment of that model is autoscaled, it is woken
+ * (to its first replica) and the call waits until an instance is routable. The one place where a
+ * generation waits on Temporal and PostgreSQL, and only for a model that has no instance at all.
+ */
+public interface ColdStarts {
+
+  /**
+   * As {@link #awaitInstance(String, String, Duration)} with the configured timeout ({@code
+   * modelyard.autoscaling.cold-start-timeout}, 2 minutes by default).
+   */
+  boolean awaitInstance(String provider, String modelName);
+
+  /**
+   * Wakes the model's autoscaled deployment and waits for an instance.
+   *
+   * @param provider the provider the request prefers, or null for any
+   * @return true once the registry has a routable instance of the model (the gateway should then
+   *     refresh its routing table and plan again); false when no deployment of the model is
+   *     autoscaled, so there is nothing to wait for
+   * @throws dev.modelyard.api.errors.UnavailableException when no instance was ready within {@code
+   *     timeout} (a 503 that says the model is starting from zero), or Temporal cannot be reached
+   */
+  boolean awaitInstance(String provider, String modelName, Duration timeout);
+}

@@ -1,0 +1,125 @@
+package dev.modelyard.api.autoscaling;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.modelyard.api.errors.UnavailableException;
+import dev.modelyard.infra.registry.ModelRegistry;
+import dev.modelyard.workflows.WorkflowIds;
+import dev.modelyard.workflows.deployments.DeploymentWorkflow;
+import dev.modelyard.workflows.models.ModelRef;
+import dev.modelyard.workflows.models.Provider;
+import io.grpc.StatusRuntimeException;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowUpdateException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Cold starts through the deployment workflows: the {@code wake} update (which the deployment
+ * refuses unless it is autoscaled), then the registry polled until an instance is routable. A model
+ * found not to be autoscaled is remembered for a few seconds, so that requests for a model that
+ * nobody deployed do not each ask Temporal.
+ */
+class DeploymentColdStarts implements ColdStarts {
+
+  /** How long "not autoscaled" is believed before Temporal is asked again. */
+  static final Duration NOT_AUTOSCALED_FOR = Duration.ofSeconds(5);
+
+  private final WorkflowClient client;
+  private final ModelRegistry registry;
+  private final ReadyInstances ready;
+  private final AutoscalingSettings settings;
+  private final Cache<ModelRef, Boolean> notAutoscaled =
+      Caffeine.newBuilder().expireAfterWrite(NOT_AUTOSCALED_FOR).maximumSize(10_000).build();
+
+  DeploymentColdStarts(
+      WorkflowClient client,
+      ModelRegistry registry,
+      ReadyInstances ready,
+      AutoscalingSettings settings) {
+    this.client = client;
+    this.registry = registry;
+    this.ready = ready;
+    this.settings = settings;
+  }
+
+  @Override
+  public boolean awaitInstance(String provider, String modelName) {
+    return awaitInstance(provider, modelName, settings.coldStartTimeout());
+  }
+
+  @Override
+  public boolean awaitInstance(String provider, String modelName, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (ModelRef model : registered(provider, modelName)) {
+      if (notAutoscaled.getIfPresent(model) != null) {
+        continue;
+      }
+      if (wake(model)) {
+        awaitRoutable(model, timeout, deadline);
+        return true;
+      }
+      notAutoscaled.put(model, Boolean.TRUE);
+    }
+    return false;
+  }
+
+  /** The registered models of that name: of the provider asked for, or of any. */
+  private List<ModelRef> registered(String provider, String modelName) {
+    List<Provider> providers =
+        provider == null
+            ? Arrays.asList(Provider.values())
+            : Provider.fromWireName(provider).stream().toList();
+    return providers.stream()
+        .map(p -> new ModelRef(p, modelName))
+        .filter(model -> registry.findModel(model).isPresent())
+        .toList();
+  }
+
+  /** True when the model's deployment is autoscaled and now wants at least one replica. */
+  private boolean wake(ModelRef model) {
+    String id = WorkflowIds.deployment(model);
+    try {
+      client.newWorkflowStub(DeploymentWorkflow.class, id).wake();
+      return true;
+    } catch (WorkflowNotFoundException | WorkflowUpdateException e) {
+      // No running deployment, or one that is not autoscaled: its count was set by hand.
+      return false;
+    } catch (WorkflowServiceException | StatusRuntimeException e) {
+      throw new UnavailableException(
+          "model "
+              + model
+              + " has no instance and its deployment cannot be woken: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private void awaitRoutable(ModelRef model, Duration timeout, long deadline) {
+    while (!ready.anyRoutable(model)) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new UnavailableException(
+            "model %s is scaled to zero and starting: no instance was ready within %s; try again"
+                    .formatted(model, timeout.toString().substring(2).toLowerCase())
+                + " shortly (status: /api/v1/local-llm/models/status?provider="
+                + model.provider().wireName()
+                + "&model_name="
+                + URLEncoder.encode(model.name(), StandardCharsets.UTF_8)
+                + ")",
+            null);
+      }
+      try {
+        Thread.sleep(Math.min(settings.coldStartPoll().toMillis(), Math.max(1, left / 1_000_000)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new UnavailableException("interrupted while model " + model + " starts", e);
+      }
+    }
+  }
+}

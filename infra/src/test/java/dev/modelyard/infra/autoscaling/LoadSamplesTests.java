@@ -1,0 +1,140 @@
+package dev.modelyard.infra.autoscaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelyard.workflows.autoscaling.LoadSummary;
+import dev.modelyard.workflows.autoscaling.ScalingRecord;
+import dev.modelyard.workflows.models.ModelRef;
+import dev.modelyard.workflows.models.Provider;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The load samples and the scaling log against the test PostgreSQL. */
+class LoadSamplesTests {
+
+  private static final ModelRef TINY = new ModelRef(Provider.LOCAL_GGUF, "tiny");
+  private static final ModelRef OTHER = new ModelRef(Provider.LOCAL_GGUF, "other");
+
+  private static FreshSchema schema;
+  private static LoadSamples samples;
+  private static ScalingLog log;
+
+  @BeforeAll
+  static void migrate() {
+    schema = new FreshSchema();
+    samples = new LoadSamples(schema.dataSource);
+    log = new ScalingLog(schema.dataSource);
+  }
+
+  @AfterAll
+  static void drop() {
+    schema.close();
+  }
+
+  @Test
+  void theLoadIsSummedOverEveryReplicaAndWindow() {
+    LatencyHistogram fast = histogram(150, 90);
+    LatencyHistogram slow = histogram(10, 3_000);
+    // Two API replicas, two 5 s windows each: 10, 20, 15 and 15 busy seconds over a minute.
+    samples.publish("api-a", List.of(sample(TINY, 10, 40, fast), sample(OTHER, 50, 1, fast)));
+    samples.publish("api-a", List.of(sample(TINY, 20, 40, fast)));
+    samples.publish("api-b", List.of(sample(TINY, 15, 10, slow)));
+    samples.publish("api-b", List.of(sample(TINY, 15, 10, slow)));
+
+    LoadSummary load = samples.summarize(TINY, Duration.ofMinutes(1));
+
+    assertThat(load.averageInFlight()).isEqualTo(1.0);
+    assertThat(load.requests()).isEqualTo(100);
+    // 300 fast calls and 20 slow ones: the 95th percentile (rank 304) is among the slow.
+    assertThat(load.p95Latency()).isEqualTo(Duration.ofMillis(3_000));
+    assertThat(samples.summarize(new ModelRef(Provider.LOCAL_GGUF, "TINY"), Duration.ofMinutes(1)))
+        .as("model names match regardless of case")
+        .isEqualTo(load);
+  }
+
+  @Test
+  void aModelNobodyCalledHasNoLoad() {
+    assertThat(
+            samples.summarize(new ModelRef(Provider.LOCAL_OLLAMA, "quiet"), Duration.ofMinutes(1)))
+        .isEqualTo(LoadSummary.NONE);
+  }
+
+  @Test
+  void samplesOutsideTheWindowOrPastRetentionAreLeftOut() {
+    ModelRef old = new ModelRef(Provider.HUGGINGFACE, "old");
+    samples.publish("api-a", List.of(sample(old, 30, 5, histogram(5, 50))));
+    JdbcClient.create(schema.dataSource)
+        .sql(
+            "update model_load_samples set window_end = now() - interval '3 hours'"
+                + " where model_name = 'old'")
+        .update();
+
+    assertThat(samples.summarize(old, Duration.ofHours(1))).isEqualTo(LoadSummary.NONE);
+    assertThat(samples.prune(Duration.ofHours(2))).isEqualTo(1);
+  }
+
+  @Test
+  void aDecisionIsLoggedOnceWithItsReasonAndLoad() {
+    ScalingRecord up =
+        new ScalingRecord(
+            TINY,
+            1_795_000_000_000L,
+            ScalingRecord.AUTOSCALER,
+            1,
+            3,
+            "9.00 in flight per replica is above the target of 4.00",
+            new LoadSummary(9, 120, Duration.ofMillis(750)));
+
+    log.record(up);
+    log.record(up);
+
+    assertThat(log.latest(TINY, 10))
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.decidedAt().toEpochMilli()).isEqualTo(1_795_000_000_000L);
+              assertThat(d.toReplicas()).isEqualTo(3);
+              assertThat(d.reason()).isEqualTo(up.reason());
+            });
+    assertThat(
+            JdbcClient.create(schema.dataSource)
+                .sql("select p95_latency_ms from scaling_decisions")
+                .query(Long.class)
+                .single())
+        .isEqualTo(750);
+  }
+
+  @Test
+  void percentilesAreTheUpperBoundOfTheirBucket() {
+    LatencyHistogram histogram = new LatencyHistogram();
+    assertThat(histogram.percentile(0.95)).isNull();
+    histogram.record(Duration.ofMillis(120).toNanos());
+    assertThat(histogram.percentile(0.95)).isEqualTo(Duration.ofMillis(250));
+    histogram.record(Duration.ofMinutes(20).toNanos());
+    assertThat(histogram.percentile(0.95)).isEqualTo(Duration.ofMinutes(5));
+    assertThat(LatencyHistogram.of(histogram.counts()).total()).isEqualTo(2);
+  }
+
+  private static LoadSample sample(
+      ModelRef model, long busySeconds, long requests, LatencyHistogram latencies) {
+    return new LoadSample(
+        model.provider().wireName(),
+        model.name(),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(busySeconds),
+        requests,
+        latencies);
+  }
+
+  private static LatencyHistogram histogram(int calls, long millis) {
+    LatencyHistogram histogram = new LatencyHistogram();
+    for (int i = 0; i < calls; i++) {
+      histogram.record(Duration.ofMillis(millis).toNanos());
+    }
+    return histogram;
+  }
+}
