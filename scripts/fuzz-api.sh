@@ -4,7 +4,8 @@
 # document's schema. Run by hand (it is not part of `make test`):
 #   scripts/fuzz-api.sh [seconds]     # default 180; the run stops by itself when they are spent
 # It starts the standalone launcher on embedded defaults in a throwaway data dir, with a fresh
-# MODELYARD_ADMIN_KEY, and installs schemathesis into a venv under ~/.cache/modelyard.
+# MODELYARD_ADMIN_KEY, and installs schemathesis into a venv under ~/.cache/modelyard. Key
+# revocation is left out: the stateful phase would list the keys and revoke the fuzzer's own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-180}"
@@ -43,6 +44,7 @@ status=0
 "$venv/bin/st" run "$work/openapi.json" --url "$base" \
   --header "Authorization: Bearer $key" \
   --checks not_a_server_error,response_schema_conformance \
+  --exclude-operation-id revoke \
   --max-time "$seconds" --request-timeout 30 --workers 2 \
   --report junit --report-dir "$work/report" || status=$?
 

@@ -14,6 +14,8 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -122,9 +124,21 @@ class SecurityConfiguration {
     return http.build();
   }
 
+  /** Right after security, so that an unauthenticated caller is refused before either. */
   @Bean
-  RequestBodyLimitFilter requestBodyLimitFilter(SecuritySettings settings) {
-    return new RequestBodyLimitFilter(settings.maxRequestBody());
+  FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimit(SecuritySettings settings) {
+    var registration =
+        new FilterRegistrationBean<>(new RequestBodyLimitFilter(settings.maxRequestBody()));
+    registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 1);
+    return registration;
+  }
+
+  /** After the body limit: parsing parameters may read a form body. */
+  @Bean
+  FilterRegistrationBean<MalformedParametersFilter> malformedParameters() {
+    var registration = new FilterRegistrationBean<>(new MalformedParametersFilter());
+    registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 2);
+    return registration;
   }
 
   /** MODELYARD_ADMIN_KEY exists as an admin key from the first start on (idempotent). */

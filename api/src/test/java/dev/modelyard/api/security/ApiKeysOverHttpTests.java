@@ -238,7 +238,16 @@ class ApiKeysOverHttpTests {
                 "{\"model\":\"nothing-here\",\"messages\":[]}",
                 "X-API-Key",
                 key),
-            api.send("GET", "/api/v1/local-llm/tasks/no-such-task", null, "X-API-Key", key));
+            api.send("GET", "/api/v1/local-llm/tasks/no-such-task", null, "X-API-Key", key),
+            api.send("GET", "/api/v1/local-llm/models/routing?=false", null, "X-API-Key", key),
+            api.send(
+                "POST",
+                "/api/v1/local-llm/models/pull",
+                null,
+                "X-API-Key",
+                key,
+                "Content-Type",
+                "multipart/form-data"));
 
     for (HttpResponse<String> response : responses) {
       assertThat(response.statusCode()).as(response.body()).isBetween(400, 499);
