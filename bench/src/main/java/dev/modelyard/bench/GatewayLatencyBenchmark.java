@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +28,14 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Usage: {@code bench/gateway-latency.sh [sequential-requests] [rate-per-second] [seconds]}.
  */
 public final class GatewayLatencyBenchmark {
+
+  /**
+   * The admin key the benchmarked process starts with (MODELYARD_ADMIN_KEY), new each run; every
+   * request carries it, the direct ones too, so that both paths send the same bytes.
+   */
+  private static final String API_KEY = "my-bench-" + UUID.randomUUID() + UUID.randomUUID();
+
+  private static final String AUTHORIZATION = "Bearer " + API_KEY;
 
   private static final String BODY =
       "{\"model\":\"fast\",\"messages\":[{\"role\":\"user\",\"content\":\""
@@ -249,9 +258,8 @@ public final class GatewayLatencyBenchmark {
             .timeout(Duration.ofSeconds(30))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body));
-    if (key != null) {
-      request.header("Authorization", "Bearer " + key);
-    }
+    // The other gateway's key, or Modelyard's admin key.
+    request.header("Authorization", key != null ? "Bearer " + key : AUTHORIZATION);
     return request.build();
   }
 
@@ -325,6 +333,7 @@ public final class GatewayLatencyBenchmark {
               // The benchmark is one caller sending thousands of requests a second.
               "--modelyard.rate-limit.requests=1000000000",
               "--modelyard.rate-limit.global-requests=1000000000",
+              "--modelyard.security.admin-key=" + API_KEY,
               "--logging.level.root=WARN"));
       // Embedded defaults unless the shell names real services (the test environment's, say).
       for (String[] service :
@@ -361,7 +370,9 @@ public final class GatewayLatencyBenchmark {
       while (Instant.now().isBefore(deadline)) {
         HttpResponse<String> models =
             http.send(
-                HttpRequest.newBuilder(base.resolve("/v1/models")).build(),
+                HttpRequest.newBuilder(base.resolve("/v1/models"))
+                    .header("Authorization", AUTHORIZATION)
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (models.body().contains("\"" + model + "\"")) {
           return;
@@ -403,6 +414,7 @@ public final class GatewayLatencyBenchmark {
           http.send(
               HttpRequest.newBuilder(base.resolve(path))
                   .header("Content-Type", "application/json")
+                  .header("Authorization", AUTHORIZATION)
                   .POST(HttpRequest.BodyPublishers.ofString(body))
                   .build(),
               HttpResponse.BodyHandlers.ofString());

@@ -1,13 +1,16 @@
 package dev.modelyard.standalone;
 
+import dev.modelyard.api.security.FirstAdminKey;
 import dev.modelyard.infra.postgres.DatabaseEndpoint;
 import dev.modelyard.infra.postgres.EmbeddedPostgresServer;
 import dev.modelyard.infra.settings.DataDirSettings;
 import dev.modelyard.infra.settings.ProviderSettings;
+import dev.modelyard.infra.settings.SecuritySettings;
 import dev.modelyard.infra.settings.TemporalSettings;
 import dev.modelyard.infra.temporal.TemporalEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -41,6 +44,25 @@ class EmbeddedServicesConfiguration {
     @Bean
     DatabaseEndpoint databaseEndpoint(EmbeddedPostgresServer server) {
       return server.endpoint();
+    }
+
+    /**
+     * On the first start (no key yet) and without MODELYARD_ADMIN_KEY, an admin key is made and
+     * shown once, on the console only: printed, not logged, so no log file ever holds it.
+     */
+    @Bean
+    ApplicationRunner printFirstAdminKey(FirstAdminKey firstKey, SecuritySettings security) {
+      return arguments -> {
+        if (security.adminKey() == null) {
+          firstKey
+              .createIfNoKeys()
+              .ifPresent(
+                  key -> {
+                    System.out.println("Admin API key: " + key);
+                    System.out.flush();
+                  });
+        }
+      };
     }
   }
 

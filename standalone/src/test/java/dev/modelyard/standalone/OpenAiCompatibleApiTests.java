@@ -9,6 +9,7 @@ import com.openai.errors.BadRequestException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.modelyard.testing.TestApiKeys;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ class OpenAiCompatibleApiTests {
     openAi =
         OpenAIOkHttpClient.builder()
             .baseUrl(modelyard.base().resolve("/v1").toString())
-            .apiKey("not-needed-yet")
+            .apiKey(TestApiKeys.ADMIN)
             .maxRetries(0)
             .build();
   }

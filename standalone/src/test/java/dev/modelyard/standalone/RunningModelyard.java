@@ -2,6 +2,7 @@ package dev.modelyard.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelyard.testing.TestApiKeys;
 import dev.modelyard.testing.TestServices;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +21,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The launcher on embedded defaults in this JVM, and plain HTTP calls to it. */
+/**
+ * The launcher on embedded defaults in this JVM, started with the test admin key, and plain HTTP
+ * calls to it that carry that key.
+ */
 final class RunningModelyard implements AutoCloseable {
 
   private static final Duration TASK_TIMEOUT = Duration.ofSeconds(60);
@@ -39,6 +43,15 @@ final class RunningModelyard implements AutoCloseable {
 
   /** Starts it; {@code extraProperties} ("key=value") add to the defaults or replace them. */
   static RunningModelyard start(Path dataDir, String... extraProperties) {
+    List<String> arguments = new ArrayList<>(List.of(extraProperties));
+    arguments.add(TestApiKeys.ADMIN_KEY_PROPERTY + "=" + TestApiKeys.ADMIN);
+    return startWithoutAdminKey(dataDir, arguments.toArray(String[]::new));
+  }
+
+  /**
+   * As a newcomer starts it: no MODELYARD_ADMIN_KEY. Requests through it still carry the test key.
+   */
+  static RunningModelyard startWithoutAdminKey(Path dataDir, String... extraProperties) {
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("server.port", "0");
     properties.put("modelyard.data-dir", dataDir.toString());
@@ -128,7 +141,11 @@ final class RunningModelyard implements AutoCloseable {
           .POST(HttpRequest.BodyPublishers.ofString(body));
     }
     return http.send(
-        request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        request
+            .header("Authorization", TestApiKeys.ADMIN_AUTHORIZATION)
+            .timeout(Duration.ofSeconds(30))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   JsonNode expect(HttpResponse<String> response, int expectedStatus) {

@@ -1,18 +1,22 @@
 package dev.modelyard.api.ratelimit;
 
+import dev.modelyard.api.security.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.Principal;
 import java.util.HexFormat;
 import org.springframework.http.HttpHeaders;
 
 /**
- * Who a request counts against: its API key ({@code Authorization: Bearer} or {@code X-API-Key}),
- * or else its client address. A key is only ever kept as its SHA-256, so neither Redis nor a log
- * holds one. The address is the servlet's remote address, which honours forwarded headers only
- * where the server is configured to trust them; reading {@code X-Forwarded-For} here would let any
- * client pick a fresh identity per request.
+ * Who a request counts against: the caller that security authenticated ({@code key:<key id>} or
+ * {@code jwt:<subject>}), with its key's own rate limit if it has one. Without authentication (the
+ * filter alone, in tests) it is the presented API key ({@code Authorization: Bearer} or {@code
+ * X-API-Key}), or else the client address. A key is only ever kept as its SHA-256, so neither Redis
+ * nor a log holds one. The address is the servlet's remote address, which honours forwarded headers
+ * only where the server is configured to trust them; reading {@code X-Forwarded-For} here would let
+ * any client pick a fresh identity per request.
  */
 public final class Callers {
 
@@ -22,8 +26,17 @@ public final class Callers {
   private Callers() {}
 
   public static String identify(HttpServletRequest request) {
+    Principal principal = request.getUserPrincipal();
+    if (principal != null) {
+      return principal.getName();
+    }
     String key = apiKey(request);
     return key != null ? "key:" + sha256(key) : "ip:" + request.getRemoteAddr();
+  }
+
+  /** The authenticated caller's own requests per window; null: the default limit. */
+  static Integer ownRequestLimit(HttpServletRequest request) {
+    return Caller.of(request.getUserPrincipal()).map(Caller::rateLimitRequests).orElse(null);
   }
 
   private static String apiKey(HttpServletRequest request) {

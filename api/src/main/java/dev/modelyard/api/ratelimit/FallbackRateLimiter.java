@@ -54,15 +54,15 @@ final class FallbackRateLimiter implements RateLimiter {
   }
 
   @Override
-  public RateLimitDecision acquire(String caller) {
+  public RateLimitDecision acquire(String caller, Integer callerRequests) {
     try {
-      return breaker.executeSupplier(() -> shared.acquire(caller));
+      return breaker.executeSupplier(() -> shared.acquire(caller, callerRequests));
     } catch (CallNotPermittedException e) {
-      return local.acquire(caller);
+      return local.acquire(caller, callerRequests);
     } catch (RuntimeException e) {
       // The breaker counted it and logs the outage once it opens; each failure only at debug.
       log.debug("Redis rate limit check failed", e);
-      return local.acquire(caller);
+      return local.acquire(caller, callerRequests);
     }
   }
 

@@ -37,7 +37,8 @@ final class LocalRateLimiter implements RateLimiter {
   // One lock for both limits, so that a request refused by one never spends the other's budget;
   // it is held for a few arithmetic steps per request.
   @Override
-  public synchronized RateLimitDecision acquire(String caller) {
+  public synchronized RateLimitDecision acquire(String caller, Integer callerRequests) {
+    RateLimits limits = this.limits.forCaller(callerRequests);
     long now = ticker.read() / 1_000;
     Long stored = callerFullAt.getIfPresent(caller);
     Gcra.Step callerStep =

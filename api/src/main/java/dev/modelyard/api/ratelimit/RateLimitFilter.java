@@ -38,7 +38,8 @@ class RateLimitFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    RateLimitDecision decision = limiter.acquire(Callers.identify(request));
+    RateLimitDecision decision =
+        limiter.acquire(Callers.identify(request), Callers.ownRequestLimit(request));
     RateLimitResponses.addHeaders(response, decision);
     if (decision.allowed()) {
       chain.doFilter(request, response);

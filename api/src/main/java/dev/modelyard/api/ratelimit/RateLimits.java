@@ -12,6 +12,13 @@ record RateLimits(Limit perCaller, Limit global) {
         new Limit(settings.globalRequests(), settings.window()));
   }
 
+  /** These limits with the caller's own number of requests per window, if it has one. */
+  RateLimits forCaller(Integer callerRequests) {
+    return callerRequests == null || callerRequests == perCaller.requests()
+        ? this
+        : new RateLimits(new Limit(callerRequests, perCaller.window()), global);
+  }
+
   /**
    * {@code requests} per {@code window}, all of which may come at once; after that one request's
    * worth returns every {@code window / requests}, so there is no cliff at a window's edge.

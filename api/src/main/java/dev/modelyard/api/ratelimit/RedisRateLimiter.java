@@ -35,25 +35,26 @@ final class RedisRateLimiter implements RateLimiter {
   }
 
   @Override
-  public RateLimitDecision acquire(String caller) {
-    List<Long> result = run(List.of(callerPrefix + caller, globalKey));
+  public RateLimitDecision acquire(String caller, Integer callerRequests) {
+    RateLimits limits = this.limits.forCaller(callerRequests);
+    List<Long> result = run(List.of(callerPrefix + caller, globalKey), limits);
     return RateLimitDecision.of(limits, check(result, 0), check(result, 3));
   }
 
-  private List<Long> run(List<Object> keys) {
+  private List<Long> run(List<Object> keys, RateLimits limits) {
     String loaded = sha;
     if (loaded == null) {
       loaded = load();
     }
     try {
-      return evalSha(loaded, keys);
+      return evalSha(loaded, keys, limits);
     } catch (RedisNoScriptException e) {
       // Redis restarted or flushed its scripts since we loaded ours.
-      return evalSha(load(), keys);
+      return evalSha(load(), keys, limits);
     }
   }
 
-  private List<Long> evalSha(String loaded, List<Object> keys) {
+  private List<Long> evalSha(String loaded, List<Object> keys, RateLimits limits) {
     return script.evalSha(
         RScript.Mode.READ_WRITE,
         loaded,

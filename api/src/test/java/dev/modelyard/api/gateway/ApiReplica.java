@@ -1,6 +1,7 @@
 package dev.modelyard.api.gateway;
 
 import dev.modelyard.api.ApiApplication;
+import dev.modelyard.testing.TestApiKeys;
 import dev.modelyard.testing.TestServices;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +17,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * One API process on the real test services, in a database schema shared with its other replicas,
- * as a production deployment runs several behind a load balancer.
+ * as a production deployment runs several behind a load balancer. It is started with the test admin
+ * key, which every request sent through it carries.
  */
 final class ApiReplica implements AutoCloseable {
 
@@ -44,6 +46,7 @@ final class ApiReplica implements AutoCloseable {
                 "--spring.flyway.create-schemas=true",
                 "--modelyard.temporal.address=" + TestServices.get("TEMPORAL_ADDRESS"),
                 "--modelyard.redis.url=" + TestServices.get("REDIS_URL"),
+                "--" + TestApiKeys.ADMIN_KEY_PROPERTY + "=" + TestApiKeys.ADMIN,
                 // Every test request comes from 127.0.0.1: one caller, far beyond the default
                 // limit.
                 "--modelyard.rate-limit.requests=1000000",
@@ -66,6 +69,7 @@ final class ApiReplica implements AutoCloseable {
         HttpRequest.newBuilder(base.resolve(path))
             .timeout(Duration.ofSeconds(60))
             .header("Content-Type", "application/json")
+            .header("Authorization", TestApiKeys.ADMIN_AUTHORIZATION)
             .POST(HttpRequest.BodyPublishers.ofString(json))
             .build(),
         HttpResponse.BodyHandlers.ofString());
@@ -76,6 +80,7 @@ final class ApiReplica implements AutoCloseable {
         HttpRequest.newBuilder(base.resolve(path))
             .timeout(Duration.ofSeconds(60))
             .header("Content-Type", "application/json")
+            .header("Authorization", TestApiKeys.ADMIN_AUTHORIZATION)
             .method(
                 method,
                 json == null

@@ -3,6 +3,7 @@ package dev.modelyard.api.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.api.ApiApplication;
+import dev.modelyard.testing.TestApiKeys;
 import dev.modelyard.testing.TestServices;
 import dev.modelyard.workflows.TaskQueues;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -64,6 +65,7 @@ class DiscoveryControllerTests {
     properties.add("spring.flyway.create-schemas", () -> "true");
     properties.add("modelyard.temporal.address", () -> TestServices.get("TEMPORAL_ADDRESS"));
     properties.add("modelyard.temporal.namespace", () -> NAMESPACE);
+    properties.add(TestApiKeys.ADMIN_KEY_PROPERTY, () -> TestApiKeys.ADMIN);
   }
 
   @LocalServerPort int port;
@@ -78,6 +80,7 @@ class DiscoveryControllerTests {
                         URI.create(
                             "http://127.0.0.1:" + port + "/api/v1/local-llm/models/discover"))
                     .timeout(Duration.ofSeconds(10))
+                    .header("Authorization", TestApiKeys.ADMIN_AUTHORIZATION)
                     .POST(HttpRequest.BodyPublishers.noBody())
                     .build(),
                 HttpResponse.BodyHandlers.ofString());

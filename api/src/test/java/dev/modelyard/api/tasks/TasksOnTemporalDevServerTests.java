@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.api.ApiApplication;
 import dev.modelyard.testing.FreshSchemaProperties;
+import dev.modelyard.testing.TestApiKeys;
 import dev.modelyard.testing.TestServices;
 import dev.modelyard.workflows.ModelyardSearchAttributes;
 import io.temporal.client.WorkflowClient;
@@ -39,6 +40,7 @@ class TasksOnTemporalDevServerTests {
   static void services(DynamicPropertyRegistry properties) {
     FreshSchemaProperties.register(properties, SCHEMA);
     properties.add("modelyard.temporal.address", () -> TestServices.get("TEMPORAL_ADDRESS"));
+    properties.add(TestApiKeys.ADMIN_KEY_PROPERTY, () -> TestApiKeys.ADMIN);
   }
 
   @LocalServerPort int port;
@@ -93,7 +95,11 @@ class TasksOnTemporalDevServerTests {
   private JsonNode send(HttpRequest.Builder request, int expectedStatus) throws Exception {
     HttpResponse<String> response =
         http.send(
-            request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            request
+                .header("Authorization", TestApiKeys.ADMIN_AUTHORIZATION)
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
     return json.readTree(response.body());
   }

@@ -20,6 +20,13 @@ public enum EnvironmentVariable {
   GOOGLE_API_KEY("modelyard.cloud.google-api-key", "a Google AI API key"),
   SECRET_KEY("modelyard.security.secret-key", "a secret of at least 32 characters"),
   ALGORITHM("modelyard.security.algorithm", "a JWT algorithm such as HS256"),
+  MODELYARD_JWKS_URL(
+      "modelyard.security.jwks-url",
+      "a URL of the JSON Web Key Set that checks RS256/ES256 tokens"),
+  MODELYARD_ADMIN_KEY(
+      "modelyard.security.admin-key", "an API key: 'my-' followed by at least 32 characters"),
+  MODELYARD_MAX_REQUEST_BODY(
+      "modelyard.security.max-request-body", "a size such as 4MB (request bodies larger get 413)"),
   RATE_LIMIT_REQUESTS("modelyard.rate-limit.requests", "a whole number of requests, at least 1"),
   RATE_LIMIT_WINDOW("modelyard.rate-limit.window", "a whole number of seconds, at least 1"),
   RATE_LIMIT_GLOBAL_REQUESTS(
@@ -48,6 +55,15 @@ public enum EnvironmentVariable {
 
   public String expected() {
     return expected;
+  }
+
+  /** Whether the value is a secret, which no message may repeat. */
+  public boolean secret() {
+    return switch (this) {
+      case OPENAI_API_KEY, ANTHROPIC_API_KEY, GOOGLE_API_KEY, SECRET_KEY, MODELYARD_ADMIN_KEY ->
+          true;
+      default -> false;
+    };
   }
 
   /**

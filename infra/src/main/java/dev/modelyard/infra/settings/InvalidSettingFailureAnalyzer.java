@@ -25,9 +25,8 @@ public class InvalidSettingFailureAnalyzer extends AbstractFailureAnalyzer<BindE
         // A value that does not convert: name the variable, its value and what it should be.
         String line =
             variable.get().name()
-                + "='"
-                + cause.getProperty().getValue()
-                + "' is not valid: expected "
+                + (variable.get().secret() ? "" : "='" + cause.getProperty().getValue() + "'")
+                + " is not valid: expected "
                 + variable.get().expected();
         return new FailureAnalysis(line, "Fix or unset " + variable.get().name() + ".", cause);
       }

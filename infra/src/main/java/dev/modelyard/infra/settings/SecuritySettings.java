@@ -1,12 +1,31 @@
 package dev.modelyard.infra.settings;
 
+import java.net.URI;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
-/** SECRET_KEY signs JWTs with ALGORITHM. There is deliberately no default secret. */
+/**
+ * How callers prove who they are. SECRET_KEY signs JWTs with ALGORITHM (HS256 …); RS256 and ES256
+ * tokens are checked against the keys of MODELYARD_JWKS_URL instead. MODELYARD_ADMIN_KEY is an
+ * admin API key that exists from the first start on (for automation); MODELYARD_MAX_REQUEST_BODY
+ * bounds every request body. There is deliberately no default secret: without SECRET_KEY or a JWKS,
+ * only API keys are accepted.
+ */
 @ConfigurationProperties("modelyard.security")
-public record SecuritySettings(Secret secretKey, @DefaultValue("HS256") String algorithm) {
+public record SecuritySettings(
+    Secret secretKey,
+    @DefaultValue("HS256") String algorithm,
+    URI jwksUrl,
+    Secret adminKey,
+    @DefaultValue("4MB") DataSize maxRequestBody) {
+
+  /** Every API key starts with it, so that a bearer token is told from a JWT at a glance. */
+  public static final String API_KEY_PREFIX = "my-";
+
+  /** Characters after the prefix that a key given in MODELYARD_ADMIN_KEY needs at least. */
+  public static final int ADMIN_KEY_MIN_SECRET_LENGTH = 32;
 
   private static final Set<String> ALGORITHMS = Set.of("HS256", "HS384", "HS512", "RS256", "ES256");
 
@@ -14,9 +33,41 @@ public record SecuritySettings(Secret secretKey, @DefaultValue("HS256") String a
     if (!ALGORITHMS.contains(algorithm)) {
       throw new IllegalArgumentException("ALGORITHM must be one of " + ALGORITHMS);
     }
-    if (secretKey != null && algorithm.startsWith("HS") && secretKey.value().length() < 32) {
+    // As many bytes as the hash has bits / 8: HMAC keys shorter than that are refused by JOSE.
+    int minimum = hmac(algorithm) ? Integer.parseInt(algorithm.substring(2)) / 8 : 0;
+    if (secretKey != null && hmac(algorithm) && secretKey.value().length() < minimum) {
       throw new IllegalArgumentException(
-          "SECRET_KEY must be at least 32 characters for " + algorithm);
+          "SECRET_KEY must be at least " + minimum + " characters for " + algorithm);
     }
+    if (!hmac(algorithm) && jwksUrl == null) {
+      throw new IllegalArgumentException(
+          "MODELYARD_JWKS_URL must be set for " + algorithm + ": its keys check the tokens");
+    }
+    if (adminKey != null
+        && (!adminKey.value().startsWith(API_KEY_PREFIX)
+            || adminKey.value().length() < API_KEY_PREFIX.length() + ADMIN_KEY_MIN_SECRET_LENGTH
+            || adminKey.value().chars().anyMatch(Character::isWhitespace))) {
+      throw new IllegalArgumentException(
+          "MODELYARD_ADMIN_KEY must be '"
+              + API_KEY_PREFIX
+              + "' followed by at least "
+              + ADMIN_KEY_MIN_SECRET_LENGTH
+              + " characters without spaces");
+    }
+    if (maxRequestBody == null) {
+      maxRequestBody = DataSize.ofMegabytes(4);
+    }
+    if (maxRequestBody.toBytes() < 1024) {
+      throw new IllegalArgumentException("MODELYARD_MAX_REQUEST_BODY must be at least 1KB");
+    }
+  }
+
+  /** Whether tokens are signed with the shared SECRET_KEY (HS…) rather than a key pair. */
+  public boolean hmac() {
+    return hmac(algorithm);
+  }
+
+  private static boolean hmac(String algorithm) {
+    return algorithm.startsWith("HS");
   }
 }

@@ -1,0 +1,112 @@
+package dev.modelyard.api.security;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.modelyard.api.errors.InvalidFieldException;
+import dev.modelyard.infra.security.ApiKeyStore;
+import dev.modelyard.infra.security.NewApiKey;
+import dev.modelyard.infra.security.StoredApiKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * API keys for the request path: a key is hashed and looked up in memory; only a key not seen
+ * lately reaches PostgreSQL. Unknown hashes are remembered too, so a stream of made-up keys cannot
+ * turn into a stream of queries. Every replica drops a changed key from its cache when PostgreSQL
+ * notifies the change ({@link #changed}), so a revocation holds everywhere within moments; entries
+ * also expire after {@link #CACHE_TTL} in case a notification was missed while nobody listened.
+ */
+final class ApiKeys {
+
+  static final Duration CACHE_TTL = Duration.ofMinutes(5);
+  static final long CACHE_SIZE = 10_000;
+
+  private final ApiKeyStore store;
+  private final LastUsedRecorder lastUsed;
+  private final Clock clock;
+  private final LoadingCache<String, Optional<StoredApiKey>> byHash;
+
+  ApiKeys(ApiKeyStore store, LastUsedRecorder lastUsed, Clock clock) {
+    this.store = store;
+    this.lastUsed = lastUsed;
+    this.clock = clock;
+    this.byHash =
+        Caffeine.newBuilder()
+            .maximumSize(CACHE_SIZE)
+            .expireAfterWrite(CACHE_TTL)
+            .build(store::findByHash);
+  }
+
+  /** The caller a presented key stands for, if it is known, not revoked and not expired. */
+  Optional<Caller> authenticate(String presentedKey) {
+    Optional<StoredApiKey> key =
+        byHash.get(ApiKeySecrets.hash(presentedKey)).filter(k -> k.activeAt(clock.instant()));
+    key.ifPresent(k -> lastUsed.used(k.keyId(), clock.instant()));
+    return key.map(ApiKeys::caller);
+  }
+
+  CreatedKey create(KeyRequest request) {
+    if (request.expiresAt() != null && !request.expiresAt().isAfter(clock.instant())) {
+      throw new InvalidFieldException("expires_at", "expires_at must be in the future");
+    }
+    String key = ApiKeySecrets.generate();
+    StoredApiKey stored = store.create(newKey(key, request));
+    return new CreatedKey(key, KeyView.of(stored));
+  }
+
+  List<KeyView> list() {
+    return store.list().stream().map(KeyView::of).toList();
+  }
+
+  Optional<KeyView> revoke(String keyId) {
+    Optional<StoredApiKey> revoked = store.revoke(keyId, clock.instant());
+    // This replica forgets it at once; the others when PostgreSQL's notification reaches them.
+    revoked.ifPresent(key -> byHash.invalidate(key.keyHash()));
+    return revoked.map(KeyView::of);
+  }
+
+  /** Stores a key given from outside (MODELYARD_ADMIN_KEY) unless it is stored already. */
+  boolean ensure(String key, KeyRequest request) {
+    return store.createIfAbsent(newKey(key, request));
+  }
+
+  /** Creates an admin key when there is no key at all, answering it: shown once, never again. */
+  Optional<String> createFirstAdminKey() {
+    String key = ApiKeySecrets.generate();
+    return store.createIfNone(newKey(key, KeyRequest.firstAdmin()))
+        ? Optional.of(key)
+        : Optional.empty();
+  }
+
+  /** A key changed in PostgreSQL; null: any may have. */
+  void changed(String keyHash) {
+    if (keyHash == null) {
+      byHash.invalidateAll();
+    } else {
+      byHash.invalidate(keyHash);
+    }
+  }
+
+  private NewApiKey newKey(String key, KeyRequest request) {
+    return new NewApiKey(
+        request.name(),
+        ApiKeySecrets.shownPrefix(key),
+        ApiKeySecrets.hash(key),
+        request.roles().stream().sorted(Comparator.reverseOrder()).map(Role::wireName).toList(),
+        request.rateLimitRequests(),
+        request.monthlyBudgetUsd(),
+        request.expiresAt());
+  }
+
+  private static Caller caller(StoredApiKey key) {
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    key.roles().forEach(name -> Role.fromWireName(name).ifPresent(roles::add));
+    return new Caller(
+        "key:" + key.keyId(), key.name(), roles, key.rateLimitRequests(), key.monthlyBudgetUsd());
+  }
+}

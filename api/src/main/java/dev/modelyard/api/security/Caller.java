@@ -1,0 +1,33 @@
+package dev.modelyard.api.security;
+
+import java.math.BigDecimal;
+import java.security.Principal;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Who made a request, once authenticated. {@code id} names the caller wherever one is counted or
+ * recorded (rate limits, costs, audit): {@code key:<key id>} for an API key, {@code jwt:<subject>}
+ * for a token; never a secret.
+ *
+ * @param rateLimitRequests this caller's own requests per rate-limit window; null: the default
+ * @param monthlyBudgetUsd this caller's own monthly spend limit; null: none of its own
+ */
+public record Caller(
+    String id,
+    String name,
+    Set<Role> roles,
+    Integer rateLimitRequests,
+    BigDecimal monthlyBudgetUsd) {
+
+  public Caller {
+    roles = Set.copyOf(roles);
+  }
+
+  /** The caller behind a request's {@code getUserPrincipal()}, if it was authenticated here. */
+  public static Optional<Caller> of(Principal principal) {
+    return principal instanceof CallerAuthentication authentication
+        ? Optional.of(authentication.caller())
+        : Optional.empty();
+  }
+}

@@ -1,0 +1,61 @@
+package dev.modelyard.api.security;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.util.UrlPathHelper;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Refusals made before any controller runs (401, 403, 413), in the format the client reads:
+ * OpenAI's error object on {@code /v1/**}, so that OpenAI SDKs raise their usual errors, and an RFC
+ * 9457 problem elsewhere. Messages are fixed texts: never a token, a key or an exception's words.
+ */
+final class ErrorBodies {
+
+  private static final PathPattern OPENAI = PathPatternParser.defaultInstance.parse("/v1/**");
+  private static final UrlPathHelper PATHS = UrlPathHelper.defaultInstance;
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private ErrorBodies() {}
+
+  static void write(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      HttpStatus status,
+      String message,
+      String openAiCode)
+      throws IOException {
+    response.setStatus(status.value());
+    Object body;
+    if (OPENAI.matches(PathContainer.parsePath(PATHS.getPathWithinApplication(request)))) {
+      response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+      body =
+          new OpenAiError(
+              new OpenAiError.Error(message, "invalid_request_error", null, openAiCode));
+    } else {
+      response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+      body =
+          new Problem(
+              "about:blank",
+              status.getReasonPhrase(),
+              status.value(),
+              message,
+              PATHS.getRequestUri(request));
+    }
+    JSON.writeValue(response.getOutputStream(), body);
+  }
+
+  /** OpenAI's error object. */
+  record OpenAiError(Error error) {
+    record Error(String message, String type, String param, String code) {}
+  }
+
+  /** RFC 9457's members, as ProblemDetailsAdvice writes them for the other errors. */
+  record Problem(String type, String title, int status, String detail, String instance) {}
+}

@@ -1,0 +1,186 @@
+package dev.modelyard.api.security;
+
+import dev.modelyard.infra.security.ApiKeyChangeListener;
+import dev.modelyard.infra.security.ApiKeyStore;
+import dev.modelyard.infra.settings.SecuritySettings;
+import jakarta.servlet.DispatcherType;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import javax.crypto.spec.SecretKeySpec;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Every request but health needs a caller, authenticated by an API key or a JWT, whose roles reach
+ * the endpoint's rule in {@link EndpointAccess}. Stateless: no session, no cookie, so no CSRF.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+  /** Clock difference tolerated between the token's issuer and this process. */
+  static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+
+  @Bean
+  ApiKeyStore apiKeyStore(JdbcClient jdbc, PlatformTransactionManager transactions) {
+    return new ApiKeyStore(jdbc, new TransactionTemplate(transactions));
+  }
+
+  @Bean
+  LastUsedRecorder apiKeyLastUsed(ApiKeyStore store) {
+    return new LastUsedRecorder(store, LastUsedRecorder.DEFAULT_INTERVAL);
+  }
+
+  @Bean
+  ApiKeys apiKeys(ApiKeyStore store, LastUsedRecorder lastUsed) {
+    return new ApiKeys(store, lastUsed, Clock.systemUTC());
+  }
+
+  @Bean
+  FirstAdminKey firstAdminKey(ApiKeys keys) {
+    return new FirstAdminKey(keys);
+  }
+
+  @Bean(destroyMethod = "close")
+  ApiKeyChangeListener apiKeyChanges(DataSource dataSource, ApiKeys keys) {
+    return ApiKeyChangeListener.start(dataSource, keys::changed);
+  }
+
+  /** Also keeps Boot from creating its default user with a generated password. */
+  @Bean
+  AuthenticationManager callerAuthenticationManager(ApiKeys keys, SecuritySettings settings) {
+    JwtAuthenticationProvider jwt = jwtProvider(settings);
+    log.info(
+        "Security: API keys{}",
+        jwt == null
+            ? "; JWTs not accepted (SECRET_KEY not set)"
+            : " and " + settings.algorithm() + " JWTs");
+    return new CallerAuthenticationManager(keys, jwt);
+  }
+
+  @Bean
+  SecurityFilterChain securityFilterChain(HttpSecurity http, AuthenticationManager callers) {
+    SecurityErrorResponses errors = new SecurityErrorResponses();
+    http.csrf(AbstractHttpConfigurer::disable)
+        .httpBasic(AbstractHttpConfigurer::disable)
+        .formLogin(AbstractHttpConfigurer::disable)
+        .logout(AbstractHttpConfigurer::disable)
+        .requestCache(AbstractHttpConfigurer::disable)
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .oauth2ResourceServer(
+            resource ->
+                resource
+                    .bearerTokenResolver(new CallerTokens())
+                    .authenticationManagerResolver(request -> callers)
+                    .authenticationEntryPoint(errors)
+                    .accessDeniedHandler(errors))
+        .exceptionHandling(e -> e.authenticationEntryPoint(errors).accessDeniedHandler(errors))
+        .authorizeHttpRequests(
+            authorize -> {
+              // The request itself was authorised; its error page or async part need not be.
+              authorize
+                  .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC)
+                  .permitAll();
+              for (EndpointAccess.Rule rule : EndpointAccess.rules()) {
+                var matcher =
+                    PathPatternRequestMatcher.withDefaults().matcher(rule.method(), rule.pattern());
+                if (rule.required() == null) {
+                  authorize.requestMatchers(matcher).permitAll();
+                } else {
+                  authorize.requestMatchers(matcher).hasAuthority(rule.required().authority());
+                }
+              }
+              authorize
+                  .anyRequest()
+                  .hasAuthority(EndpointAccess.EVERYTHING_ELSE.required().authority());
+            });
+    return http.build();
+  }
+
+  /** Right after security, so that an unauthenticated caller is refused before either. */
+  @Bean
+  FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimit(SecuritySettings settings) {
+    var registration =
+        new FilterRegistrationBean<>(new RequestBodyLimitFilter(settings.maxRequestBody()));
+    registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 1);
+    return registration;
+  }
+
+  /** After the body limit: parsing parameters may read a form body. */
+  @Bean
+  FilterRegistrationBean<MalformedParametersFilter> malformedParameters() {
+    var registration = new FilterRegistrationBean<>(new MalformedParametersFilter());
+    registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 2);
+    return registration;
+  }
+
+  /** MODELYARD_ADMIN_KEY exists as an admin key from the first start on (idempotent). */
+  @Bean
+  ApplicationRunner adminKeyFromEnvironment(ApiKeys keys, SecuritySettings settings) {
+    return arguments -> {
+      if (settings.adminKey() != null
+          && keys.ensure(settings.adminKey().value(), KeyRequest.fromEnvironment())) {
+        log.info("Security: stored the admin key of MODELYARD_ADMIN_KEY (its hash only)");
+      }
+    };
+  }
+
+  private static JwtAuthenticationProvider jwtProvider(SecuritySettings settings) {
+    NimbusJwtDecoder decoder;
+    if (settings.hmac()) {
+      if (settings.secretKey() == null) {
+        return null;
+      }
+      MacAlgorithm algorithm = MacAlgorithm.from(settings.algorithm());
+      decoder =
+          NimbusJwtDecoder.withSecretKey(
+                  new SecretKeySpec(
+                      settings.secretKey().value().getBytes(StandardCharsets.UTF_8),
+                      "HmacSHA" + settings.algorithm().substring(2)))
+              .macAlgorithm(algorithm)
+              .build();
+    } else {
+      decoder =
+          NimbusJwtDecoder.withJwkSetUri(settings.jwksUrl().toString())
+              .jwsAlgorithm(SignatureAlgorithm.from(settings.algorithm()))
+              .build();
+    }
+    // A token must say who it is and when it ends: a JWT without exp would be valid forever.
+    decoder.setJwtValidator(
+        new DelegatingOAuth2TokenValidator<>(
+            new JwtTimestampValidator(CLOCK_SKEW),
+            new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull),
+            new JwtClaimValidator<String>(
+                JwtClaimNames.SUB, subject -> subject != null && !subject.isBlank())));
+    JwtAuthenticationProvider provider = new JwtAuthenticationProvider(decoder);
+    provider.setJwtAuthenticationConverter(new JwtCallers());
+    return provider;
+  }
+}

@@ -1,0 +1,54 @@
+package dev.modelyard.api.security;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.InsufficientAuthenticationException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.web.util.UrlPathHelper;
+
+/** 401 for a missing or bad credential, 403 for a caller whose roles do not reach the endpoint. */
+final class SecurityErrorResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
+
+  static final String MISSING =
+      "this endpoint needs an API key (Authorization: Bearer my-…, or X-API-Key) or a bearer"
+          + " token";
+  static final String INVALID = "the API key or token is not valid, has expired or was revoked";
+
+  @Override
+  public void commence(
+      HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+      throws IOException {
+    // Anonymous access to a protected endpoint arrives here as "insufficient"; anything else
+    // means a credential was presented and refused.
+    boolean missing = e instanceof InsufficientAuthenticationException;
+    response.setHeader(
+        HttpHeaders.WWW_AUTHENTICATE, missing ? "Bearer" : "Bearer error=\"invalid_token\"");
+    ErrorBodies.write(
+        request,
+        response,
+        HttpStatus.UNAUTHORIZED,
+        missing ? MISSING : INVALID,
+        missing ? "missing_api_key" : "invalid_api_key");
+  }
+
+  @Override
+  public void handle(
+      HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
+      throws IOException {
+    String path = UrlPathHelper.defaultInstance.getPathWithinApplication(request);
+    EndpointAccess.Rule rule = EndpointAccess.ruleFor(request.getMethod(), path);
+    response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_scope\"");
+    ErrorBodies.write(
+        request,
+        response,
+        HttpStatus.FORBIDDEN,
+        "this caller's roles do not allow this endpoint; allowed: " + rule.allowed(),
+        "insufficient_permissions");
+  }
+}
