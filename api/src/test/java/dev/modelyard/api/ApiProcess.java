@@ -1,5 +1,6 @@
 package dev.modelyard.api;
 
+import dev.modelyard.testing.TestApiKeys;
 import dev.modelyard.testing.TestServices;
 import java.io.IOException;
 import java.net.URI;
@@ -65,7 +66,8 @@ public final class ApiProcess implements AutoCloseable {
                 "--modelyard.temporal.address=" + TestServices.get("TEMPORAL_ADDRESS"),
                 "--modelyard.redis.url=" + TestServices.get("REDIS_URL"),
                 "--modelyard.rate-limit.requests=1000000",
-                "--modelyard.rate-limit.global-requests=1000000"));
+                "--modelyard.rate-limit.global-requests=1000000",
+                "--" + TestApiKeys.ADMIN_KEY_PROPERTY + "=" + TestApiKeys.ADMIN));
     Arrays.stream(properties).map(property -> "--" + property).forEach(arguments::add);
     return new ApiProcess(
         new SpringApplicationBuilder(ApiApplication.class)
@@ -93,7 +95,10 @@ public final class ApiProcess implements AutoCloseable {
 
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(
-        HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60)).build(),
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Authorization", TestApiKeys.ADMIN_AUTHORIZATION)
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -106,6 +111,15 @@ public final class ApiProcess implements AutoCloseable {
             .POST(HttpRequest.BodyPublishers.ofString(json));
     if (headers.length > 0) {
       request.headers(headers);
+    }
+    // The admin unless the test presents a caller of its own.
+    boolean ownCaller = false;
+    for (int i = 0; i < headers.length; i += 2) {
+      ownCaller |=
+          headers[i].equalsIgnoreCase("Authorization") || headers[i].equalsIgnoreCase("X-API-Key");
+    }
+    if (!ownCaller) {
+      request.header("Authorization", TestApiKeys.ADMIN_AUTHORIZATION);
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }

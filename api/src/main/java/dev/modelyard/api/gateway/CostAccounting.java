@@ -47,12 +47,17 @@ final class CostAccounting {
     return budget.refusal(CostRecord.Kind.CLOUD);
   }
 
-  /** Records what a served request cost, answering its cost in dollars. */
-  BigDecimal record(String provider, String model, boolean cloud, Usage usage, Duration compute) {
+  /**
+   * Records what a served request cost, answering its cost in dollars.
+   *
+   * @param caller the authenticated caller ({@code key:<id>} or {@code jwt:<sub>}), or null
+   */
+  BigDecimal record(
+      String caller, String provider, String model, boolean cloud, Usage usage, Duration compute) {
     CostRecord record =
         cloud
-            ? prices.cloud(clock.instant(), null, provider, model, usage)
-            : prices.local(clock.instant(), null, provider, model, usage, compute);
+            ? prices.cloud(clock.instant(), caller, provider, model, usage)
+            : prices.local(clock.instant(), caller, provider, model, usage, compute);
     if (tracking || cloud) {
       // A cloud call is always counted: the limit must hold even with tracking off.
       ledger.record(record);

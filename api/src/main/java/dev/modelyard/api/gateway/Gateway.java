@@ -172,6 +172,7 @@ class Gateway {
    * nothing this time.
    */
   GenerationOutcome account(
+      String caller,
       String path,
       RoutableInstance instance,
       boolean cached,
@@ -184,6 +185,7 @@ class Gateway {
         cached
             ? BigDecimal.ZERO
             : costs.record(
+                caller,
                 instance.provider(),
                 instance.modelName(),
                 cloud,

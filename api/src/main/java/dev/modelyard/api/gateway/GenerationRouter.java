@@ -34,6 +34,7 @@ class GenerationRouter {
     httpRequest.setAttribute(
         GenerationOutcome.ATTRIBUTE,
         gateway.account(
+            OpenAiController.caller(httpRequest),
             "/api/v1/local-llm/generate",
             served.instance(),
             served.cached(),

@@ -77,6 +77,7 @@ class OpenAiController {
       httpRequest.setAttribute(
           GenerationOutcome.ATTRIBUTE,
           gateway.account(
+              caller(httpRequest),
               endpoint.path(),
               open.instance(),
               open.replay() != null,
@@ -95,6 +96,7 @@ class OpenAiController {
     httpRequest.setAttribute(
         GenerationOutcome.ATTRIBUTE,
         gateway.account(
+            caller(httpRequest),
             endpoint.path(),
             served.instance(),
             served.cached(),
@@ -102,6 +104,11 @@ class OpenAiController {
             Usages.ofBody(served.body()),
             start,
             -1));
+  }
+
+  /** Who the request is from, as security authenticated it. */
+  static String caller(HttpServletRequest request) {
+    return request.getUserPrincipal() != null ? request.getUserPrincipal().getName() : null;
   }
 
   @GetMapping("/v1/models")

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.modelyard.infra.engine.EngineOptions;
 import dev.modelyard.infra.runtime.InstanceSpec;
 import dev.modelyard.infra.runtime.LocalProcessRuntime;
+import dev.modelyard.testing.TestApiKeys;
 import dev.modelyard.testing.TestServices;
 import dev.modelyard.workflows.models.Provider;
 import java.io.IOException;
@@ -204,6 +205,7 @@ class GatewayFailoverTests {
               .send(
                   HttpRequest.newBuilder(api.base().resolve("/v1/chat/completions"))
                       .header("Content-Type", "application/json")
+                      .header("Authorization", TestApiKeys.ADMIN_AUTHORIZATION)
                       .POST(
                           HttpRequest.BodyPublishers.ofString(
                               """

@@ -3,6 +3,7 @@ package dev.modelyard.api.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.api.ApiProcess;
+import dev.modelyard.testing.TestApiKeys;
 import dev.modelyard.testing.TestServices;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -63,10 +64,12 @@ class MonitoringToolsTests {
           scrape_configs:
             - job_name: modelyard-api
               metrics_path: /actuator/prometheus
+              authorization:
+                credentials: %s
               static_configs:
                 - targets: ['%s']
           """
-              .formatted(api.uri("/").getAuthority()));
+              .formatted(TestApiKeys.ADMIN, api.uri("/").getAuthority()));
       Process prometheus =
           new ProcessBuilder(
                   tools.get("PROMETHEUS_BIN"),
