@@ -144,6 +144,11 @@ declare -A BUILD_PID=() # (main's locals; bash scoping is dynamic)
 declare -A BUILD_T0=()
 
 # go_build_bg NAME BIN PACKAGE@VERSION LDFLAGS [ENV=VALUE...]
+# go_build_bg NAME BIN PKG@VERSION LDFLAGS [ENV=VALUE ...]: go install in the background, into a
+# cache folder that only appears when the build succeeded. With GO_PINS[NAME] set ("module@version
+# ..."), it builds inside a throwaway module that requires those versions, so a dependency can be
+# newer than the release pins (minimal version selection takes the highest).
+declare -A GO_PINS=()
 go_build_bg() {
   local name=$1 bin=$2 pkg=$3 ldflags=$4
   shift 4
@@ -158,8 +163,21 @@ go_build_bg() {
   log "$name: building $pkg in the background (log: $logf); this takes minutes on 2 cores"
   (
     set -e
-    echo "# $(date -u +%FT%TZ) go install $pkg"
-    env "$@" GOBIN="$tmp" GOFLAGS=-buildvcs=false go install -trimpath -ldflags "$ldflags" "$pkg"
+    if [[ -n ${GO_PINS[$name]:-} ]]; then
+      echo "# $(date -u +%FT%TZ) go build $pkg with ${GO_PINS[$name]}"
+      mkdir -p "$tmp/src"
+      cd "$tmp/src"
+      go mod init "modelyard.test/$name"
+      # shellcheck disable=SC2086 # the pins are words on purpose
+      env "$@" GOFLAGS="-mod=mod -buildvcs=false" go get "$pkg" ${GO_PINS[$name]}
+      env "$@" GOFLAGS="-mod=mod -buildvcs=false" go build -trimpath -ldflags "$ldflags" \
+        -o "$tmp/$(basename "$bin")" "${pkg%@*}"
+      cd /
+      rm -rf "$tmp/src"
+    else
+      echo "# $(date -u +%FT%TZ) go install $pkg"
+      env "$@" GOBIN="$tmp" GOFLAGS=-buildvcs=false go install -trimpath -ldflags "$ldflags" "$pkg"
+    fi
     [[ -x "$tmp/$(basename "$bin")" ]]
     rm -rf "$dir"
     mv "$tmp" "$dir"
@@ -201,6 +219,7 @@ go_build_wait() {
 }
 
 if selected temporal; then
+  GO_PINS[temporal]="modernc.org/sqlite@$TEMPORAL_SQLITE_VERSION"
   go_build_bg temporal "$TEMPORAL_BIN" "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION" \
     "-s -w -X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION#v}" CGO_ENABLED=0
 fi

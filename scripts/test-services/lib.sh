@@ -52,7 +52,11 @@ DOCKER_SOCK="$RUN_DIR/docker.sock"
 DOCKER_EXEC_ROOT="$RUN_DIR/docker-exec"
 DOCKER_DATA_ROOT="$VAR_DIR/docker"
 DOCKER_BIN=/usr/bin/docker
-TEMPORAL_BIN="$CACHE_DIR/bin/temporal-$TEMPORAL_CLI_VERSION/temporal"
+# The CLI's dev server is built against a newer modernc.org/sqlite than the release pins: older
+# ones can turn one cancelled query into "interrupted (9)" for every query after it, which stops
+# the server for good under load (fixed upstream in temporalio/temporal#9198).
+TEMPORAL_SQLITE_VERSION="${MODELYARD_TEMPORAL_SQLITE_VERSION:-v1.44.3}"
+TEMPORAL_BIN="$CACHE_DIR/bin/temporal-$TEMPORAL_CLI_VERSION-sqlite-$TEMPORAL_SQLITE_VERSION/temporal"
 OLLAMA_BIN="$CACHE_DIR/bin/ollama-$OLLAMA_VERSION/ollama"
 OLLAMA_MODELS_DIR="$STATE_DIR/ollama/models"
 TEST_IMAGE="$REGISTRY_ADDR/modelyard/busybox:test"
