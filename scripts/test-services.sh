@@ -129,7 +129,8 @@ ensure_packages() {
   fi
 }
 
-PKGS=(curl ca-certificates procps util-linux)
+# shellcheck: the k8s manifest tests lint k8s/deploy.sh with it.
+PKGS=(curl ca-certificates procps util-linux shellcheck)
 selected postgres && PKGS+=(postgresql postgresql-client)
 selected redis && PKGS+=(redis-server redis-tools)
 selected registry && PKGS+=(docker-registry)

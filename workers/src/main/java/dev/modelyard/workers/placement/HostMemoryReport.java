@@ -22,16 +22,26 @@ class HostMemoryReport implements SmartLifecycle {
   private final PlacementLedger ledger;
   private final GpuInventory gpus;
   private final String hostId;
+  private final boolean isHost;
   private volatile boolean running;
 
-  HostMemoryReport(PlacementLedger ledger, GpuInventory gpus, String hostId) {
+  /**
+   * @param isHost whether this process polls its host queue: only then can loads be placed here, so
+   *     a process that runs only shared queues offers nothing to the ledger
+   */
+  HostMemoryReport(PlacementLedger ledger, GpuInventory gpus, String hostId, boolean isHost) {
     this.ledger = ledger;
     this.gpus = gpus;
     this.hostId = hostId;
+    this.isHost = isHost;
   }
 
   @Override
   public void start() {
+    running = true;
+    if (!isHost) {
+      return;
+    }
     List<ReportedDevice> devices = devices();
     ledger.recordInventory(hostId, devices);
     log.info(
@@ -43,7 +53,6 @@ class HostMemoryReport implements SmartLifecycle {
                     "%s %d of %d MiB free"
                         .formatted(d.name(), d.freeBytes() / MIB, d.totalBytes() / MIB))
             .toList());
-    running = true;
   }
 
   List<ReportedDevice> devices() {

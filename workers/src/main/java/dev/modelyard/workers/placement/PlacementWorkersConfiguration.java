@@ -6,6 +6,7 @@ import dev.modelyard.infra.placement.PlacementLedger;
 import dev.modelyard.infra.settings.HostSettings;
 import dev.modelyard.workers.pools.PoolKind;
 import dev.modelyard.workers.pools.PoolRegistration;
+import dev.modelyard.workers.pools.WorkerPoolSettings;
 import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
@@ -33,7 +34,8 @@ class PlacementWorkersConfiguration {
   }
 
   @Bean
-  HostMemoryReport hostMemoryReport(PlacementLedger ledger, GpuInventory gpus, HostSettings host) {
-    return new HostMemoryReport(ledger, gpus, host.hostId());
+  HostMemoryReport hostMemoryReport(
+      PlacementLedger ledger, GpuInventory gpus, HostSettings host, WorkerPoolSettings pools) {
+    return new HostMemoryReport(ledger, gpus, host.hostId(), pools.polls(PoolKind.HOST));
   }
 }

@@ -1,22 +1,45 @@
 package dev.modelyard.workers.pools;
 
+import java.util.EnumSet;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * How much of each kind of work one worker process runs at once ({@code modelyard.workers.*}).
  * Pulls are few and long; runtime work is heavier per task; health checks are tiny and many;
  * maintenance can wait; the host queue holds file and process work for this machine.
+ *
+ * <p>{@code pools} (MODELYARD_WORKERS_POOLS, e.g. {@code pulls,runtime}) lets a process poll only
+ * some queues, so that each kind of work can be scaled on its own (one Kubernetes Deployment per
+ * queue); by default a process polls them all. Only a process that polls its host queue records
+ * itself as a host, since work sent to a host must find a poller there.
  */
 @ConfigurationProperties("modelyard.workers")
 public record WorkerPoolSettings(
-    PoolSize pulls, PoolSize runtime, PoolSize health, PoolSize maintenance, PoolSize host) {
+    Set<PoolKind> pools,
+    PoolSize pulls,
+    PoolSize runtime,
+    PoolSize health,
+    PoolSize maintenance,
+    PoolSize host) {
 
   public WorkerPoolSettings {
+    pools = pools == null ? EnumSet.allOf(PoolKind.class) : Set.copyOf(pools);
+    if (pools.isEmpty()) {
+      throw new IllegalArgumentException(
+          "MODELYARD_WORKERS_POOLS must name at least one of "
+              + EnumSet.allOf(PoolKind.class).toString().toLowerCase(java.util.Locale.ROOT));
+    }
     pulls = pulls != null ? pulls : new PoolSize(4, 10);
     runtime = runtime != null ? runtime : new PoolSize(8, 20);
     health = health != null ? health : new PoolSize(16, 10);
     maintenance = maintenance != null ? maintenance : new PoolSize(2, 4);
     host = host != null ? host : new PoolSize(8, 20);
+  }
+
+  /** Whether this process polls the queue of {@code kind}. */
+  public boolean polls(PoolKind kind) {
+    return pools.contains(kind);
   }
 
   PoolSize size(PoolKind kind) {

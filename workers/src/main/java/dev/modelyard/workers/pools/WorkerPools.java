@@ -48,13 +48,19 @@ public class WorkerPools implements SmartLifecycle {
   public void start() {
     Map<String, Worker> workers = new LinkedHashMap<>();
     for (PoolRegistration registration : registrations) {
+      if (!settings.polls(registration.kind())) {
+        continue;
+      }
       Worker worker =
           workers.computeIfAbsent(
               registration.queue(hostId),
               queue -> factory.newWorker(queue, options(registration.kind())));
       registration.register(worker);
     }
-    registry.recordHost(hostId, TaskQueues.host(hostId));
+    // Pulls and loads are sent to a recorded host's queue: only a process polling it may be one.
+    if (settings.polls(PoolKind.HOST)) {
+      registry.recordHost(hostId, TaskQueues.host(hostId));
+    }
     factory.start();
     running = true;
     log.info("Workers: polling {} as host {}", workers.keySet(), hostId);

@@ -1,0 +1,82 @@
+package dev.modelyard.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * deploy.sh passes {@code bash -n} and shellcheck (which scripts/test-services.sh installs: its
+ * absence fails the test), applies every manifest and waits for every workload.
+ */
+class DeployScriptTests {
+
+  static final Path DEPLOY = Manifests.k8s().resolve("deploy.sh");
+
+  @Test
+  void deployShIsValidBash() throws Exception {
+    assertThat(run("bash", "-n", DEPLOY.toString())).isEmpty();
+  }
+
+  @Test
+  void deployShPassesShellcheck() throws Exception {
+    assertThat(run("shellcheck", "--severity=style", DEPLOY.toString())).isEmpty();
+  }
+
+  @Test
+  void deployShIsExecutable() {
+    assertThat(Files.isExecutable(DEPLOY)).isTrue();
+  }
+
+  @Test
+  void deployShAppliesEveryManifestAndTheMonitoringKustomization() throws IOException {
+    String script = Files.readString(DEPLOY);
+    for (Path file : Manifests.files()) {
+      assertThat(script).contains("apply " + file.getFileName() + "\n");
+    }
+    assertThat(script).contains("kubectl kustomize \"$HERE/monitoring\"");
+  }
+
+  @Test
+  void deployShWaitsForEveryWorkload() throws IOException {
+    String script = Files.readString(DEPLOY).replace("\\\n", " ");
+    for (Workloads w : Workloads.all()) {
+      String target =
+          switch (w.owner()) {
+            case Deployment d -> "deployment/" + w.name();
+            case StatefulSet s -> "statefulset/" + w.name();
+            case DaemonSet d -> "daemonset/" + w.name();
+            case Job j -> "run_job " + w.name();
+            default -> throw new AssertionError(w.where());
+          };
+      assertThat(script).as(w.where()).contains(target);
+    }
+  }
+
+  /** Runs a command; returns its output when it succeeds, fails the test with it otherwise. */
+  static String run(String... command) throws IOException, InterruptedException {
+    Process process;
+    try {
+      process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new AssertionError(
+          command[0]
+              + " is not installed: scripts/test-services.sh installs it (Debian package "
+              + command[0]
+              + ")",
+          e);
+    }
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(String.join(" ", command) + "\n" + output).isZero();
+    return output;
+  }
+}

@@ -1,0 +1,105 @@
+package dev.modelyard.k8s;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** The pods the manifests make: each workload with its pod template. */
+record Workloads(HasMetadata owner, PodTemplateSpec template, boolean runsToCompletion) {
+
+  static List<Workloads> all() {
+    return Manifests.all().stream().map(Manifests.Manifest::object).flatMap(Workloads::of).toList();
+  }
+
+  static Workloads named(String name) {
+    return all().stream()
+        .filter(w -> w.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no workload " + name));
+  }
+
+  private static Stream<Workloads> of(HasMetadata object) {
+    return switch (object) {
+      case Deployment d -> Stream.of(new Workloads(d, d.getSpec().getTemplate(), false));
+      case StatefulSet s -> Stream.of(new Workloads(s, s.getSpec().getTemplate(), false));
+      case DaemonSet d -> Stream.of(new Workloads(d, d.getSpec().getTemplate(), false));
+      case Job j -> Stream.of(new Workloads(j, j.getSpec().getTemplate(), true));
+      default -> Stream.empty();
+    };
+  }
+
+  String name() {
+    return owner.getMetadata().getName();
+  }
+
+  String where() {
+    return owner.getKind() + "/" + name();
+  }
+
+  PodSpec pod() {
+    return template.getSpec();
+  }
+
+  Map<String, String> labels() {
+    return template.getMetadata().getLabels() == null
+        ? Map.of()
+        : template.getMetadata().getLabels();
+  }
+
+  Map<String, String> annotations() {
+    return template.getMetadata().getAnnotations() == null
+        ? Map.of()
+        : template.getMetadata().getAnnotations();
+  }
+
+  List<Container> containers() {
+    return Stream.concat(
+            pod().getInitContainers() == null ? Stream.empty() : pod().getInitContainers().stream(),
+            pod().getContainers().stream())
+        .toList();
+  }
+
+  Optional<LabelSelector> selector() {
+    return switch (owner) {
+      case Deployment d -> Optional.of(d.getSpec().getSelector());
+      case StatefulSet s -> Optional.of(s.getSpec().getSelector());
+      case DaemonSet d -> Optional.of(d.getSpec().getSelector());
+      default -> Optional.empty();
+    };
+  }
+
+  /** Whether {@code selector} picks these pods; an empty selector picks every pod. */
+  boolean selectedBy(LabelSelector selector) {
+    if (selector == null) {
+      return false;
+    }
+    if (selector.getMatchExpressions() != null && !selector.getMatchExpressions().isEmpty()) {
+      throw new AssertionError("the manifests select by matchLabels only, for these checks");
+    }
+    return selectedBy(selector.getMatchLabels());
+  }
+
+  boolean selectedBy(Map<String, String> matchLabels) {
+    return matchLabels == null || labels().entrySet().containsAll(matchLabels.entrySet());
+  }
+
+  static Optional<String> env(Container container, String name) {
+    return container.getEnv() == null
+        ? Optional.empty()
+        : container.getEnv().stream()
+            .filter(e -> e.getName().equals(name))
+            .map(EnvVar::getValue)
+            .findFirst();
+  }
+}
