@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.api.ApiProcess;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -57,6 +54,10 @@ class AuditLogOverHttpTests {
   @Test
   void aThousandGenerationRequestsLeaveExactlyAThousandRowsAndMatchingCounters() throws Exception {
     String model = "load-" + RUN;
+    List<Key> keys = new ArrayList<>();
+    for (int k = 0; k < 10; k++) {
+      keys.add(Key.create(api, "load-" + k));
+    }
     AtomicInteger answered = new AtomicInteger();
     long started = System.nanoTime();
     try (ExecutorService clients = Executors.newFixedThreadPool(16)) {
@@ -66,7 +67,7 @@ class AuditLogOverHttpTests {
         String body =
             "{\"model\":\"%s\",\"cached\":%s,\"stream\":%s}"
                 .formatted(model, i % 4 == 0, i % 5 == 0);
-        String key = "sk-load-" + (i % 10);
+        String key = keys.get(i % 10).key();
         sent.add(
             clients.submit(
                 () -> {
@@ -90,7 +91,7 @@ class AuditLogOverHttpTests {
 
     assertThat(count("model = ?", model)).isEqualTo(1000);
     assertThat(count("model = ? and cache_hit", model)).isEqualTo(250);
-    assertThat(count("model = ? and caller = ?", model, caller("sk-load-3"))).isEqualTo(100);
+    assertThat(count("model = ? and caller = ?", model, keys.get(3).caller())).isEqualTo(100);
     assertThat(count("model = ? and endpoint = '/v1/chat/completions'", model)).isEqualTo(500);
     assertThat(
             jdbc.sql(
@@ -118,12 +119,14 @@ class AuditLogOverHttpTests {
   @Test
   void theAuditEndpointFiltersByCallerModelStatusAndTimeAndPages() throws Exception {
     String model = "query-" + RUN;
+    Key a = Key.create(api, "query-a");
+    Key b = Key.create(api, "query-b");
     Instant before = Instant.now();
     for (int i = 0; i < 5; i++) {
-      api.post("/v1/chat/completions", "{\"model\":\"%s\"}".formatted(model), "X-API-Key", "sk-a");
+      api.post("/v1/chat/completions", "{\"model\":\"%s\"}".formatted(model), "X-API-Key", a.key());
     }
-    api.post("/v1/chat/completions", "{\"model\":\"%s\"}".formatted(model), "X-API-Key", "sk-b");
-    api.post("/v1/chat/completions", "{\"status\":503}", "X-API-Key", "sk-b");
+    api.post("/v1/chat/completions", "{\"model\":\"%s\"}".formatted(model), "X-API-Key", b.key());
+    api.post("/v1/chat/completions", "{\"status\":503}", "X-API-Key", b.key());
     api.bean(AuditLogLifecycle.class).log().flush(Duration.ofSeconds(10));
 
     JsonNode byModel = audit("model=" + model + "&size=2&page=1");
@@ -139,14 +142,15 @@ class AuditLogOverHttpTests {
     assertThat(record.get("status").asInt()).isEqualTo(200);
     assertThat(record.get("prompt").isNull()).isTrue();
 
-    String callerB = caller("sk-b");
+    String callerB = b.caller();
     JsonNode failed = audit("caller=" + callerB + "&status=503&from=" + before);
     assertThat(failed.get("total").asLong()).isEqualTo(1);
     assertThat(failed.get("records").get(0).get("model").isNull()).isTrue();
     assertThat(audit("caller=" + callerB + "&model=" + model).get("total").asLong()).isEqualTo(1);
     assertThat(audit("model=" + model + "&to=" + before).get("total").asLong()).isZero();
     // No raw key is stored anywhere.
-    assertThat(count("caller like '%sk-a%' or caller like '%sk-b%'")).isZero();
+    assertThat(count("caller like ? or caller like ?", "%" + a.key() + "%", "%" + b.key() + "%"))
+        .isZero();
   }
 
   @Test
@@ -174,23 +178,22 @@ class AuditLogOverHttpTests {
   void stoppingTheApplicationMidLoadLosesNoRowOfAnAnsweredRequest() throws Exception {
     String schema = "audit_stop_" + RUN;
     ApiProcess stopping = ApiProcess.start(schema, true, "modelyard.audit.record-bodies=true");
-    Set<String> answeredKeys = ConcurrentHashMap.newKeySet();
+    Set<String> answered = ConcurrentHashMap.newKeySet();
     AtomicInteger sent = new AtomicInteger();
     try (ExecutorService clients = Executors.newFixedThreadPool(8)) {
       for (int client = 0; client < 8; client++) {
         clients.submit(
             () -> {
               while (true) {
-                String key = "sk-stop-" + sent.incrementAndGet();
+                // Each request names a model of its own, so its row can be found.
+                String model = "stop-" + sent.incrementAndGet();
                 try {
                   HttpResponse<String> response =
                       stopping.post(
                           "/v1/chat/completions",
-                          "{\"model\":\"stop\",\"prompt_tokens\":1}",
-                          "X-API-Key",
-                          key);
+                          "{\"model\":\"%s\",\"prompt_tokens\":1}".formatted(model));
                   if (response.statusCode() == 200) {
-                    answeredKeys.add(key);
+                    answered.add(model);
                   }
                 } catch (Exception e) {
                   return null; // the server has gone away
@@ -198,32 +201,31 @@ class AuditLogOverHttpTests {
               }
             });
       }
-      while (answeredKeys.size() < 300) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (answered.size() < 300 && System.nanoTime() < deadline) {
         Thread.sleep(5);
       }
       stopping.close();
     }
-    assertThat(answeredKeys.size()).isGreaterThanOrEqualTo(300);
+    assertThat(answered.size()).isGreaterThanOrEqualTo(300);
 
     JdbcClient database = jdbc; // the same database, another schema
-    List<String> callers =
+    List<String> models =
         database
-            .sql("select caller from " + schema + ".request_audit where model = 'stop'")
+            .sql("select model from " + schema + ".request_audit where model like 'stop-%'")
             .query(String.class)
             .list();
-    Set<String> recorded = Set.copyOf(callers);
-    assertThat(callers).doesNotHaveDuplicates();
-    assertThat(recorded)
-        .containsAll(answeredKeys.stream().map(AuditLogOverHttpTests::caller).toList());
+    assertThat(models).doesNotHaveDuplicates();
+    assertThat(Set.copyOf(models)).containsAll(answered);
     System.out.printf(
         "stopped mid-load: %d answered, %d recorded, %d sent%n",
-        answeredKeys.size(), recorded.size(), sent.get());
+        answered.size(), models.size(), sent.get());
     String prompt =
         database
             .sql("select prompt || ' / ' || response from " + schema + ".request_audit limit 1")
             .query(String.class)
             .single();
-    assertThat(prompt).contains("\"model\":\"stop\"").contains("stub answer");
+    assertThat(prompt).contains("\"model\":\"stop-").contains("stub answer");
   }
 
   private static JsonNode audit(String query) throws Exception {
@@ -240,15 +242,18 @@ class AuditLogOverHttpTests {
     return sql.query(Long.class).single();
   }
 
-  static String caller(String key) {
-    try {
-      return "key:"
-          + HexFormat.of()
-              .formatHex(
-                  MessageDigest.getInstance("SHA-256")
-                      .digest(key.getBytes(StandardCharsets.UTF_8)));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+  /** A real API key of role user, created by the admin, and the caller the audit names for it. */
+  record Key(String key, String caller) {
+
+    static Key create(ApiProcess api, String name) throws Exception {
+      HttpResponse<String> created =
+          api.post(
+              "/api/v1/local-llm/keys",
+              "{\"name\":\"%s-%s\",\"roles\":[\"user\"]}".formatted(name, RUN));
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      JsonNode body = JSON.readTree(created.body());
+      return new Key(
+          body.get("key").asString(), "key:" + body.get("details").get("key_id").asString());
     }
   }
 }
