@@ -26,6 +26,9 @@ public final class Callers {
   private Callers() {}
 
   public static String identify(HttpServletRequest request) {
+    if (request.getAttribute(Caller.NAME_ATTRIBUTE) instanceof String known) {
+      return known;
+    }
     Principal principal = request.getUserPrincipal();
     if (principal != null) {
       return principal.getName();

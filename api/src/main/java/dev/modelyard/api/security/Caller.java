@@ -20,6 +20,12 @@ public record Caller(
     Integer rateLimitRequests,
     BigDecimal monthlyBudgetUsd) {
 
+  /**
+   * Where the authenticated caller's name is left on the request, for filters that run outside
+   * security's wrapper of it (the audit log records after the whole chain has returned).
+   */
+  public static final String NAME_ATTRIBUTE = Caller.class.getName() + ".name";
+
   public Caller {
     roles = Set.copyOf(roles);
   }

@@ -4,6 +4,11 @@ import dev.modelyard.infra.security.ApiKeyChangeListener;
 import dev.modelyard.infra.security.ApiKeyStore;
 import dev.modelyard.infra.settings.SecuritySettings;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,6 +40,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Every request but health needs a caller, authenticated by an API key or a JWT, whose roles reach
@@ -130,6 +136,29 @@ class SecurityConfiguration {
     var registration =
         new FilterRegistrationBean<>(new RequestBodyLimitFilter(settings.maxRequestBody()));
     registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 1);
+    return registration;
+  }
+
+  /**
+   * Leaves the authenticated caller's name on the request, where the audit filter, which wraps the
+   * whole chain, still finds it once security's request wrapper is gone.
+   */
+  @Bean
+  FilterRegistrationBean<OncePerRequestFilter> callerAttribute() {
+    var registration =
+        new FilterRegistrationBean<OncePerRequestFilter>(
+            new OncePerRequestFilter() {
+              @Override
+              protected void doFilterInternal(
+                  HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                  throws ServletException, IOException {
+                if (request.getUserPrincipal() != null) {
+                  request.setAttribute(Caller.NAME_ATTRIBUTE, request.getUserPrincipal().getName());
+                }
+                chain.doFilter(request, response);
+              }
+            });
+    registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 3);
     return registration;
   }
 
