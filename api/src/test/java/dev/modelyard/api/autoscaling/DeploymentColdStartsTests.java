@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelyard.api.errors.UnavailableException;
 import dev.modelyard.infra.registry.ModelRegistry;
+import dev.modelyard.testing.FreshSchema;
 import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.WorkflowIds;
 import dev.modelyard.workflows.autoscaling.AutoscalingActivities;

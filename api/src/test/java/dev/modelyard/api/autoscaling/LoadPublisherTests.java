@@ -3,6 +3,7 @@ package dev.modelyard.api.autoscaling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.infra.autoscaling.LoadSamples;
+import dev.modelyard.testing.FreshSchema;
 import dev.modelyard.workflows.autoscaling.LoadSummary;
 import dev.modelyard.workflows.models.ModelRef;
 import dev.modelyard.workflows.models.Provider;

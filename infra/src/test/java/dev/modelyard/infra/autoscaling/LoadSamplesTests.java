@@ -2,6 +2,7 @@ package dev.modelyard.infra.autoscaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelyard.testing.FreshSchema;
 import dev.modelyard.workflows.autoscaling.LoadSummary;
 import dev.modelyard.workflows.autoscaling.ScalingRecord;
 import dev.modelyard.workflows.models.ModelRef;

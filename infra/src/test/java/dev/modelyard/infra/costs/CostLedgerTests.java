@@ -2,6 +2,7 @@ package dev.modelyard.infra.costs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelyard.testing.FreshSchema;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,6 +3,7 @@ package dev.modelyard.infra.costs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.infra.settings.CostSettings;
+import dev.modelyard.testing.FreshSchema;
 import java.math.BigDecimal;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;

@@ -3,6 +3,7 @@ package dev.modelyard.infra.placement;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.infra.registry.ModelRegistry;
+import dev.modelyard.testing.FreshSchema;
 import dev.modelyard.workflows.deployments.NewInstance;
 import dev.modelyard.workflows.deployments.ResourceRequirements;
 import dev.modelyard.workflows.models.ModelFileFacts;

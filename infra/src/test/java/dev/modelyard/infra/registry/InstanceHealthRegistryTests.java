@@ -2,6 +2,7 @@ package dev.modelyard.infra.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelyard.testing.FreshSchema;
 import dev.modelyard.workflows.deployments.NewInstance;
 import dev.modelyard.workflows.deployments.ResourceRequirements;
 import dev.modelyard.workflows.deployments.StartedInstance;

@@ -6,6 +6,7 @@ import dev.modelyard.infra.placement.ModelFactsQuery;
 import dev.modelyard.infra.placement.PlacementLedger;
 import dev.modelyard.infra.placement.ReportedDevice;
 import dev.modelyard.infra.registry.ModelRegistry;
+import dev.modelyard.testing.FreshSchema;
 import dev.modelyard.workers.deployments.InstanceRegistryActivitiesImpl;
 import dev.modelyard.workers.models.ModelRegistryActivitiesImpl;
 import dev.modelyard.workflows.TaskQueues;
