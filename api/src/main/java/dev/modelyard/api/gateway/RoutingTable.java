@@ -1,8 +1,8 @@
 package dev.modelyard.api.gateway;
 
+import dev.modelyard.infra.postgres.NotificationListener;
 import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.infra.registry.RoutableInstance;
-import dev.modelyard.infra.registry.RoutingChangeListener;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,7 +30,7 @@ class RoutingTable implements DisposableBean {
           Thread.ofPlatform().name("routing-table").daemon().factory());
   private final AtomicBoolean degraded = new AtomicBoolean();
   private final AtomicBoolean refreshQueued = new AtomicBoolean();
-  private final RoutingChangeListener changes;
+  private final NotificationListener changes;
   private volatile List<RoutableInstance> instances = List.of();
 
   RoutingTable(ModelRegistry registry, DataSource dataSource, GatewaySettings settings) {
@@ -38,7 +38,9 @@ class RoutingTable implements DisposableBean {
     refresh();
     long every = settings.tableRefresh().toMillis();
     refresher.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
-    this.changes = RoutingChangeListener.start(dataSource, this::refreshSoon);
+    this.changes =
+        NotificationListener.start(
+            dataSource, ModelRegistry.ROUTING_CHANNEL, payload -> refreshSoon());
   }
 
   List<RoutableInstance> candidates(String model, String provider) {

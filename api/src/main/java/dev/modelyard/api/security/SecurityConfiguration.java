@@ -1,6 +1,6 @@
 package dev.modelyard.api.security;
 
-import dev.modelyard.infra.security.ApiKeyChangeListener;
+import dev.modelyard.infra.postgres.NotificationListener;
 import dev.modelyard.infra.security.ApiKeyStore;
 import dev.modelyard.infra.settings.SecuritySettings;
 import jakarta.servlet.DispatcherType;
@@ -75,8 +75,8 @@ class SecurityConfiguration {
   }
 
   @Bean(destroyMethod = "close")
-  ApiKeyChangeListener apiKeyChanges(DataSource dataSource, ApiKeys keys) {
-    return ApiKeyChangeListener.start(dataSource, keys::changed);
+  NotificationListener apiKeyChanges(DataSource dataSource, ApiKeys keys) {
+    return NotificationListener.start(dataSource, ApiKeyStore.CHANNEL, keys::changed);
   }
 
   /** Also keeps Boot from creating its default user with a generated password. */

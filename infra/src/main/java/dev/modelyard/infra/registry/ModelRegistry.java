@@ -22,6 +22,9 @@ import org.springframework.transaction.annotation.Transactional;
 /** The model registry in PostgreSQL: hosts, models and their instances. */
 public class ModelRegistry {
 
+  /** Notified by migration V5's triggers on any change to instances or a model's routing. */
+  public static final String ROUTING_CHANNEL = "modelyard_routing";
+
   /**
    * Inserts a model or updates every fact of the one with its provider and name; shared with
    * discovery ({@link MaintenanceRegistry}), which binds the same parameters.

@@ -15,7 +15,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * API keys in PostgreSQL ({@code api_keys}, migration V2). Every change notifies {@link #CHANNEL}
  * with the key's hash in the same statement, so that each API replica drops its cached copy as soon
- * as the change commits ({@link ApiKeyChangeListener}).
+ * as the change commits ({@link dev.modelyard.infra.postgres.NotificationListener}).
  */
 public class ApiKeyStore {
 

@@ -1,4 +1,4 @@
-package dev.modelyard.infra.security;
+package dev.modelyard.infra.postgres;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -12,33 +12,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls back with a key's hash when that key changes (created, revoked), through PostgreSQL's
- * LISTEN on {@link ApiKeyStore#CHANNEL}. It holds one connection of the pool and waits on it, so a
- * change reaches every replica within milliseconds. On each (re)connection it calls back with null,
- * meaning "anything may have changed while nobody listened".
+ * LISTENs on one PostgreSQL channel and hands each notification's payload to a callback, so that
+ * every process keeping something in memory (the routing table, the API key cache) sees a change as
+ * it commits. It holds one connection of the pool; when that fails it reconnects, and calls back
+ * with {@code null} on each (re)connection, since anything may have changed while it was away.
  */
-public final class ApiKeyChangeListener implements AutoCloseable {
+public final class NotificationListener implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(ApiKeyChangeListener.class);
+  private static final Logger log = LoggerFactory.getLogger(NotificationListener.class);
   private static final Duration WAIT = Duration.ofMillis(500);
   private static final Duration RECONNECT = Duration.ofSeconds(1);
 
   private final DataSource dataSource;
-  private final Consumer<String> onChange;
+  private final String channel;
+  private final Consumer<String> onNotification;
   private final Thread thread;
   private volatile boolean running = true;
 
-  private ApiKeyChangeListener(DataSource dataSource, Consumer<String> onChange) {
+  private NotificationListener(
+      DataSource dataSource, String channel, Consumer<String> onNotification) {
     this.dataSource = dataSource;
-    this.onChange = onChange;
-    this.thread = Thread.ofPlatform().name("api-key-changes").daemon().unstarted(this::listen);
+    this.channel = channel;
+    this.onNotification = onNotification;
+    this.thread = Thread.ofPlatform().name(channel).daemon().unstarted(this::listen);
   }
 
   /**
-   * @param onChange receives the changed key's hash, or null when every cached key is suspect
+   * @param onNotification receives each payload, or null after a (re)connection: treat everything
+   *     as changed
    */
-  public static ApiKeyChangeListener start(DataSource dataSource, Consumer<String> onChange) {
-    ApiKeyChangeListener listener = new ApiKeyChangeListener(dataSource, onChange);
+  public static NotificationListener start(
+      DataSource dataSource, String channel, Consumer<String> onNotification) {
+    NotificationListener listener = new NotificationListener(dataSource, channel, onNotification);
     listener.thread.start();
     return listener;
   }
@@ -48,20 +53,20 @@ public final class ApiKeyChangeListener implements AutoCloseable {
     while (running) {
       try (Connection connection = dataSource.getConnection()) {
         try (Statement statement = connection.createStatement()) {
-          statement.execute("LISTEN " + ApiKeyStore.CHANNEL);
+          statement.execute("LISTEN " + channel);
         }
         if (warned) {
-          log.info("API key changes: listening again");
+          log.info("{}: listening again", channel);
           warned = false;
         }
         PGConnection postgres = connection.unwrap(PGConnection.class);
-        onChange.accept(null);
+        onNotification.accept(null);
         while (running) {
           // Returns as soon as a notification arrives; the timeout only lets close() be seen.
           PGNotification[] notifications = postgres.getNotifications((int) WAIT.toMillis());
           if (notifications != null) {
             for (PGNotification notification : notifications) {
-              onChange.accept(notification.getParameter());
+              onNotification.accept(notification.getParameter());
             }
           }
         }
@@ -70,11 +75,7 @@ public final class ApiKeyChangeListener implements AutoCloseable {
           return;
         }
         if (!warned) {
-          log.warn(
-              "API key changes: not listening ({}); cached keys expire by themselves; retrying"
-                  + " every {}",
-              e.getMessage(),
-              RECONNECT);
+          log.warn("{}: not listening ({}); retrying every {}", channel, e.getMessage(), RECONNECT);
           warned = true;
         }
         try {
