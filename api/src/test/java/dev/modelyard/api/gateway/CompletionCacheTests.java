@@ -3,8 +3,7 @@ package dev.modelyard.api.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.testing.TestServices;
-import java.io.IOException;
-import java.net.ServerSocket;
+import dev.modelyard.testing.ThrowawayRedis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,8 +73,8 @@ class CompletionCacheTests {
   @Test
   @Timeout(60)
   void aRedisOutageFallsBackToTheProcessAndRecoversByItself() throws Exception {
-    int port = freePort();
-    privateRedis = startRedis(port);
+    int port = ThrowawayRedis.freePort();
+    privateRedis = ThrowawayRedis.start(port);
     CompletionCache cache = cacheOn("redis://127.0.0.1:" + port);
     AtomicInteger backendCalls = new AtomicInteger();
     cache.get("before", () -> answer(backendCalls, "a"));
@@ -91,7 +90,7 @@ class CompletionCacheTests {
         .as("still served from the process while Redis is down")
         .isEqualTo("a".getBytes(StandardCharsets.UTF_8));
 
-    privateRedis = startRedis(port);
+    privateRedis = ThrowawayRedis.start(port);
     Instant deadline = Instant.now().plusSeconds(30);
     int n = 0;
     while (!cache.stats().redis().equals("closed") && Instant.now().isBefore(deadline)) {
@@ -130,37 +129,5 @@ class CompletionCacheTests {
       Thread.currentThread().interrupt();
     }
     return CachedCompletion.ofBody("slow".getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static Process startRedis(int port) throws Exception {
-    Process redis =
-        new ProcessBuilder(
-                "redis-server",
-                "--port",
-                Integer.toString(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no")
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    Instant deadline = Instant.now().plusSeconds(10);
-    while (Instant.now().isBefore(deadline)) {
-      try (var socket = new java.net.Socket("127.0.0.1", port)) {
-        return redis;
-      } catch (IOException e) {
-        Thread.sleep(100);
-      }
-    }
-    throw new IllegalStateException("redis-server did not start on port " + port);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.modelyard.testing.ThrowawayRedis;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,8 +39,8 @@ class FallbackRateLimiterTests {
 
   @BeforeEach
   void start() throws Exception {
-    port = TestRedis.freePort();
-    redis = TestRedis.startServer(port);
+    port = ThrowawayRedis.freePort();
+    redis = ThrowawayRedis.start(port);
     client = TestRedis.client("redis://127.0.0.1:" + port);
     logs.start();
     logger.addAppender(logs);
@@ -77,7 +78,7 @@ class FallbackRateLimiterTests {
     assertThat(warnings()).isEqualTo(1);
 
     // A fresh server has no scripts: coming back also proves the script is loaded again.
-    redis = TestRedis.startServer(port);
+    redis = ThrowawayRedis.start(port);
     Instant deadline = Instant.now().plusSeconds(30);
     for (int n = 0;
         limiter.redisState() != CircuitBreaker.State.CLOSED && Instant.now().isBefore(deadline);
