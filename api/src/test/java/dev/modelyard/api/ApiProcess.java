@@ -11,15 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.context.TypeExcludeFilter;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
-import org.springframework.core.type.classreading.MetadataReader;
-import org.springframework.core.type.classreading.MetadataReaderFactory;
 import org.springframework.web.servlet.function.RouterFunction;
 
 /**
@@ -28,9 +24,6 @@ import org.springframework.web.servlet.function.RouterFunction;
  * the generation endpoints instead of the gateway.
  */
 public final class ApiProcess implements AutoCloseable {
-
-  private static final Set<String> TEST_CONTROLLERS =
-      Set.of("dev.modelyard.api.ratelimit.StubEndpoints");
 
   private final ConfigurableApplicationContext app;
   private final URI base;
@@ -74,8 +67,6 @@ public final class ApiProcess implements AutoCloseable {
             .initializers(
                 context -> {
                   GenericApplicationContext generic = (GenericApplicationContext) context;
-                  // A test controller of another package that maps a generation path too.
-                  generic.registerBean(LeaveOut.class, () -> new LeaveOut(TEST_CONTROLLERS));
                   beans.accept(generic);
                   if (stubGenerations) {
                     generic.registerBean(
@@ -131,30 +122,5 @@ public final class ApiProcess implements AutoCloseable {
   @Override
   public void close() {
     app.close();
-  }
-
-  /** Leaves the named classes out of the component scan. */
-  static final class LeaveOut extends TypeExcludeFilter {
-
-    private final Set<String> names;
-
-    LeaveOut(Set<String> names) {
-      this.names = Set.copyOf(names);
-    }
-
-    @Override
-    public boolean match(MetadataReader reader, MetadataReaderFactory factory) {
-      return names.contains(reader.getClassMetadata().getClassName());
-    }
-
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof LeaveOut that && names.equals(that.names);
-    }
-
-    @Override
-    public int hashCode() {
-      return names.hashCode();
-    }
   }
 }

@@ -60,7 +60,8 @@ class CacheController {
     Map<String, String> served = new HashMap<>();
     table
         .candidates(null, null)
-        .forEach(i -> served.put(i.provider() + "/" + i.modelName(), i.modelDigest() + ""));
+        .forEach(
+            i -> served.put(i.provider() + "/" + i.modelName(), String.valueOf(i.modelDigest())));
     return CacheRemoval.of(cache.flushExpired(served), stats());
   }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -43,24 +44,24 @@ class Router {
 
   /** The steps to try in order; never empty. */
   List<Step> plan(OpenAiRequest request, String providerPreference) {
-    Map<String, List<RoutableInstance>> models = servingModels(request, providerPreference);
     String named = request.model();
     List<Step> steps = new ArrayList<>();
-    List<String> chosen;
     if (named != null) {
-      chosen =
-          models.containsKey(named.toLowerCase(java.util.Locale.ROOT)) ? List.of(named) : List.of();
+      List<RoutableInstance> instances = serving(named, request, providerPreference);
+      if (!instances.isEmpty()) {
+        steps.add(local(request, instances));
+      }
     } else {
-      chosen = ranked(models, request);
+      for (List<RoutableInstance> model : ranked(request, providerPreference)) {
+        steps.add(local(request, model));
+      }
     }
-    for (String model : chosen) {
-      steps.add(local(request, models.get(model.toLowerCase(java.util.Locale.ROOT))));
-    }
-    String chainOf = named != null ? named : chosen.isEmpty() ? "auto" : chosen.getFirst();
+    String chainOf =
+        named != null ? named : steps.isEmpty() ? "auto" : ((Step.Local) steps.getFirst()).model();
     for (String fallback : settings.fallbacksOf(chainOf)) {
       int colon = fallback.indexOf(':');
-      List<RoutableInstance> local = models.get(fallback.toLowerCase(java.util.Locale.ROOT));
-      if (local != null) {
+      List<RoutableInstance> local = serving(fallback, request, providerPreference);
+      if (!local.isEmpty()) {
         if (steps.stream()
             .noneMatch(s -> s instanceof Step.Local l && l.model().equalsIgnoreCase(fallback))) {
           steps.add(local(request, local));
@@ -80,24 +81,23 @@ class Router {
     return steps;
   }
 
-  /** Ready instances per model name (lower case), of the preferred provider and endpoint. */
-  private Map<String, List<RoutableInstance>> servingModels(
-      OpenAiRequest request, String providerPreference) {
-    Map<String, List<RoutableInstance>> models = new LinkedHashMap<>();
-    for (RoutableInstance instance : table.candidates(null, providerPreference)) {
-      if (request.endpoint().servedBy(instance.provider())) {
-        models
-            .computeIfAbsent(
-                instance.modelName().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>())
-            .add(instance);
-      }
-    }
-    return models;
+  /** Ready instances of a model (any when null), of the preferred provider and endpoint. */
+  private List<RoutableInstance> serving(
+      String model, OpenAiRequest request, String providerPreference) {
+    return table.candidates(model, providerPreference).stream()
+        .filter(i -> request.endpoint().servedBy(i.provider()))
+        .toList();
   }
 
-  /** The optimal-model policy (see the class comment); the best model first. */
-  private List<String> ranked(Map<String, List<RoutableInstance>> models, OpenAiRequest request) {
+  /** The optimal-model policy (see the class comment): each model's instances, best first. */
+  private List<List<RoutableInstance>> ranked(OpenAiRequest request, String providerPreference) {
     int needed = request.estimatedPromptTokens() + request.maxTokens();
+    Map<String, List<RoutableInstance>> models = new LinkedHashMap<>();
+    for (RoutableInstance instance : serving(null, request, providerPreference)) {
+      models
+          .computeIfAbsent(instance.modelName().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+          .add(instance);
+    }
     return models.values().stream()
         .filter(
             instances ->
@@ -108,7 +108,6 @@ class Router {
                 .thenComparing(instances -> -bestScore(instances))
                 .thenComparingDouble(this::inFlightPerInstance)
                 .thenComparing(instances -> instances.getFirst().modelName()))
-        .map(instances -> instances.getFirst().modelName())
         .toList();
   }
 

@@ -3,6 +3,8 @@ package dev.modelyard.api.gateway;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 import java.util.random.RandomGenerator;
 
@@ -76,16 +78,16 @@ enum RoutingStrategy {
 
   /** The strategy's name as the API and the registry write it. */
   String wireName() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 
-  static java.util.Optional<RoutingStrategy> fromWireName(String name) {
+  static Optional<RoutingStrategy> fromWireName(String name) {
     for (RoutingStrategy strategy : values()) {
       if (strategy.wireName().equals(name)) {
-        return java.util.Optional.of(strategy);
+        return Optional.of(strategy);
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   /**

@@ -3,11 +3,15 @@ package dev.modelyard.api.gateway;
 import dev.modelyard.infra.postgres.NotificationListener;
 import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.infra.registry.RoutableInstance;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +37,9 @@ class RoutingTable implements DisposableBean {
   private final NotificationListener changes;
   private volatile List<RoutableInstance> instances = List.of();
 
+  /** The same instances by lower-case model name, so a request looks its model up directly. */
+  private volatile Map<String, List<RoutableInstance>> byModel = Map.of();
+
   RoutingTable(ModelRegistry registry, DataSource dataSource, GatewaySettings settings) {
     this.registry = registry;
     refresh();
@@ -43,11 +50,17 @@ class RoutingTable implements DisposableBean {
             dataSource, ModelRegistry.ROUTING_CHANNEL, payload -> refreshSoon());
   }
 
+  /** Ready instances of a model (any when null), of a provider (any when null). */
   List<RoutableInstance> candidates(String model, String provider) {
-    return instances.stream()
-        .filter(i -> model == null || i.modelName().equalsIgnoreCase(model))
-        .filter(i -> provider == null || i.provider().equals(provider))
-        .toList();
+    List<RoutableInstance> ofModel =
+        model == null ? instances : byModel.getOrDefault(key(model), List.of());
+    return provider == null
+        ? ofModel
+        : ofModel.stream().filter(i -> i.provider().equals(provider)).toList();
+  }
+
+  private static String key(String model) {
+    return model.toLowerCase(Locale.ROOT);
   }
 
   /** Refreshes on the refresher's thread; a burst of notifications costs one query. */
@@ -63,7 +76,17 @@ class RoutingTable implements DisposableBean {
 
   void refresh() {
     try {
-      instances = List.copyOf(registry.routableInstances());
+      List<RoutableInstance> fresh = List.copyOf(registry.routableInstances());
+      Map<String, List<RoutableInstance>> grouped =
+          fresh.stream()
+              .collect(
+                  Collectors.groupingBy(
+                      i -> key(i.modelName()),
+                      LinkedHashMap::new,
+                      Collectors.toUnmodifiableList()));
+      // A reader may see the new list before the new index; both are whole tables, never mixed.
+      byModel = Map.copyOf(grouped);
+      instances = fresh;
       if (degraded.compareAndSet(true, false)) {
         log.info("routing table: registry reachable again");
       }
