@@ -16,7 +16,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param totalTimeout how long one backend call may take in all. A non-streamed answer arrives
  *     whole, so for it this is also the wait for the first byte
  * @param retries how many more rounds over a model's instances follow a round where all failed
- * @param maxConcurrentPerInstance calls one instance takes at once; more go to the next instance
+ * @param maxConcurrentPerInstance calls one instance takes at once; more go to the next instance,
+ *     and past every instance's limit a request gets a 503. The default leaves queueing to the
+ *     backends, which do it well (Ollama up to its OLLAMA_MAX_QUEUE of 512, vLLM and llama.cpp's
+ *     server by batching); lower it for a backend that cannot queue
  */
 @ConfigurationProperties("modelyard.gateway")
 record GatewaySettings(
@@ -25,7 +28,7 @@ record GatewaySettings(
     @DefaultValue("10m") Duration totalTimeout,
     @DefaultValue("1") int retries,
     @DefaultValue("100ms") Duration retryBackoff,
-    @DefaultValue("64") int maxConcurrentPerInstance,
+    @DefaultValue("512") int maxConcurrentPerInstance,
     @DefaultValue("10s") Duration breakerOpenDuration,
     @DefaultValue("least_outstanding") RoutingStrategy defaultStrategy,
     @DefaultValue("5s") Duration tableRefresh,

@@ -6,6 +6,7 @@ import dev.modelyard.infra.settings.DataDirSettings;
 import dev.modelyard.infra.temporal.TemporalEndpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.DiskSpaceMetrics;
+import io.micrometer.observation.ObservationPredicate;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.util.List;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -13,11 +14,15 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.http.server.observation.ServerRequestObservationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.util.UrlPathHelper;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(MetricsSettings.class)
 class MetricsConfiguration {
+
+  private static final UrlPathHelper PATHS = UrlPathHelper.defaultInstance;
 
   @Bean
   GatewayMetrics gatewayMetrics(MeterRegistry meters) {
@@ -31,6 +36,17 @@ class MetricsConfiguration {
     // Before the rate limiter, so that its 429s are counted.
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 101);
     return registration;
+  }
+
+  /**
+   * No {@code http.server.requests} timing for generation requests: the {@code llm_*} meters time
+   * them already, and a second observation per request is a measurable share of the gateway's CPU.
+   */
+  @Bean
+  ObservationPredicate noHttpObservationOfGenerations() {
+    return (name, context) ->
+        !(context instanceof ServerRequestObservationContext request
+            && GenerationPaths.contains(PATHS.getPathWithinApplication(request.getCarrier())));
   }
 
   @Bean
