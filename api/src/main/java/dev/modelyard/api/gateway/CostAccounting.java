@@ -1,8 +1,10 @@
 package dev.modelyard.api.gateway;
 
 import dev.modelyard.api.errors.BudgetExhaustedException;
+import dev.modelyard.api.security.Caller;
 import dev.modelyard.infra.costs.CostLedger;
 import dev.modelyard.infra.costs.CostRecord;
+import dev.modelyard.infra.costs.KeyBudgets;
 import dev.modelyard.infra.costs.MonthlyBudget;
 import dev.modelyard.infra.costs.PriceTable;
 import dev.modelyard.infra.costs.Usage;
@@ -11,40 +13,72 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * Prices each served request and keeps MONTHLY_COST_LIMIT. Both read memory only: the ledger writes
- * its rows in the background and answers the month's spend from what it holds.
+ * Prices each served request, and keeps MONTHLY_COST_LIMIT and the calling key's own monthly
+ * budget. All of it reads memory only: the ledger writes its rows in the background and answers the
+ * month's spend, in total and per caller, from what it holds.
+ *
+ * <p>The caller comes from {@code currentCaller} (security's binding of it to the request's thread)
+ * rather than through the gateway's methods, so that the budget check needs no change to the
+ * request path's signatures. Both checks run on the request's own thread, before any backend is
+ * called; the cache's loader thread never reaches a cloud step.
  */
 final class CostAccounting {
 
   private final PriceTable prices;
   private final CostLedger ledger;
   private final MonthlyBudget budget;
+  private final KeyBudgets keyBudgets;
+  private final Supplier<Optional<Caller>> currentCaller;
   private final Clock clock;
   private final boolean tracking;
 
-  CostAccounting(PriceTable prices, CostLedger ledger, CostSettings settings, Clock clock) {
+  CostAccounting(
+      PriceTable prices,
+      CostLedger ledger,
+      CostSettings settings,
+      Clock clock,
+      Supplier<Optional<Caller>> currentCaller) {
     this.prices = prices;
     this.ledger = ledger;
     this.budget = new MonthlyBudget(settings, ledger, clock);
+    this.keyBudgets = new KeyBudgets(settings, ledger, clock);
+    this.currentCaller = currentCaller;
     this.clock = clock;
     this.tracking = settings.trackingEnabled();
   }
 
-  /** Refuses every generation when the limit is reached and its scope is all traffic. */
+  /**
+   * Refuses every generation when the limit, or the caller's own budget, is reached and the scope
+   * is all traffic.
+   */
   void checkLocalAllowed() {
-    budget
-        .refusal(CostRecord.Kind.LOCAL)
+    refusal(CostRecord.Kind.LOCAL)
         .ifPresent(
             reason -> {
               throw new BudgetExhaustedException(reason);
             });
   }
 
-  /** Why a cloud fallback may not run now; empty when it may. */
+  /** Why a cloud fallback may not run now for this caller; empty when it may. */
   Optional<String> cloudRefusal() {
-    return budget.refusal(CostRecord.Kind.CLOUD);
+    return refusal(CostRecord.Kind.CLOUD);
+  }
+
+  private Optional<String> refusal(CostRecord.Kind kind) {
+    return budget
+        .refusal(kind)
+        .or(
+            () ->
+                currentCaller
+                    .get()
+                    .filter(caller -> caller.monthlyBudgetUsd() != null)
+                    .flatMap(
+                        caller ->
+                            keyBudgets.refusal(
+                                caller.id(), caller.name(), caller.monthlyBudgetUsd(), kind)));
   }
 
   /**

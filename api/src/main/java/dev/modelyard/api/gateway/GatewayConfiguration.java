@@ -1,5 +1,6 @@
 package dev.modelyard.api.gateway;
 
+import dev.modelyard.api.security.Caller;
 import dev.modelyard.infra.costs.CostLedger;
 import dev.modelyard.infra.costs.PriceTable;
 import dev.modelyard.infra.providers.cloud.CloudProviders;
@@ -29,6 +30,7 @@ class GatewayConfiguration {
 
   @Bean
   CostAccounting costAccounting(CostLedger ledger, CostSettings settings) {
-    return new CostAccounting(PriceTable.STANDARD, ledger, settings, Clock.systemUTC());
+    return new CostAccounting(
+        PriceTable.STANDARD, ledger, settings, Clock.systemUTC(), Caller::current);
   }
 }

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.security.Principal;
 import java.util.Optional;
 import java.util.Set;
+import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
  * Who made a request, once authenticated. {@code id} names the caller wherever one is counted or
@@ -35,5 +36,13 @@ public record Caller(
     return principal instanceof CallerAuthentication authentication
         ? Optional.of(authentication.caller())
         : Optional.empty();
+  }
+
+  /**
+   * The caller of the request this thread is serving, as security bound it to the thread for the
+   * request's whole chain; empty outside a request or when it was not authenticated here.
+   */
+  public static Optional<Caller> current() {
+    return of(SecurityContextHolder.getContext().getAuthentication());
   }
 }

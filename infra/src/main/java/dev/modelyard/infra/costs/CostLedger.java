@@ -14,6 +14,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,16 +26,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cost records in PostgreSQL, and this month's total kept in memory. A request hands its record
- * over and goes on: a virtual thread writes records in batches and re-reads the month's total
- * (which other replicas add to) every few seconds, so neither the write nor the budget check ever
- * waits on the database.
+ * Cost records in PostgreSQL, and this month's total, and each caller's, kept in memory. A request
+ * hands its record over and goes on: a virtual thread writes records in batches and re-reads the
+ * month's totals (which other replicas add to) every few seconds, so neither the write nor a budget
+ * check ever waits on the database.
  *
- * <p>The total is the month's sum in the database as last read, plus what this process recorded
- * since and has not written yet. A record dropped because the queue was full (the database being
- * away a long while) is never written, but still counts here until the month ends.
+ * <p>A total is the month's sum in the database as last read, plus what this process recorded since
+ * and has not written yet. A record dropped because the queue was full (the database being away a
+ * long while) is never written, but still counts here until the month ends.
  */
-public final class CostLedger implements MonthlySpend, AutoCloseable {
+public final class CostLedger implements MonthlySpend, CallerSpend, AutoCloseable {
 
   public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(5);
   public static final int DEFAULT_CAPACITY = 10_000;
@@ -55,10 +56,13 @@ public final class CostLedger implements MonthlySpend, AutoCloseable {
           requests)
       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """;
-  private static final String MONTH_TOTAL =
+
+  /** Per caller, so one read answers both the total and every caller's budget. */
+  private static final String MONTH_TOTALS =
       """
-      select coalesce(sum(cost_usd), 0) from cost_records
+      select caller, sum(cost_usd) from cost_records
       where occurred_at >= ? and occurred_at < ?
+      group by caller
       """;
 
   private final DataSource dataSource;
@@ -70,6 +74,9 @@ public final class CostLedger implements MonthlySpend, AutoCloseable {
   private YearMonth month; // guarded by lock, as are the fields below
   private BigDecimal stored = BigDecimal.ZERO;
   private BigDecimal unstored = BigDecimal.ZERO;
+  // Only callers that spent money: local requests cost $0, so they add no entry.
+  private Map<String, BigDecimal> storedByCaller = new HashMap<>();
+  private final Map<String, BigDecimal> unstoredByCaller = new HashMap<>();
   private long accepted;
   private long written;
   private long dropped;
@@ -117,6 +124,9 @@ public final class CostLedger implements MonthlySpend, AutoCloseable {
       roll();
       if (YearMonth.from(record.occurredAt().atOffset(ZoneOffset.UTC)).equals(month)) {
         unstored = unstored.add(record.costUsd());
+        if (costsMoney(record)) {
+          unstoredByCaller.merge(record.caller(), record.costUsd(), BigDecimal::add);
+        }
       }
       accepted++;
     }
@@ -135,6 +145,17 @@ public final class CostLedger implements MonthlySpend, AutoCloseable {
     synchronized (lock) {
       roll();
       return stored.add(unstored);
+    }
+  }
+
+  /** What this caller ({@link CostRecord#caller()}) has spent since the first of the month. */
+  @Override
+  public BigDecimal spentThisMonthBy(String caller) {
+    synchronized (lock) {
+      roll();
+      return storedByCaller
+          .getOrDefault(caller, BigDecimal.ZERO)
+          .add(unstoredByCaller.getOrDefault(caller, BigDecimal.ZERO));
     }
   }
 
@@ -303,6 +324,9 @@ public final class CostLedger implements MonthlySpend, AutoCloseable {
         if (YearMonth.from(r.occurredAt().atOffset(ZoneOffset.UTC)).equals(month)) {
           unstored = unstored.subtract(r.costUsd());
           stored = stored.add(r.costUsd());
+          if (costsMoney(r)) {
+            move(r.caller(), r.costUsd());
+          }
         }
       }
       written += batch.size();
@@ -310,8 +334,22 @@ public final class CostLedger implements MonthlySpend, AutoCloseable {
     }
   }
 
+  private void move(String caller, BigDecimal cost) {
+    BigDecimal left = unstoredByCaller.getOrDefault(caller, BigDecimal.ZERO).subtract(cost);
+    if (left.signum() == 0) {
+      unstoredByCaller.remove(caller);
+    } else {
+      unstoredByCaller.put(caller, left);
+    }
+    storedByCaller.merge(caller, cost, BigDecimal::add);
+  }
+
+  private static boolean costsMoney(CostRecord record) {
+    return record.caller() != null && record.costUsd().signum() != 0;
+  }
+
   /**
-   * Re-reads the month's total. Only the writer thread (or start, before it exists) calls this, so
+   * Re-reads the month's totals. Only the writer thread (or start, before it exists) calls this, so
    * no write of this process can land between the read and the update.
    */
   private void refresh() throws SQLException {
@@ -322,19 +360,27 @@ public final class CostLedger implements MonthlySpend, AutoCloseable {
     }
     Instant from = reading.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant to = reading.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    BigDecimal total;
+    BigDecimal total = BigDecimal.ZERO;
+    Map<String, BigDecimal> byCaller = new HashMap<>();
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement query = connection.prepareStatement(MONTH_TOTAL)) {
+        PreparedStatement query = connection.prepareStatement(MONTH_TOTALS)) {
       query.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
       query.setObject(2, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
       try (ResultSet rows = query.executeQuery()) {
-        rows.next();
-        total = rows.getBigDecimal(1);
+        while (rows.next()) {
+          String caller = rows.getString(1);
+          BigDecimal sum = rows.getBigDecimal(2);
+          total = total.add(sum);
+          if (caller != null && sum.signum() != 0) {
+            byCaller.put(caller, sum);
+          }
+        }
       }
     }
     synchronized (lock) {
       if (month.equals(reading)) {
         stored = total;
+        storedByCaller = byCaller;
       }
     }
   }
@@ -346,6 +392,8 @@ public final class CostLedger implements MonthlySpend, AutoCloseable {
       month = now;
       stored = BigDecimal.ZERO;
       unstored = BigDecimal.ZERO;
+      storedByCaller = new HashMap<>();
+      unstoredByCaller.clear();
     }
   }
 

@@ -2,10 +2,7 @@ package dev.modelyard.infra.costs;
 
 import dev.modelyard.infra.settings.CostSettings;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Clock;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Optional;
 
 /**
@@ -44,20 +41,13 @@ public final class MonthlyBudget {
     if (spent.compareTo(limit) < 0) {
       return Optional.empty();
     }
-    LocalDate firstOfMonth = LocalDate.now(clock.withZone(ZoneOffset.UTC)).withDayOfMonth(1);
     return Optional.of(
         "monthly cost limit of $"
-            + dollars(limit)
+            + Dollars.format(limit)
             + " reached: $"
-            + dollars(spent)
+            + Dollars.format(spent)
             + " spent since "
-            + firstOfMonth
+            + Dollars.firstOfMonth(clock)
             + " (UTC)");
-  }
-
-  /** Cents, or more digits when they matter ($0.0042 rather than $0.00). */
-  private static String dollars(BigDecimal amount) {
-    int scale = Math.clamp(amount.stripTrailingZeros().scale(), 2, ModelPrice.SCALE);
-    return amount.setScale(scale, RoundingMode.HALF_UP).toPlainString();
   }
 }

@@ -194,6 +194,69 @@ class CostLedgerTests {
         .isEqualTo("local 1.5000 0.000000 true team-a");
   }
 
+  @Test
+  void eachCallersSpendIsKeptApartAndReadBackFromTheTable() throws Exception {
+    ledger = started(Duration.ofSeconds(5));
+    CostRecord ci = cloudBy("key:ci", "2025-03-02T08:00:00Z", "gpt-4o", 10_000, 2_000);
+    CostRecord other = cloudBy("key:other", "2025-03-03T08:00:00Z", "gpt-4o-mini", 1_000, 0);
+    CostRecord lastMonth = cloudBy("key:ci", "2025-02-28T23:59:59Z", "gpt-4o", 100_000, 0);
+    ledger.record(ci);
+    ledger.record(other);
+    ledger.record(lastMonth);
+    ledger.record(
+        prices.local(
+            MID_MARCH,
+            "key:local",
+            "local_gguf",
+            "tiny",
+            new Usage(28, 16),
+            Duration.ofSeconds(1)));
+
+    assertThat(ledger.spentThisMonthBy("key:ci")).isEqualByComparingTo(ci.costUsd());
+    assertThat(ledger.spentThisMonthBy("key:other")).isEqualByComparingTo(other.costUsd());
+    assertThat(ledger.spentThisMonthBy("key:local")).isEqualByComparingTo("0");
+    assertThat(ledger.flush(WAIT)).isTrue();
+    assertThat(ledger.spentThisMonthBy("key:ci")).isEqualByComparingTo(ci.costUsd());
+    ledger.close();
+
+    ledger = started(Duration.ofSeconds(5));
+
+    assertThat(ledger.spentThisMonthBy("key:ci")).isEqualByComparingTo(ci.costUsd());
+    assertThat(ledger.spentThisMonthBy("key:other")).isEqualByComparingTo(other.costUsd());
+    assertThat(ledger.spentThisMonthBy("key:nobody")).isEqualByComparingTo("0");
+    assertThat(ledger.spentThisMonth()).isEqualByComparingTo(ci.costUsd().add(other.costUsd()));
+  }
+
+  @Test
+  void anotherReplicasCostsForACallerAreSeenAfterTheNextRefresh() throws Exception {
+    ledger = started(Duration.ofMillis(100));
+    ledger.record(cloudBy("key:ci", "2025-03-10T10:00:00Z", "gpt-4o", 1_000_000, 0));
+
+    jdbc.sql(
+            """
+            insert into cost_records (occurred_at, caller, model, provider, kind, cost_usd)
+            values ('2025-03-14T10:00:00Z', 'key:ci', 'gpt-4o', 'openai', 'cloud', 1.25)
+            """)
+        .update();
+
+    assertThat(
+            eventually(
+                () -> ledger.spentThisMonthBy("key:ci"),
+                total -> total.compareTo(new BigDecimal("3.75")) == 0))
+        .isEqualByComparingTo("3.75");
+  }
+
+  @Test
+  void aNewMonthStartsEveryCallerFromNothing() {
+    ledger = started(Duration.ofSeconds(5));
+    ledger.record(cloudBy("key:ci", "2025-03-31T23:00:00Z", "gpt-4o", 1_000_000, 0));
+    assertThat(ledger.spentThisMonthBy("key:ci")).isEqualByComparingTo("2.50");
+
+    clock.set(Instant.parse("2025-04-01T00:00:00Z"));
+
+    assertThat(ledger.spentThisMonthBy("key:ci")).isEqualByComparingTo("0");
+  }
+
   private CostLedger started(Duration refreshInterval) {
     CostLedger started =
         new CostLedger(database.dataSource, clock, refreshInterval, CostLedger.DEFAULT_CAPACITY);
@@ -205,6 +268,11 @@ class CostLedgerTests {
     String provider =
         model.startsWith("gpt") ? "openai" : model.startsWith("claude") ? "anthropic" : "google";
     return prices.cloud(Instant.parse(at), null, provider, model, new Usage(prompt, completion));
+  }
+
+  private CostRecord cloudBy(String caller, String at, String model, int prompt, int completion) {
+    String provider = model.startsWith("gpt") ? "openai" : "anthropic";
+    return prices.cloud(Instant.parse(at), caller, provider, model, new Usage(prompt, completion));
   }
 
   private static <T> T eventually(Supplier<T> value, java.util.function.Predicate<T> done)

@@ -62,14 +62,13 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
   public void run(DeploymentInput input) {
     phase = "finding model";
     RegisteredModel model = models.findModel(input.model());
-    InstanceHostActivities host = HostActivityStubs.instances(model.hostId());
     placed =
         Workflow.getVersion(LoadModelWorkflowImpl.PLACEMENT_CHANGE, Workflow.DEFAULT_VERSION, 1)
             >= 1;
     for (int reconciliations = 1; ; reconciliations++) {
       long seenChanges = changes;
       autoscaler.flush();
-      reconcile(model, host, input.resources());
+      reconcile(model, input.resources());
       if (reconciliations >= input.reconciliationsPerRun()
           || Workflow.getInfo().isContinueAsNewSuggested()) {
         break;
@@ -200,13 +199,12 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
    * Brings the registry's active instances to the desired count. The count is re-read before each
    * step, so a scale that arrives half-way changes the target at once.
    */
-  private void reconcile(
-      RegisteredModel model, InstanceHostActivities host, ResourceRequirements resources) {
+  private void reconcile(RegisteredModel model, ResourceRequirements resources) {
     phase = "reconciling";
     List<InstanceView> active = new ArrayList<>(instances.findActiveInstances(model.modelId()));
     instanceIds = ids(active);
     while (active.size() < desired) {
-      InstanceView started = startOne(model, host, resources);
+      InstanceView started = startOne(model, resources, active.size() + 1);
       if (started == null) {
         // Compensated; the next re-check tries again rather than hammering a failing host.
         break;
@@ -225,8 +223,7 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
    * Starts one instance as a load does: memory reserved first, then recorded, then started; returns
    * null when it failed (a refused placement included) and was cleaned up.
    */
-  private InstanceView startOne(
-      RegisteredModel model, InstanceHostActivities host, ResourceRequirements resources) {
+  private InstanceView startOne(RegisteredModel model, ResourceRequirements resources, int number) {
     String instanceId = Workflow.randomUUID().toString();
     if (placed) {
       phase = "placing " + instanceId;
@@ -244,8 +241,10 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
       instances.recordStarting(
           new NewInstance(instanceId, model.modelId(), model.hostId(), resources));
       StartedInstance started =
-          host.startInstance(
-              new StartInstance(instanceId, model.modelId(), model.location(), resources));
+          HostActivityStubs.starting(
+                  "instance " + number + " of " + model.model().name(), model.hostId())
+              .startInstance(
+                  new StartInstance(instanceId, model.modelId(), model.location(), resources));
       instances.recordReady(started);
       lastFailure = null;
       return new InstanceView(instanceId, model.modelId(), model.hostId(), started.endpoint());
@@ -256,7 +255,7 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
       Workflow.newDetachedCancellationScope(
               () -> {
                 try {
-                  host.stopInstance(instanceId);
+                  HostActivityStubs.stopping(instanceId, model.hostId()).stopInstance(instanceId);
                 } catch (ActivityFailure stopFailure) {
                   // The host is gone; so is the instance. The registry still learns it failed.
                 }
@@ -298,7 +297,7 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
     // Marked first, so that the gateway stops routing to it before it goes away.
     instances.recordStopping(instanceId);
     try {
-      HostActivityStubs.instances(instance.hostId()).stopInstance(instanceId);
+      HostActivityStubs.stopping(instanceId, instance.hostId()).stopInstance(instanceId);
       instances.recordStopped(instanceId);
     } catch (ActivityFailure failure) {
       // Its host cannot be reached: record it failed so that it is neither counted nor routed to.

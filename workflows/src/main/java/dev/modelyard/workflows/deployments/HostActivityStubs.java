@@ -6,12 +6,32 @@ import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
-/** Stubs of the activities that run on one host's queue, with the options they all share. */
+/**
+ * Stubs of the activities that run on one host's queue, with the options they all share and a
+ * summary of the one call each is made for, which Temporal's UI shows on the activity (e.g. "start
+ * instance 2 of tinyllama on host-a"). Java's SDK takes a summary only through the stub's {@link
+ * ActivityOptions}, so each call gets its own stub, as host stubs always did (the host is per call
+ * too). A summary is metadata of the scheduling command: replay does not compare it.
+ */
 public final class HostActivityStubs {
 
   private HostActivityStubs() {}
 
-  public static InstanceHostActivities instances(String hostId) {
+  /** Starts an instance; {@code which} names it, e.g. "instance 2 of tinyllama". */
+  public static InstanceHostActivities starting(String which, String hostId) {
+    return instances(hostId, "start " + which + " on " + hostId);
+  }
+
+  public static InstanceHostActivities stopping(String instanceId, String hostId) {
+    return instances(hostId, "stop instance " + shortId(instanceId) + " on " + hostId);
+  }
+
+  /** An instance id as summaries show it: a UUID's first eight characters are enough to tell. */
+  public static String shortId(String instanceId) {
+    return instanceId.length() > 8 ? instanceId.substring(0, 8) : instanceId;
+  }
+
+  private static InstanceHostActivities instances(String hostId, String summary) {
     return Workflow.newActivityStub(
         InstanceHostActivities.class,
         ActivityOptions.newBuilder()
@@ -25,6 +45,7 @@ public final class HostActivityStubs {
                     .setMaximumAttempts(3)
                     .setDoNotRetry(InstanceHostActivities.INSTANCE_START_REJECTED)
                     .build())
+            .setSummary(summary)
             .build());
   }
 }

@@ -44,10 +44,9 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
     }
 
     String instanceId = Workflow.randomUUID().toString();
-    InstanceHostActivities host = HostActivityStubs.instances(model.hostId());
     if (Workflow.getVersion(PLACEMENT_CHANGE, Workflow.DEFAULT_VERSION, 1)
         == Workflow.DEFAULT_VERSION) {
-      return startUnplaced(request, model, instanceId, host);
+      return startUnplaced(request, model, instanceId);
     }
 
     phase = "placing";
@@ -58,9 +57,10 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
           new NewInstance(instanceId, model.modelId(), model.hostId(), request.resources()));
       phase = "starting instance";
       StartedInstance started =
-          host.startInstance(
-              new StartInstance(
-                  instanceId, model.modelId(), model.location(), request.resources()));
+          starting(model, instanceId)
+              .startInstance(
+                  new StartInstance(
+                      instanceId, model.modelId(), model.location(), request.resources()));
       instances.recordReady(started);
       phase = "done";
       return new LoadModelResult(
@@ -73,7 +73,7 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
       Workflow.newDetachedCancellationScope(
               () -> {
                 try {
-                  host.stopInstance(instanceId);
+                  HostActivityStubs.stopping(instanceId, model.hostId()).stopInstance(instanceId);
                 } catch (ActivityFailure stopFailure) {
                   // The host is gone, and the instance with it; its memory is free all the same.
                 }
@@ -110,19 +110,17 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
 
   /** Loads started before placement, kept as they were so that their histories still replay. */
   private LoadModelResult startUnplaced(
-      LoadModelRequest request,
-      RegisteredModel model,
-      String instanceId,
-      InstanceHostActivities host) {
+      LoadModelRequest request, RegisteredModel model, String instanceId) {
     // Recorded before the start so that an instance is never running without a registry row.
     instances.recordStarting(
         new NewInstance(instanceId, model.modelId(), model.hostId(), request.resources()));
     phase = "starting instance";
     try {
       StartedInstance started =
-          host.startInstance(
-              new StartInstance(
-                  instanceId, model.modelId(), model.location(), request.resources()));
+          starting(model, instanceId)
+              .startInstance(
+                  new StartInstance(
+                      instanceId, model.modelId(), model.location(), request.resources()));
       instances.recordReady(started);
       phase = "done";
       return new LoadModelResult(
@@ -132,12 +130,18 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
       // Compensate in a detached scope so that even a cancelled load cleans up.
       Workflow.newDetachedCancellationScope(
               () -> {
-                host.stopInstance(instanceId);
+                HostActivityStubs.stopping(instanceId, model.hostId()).stopInstance(instanceId);
                 instances.recordFailed(instanceId, Failures.rootMessage(failure));
               })
           .run();
       throw failure;
     }
+  }
+
+  private static InstanceHostActivities starting(RegisteredModel model, String instanceId) {
+    return HostActivityStubs.starting(
+        model.model().name() + " (instance " + HostActivityStubs.shortId(instanceId) + ")",
+        model.hostId());
   }
 
   @Override

@@ -20,7 +20,7 @@ public class StopInstanceWorkflowImpl implements StopInstanceWorkflow {
     // Marked first, so that the gateway stops routing to it before it goes away.
     phase = "stopping";
     instances.recordStopping(instanceId);
-    HostActivityStubs.instances(request.hostId()).stopInstance(instanceId);
+    HostActivityStubs.stopping(instanceId, request.hostId()).stopInstance(instanceId);
     instances.recordStopped(instanceId);
     // Only once it is stopped: its memory is in use until then.
     phase = "releasing";

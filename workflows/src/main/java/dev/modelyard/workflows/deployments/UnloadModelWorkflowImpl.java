@@ -29,7 +29,8 @@ public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
       phase = "stopping " + instance.instanceId();
       // Marked first, so that the gateway stops routing to it before it goes away.
       instances.recordStopping(instance.instanceId());
-      HostActivityStubs.instances(instance.hostId()).stopInstance(instance.instanceId());
+      HostActivityStubs.stopping(instance.instanceId(), instance.hostId())
+          .stopInstance(instance.instanceId());
       instances.recordStopped(instance.instanceId());
       // Only once it is stopped: its memory is in use until then.
       if (Workflow.getVersion(LoadModelWorkflowImpl.PLACEMENT_CHANGE, Workflow.DEFAULT_VERSION, 1)

@@ -1,5 +1,6 @@
 package dev.modelyard.workflows.health;
 
+import dev.modelyard.workflows.deployments.HostActivityStubs;
 import dev.modelyard.workflows.deployments.RegisterEndpointWorkflow;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.ParentClosePolicy;
@@ -96,7 +97,6 @@ public class HealthCheckWorkflowImpl implements HealthCheckWorkflow {
     // with a clean history.
     instances.keySet().retainAll(present);
 
-    InstanceProbeActivities probes = probeActivities();
     Map<String, Promise<ProbeResult>> probing = new LinkedHashMap<>();
     Set<String> external = new HashSet<>();
     for (InstanceToCheck instance : listed) {
@@ -107,7 +107,12 @@ public class HealthCheckWorkflowImpl implements HealthCheckWorkflow {
         probing.put(
             instance.instanceId(),
             Async.function(
-                probes::probe,
+                probeActivities(
+                        "probe instance "
+                            + HostActivityStubs.shortId(instance.instanceId())
+                            + " of "
+                            + instance.modelName())
+                    ::probe,
                 new ProbeRequest(
                     instance.instanceId(),
                     instance.modelName(),
@@ -205,7 +210,8 @@ public class HealthCheckWorkflowImpl implements HealthCheckWorkflow {
                     && health.consecutiveFailures() < policy.failuresBeforeRestart());
   }
 
-  private InstanceProbeActivities probeActivities() {
+  /** One stub per probe, for its summary: Java's SDK takes one only through a stub's options. */
+  private InstanceProbeActivities probeActivities(String summary) {
     Duration budget = policy.probeBudget().plus(Duration.ofSeconds(2));
     return Workflow.newActivityStub(
         InstanceProbeActivities.class,
@@ -214,6 +220,7 @@ public class HealthCheckWorkflowImpl implements HealthCheckWorkflow {
             .setScheduleToCloseTimeout(budget.plus(policy.interval()))
             // A failed probe is data for the score, not an error to retry.
             .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+            .setSummary(summary)
             .build());
   }
 

@@ -1,6 +1,7 @@
 package dev.modelyard.workflows.health;
 
 import dev.modelyard.workflows.TaskQueues;
+import dev.modelyard.workflows.deployments.HostActivityStubs;
 import dev.modelyard.workflows.deployments.InstanceHostActivities;
 import dev.modelyard.workflows.deployments.StartInstance;
 import dev.modelyard.workflows.deployments.StartedInstance;
@@ -31,23 +32,29 @@ public class RestartInstanceWorkflowImpl implements RestartInstanceWorkflow {
       return new RestartInstanceResult(
           instanceId, RestartInstanceResult.Outcome.NOT_NEEDED, 0, null, null);
     }
-    InstanceHostActivities host = hostActivities(target.hostId(), policy);
+    String hostId = target.hostId();
+    String instance = "instance " + HostActivityStubs.shortId(instanceId);
 
     String lastError = null;
     int attempt = 0;
     while (attempt < policy.maxAttempts()) {
       attempt++;
+      String ofAttempts = " (restart attempt " + attempt + " of " + policy.maxAttempts() + ")";
       try {
         // Stop first: a runtime that still holds a hung instance would hand back its endpoint.
-        host.stopInstance(instanceId);
+        hostActivities(hostId, policy, "stop " + instance + " on " + hostId + ofAttempts)
+            .stopInstance(instanceId);
         StartedInstance started =
-            host.startInstance(
-                new StartInstance(
-                    instanceId, target.modelId(), target.modelPath(), target.resources()));
+            hostActivities(hostId, policy, "start " + instance + " again on " + hostId + ofAttempts)
+                .startInstance(
+                    new StartInstance(
+                        instanceId, target.modelId(), target.modelPath(), target.resources()));
         String detail = "attempt " + attempt + " of " + policy.maxAttempts();
         if (!registry.recordRestarted(instanceId, started.endpoint(), detail)) {
           // Unloaded while we restarted it: what we started must not outlive that decision.
-          stopQuietly(host, instanceId);
+          stopQuietly(
+              hostActivities(hostId, policy, "stop " + instance + ": unloaded meanwhile"),
+              instanceId);
           return new RestartInstanceResult(
               instanceId, RestartInstanceResult.Outcome.NOT_NEEDED, attempt, null, null);
         }
@@ -78,7 +85,8 @@ public class RestartInstanceWorkflowImpl implements RestartInstanceWorkflow {
     }
 
     // Given up: make sure nothing half-started keeps running, then say so where people look.
-    stopQuietly(host, instanceId);
+    stopQuietly(
+        hostActivities(hostId, policy, "stop " + instance + ": restart given up"), instanceId);
     String reason = "restart gave up after " + attempt + " attempt(s): " + lastError;
     registry.recordRestartFailed(instanceId, reason);
     return new RestartInstanceResult(
@@ -95,7 +103,8 @@ public class RestartInstanceWorkflowImpl implements RestartInstanceWorkflow {
   }
 
   /** Attempts are this workflow's business: each activity runs once, with its own timeouts. */
-  private static InstanceHostActivities hostActivities(String hostId, RestartPolicy policy) {
+  private static InstanceHostActivities hostActivities(
+      String hostId, RestartPolicy policy, String summary) {
     return Workflow.newActivityStub(
         InstanceHostActivities.class,
         ActivityOptions.newBuilder()
@@ -103,6 +112,7 @@ public class RestartInstanceWorkflowImpl implements RestartInstanceWorkflow {
             .setScheduleToStartTimeout(HOST_PICKUP)
             .setStartToCloseTimeout(policy.startTimeout().plus(STOP_TIMEOUT))
             .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+            .setSummary(summary)
             .build());
   }
 

@@ -121,11 +121,13 @@ public class CleanupWorkflowImpl implements CleanupWorkflow {
   private List<String> deleteAbandonedPartials(long now, CleanupPolicy policy) {
     List<String> deleted = new ArrayList<>();
     for (String hostId : registry.knownHosts()) {
-      ModelStoreActivities store = DiscoveryWorkflowImpl.modelStoreOn(hostId);
       try {
         List<PartialFile> stale =
             CleanupDecisions.partialsPastGrace(
-                store.listPartialFiles(), now, policy.partialGrace());
+                DiscoveryWorkflowImpl.modelStoreOn(hostId, "list partial downloads on " + hostId)
+                    .listPartialFiles(),
+                now,
+                policy.partialGrace());
         if (stale.isEmpty()) {
           continue;
         }
@@ -140,7 +142,8 @@ public class CleanupWorkflowImpl implements CleanupWorkflow {
         List<String> paths =
             CleanupDecisions.unowned(stale, running).stream().map(PartialFile::path).toList();
         if (!paths.isEmpty()) {
-          store
+          DiscoveryWorkflowImpl.modelStoreOn(
+                  hostId, "delete " + paths.size() + " abandoned partial download(s) on " + hostId)
               .deletePartialFiles(paths, policy.partialGrace())
               .forEach(path -> deleted.add(hostId + ":" + path));
         }

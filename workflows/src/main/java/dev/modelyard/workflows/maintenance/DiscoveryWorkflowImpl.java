@@ -46,7 +46,7 @@ public class DiscoveryWorkflowImpl implements DiscoveryWorkflow {
     asked.put("ollama", Async.function(providers::reportOllamaModels));
     asked.put("tgi", Async.function(providers::reportTgiModel));
     for (String hostId : discovery.knownHosts()) {
-      ModelStoreActivities store = modelStoreOn(hostId);
+      ModelStoreActivities store = modelStoreOn(hostId, "list model files on " + hostId);
       asked.put("model-store@" + hostId, Async.function(store::reportModelStoreFiles));
     }
 
@@ -84,7 +84,7 @@ public class DiscoveryWorkflowImpl implements DiscoveryWorkflow {
     return phase;
   }
 
-  static ModelStoreActivities modelStoreOn(String hostId) {
+  static ModelStoreActivities modelStoreOn(String hostId, String summary) {
     return Workflow.newActivityStub(
         ModelStoreActivities.class,
         ActivityOptions.newBuilder()
@@ -93,6 +93,7 @@ public class DiscoveryWorkflowImpl implements DiscoveryWorkflow {
             .setScheduleToStartTimeout(Duration.ofMinutes(1))
             .setStartToCloseTimeout(Duration.ofMinutes(5))
             .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
+            .setSummary(summary)
             .build());
   }
 

@@ -51,7 +51,9 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
     String hostId = chooseHost(request);
 
     phase = "inspecting file";
-    ModelFileFacts facts = filesOn(hostId).inspectLocalFile(request.location());
+    ModelFileFacts facts =
+        filesOn(hostId, "inspect " + request.location() + " on " + hostId)
+            .inspectLocalFile(request.location());
 
     return register(request, hostId, facts);
   }
@@ -60,7 +62,7 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
     // Checked before anything runs: a malformed name is the caller's mistake, not worth a host.
     HuggingFaceFile file = huggingFaceFile(request.model());
     String hostId = chooseHost(request);
-    HuggingFaceActivities hub = huggingFaceOn(hostId, request.priority());
+    Hub hub = new Hub(hostId, request.priority());
 
     String path;
     try {
@@ -71,7 +73,8 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
     }
 
     phase = "inspecting file";
-    ModelFileFacts facts = filesOn(hostId).inspectLocalFile(path);
+    ModelFileFacts facts =
+        filesOn(hostId, "inspect " + file.path() + " on " + hostId).inspectLocalFile(path);
 
     return register(request, hostId, facts);
   }
@@ -81,13 +84,17 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
    * activity resumes only what it heartbeated, so a corrupt file needs a new download, not a retry
    * of the verification.
    */
-  private String downloadVerified(HuggingFaceActivities hub, HuggingFaceFile file) {
+  private String downloadVerified(Hub hub, HuggingFaceFile file) {
     for (int download = 1; ; download++) {
       phase = "downloading";
-      DownloadedFile downloaded = hub.downloadHuggingFaceFile(file);
+      String again = download > 1 ? " (download " + download + " of " + MAX_DOWNLOADS + ")" : "";
+      DownloadedFile downloaded =
+          hub.on("download " + file.repo() + "/" + file.path() + " from huggingface" + again)
+              .downloadHuggingFaceFile(file);
       phase = "verifying";
       try {
-        return hub.installHuggingFaceFile(downloaded);
+        return hub.on("verify and install " + file.path() + again)
+            .installHuggingFaceFile(downloaded);
       } catch (ActivityFailure failure) {
         if (download >= MAX_DOWNLOADS || !DOWNLOAD_AGAIN.contains(failureType(failure))) {
           throw failure;
@@ -101,12 +108,13 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
    * itself when it sees the cancellation, but not when its worker died; this runs in a detached
    * scope so that it runs even though the workflow is being cancelled.
    */
-  private void discardDownload(HuggingFaceActivities hub, HuggingFaceFile file) {
+  private void discardDownload(Hub hub, HuggingFaceFile file) {
     phase = "cleaning up";
     Workflow.newDetachedCancellationScope(
             () -> {
               try {
-                hub.discardHuggingFaceDownload(file);
+                hub.on("discard the partial download of " + file.path())
+                    .discardHuggingFaceDownload(file);
               } catch (ActivityFailure cleanupFailure) {
                 // The failure that brought us here is the one to report; this one stays in the
                 // history, and the next download of the file truncates what is left.
@@ -119,7 +127,10 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
     String hostId = chooseHost(request);
 
     phase = "downloading";
-    ModelFileFacts facts = ollamaOn(hostId, request.priority()).pullOllamaModel(model(request));
+    String model = model(request);
+    ModelFileFacts facts =
+        ollamaOn(hostId, request.priority(), "pull " + model + " into ollama on " + hostId)
+            .pullOllamaModel(model);
 
     return register(request, hostId, facts);
   }
@@ -154,7 +165,18 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
     return failure.getCause() instanceof ApplicationFailure cause ? cause.getType() : "";
   }
 
-  private static ModelFileActivities filesOn(String hostId) {
+  /**
+   * Hugging Face transfers on one host, each call with its own summary: Java's SDK takes a summary
+   * only through a stub's options, so a call gets a stub (cheap next to a transfer).
+   */
+  private record Hub(String hostId, int priority) {
+
+    HuggingFaceActivities on(String summary) {
+      return huggingFaceOn(hostId, priority, summary);
+    }
+  }
+
+  private static ModelFileActivities filesOn(String hostId, String summary) {
     return Workflow.newActivityStub(
         ModelFileActivities.class,
         ActivityOptions.newBuilder()
@@ -169,6 +191,7 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
                     .setMaximumAttempts(5)
                     .setDoNotRetry(ModelFileActivities.INVALID_MODEL_FILE)
                     .build())
+            .setSummary(summary)
             .build());
   }
 
@@ -190,7 +213,7 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
         .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
   }
 
-  private static HuggingFaceActivities huggingFaceOn(String hostId, int priority) {
+  private static HuggingFaceActivities huggingFaceOn(String hostId, int priority, String summary) {
     return Workflow.newActivityStub(
         HuggingFaceActivities.class,
         transferOn(hostId, priority)
@@ -206,10 +229,11 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
                         HuggingFaceActivities.CHECKSUM_MISMATCH,
                         HuggingFaceActivities.DOWNLOAD_MISSING)
                     .build())
+            .setSummary(summary)
             .build());
   }
 
-  private static OllamaActivities ollamaOn(String hostId, int priority) {
+  private static OllamaActivities ollamaOn(String hostId, int priority, String summary) {
     return Workflow.newActivityStub(
         OllamaActivities.class,
         transferOn(hostId, priority)
@@ -221,6 +245,7 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
                     .setDoNotRetry(
                         OllamaActivities.OLLAMA_NOT_CONFIGURED, OllamaActivities.PULL_REJECTED)
                     .build())
+            .setSummary(summary)
             .build());
   }
 }

@@ -12,8 +12,10 @@ import dev.modelyard.workflows.models.RegisteredModel;
 import dev.modelyard.workflows.placement.DeviceMemory;
 import dev.modelyard.workflows.placement.InMemoryLedger;
 import dev.modelyard.workflows.placement.PlacementActivities;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -190,6 +192,30 @@ class LoadModelWorkflowTests {
 
     assertThat(stopped).containsExactly(loaded.instanceId());
     assertThat(ledger.reservations()).isEmpty();
+  }
+
+  @Test
+  void eachHostCallIsScheduledWithASummaryForTemporalsUi() {
+    LoadModelResult result = load(TINY);
+    unload(TINY);
+    String instance = result.instanceId().substring(0, 8);
+
+    assertThat(activitySummaries(WorkflowIds.load(TINY)))
+        .contains("start tiny (instance " + instance + ") on host-a");
+    assertThat(activitySummaries(WorkflowIds.unload(TINY)))
+        .contains("stop instance " + instance + " on host-a");
+  }
+
+  /** What the history's ActivityTaskScheduled events carry as their user metadata's summary. */
+  private List<String> activitySummaries(String workflowId) {
+    return env.getWorkflowClient().fetchHistory(workflowId).getHistory().getEventsList().stream()
+        .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
+        .filter(event -> event.getUserMetadata().hasSummary())
+        .map(
+            event ->
+                DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
+                    event.getUserMetadata().getSummary(), String.class, String.class))
+        .toList();
   }
 
   private UnloadModelResult unload(ModelRef model) {
