@@ -58,8 +58,8 @@ class SelectorsTests {
         // Traffic let in must find a port open on every pod the policy protects.
         for (NetworkPolicyPort port : nullSafe(rule.getPorts())) {
           assertThat(targets)
-              .as("NetworkPolicy %s lets in port %s", name, port.getPort())
-              .allSatisfy(w -> assertThat(serves(w, port.getPort())).as(w.where()).isTrue());
+              .as("NetworkPolicy %s lets in port %s", name, describe(port))
+              .allSatisfy(w -> assertThat(serves(w, port)).as(w.where()).isTrue());
         }
       }
       for (var rule : nullSafe(policy.getSpec().getEgress())) {
@@ -68,8 +68,8 @@ class SelectorsTests {
           if (peer.getNamespaceSelector() == null && peer.getPodSelector() != null) {
             for (NetworkPolicyPort port : nullSafe(rule.getPorts())) {
               assertThat(selectedPods(peer.getPodSelector()))
-                  .as("NetworkPolicy %s lets out to port %s", name, port.getPort())
-                  .anySatisfy(w -> assertThat(serves(w, port.getPort())).isTrue());
+                  .as("NetworkPolicy %s lets out to port %s", name, describe(port))
+                  .anySatisfy(w -> assertThat(serves(w, port)).isTrue());
             }
           }
         }
@@ -179,6 +179,26 @@ class SelectorsTests {
           .as("NetworkPolicy %s names pods %s", policy, peer.getPodSelector().getMatchLabels())
           .isNotEmpty();
     }
+  }
+
+  /**
+   * Whether the pod listens on a policy's port. A range ({@code endPort}) is the model instances':
+   * their ports are chosen at run time, so the pod must confine them to exactly that range.
+   */
+  static boolean serves(Workloads w, NetworkPolicyPort port) {
+    if (port.getEndPort() == null) {
+      return serves(w, port.getPort());
+    }
+    String range = port.getPort().getIntVal() + "-" + port.getEndPort();
+    return w.pod().getContainers().stream()
+        .anyMatch(
+            c -> Workloads.env(c, ModelInstancesTests.PORTS).filter(range::equals).isPresent());
+  }
+
+  static String describe(NetworkPolicyPort port) {
+    return port.getEndPort() == null
+        ? String.valueOf(port.getPort())
+        : port.getPort().getIntVal() + "-" + port.getEndPort();
   }
 
   /** Whether a container of the pod listens on {@code port} (a number or a port's name). */

@@ -95,11 +95,13 @@ record Workloads(HasMetadata owner, PodTemplateSpec template, boolean runsToComp
   }
 
   static Optional<String> env(Container container, String name) {
+    return envVar(container, name).map(EnvVar::getValue);
+  }
+
+  /** The variable itself, for one set from elsewhere ({@code valueFrom}) rather than a value. */
+  static Optional<EnvVar> envVar(Container container, String name) {
     return container.getEnv() == null
         ? Optional.empty()
-        : container.getEnv().stream()
-            .filter(e -> e.getName().equals(name))
-            .map(EnvVar::getValue)
-            .findFirst();
+        : container.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst();
   }
 }

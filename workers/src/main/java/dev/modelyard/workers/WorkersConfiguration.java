@@ -1,6 +1,7 @@
 package dev.modelyard.workers;
 
 import dev.modelyard.infra.containers.DockerEngineSettings;
+import dev.modelyard.infra.engine.InstanceNetwork;
 import dev.modelyard.infra.providers.openai.OpenAiCompatibleClient;
 import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.infra.runtime.DockerRuntime;
@@ -54,16 +55,22 @@ public class WorkersConfiguration {
       DockerSettings docker,
       HostSettings host,
       Environment environment) {
+    InstanceNetwork network = settings.instanceNetwork();
+    log.info(
+        "Model instances listen on {}, ports {} (MODELYARD_INSTANCE_ADDRESS,"
+            + " MODELYARD_INSTANCE_PORTS)",
+        network.address().getHostAddress(),
+        network.ports().isAny() ? "any free" : network.ports());
     return switch (settings.runtime()) {
       case IN_PROCESS -> {
         log.info(
             "Model engine: embedded llama.cpp, instances run in this process (MODELYARD_RUNTIME)");
-        yield new InProcessEngineRuntime();
+        yield new InProcessEngineRuntime(network);
       }
       case LOCAL_PROCESS -> {
         Path logs = dataDir.dataDir().resolve("instances");
         log.info("Model engine: embedded llama.cpp, one process per instance, logs in {}", logs);
-        yield new LocalProcessRuntime(logs);
+        yield new LocalProcessRuntime(logs, network);
       }
       case DOCKER -> {
         // Bound only here: its image is required, and only this runtime needs one.
@@ -75,7 +82,8 @@ public class WorkersConfiguration {
             "Model engine: one container per instance from {} on the Docker engine at {}",
             runtime.engineRunnerImage(),
             engine);
-        yield DockerRuntime.connect(DockerEngineSettings.of(engine), runtime, host.hostId());
+        yield DockerRuntime.connect(
+            DockerEngineSettings.of(engine), runtime, host.hostId(), network);
       }
     };
   }

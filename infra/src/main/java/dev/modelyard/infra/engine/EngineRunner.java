@@ -23,10 +23,11 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A model instance: one {@link LlamaEngine} behind a small HTTP server on loopback that speaks
- * OpenAI's chat completions and completions APIs ({@code POST /v1/chat/completions} and {@code
- * /v1/completions}, streaming or not) and answers {@code GET /health}. The gateway routes to it
- * exactly as to any other OpenAI-compatible server.
+ * A model instance: one {@link LlamaEngine} behind a small HTTP server that speaks OpenAI's chat
+ * completions and completions APIs ({@code POST /v1/chat/completions} and {@code /v1/completions},
+ * streaming or not) and answers {@code GET /health}. The gateway routes to it exactly as to any
+ * other OpenAI-compatible server. It listens where its {@link InstanceNetwork} says: loopback on
+ * one machine, the pod's IP on Kubernetes.
  */
 public final class EngineRunner implements AutoCloseable {
 
@@ -36,19 +37,30 @@ public final class EngineRunner implements AutoCloseable {
   private final String modelName;
   private final LlamaEngine engine;
   private final HttpServer server;
+  private final InstanceNetwork network;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-  private EngineRunner(String modelName, LlamaEngine engine, HttpServer server) {
+  private EngineRunner(
+      String modelName, LlamaEngine engine, HttpServer server, InstanceNetwork network) {
     this.modelName = modelName;
     this.engine = engine;
     this.server = server;
+    this.network = network;
   }
 
   /** Serves {@code engine} on 127.0.0.1:{@code port} (0 picks a free port). */
   public static EngineRunner start(String modelName, LlamaEngine engine, int port) {
+    return start(modelName, engine, InstanceNetwork.loopback(PortRange.single(port)));
+  }
+
+  /** Serves {@code engine} on the network's address, at the first free port of its range. */
+  public static EngineRunner start(String modelName, LlamaEngine engine, InstanceNetwork network) {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-      EngineRunner runner = new EngineRunner(modelName, engine, server);
+      HttpServer server =
+          network
+              .ports()
+              .bind(port -> HttpServer.create(new InetSocketAddress(network.address(), port), 64));
+      EngineRunner runner = new EngineRunner(modelName, engine, server, network);
       server.createContext("/health", runner::health);
       server.createContext("/v1/chat/completions", runner::chatCompletions);
       server.createContext("/v1/completions", runner::completions);
@@ -56,12 +68,21 @@ public final class EngineRunner implements AutoCloseable {
       server.start();
       return runner;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the engine runner's port", e);
+      // The runner owns the engine from here on; without a server nothing else would free it.
+      engine.close();
+      throw new UncheckedIOException(
+          "cannot open the engine runner's port on "
+              + network.address().getHostAddress()
+              + " (ports "
+              + network.ports()
+              + "): "
+              + e.getMessage(),
+          e);
     }
   }
 
   public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return network.endpoint(server.getAddress().getPort());
   }
 
   private void health(HttpExchange exchange) throws IOException {

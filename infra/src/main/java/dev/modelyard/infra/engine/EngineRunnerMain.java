@@ -1,5 +1,6 @@
 package dev.modelyard.infra.engine;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
@@ -7,9 +8,11 @@ import java.util.concurrent.CountDownLatch;
  * An engine runner as a process of its own, for the local-process runtime: a crash, a leak or a
  * {@code kill -9} takes down one instance, never the worker.
  *
- * <p>Arguments: {@code model-path served-name context-length cpu-threads parallel-slots [port]}
- * (without a port it picks a free one; a container runtime on the host's network chooses it).
- * Prints {@code LISTENING <port>} once it serves, and stops cleanly on SIGTERM.
+ * <p>Arguments: {@code model-path served-name context-length cpu-threads parallel-slots [ports
+ * [address]]}. {@code ports} is one port (a container runtime on the host's network chooses it), a
+ * range such as {@code 20000-20999} to take the first free one of, or 0 (the default) for any free
+ * port; {@code address} is the IP address to listen on, 127.0.0.1 by default. Prints {@code
+ * LISTENING <port>} once it serves, and stops cleanly on SIGTERM.
  */
 public final class EngineRunnerMain {
 
@@ -18,18 +21,22 @@ public final class EngineRunnerMain {
   private EngineRunnerMain() {}
 
   public static void main(String[] args) throws InterruptedException {
-    if (args.length != 5 && args.length != 6) {
+    if (args.length < 5 || args.length > 7) {
       System.err.println(
           "usage: EngineRunnerMain model-path served-name context-length cpu-threads parallel-slots"
-              + " [port]");
+              + " [ports [address]]");
       System.exit(2);
     }
     EngineOptions options =
         new EngineOptions(
             Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
-    int port = args.length == 6 ? Integer.parseInt(args[5]) : 0;
+    PortRange ports = args.length >= 6 ? PortRange.parse(args[5]) : PortRange.ANY;
+    InstanceNetwork network =
+        args.length == 7
+            ? new InstanceNetwork(InetAddress.ofLiteral(args[6]), ports)
+            : InstanceNetwork.loopback(ports);
     EngineRunner runner =
-        EngineRunner.start(args[1], LlamaEngine.load(Path.of(args[0]), options), port);
+        EngineRunner.start(args[1], LlamaEngine.load(Path.of(args[0]), options), network);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

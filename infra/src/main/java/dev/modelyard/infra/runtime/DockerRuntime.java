@@ -9,9 +9,9 @@ import dev.modelyard.infra.containers.ContainerSummary;
 import dev.modelyard.infra.containers.DockerEngine;
 import dev.modelyard.infra.containers.DockerEngineSettings;
 import dev.modelyard.infra.containers.ImagePullProgress;
+import dev.modelyard.infra.engine.InstanceNetwork;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,6 +53,8 @@ public final class DockerRuntime implements ModelRuntime {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final boolean ownsEngine;
+  // Containers share the host's network, so they listen on, and are reached at, the host's address.
+  private final InstanceNetwork network;
 
   /**
    * A runtime on an engine that the caller owns and closes.
@@ -61,21 +63,43 @@ public final class DockerRuntime implements ModelRuntime {
    *     workers of several hosts may share one engine
    */
   public DockerRuntime(DockerEngine docker, DockerRuntimeSettings settings, String hostId) {
-    this(docker, settings, hostId, false);
+    this(docker, settings, hostId, InstanceNetwork.LOOPBACK);
+  }
+
+  /**
+   * As {@link #DockerRuntime(DockerEngine, DockerRuntimeSettings, String)}, instances on network.
+   */
+  public DockerRuntime(
+      DockerEngine docker, DockerRuntimeSettings settings, String hostId, InstanceNetwork network) {
+    this(docker, settings, hostId, false, network);
   }
 
   private DockerRuntime(
-      DockerEngine docker, DockerRuntimeSettings settings, String hostId, boolean ownsEngine) {
+      DockerEngine docker,
+      DockerRuntimeSettings settings,
+      String hostId,
+      boolean ownsEngine,
+      InstanceNetwork network) {
     this.docker = docker;
     this.settings = settings;
     this.hostId = hostId;
     this.ownsEngine = ownsEngine;
+    this.network = network;
   }
 
-  /** A runtime with an engine of its own, closed with it. */
+  /** A runtime with an engine of its own, closed with it, its instances on loopback. */
   public static DockerRuntime connect(
       DockerEngineSettings engine, DockerRuntimeSettings settings, String hostId) {
-    return new DockerRuntime(new DockerEngine(engine), settings, hostId, true);
+    return connect(engine, settings, hostId, InstanceNetwork.LOOPBACK);
+  }
+
+  /** A runtime with an engine of its own, closed with it, its instances where network says. */
+  public static DockerRuntime connect(
+      DockerEngineSettings engine,
+      DockerRuntimeSettings settings,
+      String hostId,
+      InstanceNetwork network) {
+    return new DockerRuntime(new DockerEngine(engine), settings, hostId, true, network);
   }
 
   @Override
@@ -87,11 +111,11 @@ public final class DockerRuntime implements ModelRuntime {
     // A container left by an earlier attempt holds the name: a retried start begins afresh.
     removeContainersOf(spec.instanceId());
     pull(settings.engineRunnerImage());
-    int port = freePort();
+    int port = freePort(network);
     ContainerSpec container = containerSpec(spec, port);
     long began = System.nanoTime();
     String containerId = docker.start(container);
-    URI endpoint = URI.create("http://127.0.0.1:" + port);
+    URI endpoint = network.endpoint(port);
     try {
       awaitReady(containerId, endpoint);
     } catch (RuntimeException e) {
@@ -254,7 +278,8 @@ public final class DockerRuntime implements ModelRuntime {
                 Integer.toString(spec.options().contextLength()),
                 Integer.toString(spec.options().cpuThreads()),
                 Integer.toString(spec.options().parallelSlots()),
-                Integer.toString(port)),
+                Integer.toString(port),
+                network.address().getHostAddress()),
             Map.of(),
             labels,
             memory == null ? 0 : memory.toBytes(),
@@ -264,7 +289,7 @@ public final class DockerRuntime implements ModelRuntime {
         .withGpuDeviceIds(spec.resources().gpuDeviceIds())
         .withHealthCheck(
             new ContainerHealthCheck(
-                List.of("wget", "-q", "-O", "/dev/null", "http://127.0.0.1:" + port + "/health"),
+                List.of("wget", "-q", "-O", "/dev/null", network.endpoint(port) + "/health"),
                 settings.healthInterval(),
                 Duration.ofSeconds(3),
                 3,
@@ -287,7 +312,7 @@ public final class DockerRuntime implements ModelRuntime {
         || !port.matches("\\d{1,5}")) {
       return Optional.empty();
     }
-    return Optional.of(URI.create("http://127.0.0.1:" + port));
+    return Optional.of(network.endpoint(Integer.parseInt(port)));
   }
 
   private void pull(String image) {
@@ -376,14 +401,22 @@ public final class DockerRuntime implements ModelRuntime {
   }
 
   /**
-   * A free port on loopback for the server to open. Another process could take it before the
-   * container does; the start then fails and its retry picks another.
+   * A free port of the network's range for the server to open. Another process could take it before
+   * the container does; the start then fails and its retry picks another.
    */
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+  private static int freePort(InstanceNetwork network) {
+    try {
+      return network
+          .ports()
+          .bind(
+              port -> {
+                try (ServerSocket socket = new ServerSocket(port, 1, network.address())) {
+                  return socket.getLocalPort();
+                }
+              });
     } catch (IOException e) {
-      throw new UncheckedIOException("no free port on loopback", e);
+      throw new UncheckedIOException(
+          "no free port of " + network.ports() + " on " + network.address().getHostAddress(), e);
     }
   }
 

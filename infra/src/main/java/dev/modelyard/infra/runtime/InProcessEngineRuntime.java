@@ -1,6 +1,7 @@
 package dev.modelyard.infra.runtime;
 
 import dev.modelyard.infra.engine.EngineRunner;
+import dev.modelyard.infra.engine.InstanceNetwork;
 import dev.modelyard.infra.engine.LlamaEngine;
 import java.net.URI;
 import java.util.Map;
@@ -13,7 +14,18 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InProcessEngineRuntime implements ModelRuntime, AutoCloseable {
 
+  private final InstanceNetwork network;
   private final Map<String, EngineRunner> runners = new ConcurrentHashMap<>();
+
+  /** Instances on loopback at any free port: the single-machine default. */
+  public InProcessEngineRuntime() {
+    this(InstanceNetwork.LOOPBACK);
+  }
+
+  /** Instances listening, and registered, where {@code network} says. */
+  public InProcessEngineRuntime(InstanceNetwork network) {
+    this.network = network;
+  }
 
   @Override
   public URI start(InstanceSpec spec) {
@@ -22,7 +34,7 @@ public final class InProcessEngineRuntime implements ModelRuntime, AutoCloseable
             spec.instanceId(),
             id ->
                 EngineRunner.start(
-                    spec.modelName(), LlamaEngine.load(spec.modelPath(), spec.options()), 0))
+                    spec.modelName(), LlamaEngine.load(spec.modelPath(), spec.options()), network))
         .endpoint();
   }
 

@@ -1,6 +1,7 @@
 package dev.modelyard.infra.runtime;
 
 import dev.modelyard.infra.engine.EngineRunnerMain;
+import dev.modelyard.infra.engine.InstanceNetwork;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -21,9 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs each instance as its own JVM ({@link EngineRunnerMain}) on loopback, with its output in
- * {@code <logDir>/<instanceId>.log}. The instance ends when its process does; the health loop
- * notices a dead one and restarts it.
+ * Runs each instance as its own JVM ({@link EngineRunnerMain}) where its {@link InstanceNetwork}
+ * says (loopback by default), with its output in {@code <logDir>/<instanceId>.log}. The instance
+ * ends when its process does; the health loop notices a dead one and restarts it.
  */
 public final class LocalProcessRuntime implements ModelRuntime, AutoCloseable {
 
@@ -31,10 +32,16 @@ public final class LocalProcessRuntime implements ModelRuntime, AutoCloseable {
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
   private final Path logDir;
+  private final InstanceNetwork network;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
 
   public LocalProcessRuntime(Path logDir) {
+    this(logDir, InstanceNetwork.LOOPBACK);
+  }
+
+  public LocalProcessRuntime(Path logDir, InstanceNetwork network) {
     this.logDir = logDir;
+    this.network = network;
   }
 
   @Override
@@ -45,8 +52,9 @@ public final class LocalProcessRuntime implements ModelRuntime, AutoCloseable {
     }
     try {
       Files.createDirectories(logDir);
-      Process process = new ProcessBuilder(command(spec)).redirectErrorStream(true).start();
-      URI endpoint = awaitReady(process, logDir.resolve(spec.instanceId() + ".log"));
+      Process process =
+          new ProcessBuilder(command(spec, network)).redirectErrorStream(true).start();
+      URI endpoint = awaitReady(process, logDir.resolve(spec.instanceId() + ".log"), network);
       running.put(spec.instanceId(), new Running(process, endpoint));
       return endpoint;
     } catch (IOException e) {
@@ -90,9 +98,11 @@ public final class LocalProcessRuntime implements ModelRuntime, AutoCloseable {
 
   /**
    * The same JVM and class path as this process. Inside a Spring Boot jar the classes sit in
-   * BOOT-INF, so the runner starts through Boot's PropertiesLauncher with {@code loader.main}.
+   * BOOT-INF, so the runner starts through Boot's PropertiesLauncher with {@code loader.main}. The
+   * runner picks its own port from the range: it binds as it picks, so no other process can take
+   * the port between the choice and the bind.
    */
-  private static List<String> command(InstanceSpec spec) {
+  private static List<String> command(InstanceSpec spec, InstanceNetwork network) {
     String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classPath = System.getProperty("java.class.path");
     List<String> command =
@@ -113,12 +123,15 @@ public final class LocalProcessRuntime implements ModelRuntime, AutoCloseable {
             spec.modelName(),
             Integer.toString(spec.options().contextLength()),
             Integer.toString(spec.options().cpuThreads()),
-            Integer.toString(spec.options().parallelSlots())));
+            Integer.toString(spec.options().parallelSlots()),
+            network.ports().toString(),
+            network.address().getHostAddress()));
     return command;
   }
 
   /** Copies the runner's output to its log, and returns its endpoint once it says it listens. */
-  private static URI awaitReady(Process process, Path log) throws IOException {
+  private static URI awaitReady(Process process, Path log, InstanceNetwork network)
+      throws IOException {
     CompletableFuture<Integer> port = new CompletableFuture<>();
     Thread.ofVirtual()
         .start(
@@ -145,7 +158,7 @@ public final class LocalProcessRuntime implements ModelRuntime, AutoCloseable {
                       "the engine runner exited before it listened; see " + log));
             });
     try {
-      return URI.create("http://127.0.0.1:" + port.get(STARTUP.toSeconds(), TimeUnit.SECONDS));
+      return network.endpoint(port.get(STARTUP.toSeconds(), TimeUnit.SECONDS));
     } catch (TimeoutException e) {
       process.destroyForcibly();
       throw new IllegalStateException(

@@ -38,6 +38,10 @@ public enum EnvironmentVariable {
   MODELYARD_DATA_DIR("modelyard.data-dir", "a directory path"),
   MODELYARD_HOST_ID("modelyard.host-id", "a short host name of letters, digits, '-' and '.'"),
   MODELYARD_RUNTIME("modelyard.runtime", "in-process, local-process or docker"),
+  MODELYARD_INSTANCE_ADDRESS(
+      "modelyard.instance-address", "an IP address of this host, such as 127.0.0.1 or a pod's IP"),
+  MODELYARD_INSTANCE_PORTS(
+      "modelyard.instance-ports", "a port range such as 20000-20999, one port, or 0 for any"),
   MODELYARD_EMBEDDED_TEMPORAL_PORT("modelyard.embedded.temporal-port", "a TCP port number"),
   PORT("server.port", "a TCP port number");
 

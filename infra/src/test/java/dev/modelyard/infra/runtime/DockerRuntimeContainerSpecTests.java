@@ -8,6 +8,9 @@ import dev.modelyard.infra.containers.ContainerSpec;
 import dev.modelyard.infra.containers.DockerEngine;
 import dev.modelyard.infra.containers.DockerEngineSettings;
 import dev.modelyard.infra.engine.EngineOptions;
+import dev.modelyard.infra.engine.InstanceNetwork;
+import dev.modelyard.infra.engine.PortRange;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,7 +42,7 @@ class DockerRuntimeContainerSpecTests {
     assertThat(spec.image()).isEqualTo("registry.example/modelyard/engine-runner:1");
     assertThat(spec.name()).isEqualTo("modelyard-i_1");
     assertThat(spec.command())
-        .containsExactly("/models/model.gguf", "tiny", "1024", "3", "2", "41234");
+        .containsExactly("/models/model.gguf", "tiny", "1024", "3", "2", "41234", "127.0.0.1");
     assertThat(spec.mounts())
         .containsExactly(ContainerMount.readOnly(Path.of("/data/models/tiny"), "/models"));
     assertThat(spec.hostNetwork()).isTrue();
@@ -50,6 +53,21 @@ class DockerRuntimeContainerSpecTests {
         .containsEntry(ContainerLabels.DEPLOYMENT, "deployment:local_gguf:tiny")
         .containsEntry(ContainerLabels.HOST, "host-1")
         .containsEntry(ContainerLabels.PORT, "41234");
+  }
+
+  @Test
+  void bindsAndChecksTheInstanceAddressOnTheHostsNetwork() {
+    DockerRuntime onPodIp =
+        new DockerRuntime(
+            docker,
+            DockerRuntimeSettings.of("registry.example/modelyard/engine-runner:1"),
+            "host-1",
+            new InstanceNetwork(InetAddress.ofLiteral("10.1.2.3"), PortRange.parse("20000-20999")));
+
+    ContainerSpec spec = onPodIp.containerSpec(instance(InstanceResources.UNLIMITED), 20007);
+
+    assertThat(spec.command()).endsWith("20007", "10.1.2.3");
+    assertThat(spec.healthCheck().command()).contains("http://10.1.2.3:20007/health");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.modelyard.workers.containers;
 
 import dev.modelyard.infra.containers.ContainerLabels;
 import dev.modelyard.infra.containers.ContainerSummary;
+import dev.modelyard.infra.engine.InstanceNetwork;
 import dev.modelyard.infra.runtime.DockerRuntime;
 import dev.modelyard.infra.runtime.ModelRuntime;
 import dev.modelyard.workflows.containers.ContainerHostActivities;
@@ -17,10 +18,17 @@ public class ContainerHostActivitiesImpl implements ContainerHostActivities {
 
   private final ModelRuntime runtime;
   private final String hostId;
+  private final InstanceNetwork network;
 
   public ContainerHostActivitiesImpl(ModelRuntime runtime, String hostId) {
+    this(runtime, hostId, InstanceNetwork.LOOPBACK);
+  }
+
+  /** {@code network} is where the runtime's containers listen, to show their URLs. */
+  public ContainerHostActivitiesImpl(ModelRuntime runtime, String hostId, InstanceNetwork network) {
     this.runtime = runtime;
     this.hostId = hostId;
+    this.network = network;
   }
 
   @Override
@@ -66,7 +74,9 @@ public class ContainerHostActivitiesImpl implements ContainerHostActivities {
         labels.get(ContainerLabels.DEPLOYMENT),
         container.image(),
         container.state(),
-        port == null ? null : "http://127.0.0.1:" + port);
+        port == null || !port.matches("\\d{1,5}")
+            ? null
+            : network.endpoint(Integer.parseInt(port)).toString());
   }
 
   private ApplicationFailure notFound(String containerId) {

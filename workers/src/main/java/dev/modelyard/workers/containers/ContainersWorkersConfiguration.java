@@ -4,6 +4,7 @@ import dev.modelyard.infra.registry.InstanceHealthRegistry;
 import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.infra.runtime.ModelRuntime;
 import dev.modelyard.infra.settings.HostSettings;
+import dev.modelyard.workers.RuntimeSettings;
 import dev.modelyard.workers.pools.PoolKind;
 import dev.modelyard.workers.pools.PoolRegistration;
 import dev.modelyard.workflows.containers.ContainerLogsWorkflowImpl;
@@ -28,9 +29,13 @@ class ContainersWorkersConfiguration {
   }
 
   @Bean
-  PoolRegistration containersOnHost(ModelRuntime runtime, HostSettings host) {
+  PoolRegistration containersOnHost(
+      ModelRuntime runtime, HostSettings host, RuntimeSettings settings) {
     return new PoolRegistration(
-        PoolKind.HOST, List.of(), List.of(new ContainerHostActivitiesImpl(runtime, host.hostId())));
+        PoolKind.HOST,
+        List.of(),
+        List.of(
+            new ContainerHostActivitiesImpl(runtime, host.hostId(), settings.instanceNetwork())));
   }
 
   @Bean
