@@ -72,6 +72,8 @@ class DockerDeploymentScalingTests {
     worker =
         new SpringApplicationBuilder(WorkersApplication.class)
             .properties(
+                // Other tests' workers may hold any fixed port.
+                "server.port=0",
                 "modelyard.database.url="
                     + TestServices.get("DATABASE_URL")
                     + "?currentSchema="
