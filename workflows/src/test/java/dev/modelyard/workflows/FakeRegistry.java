@@ -22,6 +22,10 @@ public class FakeRegistry implements ModelRegistryActivities, InstanceRegistryAc
   public final Map<ModelRef, RegisteredModel> models = new ConcurrentHashMap<>();
   public final Map<String, String> instanceStates = new ConcurrentHashMap<>();
   public final Map<String, InstanceView> instances = new ConcurrentHashMap<>();
+
+  /** What each instance was recorded as starting with, as a restart reads it back. */
+  public final Map<String, NewInstance> recorded = new ConcurrentHashMap<>();
+
   private final String host;
 
   public FakeRegistry(String host) {
@@ -83,6 +87,7 @@ public class FakeRegistry implements ModelRegistryActivities, InstanceRegistryAc
 
   @Override
   public void recordStarting(NewInstance instance) {
+    recorded.put(instance.instanceId(), instance);
     instances.put(
         instance.instanceId(),
         new InstanceView(instance.instanceId(), instance.modelId(), instance.hostId(), null));

@@ -9,6 +9,7 @@ import java.util.Map;
  * @param name the container name, without Docker's leading slash
  * @param memoryLimitBytes the memory limit Docker enforces; 0 means none
  * @param networkMode {@code host}, {@code bridge}, {@code none} or a network name
+ * @param gpuDeviceIds the GPUs its device requests name (capability {@code gpu}); empty for none
  */
 public record ContainerInfo(
     String id,
@@ -19,10 +20,12 @@ public record ContainerInfo(
     ContainerState state,
     long memoryLimitBytes,
     long nanoCpus,
-    String networkMode) {
+    String networkMode,
+    List<String> gpuDeviceIds) {
 
   public ContainerInfo {
     command = List.copyOf(command);
+    gpuDeviceIds = List.copyOf(gpuDeviceIds);
     labels = Map.copyOf(labels);
   }
 }

@@ -36,6 +36,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Runs containers on one Docker engine. Every container it starts carries {@link
@@ -89,6 +90,27 @@ public final class DockerEngine implements AutoCloseable {
 
   /** Creates and starts a container; returns its id. A container that fails to start is removed. */
   public String start(ContainerSpec spec) {
+    String id = create(spec);
+    try {
+      docker.startContainerCmd(id).exec();
+    } catch (RuntimeException startFailure) {
+      // Left behind, the created container would hold its name and make every retry conflict.
+      try {
+        remove(id);
+      } catch (RuntimeException removeFailure) {
+        startFailure.addSuppressed(removeFailure);
+      }
+      throw startFailure;
+    }
+    return id;
+  }
+
+  /**
+   * Creates a container without starting it; returns its id. The engine checks at start what it
+   * cannot provide (a GPU without NVIDIA's runtime), so a created container shows what {@link
+   * #start} asks for on any engine.
+   */
+  public String create(ContainerSpec spec) {
     Map<String, String> labels = new HashMap<>(spec.labels());
     labels.put(ContainerLabels.MANAGED, "true");
     var create =
@@ -105,19 +127,7 @@ public final class DockerEngine implements AutoCloseable {
     if (spec.healthCheck() != null) {
       create.withHealthcheck(healthCheck(spec.healthCheck()));
     }
-    String id = create.exec().getId();
-    try {
-      docker.startContainerCmd(id).exec();
-    } catch (RuntimeException startFailure) {
-      // Left behind, the created container would hold its name and make every retry conflict.
-      try {
-        remove(id);
-      } catch (RuntimeException removeFailure) {
-        startFailure.addSuppressed(removeFailure);
-      }
-      throw startFailure;
-    }
-    return id;
+    return create.exec().getId();
   }
 
   /** Limits, network, mounts and GPU requests: the engine-side half of a container's settings. */
@@ -299,7 +309,20 @@ public final class DockerEngine implements AutoCloseable {
                 : Objects.requireNonNullElse(state.getHealth().getStatus(), "")),
         host.getMemory() == null ? 0 : host.getMemory(),
         host.getNanoCPUs() == null ? 0 : host.getNanoCPUs(),
-        Objects.requireNonNullElse(host.getNetworkMode(), ""));
+        Objects.requireNonNullElse(host.getNetworkMode(), ""),
+        gpuDeviceIds(host.getDeviceRequests()));
+  }
+
+  /** The GPUs the device requests name, as {@code docker run --gpus device=…} sends them. */
+  private static List<String> gpuDeviceIds(List<DeviceRequest> requests) {
+    if (requests == null) {
+      return List.of();
+    }
+    return requests.stream()
+        .filter(r -> r.getCapabilities() != null)
+        .filter(r -> r.getCapabilities().stream().anyMatch(c -> c.contains("gpu")))
+        .flatMap(r -> r.getDeviceIds() == null ? Stream.empty() : r.getDeviceIds().stream())
+        .toList();
   }
 
   private static ContainerSummary toSummary(Container container) {

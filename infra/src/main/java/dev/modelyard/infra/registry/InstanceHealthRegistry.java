@@ -4,6 +4,7 @@ import dev.modelyard.workflows.deployments.ResourceRequirements;
 import dev.modelyard.workflows.health.HealthRecord;
 import dev.modelyard.workflows.health.InstanceToCheck;
 import dev.modelyard.workflows.health.RestartTarget;
+import dev.modelyard.workflows.models.Provider;
 import java.sql.Array;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -87,7 +88,7 @@ public class InstanceHealthRegistry {
   public Optional<RestartTarget> restartTarget(String instanceId) {
     return jdbc.sql(
             """
-            select i.instance_id, i.model_id, i.host_id, m.location,
+            select i.instance_id, i.model_id, i.host_id, m.location, m.provider,
                    i.context_length, i.cpu_threads, i.parallel_slots, i.memory_bytes,
                    i.gpu_device_ids
             from model_instances i join models m using (model_id)
@@ -107,7 +108,8 @@ public class InstanceHealthRegistry {
                         rs.getObject("cpu_threads", Integer.class),
                         rs.getObject("parallel_slots", Integer.class),
                         gpuDeviceIds(rs.getArray("gpu_device_ids")),
-                        rs.getObject("memory_bytes", Long.class))))
+                        rs.getObject("memory_bytes", Long.class)),
+                    Provider.fromWireName(rs.getString("provider")).orElse(null)))
         .optional();
   }
 

@@ -3,7 +3,6 @@ package dev.modelyard.infra.runtime;
 import dev.modelyard.infra.containers.ContainerHealthCheck;
 import dev.modelyard.infra.containers.ContainerInfo;
 import dev.modelyard.infra.containers.ContainerLabels;
-import dev.modelyard.infra.containers.ContainerMount;
 import dev.modelyard.infra.containers.ContainerSpec;
 import dev.modelyard.infra.containers.ContainerSummary;
 import dev.modelyard.infra.containers.DockerEngine;
@@ -17,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,16 +30,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs each instance as a container on one Docker engine: the engine-runner image pulled from its
- * registry, the model's folder mounted read-only, on the host's network at a port this runtime
- * chooses, with the instance's CPU, memory and GPU limits and a Docker health check. Containers are
- * labelled ({@link ContainerLabels}) with model, instance, deployment, host and port, so that a
- * restarted worker can {@link #reconcile} them instead of starting duplicates.
+ * Runs each instance as a container on one Docker engine: the image of its server ({@link
+ * ModelServer}: the engine runner with the model's folder mounted read-only, Ollama, or TGI) pulled
+ * from its registry, on the host's network at a port this runtime chooses, with the instance's CPU,
+ * memory and GPU limits and a Docker health check. Containers are labelled ({@link
+ * ContainerLabels}) with model, instance, deployment, host and port, so that a restarted worker can
+ * {@link #reconcile} them instead of starting duplicates.
  */
 public final class DockerRuntime implements ModelRuntime {
 
   private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
-  private static final String MODELS_DIR = "/models";
   private static final Duration POLL = Duration.ofMillis(200);
   private static final int LOG_LINES_ON_FAILURE = 40;
   private static final Pattern UNSAFE_NAME = Pattern.compile("[^a-zA-Z0-9_.-]");
@@ -108,16 +106,18 @@ public final class DockerRuntime implements ModelRuntime {
     if (current.isPresent()) {
       return current.get();
     }
+    ContainerServer server = server(spec.server());
     // A container left by an earlier attempt holds the name: a retried start begins afresh.
     removeContainersOf(spec.instanceId());
-    pull(settings.engineRunnerImage());
+    pull(server.image());
     int port = freePort(network);
     ContainerSpec container = containerSpec(spec, port);
     long began = System.nanoTime();
     String containerId = docker.start(container);
     URI endpoint = network.endpoint(port);
     try {
-      awaitReady(containerId, endpoint);
+      awaitReady(containerId, endpoint.resolve(server.healthPath()));
+      server.prepare(spec, endpoint);
     } catch (RuntimeException e) {
       docker.stopAndRemove(containerId, Duration.ZERO);
       throw e;
@@ -130,6 +130,16 @@ public final class DockerRuntime implements ModelRuntime {
         Duration.ofNanos(System.nanoTime() - began).toMillis());
     running.put(spec.instanceId(), new Running(containerId, endpoint));
     return endpoint;
+  }
+
+  /** The engine runner always; Ollama and TGI when the settings name their images. */
+  @Override
+  public boolean runs(ModelServer server) {
+    return switch (server) {
+      case ENGINE_RUNNER -> true;
+      case OLLAMA -> settings.ollamaImage() != null;
+      case TGI -> settings.tgiImage() != null;
+    };
   }
 
   @Override
@@ -256,7 +266,7 @@ public final class DockerRuntime implements ModelRuntime {
 
   /** The container that serves {@code spec} on {@code port}: pure, so that tests can read it. */
   ContainerSpec containerSpec(InstanceSpec spec, int port) {
-    Path model = spec.modelPath().toAbsolutePath();
+    ContainerServer server = server(spec.server());
     Map<String, String> labels = new HashMap<>();
     labels.put(ContainerLabels.MODEL, spec.modelName());
     labels.put(ContainerLabels.INSTANCE, spec.instanceId());
@@ -270,30 +280,45 @@ public final class DockerRuntime implements ModelRuntime {
             ? spec.resources().memoryLimit()
             : settings.memoryLimit();
     return new ContainerSpec(
-            settings.engineRunnerImage(),
+            server.image(),
             containerName(spec.instanceId()),
-            List.of(
-                MODELS_DIR + "/" + model.getFileName(),
-                spec.modelName(),
-                Integer.toString(spec.options().contextLength()),
-                Integer.toString(spec.options().cpuThreads()),
-                Integer.toString(spec.options().parallelSlots()),
-                Integer.toString(port),
-                network.address().getHostAddress()),
-            Map.of(),
+            server.command(spec, network.address().getHostAddress(), port),
+            server.env(spec, network.address().getHostAddress(), port),
             labels,
             memory == null ? 0 : memory.toBytes(),
             spec.options().cpuThreads() * 1_000_000_000L,
             true)
-        .withMounts(List.of(ContainerMount.readOnly(model.getParent(), MODELS_DIR)))
+        .withMounts(server.mounts(spec))
         .withGpuDeviceIds(spec.resources().gpuDeviceIds())
         .withHealthCheck(
             new ContainerHealthCheck(
-                List.of("wget", "-q", "-O", "/dev/null", network.endpoint(port) + "/health"),
+                server.healthCommand(network.endpoint(port).resolve(server.healthPath())),
                 settings.healthInterval(),
                 Duration.ofSeconds(3),
                 3,
                 settings.startTimeout()));
+  }
+
+  /** The server of {@code kind} as the settings configure it; refused when they name no image. */
+  private ContainerServer server(ModelServer kind) {
+    return switch (kind) {
+      case ENGINE_RUNNER -> new EngineRunnerServer(settings.engineRunnerImage());
+      case OLLAMA ->
+          new OllamaServer(
+              required(settings.ollamaImage(), "MODELYARD_DOCKER_RUNTIME_OLLAMA_IMAGE", kind),
+              settings.ollamaModels(),
+              settings.pullTimeout());
+      case TGI ->
+          new TgiServer(required(settings.tgiImage(), "MODELYARD_DOCKER_RUNTIME_TGI_IMAGE", kind));
+    };
+  }
+
+  private static String required(String image, String setting, ModelServer kind) {
+    if (image == null) {
+      throw new IllegalArgumentException(
+          "this host's Docker runtime has no image for " + kind + " instances: set " + setting);
+    }
+    return image;
   }
 
   /** Docker's names allow letters, digits, '_', '.' and '-'; instance IDs may hold more. */
@@ -330,13 +355,12 @@ public final class DockerRuntime implements ModelRuntime {
   }
 
   /**
-   * Waits until the server in the container answers {@code GET /health}; fails at once, with the
+   * Waits until the server in the container answers {@code healthUrl}; fails at once, with the
    * container's last output, when the container exits first.
    */
-  private void awaitReady(String containerId, URI endpoint) {
+  private void awaitReady(String containerId, URI healthUrl) {
     long deadline = System.nanoTime() + settings.startTimeout().toNanos();
-    HttpRequest health =
-        HttpRequest.newBuilder(endpoint.resolve("/health")).timeout(Duration.ofSeconds(2)).build();
+    HttpRequest health = HttpRequest.newBuilder(healthUrl).timeout(Duration.ofSeconds(2)).build();
     try {
       while (System.nanoTime() < deadline) {
         try {
@@ -344,12 +368,12 @@ public final class DockerRuntime implements ModelRuntime {
             return;
           }
         } catch (IOException notYet) {
-          // Nothing listens yet: the JVM in the container is still starting.
+          // Nothing listens yet: the server in the container is still starting.
         }
         Optional<ContainerInfo> info = docker.inspect(containerId);
         if (info.isEmpty() || !info.get().state().running()) {
           throw new IllegalStateException(
-              "the engine-runner container exited before it served"
+              "the model server's container exited before it served"
                   + info.map(
                           i ->
                               " (exit code "
@@ -366,10 +390,10 @@ public final class DockerRuntime implements ModelRuntime {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while starting an engine-runner container", e);
+      throw new IllegalStateException("interrupted while starting a model server's container", e);
     }
     throw new IllegalStateException(
-        "the engine-runner container did not answer "
+        "the model server's container did not answer "
             + health.uri()
             + " within "
             + settings.startTimeout()

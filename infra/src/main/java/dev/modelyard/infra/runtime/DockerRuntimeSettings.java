@@ -1,5 +1,6 @@
 package dev.modelyard.infra.runtime;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -19,6 +20,12 @@ import org.springframework.util.unit.DataSize;
  * @param stopGrace how long a container has between SIGTERM and SIGKILL
  * @param healthInterval how often Docker's health check runs in the container
  * @param reconcile what a worker does at start with labelled containers it did not start
+ * @param ollamaImage the image that serves {@code local_ollama} models: Ollama's binary as its
+ *     entry point, {@code wget} for the health check; null runs none
+ * @param ollamaModels a host folder the Ollama containers keep their models in, so that a model is
+ *     downloaded once per host; null pulls into each container, and the copy goes with it
+ * @param tgiImage the text-generation-inference image that serves {@code hf_local} models (entry
+ *     point {@code text-generation-launcher}, {@code curl} for the health check); null runs none
  */
 @ConfigurationProperties("modelyard.docker.runtime")
 public record DockerRuntimeSettings(
@@ -28,7 +35,10 @@ public record DockerRuntimeSettings(
     @DefaultValue("120s") Duration startTimeout,
     @DefaultValue("10s") Duration stopGrace,
     @DefaultValue("5s") Duration healthInterval,
-    @DefaultValue("adopt-known") ReconcilePolicy reconcile) {
+    @DefaultValue("adopt-known") ReconcilePolicy reconcile,
+    String ollamaImage,
+    Path ollamaModels,
+    String tgiImage) {
 
   public DockerRuntimeSettings {
     if (engineRunnerImage == null || engineRunnerImage.isBlank()) {
@@ -47,6 +57,8 @@ public record DockerRuntimeSettings(
     if (stopGrace == null || stopGrace.isNegative()) {
       throw new IllegalArgumentException("stopGrace must be zero or positive, was " + stopGrace);
     }
+    ollamaImage = blankAsNull(ollamaImage);
+    tgiImage = blankAsNull(tgiImage);
   }
 
   /** The defaults, serving GGUF models with {@code engineRunnerImage}. */
@@ -58,7 +70,10 @@ public record DockerRuntimeSettings(
         Duration.ofSeconds(120),
         Duration.ofSeconds(10),
         Duration.ofSeconds(5),
-        ReconcilePolicy.ADOPT_KNOWN);
+        ReconcilePolicy.ADOPT_KNOWN,
+        null,
+        null,
+        null);
   }
 
   public DockerRuntimeSettings withMemoryLimit(DataSize memoryLimit) {
@@ -69,7 +84,44 @@ public record DockerRuntimeSettings(
         startTimeout,
         stopGrace,
         healthInterval,
-        reconcile);
+        reconcile,
+        ollamaImage,
+        ollamaModels,
+        tgiImage);
+  }
+
+  /** These settings, running {@code local_ollama} models in {@code image}. */
+  public DockerRuntimeSettings withOllama(String image, Path models) {
+    return new DockerRuntimeSettings(
+        engineRunnerImage,
+        memoryLimit,
+        pullTimeout,
+        startTimeout,
+        stopGrace,
+        healthInterval,
+        reconcile,
+        image,
+        models,
+        tgiImage);
+  }
+
+  /** These settings, running {@code hf_local} models in the TGI image {@code image}. */
+  public DockerRuntimeSettings withTgi(String image) {
+    return new DockerRuntimeSettings(
+        engineRunnerImage,
+        memoryLimit,
+        pullTimeout,
+        startTimeout,
+        stopGrace,
+        healthInterval,
+        reconcile,
+        ollamaImage,
+        ollamaModels,
+        image);
+  }
+
+  private static String blankAsNull(String image) {
+    return image == null || image.isBlank() ? null : image;
   }
 
   private static void requirePositive(Duration value, String what) {

@@ -12,6 +12,13 @@ public interface ModelRuntime extends AutoCloseable {
   /** Starts an instance and returns its endpoint once it listens; idempotent per instance ID. */
   URI start(InstanceSpec spec);
 
+  /**
+   * Whether this runtime can run instances of {@code server}; every runtime runs the engine runner.
+   */
+  default boolean runs(ModelServer server) {
+    return server == ModelServer.ENGINE_RUNNER;
+  }
+
   /** Stops an instance; an unknown ID is not an error, so that compensations can always run. */
   void stop(String instanceId);
 

@@ -117,7 +117,8 @@ class InstanceHealthRegistryTests {
                 model.modelId(),
                 "host-a",
                 "/models/tiny.gguf",
-                new ResourceRequirements(512, 2, 1)));
+                new ResourceRequirements(512, 2, 1),
+                Provider.LOCAL_GGUF));
   }
 
   @Test

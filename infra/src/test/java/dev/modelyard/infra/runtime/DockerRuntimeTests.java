@@ -50,7 +50,10 @@ class DockerRuntimeTests {
             Duration.ofSeconds(60),
             Duration.ofSeconds(2),
             Duration.ofSeconds(1),
-            ReconcilePolicy.ADOPT_KNOWN);
+            ReconcilePolicy.ADOPT_KNOWN,
+            null,
+            null,
+            null);
     runtime = new DockerRuntime(docker, settings, hostId);
   }
 

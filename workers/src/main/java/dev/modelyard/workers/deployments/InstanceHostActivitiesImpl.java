@@ -8,10 +8,12 @@ import dev.modelyard.infra.providers.openai.OpenAiCompatibleClient;
 import dev.modelyard.infra.runtime.InstanceResources;
 import dev.modelyard.infra.runtime.InstanceSpec;
 import dev.modelyard.infra.runtime.ModelRuntime;
+import dev.modelyard.infra.runtime.ModelServer;
 import dev.modelyard.workflows.deployments.InstanceHostActivities;
 import dev.modelyard.workflows.deployments.ResourceRequirements;
 import dev.modelyard.workflows.deployments.StartInstance;
 import dev.modelyard.workflows.deployments.StartedInstance;
+import dev.modelyard.workflows.models.Provider;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
@@ -32,19 +34,11 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
 
   @Override
   public StartedInstance startInstance(StartInstance request) {
-    EngineOptions options = options(request.resources());
+    InstanceSpec spec = spec(request);
     Activity.getExecutionContext().heartbeat("starting");
-    URI endpoint =
-        runtime.start(
-            new InstanceSpec(
-                request.instanceId(),
-                request.modelId(),
-                Path.of(request.modelPath()),
-                options,
-                resources(request.resources()),
-                request.deployment()));
+    URI endpoint = runtime.start(spec);
     Activity.getExecutionContext().heartbeat("probing");
-    probe(endpoint);
+    probe(endpoint, spec.servedModel());
     return new StartedInstance(
         request.instanceId(),
         endpoint.toString(),
@@ -56,14 +50,61 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
     runtime.stop(instanceId);
   }
 
-  /** A listening port is not readiness: the instance must answer a real one-token generation. */
-  private void probe(URI endpoint) {
+  /**
+   * What the runtime runs: Ollama's models in Ollama, {@code hf_local} ones in TGI, files in the
+   * engine runner. The model location is a name for Ollama, a folder or Hub ID for TGI.
+   */
+  private InstanceSpec spec(StartInstance request) {
+    ModelServer server = server(request.provider());
+    if (!runtime.runs(server)) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "this host's model runtime does not run "
+              + server
+              + " instances (provider "
+              + request.provider().wireName()
+              + "); the Docker runtime does, given its image",
+          INSTANCE_START_REJECTED);
+    }
+    String location = request.modelPath();
+    boolean named =
+        server == ModelServer.OLLAMA || (server == ModelServer.TGI && !location.startsWith("/"));
+    try {
+      return new InstanceSpec(
+          request.instanceId(),
+          request.modelId(),
+          named ? null : Path.of(location),
+          options(request.resources()),
+          resources(request.resources()),
+          request.deployment(),
+          server,
+          named ? location : null);
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), INSTANCE_START_REJECTED);
+    }
+  }
+
+  private static ModelServer server(Provider provider) {
+    if (provider == null) {
+      return ModelServer.ENGINE_RUNNER;
+    }
+    return switch (provider) {
+      case LOCAL_OLLAMA -> ModelServer.OLLAMA;
+      case HF_LOCAL -> ModelServer.TGI;
+      default -> ModelServer.ENGINE_RUNNER;
+    };
+  }
+
+  /**
+   * A listening port is not readiness: the instance must answer a real one-token generation. A
+   * server of several models (Ollama) must be told which.
+   */
+  private void probe(URI endpoint, String servedModel) {
     try {
       ChatCompletionResponse response =
           probeClient.chat(
               endpoint,
               new ChatCompletionRequest(
-                  null, List.of(new ChatMessage("user", "ping")), 1, 0.0, 1, false));
+                  servedModel, List.of(new ChatMessage("user", "ping")), 1, 0.0, 1, false));
       if (response.usage() == null || response.usage().completionTokens() < 1) {
         throw ApplicationFailure.newFailure(
             endpoint + " answered the probe without generating a token", "ProbeFailed");

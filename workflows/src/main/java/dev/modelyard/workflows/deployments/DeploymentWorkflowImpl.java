@@ -9,6 +9,7 @@ import dev.modelyard.workflows.models.RegistryOptions;
 import dev.modelyard.workflows.placement.EstimateRequest;
 import dev.modelyard.workflows.placement.MemoryEstimate;
 import dev.modelyard.workflows.placement.PlacementActivities;
+import dev.modelyard.workflows.placement.PlacementDecision.Placed;
 import dev.modelyard.workflows.placement.PlacementOptions;
 import dev.modelyard.workflows.placement.PlacementRequest;
 import dev.modelyard.workflows.placement.ReserveRequest;
@@ -225,10 +226,12 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
    */
   private InstanceView startOne(RegisteredModel model, ResourceRequirements resources, int number) {
     String instanceId = Workflow.randomUUID().toString();
+    ResourceRequirements onDevices = resources;
     if (placed) {
       phase = "placing " + instanceId;
       try {
-        reserve(model, instanceId, resources);
+        // On the GPUs its memory is reserved on, as a load does (activity inputs only).
+        onDevices = resources.onGpus(reserve(model, instanceId, resources).gpuDeviceIds());
       } catch (ActivityFailure failure) {
         // Nothing was recorded or started; the next re-check asks the ledger again.
         lastFailure = Failures.rootMessage(failure);
@@ -239,12 +242,18 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
     try {
       // Recorded before the start so that an instance is never running without a registry row.
       instances.recordStarting(
-          new NewInstance(instanceId, model.modelId(), model.hostId(), resources));
+          new NewInstance(instanceId, model.modelId(), model.hostId(), onDevices));
       StartedInstance started =
           HostActivityStubs.starting(
                   "instance " + number + " of " + model.model().name(), model.hostId())
               .startInstance(
-                  new StartInstance(instanceId, model.modelId(), model.location(), resources));
+                  new StartInstance(
+                      instanceId,
+                      model.modelId(),
+                      model.location(),
+                      onDevices,
+                      Workflow.getInfo().getWorkflowId(),
+                      model.model().provider()));
       instances.recordReady(started);
       lastFailure = null;
       return new InstanceView(instanceId, model.modelId(), model.hostId(), started.endpoint());
@@ -273,13 +282,13 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
   }
 
   /** Reserves memory for the instance on the model's host, as a load does. */
-  private void reserve(RegisteredModel model, String instanceId, ResourceRequirements resources) {
+  private Placed reserve(RegisteredModel model, String instanceId, ResourceRequirements resources) {
     MemoryEstimate need =
         placement.estimate(
             new EstimateRequest(
                 model.modelId(), resources.contextLength(), resources.parallelSlots()));
     try {
-      placement.reserve(
+      return placement.reserve(
           new ReserveRequest(
               instanceId,
               new PlacementRequest(

@@ -6,6 +6,7 @@ import dev.modelyard.workflows.models.RegistryOptions;
 import dev.modelyard.workflows.placement.EstimateRequest;
 import dev.modelyard.workflows.placement.MemoryEstimate;
 import dev.modelyard.workflows.placement.PlacementActivities;
+import dev.modelyard.workflows.placement.PlacementDecision.Placed;
 import dev.modelyard.workflows.placement.PlacementOptions;
 import dev.modelyard.workflows.placement.PlacementRequest;
 import dev.modelyard.workflows.placement.ReserveRequest;
@@ -50,17 +51,25 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
     }
 
     phase = "placing";
-    reserve(request, model, instanceId);
+    Placed placed = reserve(request, model, instanceId);
+    // The instance runs on the GPUs its memory is reserved on; recorded with it, so that a restart
+    // starts it there again. Only activity inputs change, not commands: no version is needed.
+    ResourceRequirements resources = request.resources().onGpus(placed.gpuDeviceIds());
     try {
       // Recorded before the start so that an instance is never running without a registry row.
       instances.recordStarting(
-          new NewInstance(instanceId, model.modelId(), model.hostId(), request.resources()));
+          new NewInstance(instanceId, model.modelId(), model.hostId(), resources));
       phase = "starting instance";
       StartedInstance started =
           starting(model, instanceId)
               .startInstance(
                   new StartInstance(
-                      instanceId, model.modelId(), model.location(), request.resources()));
+                      instanceId,
+                      model.modelId(),
+                      model.location(),
+                      resources,
+                      null,
+                      model.model().provider()));
       instances.recordReady(started);
       phase = "done";
       return new LoadModelResult(
@@ -89,14 +98,14 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
    * Reserves memory for the instance on the model's host (its files are there). A refusal fails the
    * load before anything was recorded or started.
    */
-  private void reserve(LoadModelRequest request, RegisteredModel model, String instanceId) {
+  private Placed reserve(LoadModelRequest request, RegisteredModel model, String instanceId) {
     ResourceRequirements resources = request.resources();
     MemoryEstimate need =
         placement.estimate(
             new EstimateRequest(
                 model.modelId(), resources.contextLength(), resources.parallelSlots()));
     try {
-      placement.reserve(
+      return placement.reserve(
           new ReserveRequest(
               instanceId,
               new PlacementRequest(

@@ -24,6 +24,18 @@ public record ResourceRequirements(
     }
   }
 
+  /**
+   * These requirements on the GPUs placement chose, so that the instance runs where its memory is
+   * reserved; unchanged when placement chose the host's RAM.
+   */
+  public ResourceRequirements onGpus(List<String> placedGpuIds) {
+    if (placedGpuIds.isEmpty()) {
+      return this;
+    }
+    return new ResourceRequirements(
+        contextLength, cpuThreads, parallelSlots, placedGpuIds, memoryBytes);
+  }
+
   public ResourceRequirements(Integer contextLength, Integer cpuThreads, Integer parallelSlots) {
     this(contextLength, cpuThreads, parallelSlots, List.of(), null);
   }

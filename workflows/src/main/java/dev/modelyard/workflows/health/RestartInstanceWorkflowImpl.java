@@ -48,7 +48,12 @@ public class RestartInstanceWorkflowImpl implements RestartInstanceWorkflow {
             hostActivities(hostId, policy, "start " + instance + " again on " + hostId + ofAttempts)
                 .startInstance(
                     new StartInstance(
-                        instanceId, target.modelId(), target.modelPath(), target.resources()));
+                        instanceId,
+                        target.modelId(),
+                        target.modelPath(),
+                        target.resources(),
+                        null,
+                        target.provider()));
         String detail = "attempt " + attempt + " of " + policy.maxAttempts();
         if (!registry.recordRestarted(instanceId, started.endpoint(), detail)) {
           // Unloaded while we restarted it: what we started must not outlive that decision.

@@ -19,6 +19,14 @@ public sealed interface PlacementDecision {
     public List<String> deviceIds() {
       return shares.stream().map(DeviceShare::deviceId).toList();
     }
+
+    /** The GPUs of the reservation by UUID, as the runtime hands them to the instance. */
+    public List<String> gpuDeviceIds() {
+      return shares.stream()
+          .map(DeviceShare::deviceId)
+          .filter(id -> !DeviceMemory.CPU.equals(id))
+          .toList();
+    }
   }
 
   /**

@@ -48,6 +48,7 @@ class DeploymentWorkflowTests {
       new InMemoryLedger(List.of(new DeviceMemory(HOST, "GPU-0", 0, 16 * GIB, 0)), 4 * GIB);
   private final List<String> started = new CopyOnWriteArrayList<>();
   private final List<String> stopped = new CopyOnWriteArrayList<>();
+  private final List<StartInstance> starts = new CopyOnWriteArrayList<>();
   private volatile boolean failStarts;
 
   @BeforeEach
@@ -82,6 +83,23 @@ class DeploymentWorkflowTests {
         .containsEntry(started.get(1), "stopped")
         .containsEntry(started.get(2), "stopped");
     assertThat(deployment().state().desiredInstances()).isEqualTo(1);
+  }
+
+  @Test
+  void eachReplicaStartsOnItsPlacedGpuLabelledWithItsDeployment() {
+    scaleWithStart(DeploymentInput.of(TINY), 2);
+    awaitReady(2);
+
+    assertThat(starts)
+        .hasSize(2)
+        .allSatisfy(
+            start -> {
+              assertThat(start.resources().gpuDeviceIds()).containsExactly("GPU-0");
+              assertThat(start.deployment()).isEqualTo(WorkflowIds.deployment(TINY));
+              assertThat(start.provider()).isEqualTo(Provider.LOCAL_GGUF);
+            });
+    assertThat(registry.recorded.values())
+        .allSatisfy(i -> assertThat(i.resources().gpuDeviceIds()).containsExactly("GPU-0"));
   }
 
   @Test
@@ -299,6 +317,7 @@ class DeploymentWorkflowTests {
   private class FakeHost implements InstanceHostActivities {
     @Override
     public StartedInstance startInstance(StartInstance request) {
+      starts.add(request);
       started.add(request.instanceId());
       if (failStarts) {
         throw new IllegalStateException("out of memory");

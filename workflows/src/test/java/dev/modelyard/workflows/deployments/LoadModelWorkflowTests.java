@@ -44,6 +44,7 @@ class LoadModelWorkflowTests {
           6 * GIB);
   private final List<String> started = new CopyOnWriteArrayList<>();
   private final List<String> stopped = new CopyOnWriteArrayList<>();
+  private final List<StartInstance> starts = new CopyOnWriteArrayList<>();
   private volatile boolean failStarts;
 
   @BeforeEach
@@ -178,10 +179,52 @@ class LoadModelWorkflowTests {
   }
 
   @Test
-  void explicitGpuIdsReachTheLedger() {
+  void explicitGpuIdsReachTheLedgerAndTheStartAsTheGpusUuid() {
     LoadModelResult result = load(TINY, new ResourceRequirements(null, null, null, List.of("1")));
 
     assertThat(ledger.reservations().get(result.instanceId()).deviceIds()).containsExactly("GPU-1");
+    assertThat(starts.getFirst().resources().gpuDeviceIds()).containsExactly("GPU-1");
+  }
+
+  @Test
+  void theGpuChosenByPlacementIsTheOneTheInstanceStartsOnAndIsRecordedWith() {
+    ModelRef other = new ModelRef(Provider.LOCAL_OLLAMA, "other");
+    registry.models.put(other, new RegisteredModel("model-2", other, "other:latest", HOST));
+    // Best fit: the first load takes GPU-0, so the second fits only on GPU-1.
+    LoadModelResult first = load(TINY);
+    LoadModelResult second = load(other, new ResourceRequirements(2048, 2, 1, List.of(), 1L << 30));
+
+    assertThat(starts)
+        .extracting(StartInstance::instanceId)
+        .containsExactly(first.instanceId(), second.instanceId());
+    assertThat(starts.getFirst().resources().gpuDeviceIds()).containsExactly("GPU-0");
+    StartInstance onSecond = starts.get(1);
+    assertThat(onSecond.resources())
+        .as("the placed GPU added, the rest as asked")
+        .isEqualTo(new ResourceRequirements(2048, 2, 1, List.of("GPU-1"), 1L << 30));
+    assertThat(onSecond.provider()).isEqualTo(Provider.LOCAL_OLLAMA);
+    assertThat(onSecond.modelPath()).isEqualTo("other:latest");
+    assertThat(registry.recorded.get(second.instanceId()).resources().gpuDeviceIds())
+        .as("recorded, so that a restart starts it on the same GPU")
+        .containsExactly("GPU-1");
+  }
+
+  @Test
+  void aModelPlacedInRamStartsWithoutGpus() {
+    InMemoryLedger ram = new InMemoryLedger(List.of(DeviceMemory.ram(HOST, 64 * GIB, 0)), GIB);
+    env.close();
+    env = TestWorkflowEnvironment.newInstance();
+    Worker runtime = env.newWorker(TaskQueues.RUNTIME);
+    runtime.registerWorkflowImplementationTypes(LoadModelWorkflowImpl.class);
+    runtime.registerActivitiesImplementations(registry, ram);
+    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(new FakeHost());
+    env.start();
+
+    load(TINY);
+
+    assertThat(ram.reservations().values().iterator().next().deviceIds())
+        .containsExactly(DeviceMemory.CPU);
+    assertThat(starts.getFirst().resources().gpuDeviceIds()).isEmpty();
   }
 
   @Test
@@ -248,6 +291,7 @@ class LoadModelWorkflowTests {
   private class FakeHost implements InstanceHostActivities {
     @Override
     public StartedInstance startInstance(StartInstance request) {
+      starts.add(request);
       started.add(request.instanceId());
       if (failStarts) {
         throw new IllegalStateException("out of memory");
