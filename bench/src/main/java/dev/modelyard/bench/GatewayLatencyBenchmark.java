@@ -74,6 +74,7 @@ public final class GatewayLatencyBenchmark {
       Stats gatewayFirst;
       String concurrentStreams;
       long modelyardMegabytes;
+      Duration cpuPerRequest;
       try (ModelyardProcess modelyard = ModelyardProcess.start(jar, freePort())) {
         modelyard.registerEndpoint("fast", backend.endpoint());
         URI gateway = modelyard.base().resolve("/v1/chat/completions");
@@ -81,7 +82,9 @@ public final class GatewayLatencyBenchmark {
         sequential(direct, uncached, 3_000, null);
         sequential(gateway, uncached, 3_000, null);
         directOne = sequential(direct, uncached, sequential, null);
+        Duration cpuBefore = modelyard.cpu();
         gatewayOne = sequential(gateway, uncached, sequential, null);
+        cpuPerRequest = modelyard.cpu().minus(cpuBefore).dividedBy(sequential);
         directRate = atRate(direct, uncached, rate, seconds, null);
         gatewayRate = atRate(gateway, uncached, rate, seconds, null);
         sequential(gateway, cached, 10, null);
@@ -97,6 +100,10 @@ public final class GatewayLatencyBenchmark {
       rows.add(directOne.row("direct, concurrency 1"));
       rows.add(gatewayOne.row("Modelyard, concurrency 1"));
       rows.add(added("  added by Modelyard", gatewayOne, directOne));
+      rows.add(
+          new String[] {
+            "  Modelyard CPU per request", micros(cpuPerRequest.toNanos()), "", "", "", ""
+          });
       rows.add(directRate.row("direct, " + rate + "/s open loop"));
       rows.add(gatewayRate.row("Modelyard, " + rate + "/s open loop"));
       rows.add(added("  added by Modelyard", gatewayRate, directRate));
@@ -228,6 +235,8 @@ public final class GatewayLatencyBenchmark {
     long interval = 1_000_000_000L / rate;
     ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
     AtomicInteger errors = new AtomicInteger();
+    java.util.concurrent.ConcurrentHashMap<String, AtomicInteger> kinds =
+        new java.util.concurrent.ConcurrentHashMap<>();
     List<CompletableFuture<Void>> inFlight = new ArrayList<>(total);
     long start = System.nanoTime();
     for (int i = 0; i < total; i++) {
@@ -244,11 +253,19 @@ public final class GatewayLatencyBenchmark {
                     latencies.add(System.nanoTime() - sent);
                     if (failure != null || response.statusCode() != 200) {
                       errors.incrementAndGet();
+                      String kind =
+                          failure != null
+                              ? failure.getClass().getSimpleName()
+                              : Integer.toString(response.statusCode());
+                      kinds.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
                     }
                     return null;
                   }));
     }
     CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
+    if (!kinds.isEmpty()) {
+      System.out.println(uri + " at " + rate + "/s, errors by kind: " + kinds);
+    }
     return new Stats(
         latencies.stream().mapToLong(Long::longValue).toArray(),
         errors.get(),
@@ -383,6 +400,11 @@ public final class GatewayLatencyBenchmark {
         Thread.sleep(200);
       }
       throw new IllegalStateException(model + " never became routable");
+    }
+
+    /** CPU time the JVM has used so far, every thread together. */
+    Duration cpu() {
+      return process.toHandle().info().totalCpuDuration().orElseThrow();
     }
 
     /** The JVM alone: an embedded PostgreSQL is a child process but not the gateway. */
