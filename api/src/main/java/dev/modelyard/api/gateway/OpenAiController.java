@@ -64,7 +64,7 @@ class OpenAiController {
       Endpoint endpoint, byte[] body, HttpServletRequest httpRequest, HttpServletResponse response)
       throws IOException {
     long start = System.nanoTime();
-    OpenAiRequest request = new OpenAiRequest(endpoint, parse(endpoint, body), false);
+    OpenAiRequest request = new OpenAiRequest(endpoint, parse(endpoint, body), false, body);
     if (request.stream()) {
       Gateway.OpenStream open = gateway.openStream(request, null);
       long firstToken = System.nanoTime() - start;

@@ -14,8 +14,15 @@ import tools.jackson.databind.node.ObjectNode;
  * A request to one of OpenAI's endpoints as the client sent it. The body travels to the backend
  * whole, so that every sampling and provider-specific parameter is honoured, and the cache key
  * covers all of it.
+ *
+ * @param sent the body's bytes as the client sent them, if it came as JSON; null when it was built
+ *     here (the native generate endpoint)
  */
-record OpenAiRequest(Endpoint endpoint, ObjectNode body, boolean useCache) {
+record OpenAiRequest(Endpoint endpoint, ObjectNode body, boolean useCache, byte[] sent) {
+
+  OpenAiRequest(Endpoint endpoint, ObjectNode body, boolean useCache) {
+    this(endpoint, body, useCache, null);
+  }
 
   /** Fields that change how an answer is delivered or billed, never what it says. */
   private static final Set<String> NOT_IN_KEY = Set.of("user", "stream_options", "model");
@@ -50,8 +57,14 @@ record OpenAiRequest(Endpoint endpoint, ObjectNode body, boolean useCache) {
         || (body.has("temperature") && body.get("temperature").asDouble(1) == 0.0);
   }
 
-  /** The body for one backend: its own model name, usage reported also when streaming. */
+  /**
+   * The body for one backend: its own model name, usage reported also when streaming. Most often
+   * that is what the client sent, and those bytes go as they are rather than written anew.
+   */
   byte[] forBackend(String backendModel) {
+    if (sent != null && !stream() && backendModel.equals(body.path("model").asString(null))) {
+      return sent;
+    }
     ObjectNode copy = body.deepCopy();
     copy.put("model", backendModel);
     if (stream()) {

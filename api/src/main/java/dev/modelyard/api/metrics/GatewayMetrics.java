@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -40,6 +42,9 @@ final class GatewayMetrics {
   private final MeterRegistry registry;
   private final AtomicLong served = new AtomicLong();
   private final AtomicLong cacheHits = new AtomicLong();
+  // Bounded by the models served (and the statuses seen): the same as the meters themselves.
+  private final Map<RequestKind, Counter> requests = new ConcurrentHashMap<>();
+  private final Map<ModelKey, ModelMeters> models = new ConcurrentHashMap<>();
 
   GatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -51,16 +56,12 @@ final class GatewayMetrics {
   void record(int status, long latencyNanos, GenerationOutcome outcome) {
     String model = outcome == null ? UNKNOWN : outcome.model();
     String provider = outcome == null ? UNKNOWN : outcome.provider();
-    Counter.builder(REQUESTS)
-        .description("Generation requests by model, provider, HTTP status and cache use")
-        .tag("model", model)
-        .tag("provider", provider)
-        .tag("status", Integer.toString(status))
-        .tag("cache", outcome != null && outcome.cached() ? "hit" : "miss")
-        .register(registry)
+    boolean cached = outcome != null && outcome.cached();
+    requests
+        .computeIfAbsent(new RequestKind(model, provider, status, cached), this::requestCounter)
         .increment();
-    histogram(RESPONSE_TIME, "Time to the whole answer", model, provider)
-        .record(latencyNanos, TimeUnit.NANOSECONDS);
+    ModelMeters meters = models.computeIfAbsent(new ModelKey(model, provider), this::modelMeters);
+    meters.responseTime().record(latencyNanos, TimeUnit.NANOSECONDS);
     if (outcome == null) {
       return;
     }
@@ -69,18 +70,16 @@ final class GatewayMetrics {
       cacheHits.incrementAndGet();
     }
     if (outcome.streamed() && outcome.firstTokenNanos() >= 0) {
-      histogram(TIME_TO_FIRST_TOKEN, "Time to a stream's first event", model, provider)
-          .record(outcome.firstTokenNanos(), TimeUnit.NANOSECONDS);
+      meters.timeToFirstToken().record(outcome.firstTokenNanos(), TimeUnit.NANOSECONDS);
     }
-    tokens("prompt", model, outcome.promptTokens());
-    tokens("completion", model, outcome.completionTokens());
+    if (outcome.promptTokens() > 0) {
+      meters.promptTokens().increment(outcome.promptTokens());
+    }
+    if (outcome.completionTokens() > 0) {
+      meters.completionTokens().increment(outcome.completionTokens());
+    }
     if (outcome.costUsd() != null && outcome.costUsd().signum() > 0) {
-      Counter.builder(COST)
-          .description("What generations cost, in US dollars")
-          .tag("model", model)
-          .tag("provider", provider)
-          .register(registry)
-          .increment(outcome.costUsd().doubleValue());
+      meters.cost().increment(outcome.costUsd().doubleValue());
     }
   }
 
@@ -89,27 +88,58 @@ final class GatewayMetrics {
     return total == 0 ? 0 : (double) cacheHits.get() / total;
   }
 
-  private void tokens(String type, String model, int count) {
-    Counter counter =
-        Counter.builder(TOKENS)
-            .description("Tokens processed, by type (prompt or completion) and model")
-            .tag("type", type)
-            .tag("model", model)
-            .register(registry);
-    if (count > 0) {
-      counter.increment(count);
-    }
+  private Counter requestCounter(RequestKind kind) {
+    return Counter.builder(REQUESTS)
+        .description("Generation requests by model, provider, HTTP status and cache use")
+        .tag("model", kind.model())
+        .tag("provider", kind.provider())
+        .tag("status", Integer.toString(kind.status()))
+        .tag("cache", kind.cached() ? "hit" : "miss")
+        .register(registry);
   }
 
-  private Timer histogram(String name, String description, String model, String provider) {
+  private ModelMeters modelMeters(ModelKey key) {
+    return new ModelMeters(
+        histogram(RESPONSE_TIME, "Time to the whole answer", key),
+        histogram(TIME_TO_FIRST_TOKEN, "Time to a stream's first event", key),
+        tokens("prompt", key.model()),
+        tokens("completion", key.model()),
+        Counter.builder(COST)
+            .description("What generations cost, in US dollars")
+            .tag("model", key.model())
+            .tag("provider", key.provider())
+            .register(registry));
+  }
+
+  private Counter tokens(String type, String model) {
+    return Counter.builder(TOKENS)
+        .description("Tokens processed, by type (prompt or completion) and model")
+        .tag("type", type)
+        .tag("model", model)
+        .register(registry);
+  }
+
+  private Timer histogram(String name, String description, ModelKey key) {
     return Timer.builder(name)
         .description(description)
-        .tag("model", model)
-        .tag("provider", provider)
+        .tag("model", key.model())
+        .tag("provider", key.provider())
         .publishPercentileHistogram()
         .serviceLevelObjectives(SLOS)
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofMinutes(10))
         .register(registry);
   }
+
+  private record RequestKind(String model, String provider, int status, boolean cached) {}
+
+  private record ModelKey(String model, String provider) {}
+
+  /** A model's meters, looked up once: building a meter on every request costs the hot path. */
+  private record ModelMeters(
+      Timer responseTime,
+      Timer timeToFirstToken,
+      Counter promptTokens,
+      Counter completionTokens,
+      Counter cost) {}
 }

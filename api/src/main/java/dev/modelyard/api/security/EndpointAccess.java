@@ -59,6 +59,11 @@ public final class EndpointAccess {
   // Parsed once: every request is matched against these.
   private static final Map<String, PathPattern> PATTERNS = new ConcurrentHashMap<>();
 
+  /** Rules already decided, by method and path: every request asks, twice. */
+  private static final Map<String, Rule> DECIDED = new ConcurrentHashMap<>();
+
+  private static final int MAX_DECIDED = 1_024;
+
   static final List<Rule> RULES =
       List.of(
           new Rule(GET, "/actuator/health/**", null),
@@ -83,10 +88,21 @@ public final class EndpointAccess {
 
   /** The rule deciding a request with this method and path (a path within the application). */
   public static Rule ruleFor(String method, String path) {
-    return RULES.stream()
-        .filter(rule -> rule.matches(method, path))
-        .findFirst()
-        .orElse(EVERYTHING_ELSE);
+    String request = method + ' ' + path;
+    Rule known = DECIDED.get(request);
+    if (known != null) {
+      return known;
+    }
+    Rule rule =
+        RULES.stream()
+            .filter(candidate -> candidate.matches(method, path))
+            .findFirst()
+            .orElse(EVERYTHING_ELSE);
+    // Paths are the client's to choose: remember only so many, the hot ones come first anyway.
+    if (DECIDED.size() < MAX_DECIDED) {
+      DECIDED.put(request, rule);
+    }
+    return rule;
   }
 
   /** Whether a caller with these roles may call the endpoint; no roles: without credentials. */
