@@ -39,12 +39,8 @@ final class SlowBackend implements AutoCloseable {
         "/v1/chat/completions",
         exchange -> {
           JsonNode request = JSON.readTree(exchange.getRequestBody().readAllBytes());
-          String prompt =
-              request
-                  .get("messages")
-                  .get(request.get("messages").size() - 1)
-                  .get("content")
-                  .asString();
+          JsonNode messages = request.get("messages");
+          String prompt = messages.get(messages.size() - 1).get("content").asString();
           int call = calls.incrementAndGet();
           callsByPrompt.computeIfAbsent(prompt, p -> new AtomicInteger()).incrementAndGet();
           try {
