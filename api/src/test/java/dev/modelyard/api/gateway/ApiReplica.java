@@ -8,9 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -33,27 +32,33 @@ final class ApiReplica implements AutoCloseable {
             "http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort());
   }
 
-  static ApiReplica start(String schema, String... extraProperties) {
-    List<String> arguments =
-        new ArrayList<>(
-            List.of(
-                "--server.port=0",
-                "--modelyard.database.url="
-                    + TestServices.get("DATABASE_URL")
-                    + "?currentSchema="
-                    + schema,
-                "--spring.flyway.schemas=" + schema,
-                "--spring.flyway.create-schemas=true",
-                "--modelyard.temporal.address=" + TestServices.get("TEMPORAL_ADDRESS"),
-                "--modelyard.redis.url=" + TestServices.get("REDIS_URL"),
-                "--" + TestApiKeys.ADMIN_KEY_PROPERTY + "=" + TestApiKeys.ADMIN,
-                // Every test request comes from 127.0.0.1: one caller, far beyond the default
-                // limit.
-                "--modelyard.rate-limit.requests=1000000",
-                "--modelyard.rate-limit.global-requests=1000000"));
-    Arrays.stream(extraProperties).map(property -> "--" + property).forEach(arguments::add);
-    return new ApiReplica(
-        new SpringApplicationBuilder(ApiApplication.class).run(arguments.toArray(String[]::new)));
+  /**
+   * Starts a replica; each of {@code properties} ({@code name=value}) is added, or replaces the
+   * default of the same name (the test Redis, for one).
+   */
+  static ApiReplica start(String schema, String... properties) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("server.port", "0");
+    settings.put(
+        "modelyard.database.url", TestServices.get("DATABASE_URL") + "?currentSchema=" + schema);
+    settings.put("spring.flyway.schemas", schema);
+    settings.put("spring.flyway.create-schemas", "true");
+    settings.put("modelyard.temporal.address", TestServices.get("TEMPORAL_ADDRESS"));
+    settings.put("modelyard.redis.url", TestServices.get("REDIS_URL"));
+    settings.put(TestApiKeys.ADMIN_KEY_PROPERTY, TestApiKeys.ADMIN);
+    // Every test request comes from 127.0.0.1: one caller, far beyond the default limit.
+    settings.put("modelyard.rate-limit.requests", "1000000");
+    settings.put("modelyard.rate-limit.global-requests", "1000000");
+    for (String property : properties) {
+      int equals = property.indexOf('=');
+      // A repeated command-line option would reach Spring as both values joined by a comma.
+      settings.put(property.substring(0, equals), property.substring(equals + 1));
+    }
+    String[] arguments =
+        settings.entrySet().stream()
+            .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
+            .toArray(String[]::new);
+    return new ApiReplica(new SpringApplicationBuilder(ApiApplication.class).run(arguments));
   }
 
   URI base() {
