@@ -129,9 +129,11 @@ public class ModelRegistry {
     jdbc.sql(
             """
             insert into model_instances (instance_id, model_id, host_id, state,
-                context_length, cpu_threads, parallel_slots, memory_bytes, gpu_device_ids)
+                context_length, cpu_threads, parallel_slots, memory_bytes, gpu_device_ids,
+                deployment)
             values (:instanceId, :modelId, :hostId, 'starting',
-                :contextLength, :cpuThreads, :parallelSlots, :memoryBytes, :gpuDeviceIds)
+                :contextLength, :cpuThreads, :parallelSlots, :memoryBytes, :gpuDeviceIds,
+                :deployment)
             on conflict (instance_id) do nothing
             """)
         .param("instanceId", instance.instanceId())
@@ -142,6 +144,7 @@ public class ModelRegistry {
         .param("parallelSlots", instance.resources().parallelSlots())
         .param("memoryBytes", instance.resources().memoryBytes())
         .param("gpuDeviceIds", instance.resources().gpuDeviceIds().toArray(String[]::new))
+        .param("deployment", instance.deployment())
         .update();
   }
 
