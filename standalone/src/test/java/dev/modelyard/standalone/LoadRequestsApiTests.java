@@ -2,7 +2,13 @@ package dev.modelyard.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelyard.infra.registry.ModelRegistry;
+import dev.modelyard.infra.settings.HostSettings;
 import dev.modelyard.testing.TestServices;
+import dev.modelyard.workflows.models.ModelFileFacts;
+import dev.modelyard.workflows.models.ModelRef;
+import dev.modelyard.workflows.models.Provider;
+import dev.modelyard.workflows.models.RegisterModel;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -110,7 +116,7 @@ class LoadRequestsApiTests {
         modelyard.post(
             "/api/v1/local-llm/containers/create",
             """
-            {"provider":"local_ollama","model_name":"tiny"}""",
+            {"provider":"openai_compatible","model_name":"tiny"}""",
             400),
         "provider");
     assertField(
@@ -122,6 +128,35 @@ class LoadRequestsApiTests {
                 .get("detail")
                 .asString())
         .contains("abcdefabcdef");
+  }
+
+  @Test
+  void aLocalOllamaContainerOnAHostWhoseRuntimeHasNoOllamaImageIsRefusedNamingTheProvider()
+      throws Exception {
+    // Registered as a pull through Ollama would; this host runs instances in process.
+    String hostId = modelyard.bean(HostSettings.class).hostId();
+    modelyard
+        .bean(ModelRegistry.class)
+        .registerModel(
+            new RegisterModel(
+                new ModelRef(Provider.LOCAL_OLLAMA, "tiny-ollama"),
+                hostId,
+                new ModelFileFacts(
+                    "tiny-ollama:latest", 1, "00", "gguf", "llama", 1L, "F16", 512)));
+
+    JsonNode problem =
+        modelyard.post(
+            "/api/v1/local-llm/containers/create",
+            """
+            {"provider":"local_ollama","model_name":"tiny-ollama"}""",
+            400);
+
+    assertField(problem, "provider");
+    assertThat(problem.get("detail").asString())
+        .contains("Ollama image", "MODELYARD_DOCKER_RUNTIME_OLLAMA_IMAGE", hostId);
+    assertThat(modelyard.get("/api/v1/local-llm/models", 200).toString())
+        .as("nothing started")
+        .doesNotContain("instance_id");
   }
 
   private void pull(String name) throws Exception {

@@ -9,6 +9,7 @@ import dev.modelyard.infra.runtime.DockerRuntimeSettings;
 import dev.modelyard.infra.runtime.InProcessEngineRuntime;
 import dev.modelyard.infra.runtime.LocalProcessRuntime;
 import dev.modelyard.infra.runtime.ModelRuntime;
+import dev.modelyard.infra.runtime.ModelServer;
 import dev.modelyard.infra.settings.DataDirSettings;
 import dev.modelyard.infra.settings.DockerSettings;
 import dev.modelyard.infra.settings.HostSettings;
@@ -19,7 +20,11 @@ import io.temporal.client.WorkflowClient;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringBootConfiguration;
@@ -99,8 +104,13 @@ public class WorkersConfiguration {
       WorkflowClient client,
       ModelRegistry registry,
       HostSettings host,
+      ModelRuntime runtime,
       WorkerPoolSettings settings,
       List<PoolRegistration> registrations) {
-    return new WorkerPools(client, registry, host.hostId(), settings, registrations);
+    Set<ModelServer> servers =
+        Arrays.stream(ModelServer.values())
+            .filter(runtime::runs)
+            .collect(Collectors.toCollection(() -> EnumSet.noneOf(ModelServer.class)));
+    return new WorkerPools(client, registry, host.hostId(), servers, settings, registrations);
   }
 }

@@ -5,6 +5,7 @@ import dev.modelyard.api.errors.NotFoundException;
 import dev.modelyard.api.errors.UnavailableException;
 import dev.modelyard.api.tasks.StartedTasks;
 import dev.modelyard.infra.registry.ModelRegistry;
+import dev.modelyard.infra.runtime.ModelServer;
 import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.WorkflowIds;
 import dev.modelyard.workflows.containers.ContainerHostActivities;
@@ -19,6 +20,8 @@ import dev.modelyard.workflows.containers.ListContainersWorkflow;
 import dev.modelyard.workflows.deployments.RegisterEndpointWorkflow;
 import dev.modelyard.workflows.deployments.StopInstanceRequest;
 import dev.modelyard.workflows.deployments.StopInstanceWorkflow;
+import dev.modelyard.workflows.models.ModelRef;
+import dev.modelyard.workflows.models.RegisteredModel;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
@@ -28,6 +31,8 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -78,6 +83,37 @@ class Containers {
             workflow.logs(
                 new ContainerLogsRequest(container.hostId(), container.containerId(), tail)),
         "read the logs of " + containerId);
+  }
+
+  /**
+   * Refuses at once a model whose host's runtime cannot run its server (a {@code local_ollama}
+   * model on a runtime without an Ollama image), rather than failing its task later. An unknown
+   * model, or a host whose worker has not said what it runs, is left to the load to judge.
+   */
+  void refuseWhatItsHostCannotRun(ModelRef model) {
+    Optional<RegisteredModel> registered = registry.findModel(model);
+    if (registered.isEmpty()) {
+      return;
+    }
+    String hostId = registered.get().hostId();
+    ModelServer server = ModelServer.of(model.provider());
+    Set<ModelServer> runs = registry.modelServers(hostId);
+    if (!runs.isEmpty() && !runs.contains(server)) {
+      String image =
+          switch (server) {
+            case OLLAMA -> "the Ollama image (MODELYARD_DOCKER_RUNTIME_OLLAMA_IMAGE)";
+            case TGI -> "the TGI image (MODELYARD_DOCKER_RUNTIME_TGI_IMAGE)";
+            case ENGINE_RUNNER -> "the engine-runner image";
+          };
+      throw new InvalidFieldException(
+          "provider",
+          model.provider().wireName()
+              + " models run in "
+              + image
+              + ", and the model runtime of host "
+              + hostId
+              + " has none: its worker needs MODELYARD_RUNTIME=docker with that image set");
+    }
   }
 
   /** Starts stopping the container's instance (stop, remove, release its memory); the task ID. */

@@ -33,9 +33,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/local-llm/containers")
 class ContainersController {
 
-  /** The engine-runner image serves GGUF files; other providers bring servers of their own. */
+  /**
+   * The engine-runner image serves GGUF files, the Ollama image Ollama's models; the rest are
+   * served elsewhere, or (hf_local) through a load.
+   */
   private static final Set<Provider> CONTAINED =
-      EnumSet.of(Provider.LOCAL_GGUF, Provider.HUGGINGFACE);
+      EnumSet.of(Provider.LOCAL_GGUF, Provider.HUGGINGFACE, Provider.LOCAL_OLLAMA);
 
   private static final int DEFAULT_TAIL = 100;
 
@@ -55,9 +58,11 @@ class ContainersController {
       throw new InvalidFieldException(
           "provider",
           provider.wireName()
-              + " models do not run in Modelyard's containers; expected local_gguf or huggingface");
+              + " models do not run in Modelyard's containers; expected local_gguf, huggingface"
+              + " or local_ollama");
     }
     ModelRef model = new ModelRef(provider, body.modelName());
+    containers.refuseWhatItsHostCannotRun(model);
     String taskId =
         lifecycle.startLoad(
             new LoadModelRequest(model, ResourceRequirementsBody.of(body.resourceRequirements())));

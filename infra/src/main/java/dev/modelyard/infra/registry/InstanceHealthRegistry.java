@@ -90,7 +90,7 @@ public class InstanceHealthRegistry {
             """
             select i.instance_id, i.model_id, i.host_id, m.location, m.provider,
                    i.context_length, i.cpu_threads, i.parallel_slots, i.memory_bytes,
-                   i.gpu_device_ids
+                   i.gpu_device_ids, i.deployment
             from model_instances i join models m using (model_id)
             where i.instance_id = :instanceId and i.state in ('starting', 'ready', 'unhealthy')
               and m.location is not null
@@ -109,7 +109,8 @@ public class InstanceHealthRegistry {
                         rs.getObject("parallel_slots", Integer.class),
                         gpuDeviceIds(rs.getArray("gpu_device_ids")),
                         rs.getObject("memory_bytes", Long.class)),
-                    Provider.fromWireName(rs.getString("provider")).orElse(null)))
+                    Provider.fromWireName(rs.getString("provider")).orElse(null),
+                    rs.getString("deployment")))
         .optional();
   }
 

@@ -1,5 +1,6 @@
 package dev.modelyard.infra.registry;
 
+import dev.modelyard.infra.runtime.ModelServer;
 import dev.modelyard.workflows.deployments.InstanceView;
 import dev.modelyard.workflows.deployments.NewInstance;
 import dev.modelyard.workflows.deployments.StartedInstance;
@@ -10,6 +11,7 @@ import dev.modelyard.workflows.models.RegisteredModel;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,14 +53,44 @@ public class ModelRegistry {
   }
 
   public void recordHost(String hostId, String taskQueue) {
+    recordHost(hostId, taskQueue, null);
+  }
+
+  /**
+   * Records a host polling its queue, with the servers its model runtime runs; null leaves them
+   * unknown, and {@link #modelServers} empty.
+   */
+  public void recordHost(String hostId, String taskQueue, Set<ModelServer> modelServers) {
     jdbc.sql(
             """
-            insert into hosts (host_id, task_queue) values (:hostId, :taskQueue)
-            on conflict (host_id) do update set task_queue = excluded.task_queue, last_seen = now()
+            insert into hosts (host_id, task_queue, model_servers)
+            values (:hostId, :taskQueue, :modelServers)
+            on conflict (host_id) do update set task_queue = excluded.task_queue,
+                model_servers = excluded.model_servers, last_seen = now()
             """)
         .param("hostId", hostId)
         .param("taskQueue", taskQueue)
+        .param(
+            "modelServers",
+            modelServers == null
+                ? null
+                : modelServers.stream().map(ModelServer::name).sorted().toArray(String[]::new))
         .update();
+  }
+
+  /**
+   * The servers the host's runtime runs, as its worker last said; empty when unknown (no such host,
+   * or its worker predates the record). Every runtime runs the engine runner, so a known set is
+   * never empty.
+   */
+  public Set<ModelServer> modelServers(String hostId) {
+    Set<ModelServer> servers = EnumSet.noneOf(ModelServer.class);
+    jdbc.sql("select unnest(model_servers) from hosts where host_id = :hostId")
+        .param("hostId", hostId)
+        .query(String.class)
+        .list()
+        .forEach(name -> servers.add(ModelServer.valueOf(name)));
+    return servers;
   }
 
   /** The most recently seen host, until placement (by free memory) replaces this choice. */
@@ -129,9 +161,11 @@ public class ModelRegistry {
     jdbc.sql(
             """
             insert into model_instances (instance_id, model_id, host_id, state,
-                context_length, cpu_threads, parallel_slots, memory_bytes, gpu_device_ids)
+                context_length, cpu_threads, parallel_slots, memory_bytes, gpu_device_ids,
+                deployment)
             values (:instanceId, :modelId, :hostId, 'starting',
-                :contextLength, :cpuThreads, :parallelSlots, :memoryBytes, :gpuDeviceIds)
+                :contextLength, :cpuThreads, :parallelSlots, :memoryBytes, :gpuDeviceIds,
+                :deployment)
             on conflict (instance_id) do nothing
             """)
         .param("instanceId", instance.instanceId())
@@ -142,6 +176,7 @@ public class ModelRegistry {
         .param("parallelSlots", instance.resources().parallelSlots())
         .param("memoryBytes", instance.resources().memoryBytes())
         .param("gpuDeviceIds", instance.resources().gpuDeviceIds().toArray(String[]::new))
+        .param("deployment", instance.deployment())
         .update();
   }
 

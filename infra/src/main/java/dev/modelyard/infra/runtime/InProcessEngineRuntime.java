@@ -4,17 +4,28 @@ import dev.modelyard.infra.engine.EngineRunner;
 import dev.modelyard.infra.engine.InstanceNetwork;
 import dev.modelyard.infra.engine.LlamaEngine;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs each instance as an {@link EngineRunner} inside this JVM: the embedded default, with nothing
  * to install. Instances end with the process; the health workflow notices and restarts.
+ *
+ * <p>It cannot keep an instance to the GPUs it was given: every instance shares this process, and
+ * so every GPU the process sees. It starts such an instance anyway and says so once, in the log;
+ * the local-process and Docker runtimes enforce them.
  */
 public final class InProcessEngineRuntime implements ModelRuntime, AutoCloseable {
 
+  private static final Logger log = LoggerFactory.getLogger(InProcessEngineRuntime.class);
+
   private final InstanceNetwork network;
+  private final AtomicBoolean gpusUnenforcedLogged = new AtomicBoolean();
   private final Map<String, EngineRunner> runners = new ConcurrentHashMap<>();
 
   /** Instances on loopback at any free port: the single-machine default. */
@@ -29,6 +40,15 @@ public final class InProcessEngineRuntime implements ModelRuntime, AutoCloseable
 
   @Override
   public URI start(InstanceSpec spec) {
+    List<String> gpus = spec.resources().gpuDeviceIds();
+    if (!gpus.isEmpty() && gpusUnenforcedLogged.compareAndSet(false, true)) {
+      log.warn(
+          "Instance {} was given GPUs {}, but the in-process runtime shares one process between"
+              + " all instances and cannot keep it to them; use MODELYARD_RUNTIME=local-process or"
+              + " docker for that. Said once.",
+          spec.instanceId(),
+          gpus);
+    }
     return runners
         .computeIfAbsent(
             spec.instanceId(),

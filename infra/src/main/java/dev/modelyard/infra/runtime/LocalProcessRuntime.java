@@ -25,6 +25,9 @@ import java.util.concurrent.TimeoutException;
  * Runs each instance as its own JVM ({@link EngineRunnerMain}) where its {@link InstanceNetwork}
  * says (loopback by default), with its output in {@code <logDir>/<instanceId>.log}. The instance
  * ends when its process does; the health loop notices a dead one and restarts it.
+ *
+ * <p>Each process sees only the GPUs of its {@link InstanceResources} ({@code
+ * CUDA_VISIBLE_DEVICES}), and one given none sees no GPU at all: see {@link #restrictGpus}.
  */
 public final class LocalProcessRuntime implements ModelRuntime, AutoCloseable {
 
@@ -52,8 +55,9 @@ public final class LocalProcessRuntime implements ModelRuntime, AutoCloseable {
     }
     try {
       Files.createDirectories(logDir);
-      Process process =
-          new ProcessBuilder(command(spec, network)).redirectErrorStream(true).start();
+      ProcessBuilder builder = new ProcessBuilder(command(spec, network)).redirectErrorStream(true);
+      restrictGpus(builder.environment(), spec.resources().gpuDeviceIds());
+      Process process = builder.start();
       URI endpoint = awaitReady(process, logDir.resolve(spec.instanceId() + ".log"), network);
       running.put(spec.instanceId(), new Running(process, endpoint));
       return endpoint;
@@ -94,6 +98,20 @@ public final class LocalProcessRuntime implements ModelRuntime, AutoCloseable {
   @Override
   public void close() {
     List.copyOf(running.keySet()).forEach(this::stop);
+  }
+
+  /**
+   * Lets the process see only the GPUs it was given, by index or UUID as NVIDIA's runtime accepts
+   * both. CUDA numbers GPUs fastest first unless told otherwise, while NVML, {@code nvidia-smi} and
+   * so placement number them in PCI bus order: {@code CUDA_DEVICE_ORDER=PCI_BUS_ID} makes an index
+   * name the same GPU to both. With no GPUs the list is empty, which CUDA reads as no device: an
+   * instance placed in RAM must not take GPU memory that the placement ledger gives to others.
+   * Whatever the worker's own environment says is replaced, since placement chose for this
+   * instance.
+   */
+  static void restrictGpus(Map<String, String> environment, List<String> gpuDeviceIds) {
+    environment.put("CUDA_DEVICE_ORDER", "PCI_BUS_ID");
+    environment.put("CUDA_VISIBLE_DEVICES", String.join(",", gpuDeviceIds));
   }
 
   /**

@@ -133,6 +133,26 @@ class InstanceHealthRegistryTests {
   }
 
   @Test
+  void aRestartKeepsTheDeploymentTheInstanceWasStartedFor() {
+    String id = UUID.randomUUID().toString();
+    registry.recordStarting(
+        new NewInstance(
+            id,
+            model.modelId(),
+            "host-a",
+            new ResourceRequirements(512, 2, 1),
+            "deployment-local_gguf-tiny"));
+    registry.recordReady(new StartedInstance(id, "http://127.0.0.1:9999"));
+
+    assertThat(health.restartTarget(id))
+        .map(RestartTarget::deployment)
+        .contains("deployment-local_gguf-tiny");
+    assertThat(health.restartTarget(ready()).orElseThrow().deployment())
+        .as("a plain load belongs to no deployment")
+        .isNull();
+  }
+
+  @Test
   void anInstanceWhoseContainerIsGoneIsMarkedUnhealthyAtScoreZeroForTheHealthLoop() {
     String id = ready();
     String stillStarting = starting();

@@ -2,6 +2,7 @@ package dev.modelyard.infra.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelyard.infra.runtime.ModelServer;
 import dev.modelyard.testing.FreshSchema;
 import dev.modelyard.workflows.deployments.NewInstance;
 import dev.modelyard.workflows.deployments.ResourceRequirements;
@@ -11,6 +12,7 @@ import dev.modelyard.workflows.models.ModelRef;
 import dev.modelyard.workflows.models.Provider;
 import dev.modelyard.workflows.models.RegisterModel;
 import dev.modelyard.workflows.models.RegisteredModel;
+import java.util.EnumSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,6 +49,21 @@ class ModelRegistryTests {
         .extracting(RegisteredModel::location)
         .isEqualTo("/b.gguf");
     assertThat(registry.listModels()).filteredOn(m -> m.name().equals("twice")).hasSize(1);
+  }
+
+  @Test
+  void aHostSaysWhichServersItsRuntimeRunsAndAnOlderWorkerLeavesThemUnknown() {
+    registry.recordHost(
+        "host-docker", "q", EnumSet.of(ModelServer.ENGINE_RUNNER, ModelServer.OLLAMA));
+    registry.recordHost("host-old", "q");
+
+    assertThat(registry.modelServers("host-docker"))
+        .containsExactlyInAnyOrder(ModelServer.ENGINE_RUNNER, ModelServer.OLLAMA);
+    assertThat(registry.modelServers("host-old")).isEmpty();
+    assertThat(registry.modelServers("no-such-host")).isEmpty();
+
+    registry.recordHost("host-docker", "q", EnumSet.of(ModelServer.ENGINE_RUNNER));
+    assertThat(registry.modelServers("host-docker")).containsExactly(ModelServer.ENGINE_RUNNER);
   }
 
   @Test

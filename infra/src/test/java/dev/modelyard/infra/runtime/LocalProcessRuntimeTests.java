@@ -9,9 +9,14 @@ import dev.modelyard.infra.providers.openai.OpenAiCompatibleClient;
 import dev.modelyard.testing.TestServices;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +63,40 @@ class LocalProcessRuntimeTests {
 
     assertThat(runtime.endpoint("two")).isEmpty();
     assertThat(generate(survivor)).isPositive();
+  }
+
+  @Test
+  void eachProcessSeesOnlyItsGpusAndOneWithoutGpusSeesNone() throws Exception {
+    runtime = new LocalProcessRuntime(logs);
+    runtime.start(
+        new InstanceSpec(
+            "on-gpus",
+            "tiny",
+            TestServices.tinyModel(),
+            EngineOptions.of(512, 1, 1),
+            new InstanceResources(null, List.of("1", "GPU-5f2c9e1a")),
+            null));
+    runtime.start(spec("in-ram"));
+
+    assertThat(environment("on-gpus"))
+        .containsEntry("CUDA_VISIBLE_DEVICES", "1,GPU-5f2c9e1a")
+        .containsEntry("CUDA_DEVICE_ORDER", "PCI_BUS_ID");
+    assertThat(environment("in-ram"))
+        .as("an empty list hides every GPU from CUDA")
+        .containsEntry("CUDA_VISIBLE_DEVICES", "");
+  }
+
+  /** The environment the instance's process was started with, as Linux shows it. */
+  private Map<String, String> environment(String instanceId) throws IOException {
+    long pid = runtime.process(instanceId).orElseThrow().pid();
+    byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+    return Arrays.stream(new String(raw, StandardCharsets.UTF_8).split("\0"))
+        .filter(entry -> entry.contains("="))
+        .collect(
+            Collectors.toMap(
+                entry -> entry.substring(0, entry.indexOf('=')),
+                entry -> entry.substring(entry.indexOf('=') + 1),
+                (first, second) -> second));
   }
 
   private static InstanceSpec spec(String id) {

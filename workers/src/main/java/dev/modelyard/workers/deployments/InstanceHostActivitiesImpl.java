@@ -13,7 +13,6 @@ import dev.modelyard.workflows.deployments.InstanceHostActivities;
 import dev.modelyard.workflows.deployments.ResourceRequirements;
 import dev.modelyard.workflows.deployments.StartInstance;
 import dev.modelyard.workflows.deployments.StartedInstance;
-import dev.modelyard.workflows.models.Provider;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
@@ -55,7 +54,7 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
    * engine runner. The model location is a name for Ollama, a folder or Hub ID for TGI.
    */
   private InstanceSpec spec(StartInstance request) {
-    ModelServer server = server(request.provider());
+    ModelServer server = ModelServer.of(request.provider());
     if (!runtime.runs(server)) {
       throw ApplicationFailure.newNonRetryableFailure(
           "this host's model runtime does not run "
@@ -81,17 +80,6 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
     } catch (IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), INSTANCE_START_REJECTED);
     }
-  }
-
-  private static ModelServer server(Provider provider) {
-    if (provider == null) {
-      return ModelServer.ENGINE_RUNNER;
-    }
-    return switch (provider) {
-      case LOCAL_OLLAMA -> ModelServer.OLLAMA;
-      case HF_LOCAL -> ModelServer.TGI;
-      default -> ModelServer.ENGINE_RUNNER;
-    };
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.modelyard.workers.pools;
 
 import dev.modelyard.infra.registry.ModelRegistry;
+import dev.modelyard.infra.runtime.ModelServer;
 import dev.modelyard.workflows.TaskQueues;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -27,6 +29,7 @@ public class WorkerPools implements SmartLifecycle {
   private final WorkerFactory factory;
   private final ModelRegistry registry;
   private final String hostId;
+  private final Set<ModelServer> modelServers;
   private final List<PoolRegistration> registrations;
   private final WorkerPoolSettings settings;
   private volatile boolean running;
@@ -35,11 +38,13 @@ public class WorkerPools implements SmartLifecycle {
       WorkflowClient client,
       ModelRegistry registry,
       String hostId,
+      Set<ModelServer> modelServers,
       WorkerPoolSettings settings,
       List<PoolRegistration> registrations) {
     this.factory = WorkerFactory.newInstance(client);
     this.registry = registry;
     this.hostId = hostId;
+    this.modelServers = Set.copyOf(modelServers);
     this.settings = settings;
     this.registrations = registrations;
   }
@@ -58,8 +63,9 @@ public class WorkerPools implements SmartLifecycle {
       registration.register(worker);
     }
     // Pulls and loads are sent to a recorded host's queue: only a process polling it may be one.
+    // Its servers let the API refuse at once what this host's runtime cannot run.
     if (settings.polls(PoolKind.HOST)) {
-      registry.recordHost(hostId, TaskQueues.host(hostId));
+      registry.recordHost(hostId, TaskQueues.host(hostId), modelServers);
     }
     factory.start();
     running = true;

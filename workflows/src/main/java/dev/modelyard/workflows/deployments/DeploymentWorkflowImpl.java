@@ -240,9 +240,11 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
     }
     phase = "starting " + instanceId;
     try {
-      // Recorded before the start so that an instance is never running without a registry row.
+      String deployment = Workflow.getInfo().getWorkflowId();
+      // Recorded before the start so that an instance is never running without a registry row, and
+      // with its deployment so that a restart labels it as this start does.
       instances.recordStarting(
-          new NewInstance(instanceId, model.modelId(), model.hostId(), onDevices));
+          new NewInstance(instanceId, model.modelId(), model.hostId(), onDevices, deployment));
       StartedInstance started =
           HostActivityStubs.starting(
                   "instance " + number + " of " + model.model().name(), model.hostId())
@@ -252,7 +254,7 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
                       model.modelId(),
                       model.location(),
                       onDevices,
-                      Workflow.getInfo().getWorkflowId(),
+                      deployment,
                       model.model().provider()));
       instances.recordReady(started);
       lastFailure = null;

@@ -52,7 +52,7 @@ public class RestartInstanceWorkflowImpl implements RestartInstanceWorkflow {
                         target.modelId(),
                         target.modelPath(),
                         target.resources(),
-                        null,
+                        target.deployment(),
                         target.provider()));
         String detail = "attempt " + attempt + " of " + policy.maxAttempts();
         if (!registry.recordRestarted(instanceId, started.endpoint(), detail)) {

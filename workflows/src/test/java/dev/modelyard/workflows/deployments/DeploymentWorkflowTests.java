@@ -99,7 +99,12 @@ class DeploymentWorkflowTests {
               assertThat(start.provider()).isEqualTo(Provider.LOCAL_GGUF);
             });
     assertThat(registry.recorded.values())
-        .allSatisfy(i -> assertThat(i.resources().gpuDeviceIds()).containsExactly("GPU-0"));
+        .allSatisfy(
+            i -> {
+              assertThat(i.resources().gpuDeviceIds()).containsExactly("GPU-0");
+              // Recorded so that a health restart labels the replica as this start did.
+              assertThat(i.deployment()).isEqualTo(WorkflowIds.deployment(TINY));
+            });
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.modelyard.workflows.health;
 
 import dev.modelyard.workflows.deployments.RegisterEndpointWorkflow;
 import dev.modelyard.workflows.deployments.ResourceRequirements;
+import dev.modelyard.workflows.models.Provider;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.time.Duration;
 import java.util.Comparator;
@@ -25,6 +26,9 @@ class FakeHealthRegistry implements HealthRegistryActivities {
 
   final Map<String, Instance> instances = new ConcurrentHashMap<>();
   final List<Event> events = new CopyOnWriteArrayList<>();
+
+  /** The deployment each instance was started for; absent for a plain load. */
+  final Map<String, String> deployments = new ConcurrentHashMap<>();
 
   /** Servers registered as running elsewhere: no host of ours started them. */
   final Set<String> external = ConcurrentHashMap.newKeySet();
@@ -91,7 +95,13 @@ class FakeHealthRegistry implements HealthRegistryActivities {
       return null;
     }
     return new RestartTarget(
-        instanceId, "model-1", HOST, "/models/tiny.gguf", new ResourceRequirements(512, 1, 1));
+        instanceId,
+        "model-1",
+        HOST,
+        "/models/tiny.gguf",
+        new ResourceRequirements(512, 1, 1),
+        Provider.LOCAL_GGUF,
+        deployments.get(instanceId));
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.modelyard.workflows.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.workflows.TaskQueues;
+import dev.modelyard.workflows.models.Provider;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -104,6 +105,24 @@ class RestartInstanceWorkflowTests {
     assertThat(result.outcome()).isEqualTo(RestartInstanceResult.Outcome.FAILED);
     assertThat(host.startsOf("i-1")).hasSize(1);
     assertThat(registry.state("i-1")).isEqualTo("failed");
+  }
+
+  @Test
+  void aReplicaStartsAgainUnderItsDeploymentAndProvider() {
+    registry.deployments.put("i-1", "deployment-local_gguf-tiny");
+
+    RestartInstanceResult result = restart("i-1");
+
+    assertThat(result.outcome()).isEqualTo(RestartInstanceResult.Outcome.RESTARTED);
+    assertThat(host.startsOf("i-1"))
+        .singleElement()
+        .extracting(SimulatedHost.Start::request)
+        .satisfies(
+            start -> {
+              assertThat(start.deployment()).isEqualTo("deployment-local_gguf-tiny");
+              assertThat(start.provider()).isEqualTo(Provider.LOCAL_GGUF);
+              assertThat(start.modelPath()).isEqualTo("/models/tiny.gguf");
+            });
   }
 
   @Test

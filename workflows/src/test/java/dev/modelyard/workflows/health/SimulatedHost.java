@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 class SimulatedHost implements InstanceHostActivities {
 
-  record Start(String instanceId, long atMillis) {}
+  record Start(String instanceId, long atMillis, StartInstance request) {}
 
   final Set<String> running = ConcurrentHashMap.newKeySet();
   final List<Start> starts = new CopyOnWriteArrayList<>();
@@ -61,7 +61,7 @@ class SimulatedHost implements InstanceHostActivities {
 
   @Override
   public StartedInstance startInstance(StartInstance request) {
-    starts.add(new Start(request.instanceId(), env.currentTimeMillis()));
+    starts.add(new Start(request.instanceId(), env.currentTimeMillis(), request));
     if (rejectStarts) {
       throw ApplicationFailure.newNonRetryableFailure(
           "contextLength must be at least 64", INSTANCE_START_REJECTED);
