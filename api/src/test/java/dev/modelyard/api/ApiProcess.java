@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
-import org.springframework.web.servlet.function.RouterFunction;
 
 /**
  * The API application on the real test services, in a database schema of its own, on a free port,
@@ -70,7 +70,9 @@ public final class ApiProcess implements AutoCloseable {
                   beans.accept(generic);
                   if (stubGenerations) {
                     generic.registerBean(
-                        "stubGenerations", RouterFunction.class, StubGenerations::routes);
+                        "stubGenerations",
+                        FilterRegistrationBean.class,
+                        StubGenerations::registration);
                   }
                 })
             .run(arguments.toArray(String[]::new)));

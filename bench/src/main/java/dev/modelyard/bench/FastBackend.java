@@ -27,6 +27,12 @@ final class FastBackend implements AutoCloseable {
 
   private final HttpServer server;
 
+  static {
+    // The JDK's server closes any idle connection beyond 200; model servers keep theirs alive, as
+    // a gateway keeping hundreds per instance expects. Read once, when the server class loads.
+    System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
+  }
+
   FastBackend() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
     server.createContext(

@@ -185,6 +185,12 @@ public final class GatewayLatencyBenchmark {
       long t = System.nanoTime();
       HttpResponse<java.util.stream.Stream<String>> response =
           http.send(request(uri, body, null), HttpResponse.BodyHandlers.ofLines());
+      if (response.statusCode() != 200 && errors == 0) {
+        System.out.println(
+            uri + " stream answered " + response.statusCode() + ": " + response.body().toList());
+        errors++;
+        continue;
+      }
       try (var lines = response.body()) {
         var iterator = lines.iterator();
         while (iterator.hasNext() && !iterator.next().startsWith("data: ")) {}
@@ -282,7 +288,12 @@ public final class GatewayLatencyBenchmark {
                           failure != null
                               ? failure.getClass().getSimpleName()
                               : Integer.toString(response.statusCode());
-                      kinds.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+                      if (kinds.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet()
+                              == 1
+                          && response != null) {
+                        System.out.println(
+                            uri + " answered " + kind + ": " + new String(response.body()));
+                      }
                     }
                     return null;
                   }));

@@ -10,8 +10,10 @@ import dev.modelyard.infra.settings.CostSettings;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
 /** The gateway's settings, the cloud providers whose key is set, and cost accounting. */
 @Configuration(proxyBeanMethods = false)
@@ -26,6 +28,14 @@ class GatewayConfiguration {
   @Bean(initMethod = "start", destroyMethod = "close")
   CostLedger costLedger(DataSource dataSource) {
     return new CostLedger(dataSource, Clock.systemUTC());
+  }
+
+  /** The last filter: everything else has run when it answers (see RateLimitFilter's order). */
+  @Bean
+  FilterRegistrationBean<OpenAiGenerationFilter> openAiGenerations(OpenAiController controller) {
+    var registration = new FilterRegistrationBean<>(new OpenAiGenerationFilter(controller));
+    registration.setOrder(Ordered.LOWEST_PRECEDENCE);
+    return registration;
   }
 
   @Bean

@@ -60,7 +60,7 @@ class OpenAiController {
     serve(Endpoint.EMBEDDINGS, body, request, response);
   }
 
-  private void serve(
+  void serve(
       Endpoint endpoint, byte[] body, HttpServletRequest httpRequest, HttpServletResponse response)
       throws IOException {
     long start = System.nanoTime();

@@ -14,25 +14,33 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class OpenAiErrors {
 
-  @ExceptionHandler(OpenAiRequestException.class)
-  ResponseEntity<ErrorBody> invalid(OpenAiRequestException e) {
-    return body(HttpStatus.BAD_REQUEST, e.getMessage(), "invalid_request_error", e.param());
+  @ExceptionHandler({
+    OpenAiRequestException.class,
+    ApiException.class,
+    Gateway.UpstreamRejectedException.class
+  })
+  ResponseEntity<ErrorBody> handle(RuntimeException e) {
+    return of(e);
   }
 
-  @ExceptionHandler(ApiException.class)
-  ResponseEntity<ErrorBody> api(ApiException e) {
-    String type =
-        switch (e) {
-          case BudgetExhaustedException budget -> "insufficient_quota";
-          default ->
-              e.status().is5xxServerError() ? "service_unavailable" : "invalid_request_error";
-        };
-    return body(e.status(), e.getMessage(), type, null);
-  }
-
-  @ExceptionHandler(Gateway.UpstreamRejectedException.class)
-  ResponseEntity<ErrorBody> rejected(Gateway.UpstreamRejectedException e) {
-    return body(HttpStatus.valueOf(e.status()), e.getMessage(), "invalid_request_error", null);
+  /** The error answer to one of the gateway's own exceptions; null for any other. */
+  static ResponseEntity<ErrorBody> of(RuntimeException e) {
+    return switch (e) {
+      case OpenAiRequestException invalid ->
+          body(HttpStatus.BAD_REQUEST, e.getMessage(), "invalid_request_error", invalid.param());
+      case BudgetExhaustedException budget ->
+          body(budget.status(), e.getMessage(), "insufficient_quota", null);
+      case ApiException api ->
+          body(
+              api.status(),
+              e.getMessage(),
+              api.status().is5xxServerError() ? "service_unavailable" : "invalid_request_error",
+              null);
+      case Gateway.UpstreamRejectedException rejected ->
+          body(
+              HttpStatus.valueOf(rejected.status()), e.getMessage(), "invalid_request_error", null);
+      default -> null;
+    };
   }
 
   private static ResponseEntity<ErrorBody> body(

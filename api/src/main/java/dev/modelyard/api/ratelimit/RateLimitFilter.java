@@ -6,6 +6,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.UrlPathHelper;
@@ -13,10 +15,11 @@ import org.springframework.web.util.UrlPathHelper;
 /**
  * Counts each generation request against its caller's and the global limit before any work is done,
  * answers a refused one with a 429, and tells every limited response its budget in {@code
- * X-RateLimit-*} headers. Unordered, so it runs after Boot's own filters: a 429 is still observed
- * in the HTTP metrics.
+ * X-RateLimit-*} headers. Late, after Boot's own filters, so that a 429 is still observed in the
+ * HTTP metrics; and before the gateway's own last filter, which serves generations.
  */
 @Component
+@Order(Ordered.LOWEST_PRECEDENCE - 100)
 class RateLimitFilter extends OncePerRequestFilter {
 
   // Decoded and normalised, as the dispatcher matches it: an encoded or doubled slash, or a

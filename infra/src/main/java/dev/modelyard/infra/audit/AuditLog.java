@@ -1,5 +1,6 @@
 package dev.modelyard.infra.audit;
 
+import dev.modelyard.infra.postgres.LingeringBatch;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -148,12 +149,9 @@ public final class AuditLog implements AutoCloseable {
     while (running || !queue.isEmpty() || !batch.isEmpty()) {
       try {
         if (batch.isEmpty()) {
-          AuditRecord first = queue.poll(POLL_NANOS, TimeUnit.NANOSECONDS);
-          if (first == null) {
+          if (!LingeringBatch.fill(queue, batch, batchSize, POLL_NANOS)) {
             continue;
           }
-          batch.add(first);
-          queue.drainTo(batch, batchSize - 1);
         }
         insert(batch);
         written(batch.size());

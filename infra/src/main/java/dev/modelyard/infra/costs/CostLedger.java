@@ -1,5 +1,6 @@
 package dev.modelyard.infra.costs;
 
+import dev.modelyard.infra.postgres.LingeringBatch;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -192,11 +193,7 @@ public final class CostLedger implements MonthlySpend, CallerSpend, AutoCloseabl
       try {
         if (batch.isEmpty()) {
           long wait = Math.clamp(nextRefresh - System.nanoTime(), 0, POLL_NANOS);
-          CostRecord first = queue.poll(wait, TimeUnit.NANOSECONDS);
-          if (first != null) {
-            batch.add(first);
-            queue.drainTo(batch, BATCH - 1);
-          }
+          LingeringBatch.fill(queue, batch, BATCH, wait);
         }
         if (!batch.isEmpty()) {
           insert(batch);

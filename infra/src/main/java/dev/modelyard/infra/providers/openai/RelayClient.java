@@ -11,13 +11,18 @@ import java.time.Duration;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
@@ -48,7 +53,7 @@ public final class RelayClient implements AutoCloseable {
                             .setValidateAfterInactivity(TimeValue.ofSeconds(1))
                             .build())
                     .build())
-            .disableAutomaticRetries()
+            .setRetryStrategy(new StaleConnectionRetry())
             .disableRedirectHandling()
             .disableCookieManagement()
             .disableContentCompression()
@@ -166,5 +171,30 @@ public final class RelayClient implements AutoCloseable {
   @Override
   public void close() throws IOException {
     http.close();
+  }
+
+  /**
+   * Sends a request again, once, when a kept-alive connection turns out to have been closed by the
+   * instance without an answer (it was idle, and the instance dropped it): the request never
+   * reached it, so sending it on a fresh connection is safe even for a POST. Anything else, a 429
+   * or 5xx answer and every timeout included, is the gateway's to handle (another instance, or the
+   * breaker), so it is never retried here.
+   */
+  private static final class StaleConnectionRetry extends DefaultHttpRequestRetryStrategy {
+
+    StaleConnectionRetry() {
+      super(1, TimeValue.ZERO_MILLISECONDS);
+    }
+
+    @Override
+    public boolean retryRequest(
+        HttpRequest request, IOException exception, int execCount, HttpContext context) {
+      return execCount <= 1 && exception instanceof NoHttpResponseException;
+    }
+
+    @Override
+    public boolean retryRequest(HttpResponse response, int execCount, HttpContext context) {
+      return false;
+    }
   }
 }
