@@ -278,6 +278,17 @@ class Backends implements DisposableBean {
       return nextEvent(lines);
     }
 
+    /**
+     * Reads what follows the last event (a server ends its body right after {@code [DONE]}), so
+     * that the connection goes back to the pool instead of being cut; a server that keeps sending
+     * is cut by the total timeout all the same.
+     */
+    void drain() throws IOException {
+      while (lines.readLine() != null) {
+        // nothing after [DONE] is an event
+      }
+    }
+
     @Override
     public void close() throws IOException {
       if (closed) {

@@ -158,9 +158,11 @@ class Gateway {
         events.add(data);
         writeEvent(out, data);
       }
+      out.write(DONE);
+      out.flush();
+      // After the client has its answer: the rest of the body, so the connection can be reused.
+      upstream.drain();
     }
-    out.write(DONE);
-    out.flush();
     if (stream.cacheKey() != null) {
       cache.put(stream.cacheKey(), CachedCompletion.ofEvents(events));
     }

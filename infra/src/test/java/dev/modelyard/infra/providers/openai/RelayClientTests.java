@@ -1,0 +1,136 @@
+package dev.modelyard.infra.providers.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RelayClientTests {
+
+  private static final byte[] BODY = "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8);
+
+  private final RelayClient client = new RelayClient(Duration.ofSeconds(2), 8);
+  private ScriptedServer server;
+
+  @AfterEach
+  void close() throws IOException {
+    client.close();
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void aRequestOnAKeptAliveConnectionTheInstanceDroppedIsSentAgainOnAFreshOne() throws Exception {
+    // The first connection answers once, then takes the next request and closes unanswered.
+    server = new ScriptedServer((connection, request) -> connection == 1 && request == 2 ? 0 : 200);
+
+    assertThat(new String(client.post(server.base(), "/v1/chat/completions", BODY, timeout())))
+        .isEqualTo("answer 1");
+    assertThat(new String(client.post(server.base(), "/v1/chat/completions", BODY, timeout())))
+        .isEqualTo("answer 3");
+    assertThat(server.connections.get()).isEqualTo(2);
+    assertThat(server.requests.get()).isEqualTo(3);
+  }
+
+  @Test
+  void anErrorAnswerIsNeverSentAgain() throws Exception {
+    server = new ScriptedServer((connection, request) -> 503);
+
+    assertThatThrownBy(() -> client.post(server.base(), "/v1/chat/completions", BODY, timeout()))
+        .isInstanceOfSatisfying(
+            UpstreamException.class, e -> assertThat(e.status()).isEqualTo(503));
+    assertThat(server.requests.get()).isEqualTo(1);
+  }
+
+  private static Duration timeout() {
+    return Duration.ofSeconds(5);
+  }
+
+  /** What to answer: a status, or 0 to close the connection without an answer. */
+  @FunctionalInterface
+  private interface Script {
+    int answer(int connection, int requestOnConnection);
+  }
+
+  /** An HTTP/1.1 server on a raw socket, so that a test decides what each connection does. */
+  private static final class ScriptedServer implements AutoCloseable {
+
+    final AtomicInteger connections = new AtomicInteger();
+    final AtomicInteger requests = new AtomicInteger();
+    private final ServerSocket socket;
+
+    ScriptedServer(Script script) throws IOException {
+      socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                while (!socket.isClosed()) {
+                  try {
+                    Socket accepted = socket.accept();
+                    int connection = connections.incrementAndGet();
+                    Thread.ofVirtual().start(() -> serve(accepted, connection, script));
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              });
+    }
+
+    URI base() {
+      return URI.create("http://127.0.0.1:" + socket.getLocalPort());
+    }
+
+    private void serve(Socket accepted, int connection, Script script) {
+      try (accepted) {
+        BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(accepted.getInputStream(), StandardCharsets.ISO_8859_1));
+        OutputStream out = accepted.getOutputStream();
+        for (int onConnection = 1; ; onConnection++) {
+          int length = -1;
+          String line = in.readLine();
+          if (line == null) {
+            return;
+          }
+          while (!(line = in.readLine()).isEmpty()) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+              length = Integer.parseInt(line.substring(15).strip());
+            }
+          }
+          in.skip(length);
+          int request = requests.incrementAndGet();
+          int status = script.answer(connection, onConnection);
+          if (status == 0) {
+            return;
+          }
+          byte[] answer = ("answer " + request).getBytes(StandardCharsets.UTF_8);
+          out.write(
+              ("HTTP/1.1 " + status + " X\r\nContent-Length: " + answer.length + "\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+          out.write(answer);
+          out.flush();
+        }
+      } catch (IOException e) {
+        // the client went away
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+}
