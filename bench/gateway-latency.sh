@@ -2,6 +2,7 @@
 # Added latency of the gateway against calling the same fast backend directly, with LiteLLM's
 # proxy measured the same way beside it.
 #   bench/gateway-latency.sh [sequential-requests] [rate-per-second] [seconds]
+#   bench/gateway-latency.sh soak [rate-per-second] [minutes]      (resident size minute by minute)
 # Modelyard runs on embedded defaults unless DATABASE_URL, TEMPORAL_ADDRESS and REDIS_URL name real
 # services; BENCH_JAVA_OPTS replaces its JVM options.
 set -euo pipefail

@@ -51,10 +51,16 @@ public final class GatewayLatencyBenchmark {
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   public static void main(String[] args) throws Exception {
+    Path jar = Path.of(System.getProperty("modelyard.jar"));
+    if (args.length > 0 && args[0].equals("soak")) {
+      int rate = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
+      int minutes = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+      new GatewayLatencyBenchmark().soak(jar, rate, minutes);
+      System.exit(0);
+    }
     int sequential = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
     int rate = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
-    Path jar = Path.of(System.getProperty("modelyard.jar"));
     new GatewayLatencyBenchmark().run(jar, sequential, rate, seconds);
     System.exit(0);
   }
@@ -153,6 +159,32 @@ public final class GatewayLatencyBenchmark {
       System.out.printf(
           "%nResident size after the run: Modelyard %d MB, LiteLLM %s%n",
           modelyardMegabytes, litellmMegabytes < 0 ? "not run" : litellmMegabytes + " MB");
+    }
+  }
+
+  /**
+   * Memory over a long run: uncached requests at a fixed rate, minute after minute, each minute's
+   * latencies and the resident size after it, so that growth shows.
+   */
+  private void soak(Path jar, int rate, int minutes) throws Exception {
+    String uncached = BODY.formatted("0.5");
+    try (FastBackend backend = new FastBackend();
+        ModelyardProcess modelyard = ModelyardProcess.start(jar, freePort())) {
+      modelyard.registerEndpoint("fast", backend.endpoint());
+      URI gateway = modelyard.base().resolve("/v1/chat/completions");
+      warm(gateway, uncached);
+      System.out.printf(
+          "%nModelyard at %d/s for %d minutes, ~1 KB non-streamed bodies%n%n", rate, minutes);
+      System.out.printf(
+          "| %6s | %10s | %10s | %8s | %8s | %12s |%n",
+          "minute", "p50", "p99", "req/s", "errors", "resident MB");
+      System.out.println("|---|---|---|---|---|---|");
+      for (int minute = 1; minute <= minutes; minute++) {
+        String[] row = atRate(gateway, uncached, rate, 60, null).row("");
+        System.out.printf(
+            "| %6d | %10s | %10s | %8s | %8s | %12d |%n",
+            minute, row[1], row[2], row[4], row[5], modelyard.residentMegabytes());
+      }
     }
   }
 
@@ -356,7 +388,12 @@ public final class GatewayLatencyBenchmark {
    */
   private static final class ModelyardProcess implements AutoCloseable {
 
-    private static final String JAVA_OPTS = "-XX:+UseZGC -Xmx1g";
+    /**
+     * What a small machine should run the gateway with: on two cores the serial collector's short
+     * young pauses cost less than a concurrent collector's threads competing with requests, and a
+     * 384 MB heap keeps the whole process (embedded Temporal and workers included) near 500 MB.
+     */
+    private static final String JAVA_OPTS = "-XX:+UseSerialGC -Xmx384m";
 
     private final Process process;
     private final URI base;

@@ -46,6 +46,19 @@ class RelayClientTests {
   }
 
   @Test
+  void aStreamReadToItsEndLeavesItsConnectionForTheNextRequest() throws Exception {
+    server = new ScriptedServer((connection, request) -> 200);
+
+    try (var stream =
+        client.stream(server.base(), "/v1/chat/completions", BODY, timeout(), timeout())) {
+      assertThat(new String(stream.readAllBytes())).isEqualTo("answer 1");
+    }
+    client.post(server.base(), "/v1/chat/completions", BODY, timeout());
+
+    assertThat(server.connections.get()).isEqualTo(1);
+  }
+
+  @Test
   void anErrorAnswerIsNeverSentAgain() throws Exception {
     server = new ScriptedServer((connection, request) -> 503);
 
