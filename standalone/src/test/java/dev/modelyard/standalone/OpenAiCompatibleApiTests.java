@@ -123,8 +123,9 @@ class OpenAiCompatibleApiTests {
         modelyard.post(
             "/v1/chat/completions",
             "{\"model\":\"nope\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
-            503);
-    assertThat(unknownModel.at("/error/message").asString()).contains("no ready instance");
+            404);
+    assertThat(unknownModel.at("/error/message").asString())
+        .contains("model nope is not registered");
 
     try {
       openAi

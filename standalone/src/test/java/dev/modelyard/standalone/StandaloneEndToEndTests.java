@@ -191,6 +191,9 @@ class StandaloneEndToEndTests {
         post("/api/v1/local-llm/generate", "{\"prompt\":\"hi\",\"colour\":\"red\"}", 400),
         "colour");
     assertField(
+        post("/api/v1/local-llm/generate", "{\"prompt\":\"hi\",\"model_preference\":false}", 400),
+        "model_preference");
+    assertField(
         post(
             "/api/v1/local-llm/models/load",
             "{\"provider\":\"local_gguf\",\"model_name\":\"t\","
@@ -222,6 +225,10 @@ class StandaloneEndToEndTests {
     assertThat(gpu.get("status").asString()).contains("libnvidia-ml.so.1");
     JsonNode noInstance = post("/api/v1/local-llm/generate", "{\"prompt\":\"hi\"}", 503);
     assertThat(noInstance.get("detail").asString()).contains("load one");
+    JsonNode noSuchModel =
+        post(
+            "/api/v1/local-llm/generate", "{\"prompt\":\"hi\",\"model_preference\":\"nope\"}", 404);
+    assertThat(noSuchModel.get("detail").asString()).contains("model nope is not registered");
   }
 
   @Test

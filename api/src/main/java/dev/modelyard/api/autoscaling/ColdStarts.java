@@ -27,4 +27,11 @@ public interface ColdStarts {
    *     timeout} (a 503 that says the model is starting from zero), or Temporal cannot be reached
    */
   boolean awaitInstance(String provider, String modelName, Duration timeout);
+
+  /**
+   * Whether a model of that name is registered at all (of that provider, if one is given): asked
+   * only when a request names a model that no instance serves, to tell "not loaded" from "no such
+   * model".
+   */
+  boolean isRegistered(String provider, String modelName);
 }

@@ -69,6 +69,11 @@ class DeploymentColdStarts implements ColdStarts {
     return false;
   }
 
+  @Override
+  public boolean isRegistered(String provider, String modelName) {
+    return !registered(provider, modelName).isEmpty();
+  }
+
   /** The registered models of that name: of the provider asked for, or of any. */
   private List<ModelRef> registered(String provider, String modelName) {
     List<Provider> providers =

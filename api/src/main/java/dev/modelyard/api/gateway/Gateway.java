@@ -2,6 +2,7 @@ package dev.modelyard.api.gateway;
 
 import dev.modelyard.api.autoscaling.ColdStarts;
 import dev.modelyard.api.errors.BudgetExhaustedException;
+import dev.modelyard.api.errors.NotFoundException;
 import dev.modelyard.api.errors.UnavailableException;
 import dev.modelyard.infra.costs.Usage;
 import dev.modelyard.infra.providers.cloud.CloudProvider;
@@ -129,8 +130,17 @@ class Gateway {
     try {
       return router.plan(request, providerPreference);
     } catch (UnavailableException noInstance) {
-      if (request.model() == null
-          || !coldStarts.awaitInstance(providerPreference, request.model())) {
+      if (request.model() == null) {
+        throw noInstance;
+      }
+      if (!coldStarts.awaitInstance(providerPreference, request.model())) {
+        if (!coldStarts.isRegistered(providerPreference, request.model())) {
+          throw new NotFoundException(
+              "model "
+                  + request.model()
+                  + " is not registered; pull or register it (POST /api/v1/local-llm/models/pull"
+                  + " or /register), then load it; GET /v1/models lists the models served");
+        }
         throw noInstance;
       }
       table.refresh();
