@@ -8,22 +8,19 @@ import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
 
 /**
- * A text field takes only a JSON string: Jackson would otherwise read {@code false} or {@code 42}
- * as the text "false" or "42", so that a wrong type passed as a (wrong) value instead of a 400
- * naming the field.
+ * A text field does not take {@code true} or {@code false}: Jackson would otherwise read them as
+ * the text "true" or "false", so that a wrong type passed as a (wrong) value instead of a 400
+ * naming the field. Numbers still read as text, where a field documents them (a memory size is a
+ * number of bytes or a string such as "4GB").
  */
 @Configuration(proxyBeanMethods = false)
 class StrictJson {
 
   @Bean
-  JsonMapperBuilderCustomizer textOnlyFromStrings() {
+  JsonMapperBuilderCustomizer noTextFromBooleans() {
     return builder ->
         builder.withCoercionConfig(
             LogicalType.Textual,
-            config -> {
-              config.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-              config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
-              config.setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
-            });
+            config -> config.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
   }
 }
