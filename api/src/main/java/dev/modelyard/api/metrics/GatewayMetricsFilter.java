@@ -1,6 +1,7 @@
 package dev.modelyard.api.metrics;
 
 import dev.modelyard.api.gateway.GenerationOutcome;
+import dev.modelyard.api.security.GenerationEndpoints;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
@@ -27,7 +28,7 @@ final class GatewayMetricsFilter extends OncePerRequestFilter {
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !GenerationPaths.contains(PATHS.getPathWithinApplication(request));
+    return !GenerationEndpoints.contains(PATHS.getPathWithinApplication(request));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.modelyard.api.metrics;
 
+import dev.modelyard.api.security.GenerationEndpoints;
 import dev.modelyard.infra.gpu.GpuInventory;
 import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.infra.settings.DataDirSettings;
@@ -46,7 +47,7 @@ class MetricsConfiguration {
   ObservationPredicate noHttpObservationOfGenerations() {
     return (name, context) ->
         !(context instanceof ServerRequestObservationContext request
-            && GenerationPaths.contains(PATHS.getPathWithinApplication(request.getCarrier())));
+            && GenerationEndpoints.contains(PATHS.getPathWithinApplication(request.getCarrier())));
   }
 
   @Bean

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.Principal;
+import java.util.Set;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
@@ -15,7 +16,6 @@ import org.springframework.security.authentication.AuthenticationServiceExceptio
 import org.springframework.security.authentication.InsufficientAuthenticationException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
-import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextImpl;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
@@ -93,19 +93,10 @@ final class GenerationCallerFilter extends OncePerRequestFilter {
   }
 
   private static boolean granted(Authentication caller, EndpointAccess.Rule rule) {
-    if (rule.required() == null) {
-      return true;
-    }
-    String authority = rule.required().authority();
-    for (GrantedAuthority granted : caller.getAuthorities()) {
-      if (authority.equals(granted.getAuthority())) {
-        return true;
-      }
-    }
-    return false;
+    return EndpointAccess.allows(rule, Caller.of(caller).map(Caller::roles).orElse(Set.of()));
   }
 
-  /** The request as its authenticated caller made it, as Spring Security would present it. */
+  /** The request as its authenticated caller made it: its principal is the caller. */
   private static final class AuthenticatedRequest extends HttpServletRequestWrapper {
 
     private final Authentication caller;
@@ -118,18 +109,6 @@ final class GenerationCallerFilter extends OncePerRequestFilter {
     @Override
     public Principal getUserPrincipal() {
       return caller;
-    }
-
-    @Override
-    public String getRemoteUser() {
-      return caller.getName();
-    }
-
-    @Override
-    public boolean isUserInRole(String role) {
-      String authority = role.startsWith("ROLE_") ? role : "ROLE_" + role;
-      return caller.getAuthorities().stream()
-          .anyMatch(granted -> authority.equals(granted.getAuthority()));
     }
   }
 }

@@ -3,26 +3,29 @@ package dev.modelyard.api.security;
 import static org.springframework.http.HttpMethod.POST;
 
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.List;
+import java.util.Set;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * The requests that generate: the hot path, which {@link GenerationCallerFilter} authenticates in
- * place of Spring Security's filter chain. One matcher serves both, so a request is either ignored
- * by the chain and checked by the filter, or the other way round, never neither.
+ * The endpoints that generate: the hot path, which {@link GenerationCallerFilter} authenticates in
+ * place of Spring Security's filter chain, and whose requests the gateway meters count. One matcher
+ * serves the chain and the filter, so a request is either ignored by the chain and checked by the
+ * filter, or the other way round, never neither.
  */
-final class GenerationEndpoints {
+public final class GenerationEndpoints {
+
+  private static final Set<String> PATHS =
+      Set.of(
+          "/v1/chat/completions",
+          "/v1/completions",
+          "/v1/embeddings",
+          "/api/v1/local-llm/generate");
 
   static final RequestMatcher MATCHER =
       new OrRequestMatcher(
-          List.of(
-                  "/v1/chat/completions",
-                  "/v1/completions",
-                  "/v1/embeddings",
-                  "/api/v1/local-llm/generate")
-              .stream()
+          PATHS.stream()
               .map(
                   path ->
                       (RequestMatcher) PathPatternRequestMatcher.withDefaults().matcher(POST, path))
@@ -32,5 +35,10 @@ final class GenerationEndpoints {
 
   static boolean matches(HttpServletRequest request) {
     return MATCHER.matches(request);
+  }
+
+  /** Whether a path within the application is a generation endpoint's, whatever the method. */
+  public static boolean contains(String pathWithinApplication) {
+    return PATHS.contains(pathWithinApplication);
   }
 }

@@ -3,49 +3,12 @@ package dev.modelyard.infra.costs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.infra.settings.CostSettings;
-import dev.modelyard.testing.FreshSchema;
 import java.math.BigDecimal;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** MONTHLY_COST_LIMIT over a real ledger on the test PostgreSQL. */
-@Timeout(60)
-class MonthlyBudgetTests {
-
-  private static final Instant MID_MARCH = Instant.parse("2025-03-15T12:00:00Z");
-
-  private static FreshSchema database;
-
-  private final MutableClock clock = new MutableClock(MID_MARCH);
-  private CostLedger ledger;
-
-  @BeforeAll
-  static void migrate() {
-    database = new FreshSchema();
-  }
-
-  @AfterAll
-  static void drop() {
-    database.close();
-  }
-
-  @BeforeEach
-  void startLedger() {
-    JdbcClient.create(database.dataSource).sql("truncate cost_records").update();
-    ledger = new CostLedger(database.dataSource, clock);
-    ledger.start();
-  }
-
-  @AfterEach
-  void closeLedger() throws InterruptedException {
-    ledger.close();
-  }
+class MonthlyBudgetTests extends LedgerOnFreshSchema {
 
   @Test
   void cloudCallsAreRefusedOnceTheLimitIsReachedWithAClearMessage() {

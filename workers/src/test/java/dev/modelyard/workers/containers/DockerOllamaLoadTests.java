@@ -13,7 +13,6 @@ import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.testing.TestImages;
 import dev.modelyard.testing.TestNamespace;
 import dev.modelyard.testing.TestServices;
-import dev.modelyard.workers.WorkersApplication;
 import dev.modelyard.workers.health.HealthSettings;
 import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.WorkflowIds;
@@ -38,7 +37,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -64,26 +62,13 @@ class DockerOllamaLoadTests {
     TestNamespace.create(namespace);
     docker = new DockerEngine(DockerEngineSettings.of(URI.create(TestServices.get("DOCKER_HOST"))));
     worker =
-        new SpringApplicationBuilder(WorkersApplication.class)
-            .properties(
-                // Other tests' workers may hold any fixed port.
-                "server.port=0",
-                "modelyard.database.url="
-                    + TestServices.get("DATABASE_URL")
-                    + "?currentSchema="
-                    + schema,
-                "spring.flyway.schemas=" + schema,
-                "spring.flyway.create-schemas=true",
-                "modelyard.temporal.address=" + TestServices.get("TEMPORAL_ADDRESS"),
-                "modelyard.temporal.namespace=" + namespace,
-                "modelyard.host-id=" + hostId,
-                "modelyard.runtime=docker",
-                "modelyard.docker.host=" + TestServices.get("DOCKER_HOST"),
-                // Never run here: local_ollama models go to the Ollama image.
-                "modelyard.docker.runtime.engine-runner-image=" + TestServices.get("TEST_IMAGE"),
-                "modelyard.docker.runtime.ollama-image=" + TestImages.ollama(),
-                "modelyard.health.deployment=" + hostId)
-            .run();
+        DockerWorker.start(
+            schema,
+            namespace,
+            hostId,
+            // Never run here: local_ollama models go to the Ollama image.
+            "modelyard.docker.runtime.engine-runner-image=" + TestServices.get("TEST_IMAGE"),
+            "modelyard.docker.runtime.ollama-image=" + TestImages.ollama());
   }
 
   @AfterEach
