@@ -96,6 +96,7 @@ class GatewayRoutingTests {
     strategy("health_score_weighted", null);
     registry.healthScore(instanceIds.get(2), 0);
     try {
+      awaitHealthScore(instanceIds.get(2), 0);
       Map<String, Integer> served = spread(40, i -> "health " + i);
 
       assertThat(served).containsKeys(instanceIds.get(0), instanceIds.get(1));
@@ -280,6 +281,27 @@ class GatewayRoutingTests {
       Thread.sleep(20);
     }
     throw new AssertionError(instanceId + " never became routable");
+  }
+
+  /** Waits for the change notification to bring an instance's new health score to the table. */
+  private static void awaitHealthScore(String instanceId, int score) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      JsonNode view =
+          JSON.readTree(
+              api.send(
+                      "GET",
+                      "/api/v1/local-llm/models/routing?provider=local_gguf&model_name=tiny-" + RUN,
+                      null)
+                  .body());
+      for (JsonNode instance : view.get("instances")) {
+        if (instance.get("instance_id").asString().equals(instanceId)
+            && instance.get("health_score").asInt() == score) {
+          return;
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError(instanceId + " never reached health score " + score);
   }
 
   private static Set<String> routedInstances() throws Exception {
