@@ -3,8 +3,11 @@
 # proxy measured the same way beside it.
 #   bench/gateway-latency.sh [sequential-requests] [rate-per-second] [seconds]
 #   bench/gateway-latency.sh soak [rate-per-second] [minutes]      (resident size minute by minute)
+#   bench/gateway-latency.sh quick [sequential-requests] [rate-per-second] [seconds]
+#                                  (the non-streamed rows only, without LiteLLM: to try a change)
 # Modelyard runs on embedded defaults unless DATABASE_URL, TEMPORAL_ADDRESS and REDIS_URL name real
-# services; BENCH_JAVA_OPTS replaces its JVM options.
+# services; BENCH_TOPOLOGY=split runs the API and workers jars as two processes on those services
+# and measures the API process; BENCH_JAVA_OPTS replaces the JVM options.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="$(scripts/java-home.sh)"
@@ -18,9 +21,11 @@ if [[ ! -x "$venv/bin/litellm" ]]; then
   "$venv/bin/pip" install -q "litellm[proxy]==${LITELLM_VERSION}"
 fi
 
-./mvnw -q -B install -DskipTests -Dspotless.check.skip -pl bench,standalone -am
+./mvnw -q -B install -DskipTests -Dspotless.check.skip -pl bench,standalone,api,workers -am
 classpath=$(./mvnw -q -B -pl bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
 exec "$JAVA_HOME/bin/java" -XX:+UseZGC \
   -Dmodelyard.jar="$(ls standalone/target/modelyard-standalone-*.jar | grep -v original | head -1)" \
+  -Dmodelyard.api.jar="$(ls api/target/modelyard-api-*-exec.jar | head -1)" \
+  -Dmodelyard.workers.jar="$(ls workers/target/modelyard-workers-*-exec.jar | head -1)" \
   -Dlitellm.bin="$venv/bin/litellm" \
   -cp "bench/target/classes:$classpath" dev.modelyard.bench.GatewayLatencyBenchmark "$@"

@@ -58,14 +58,18 @@ public final class GatewayLatencyBenchmark {
       new GatewayLatencyBenchmark().soak(jar, rate, minutes);
       System.exit(0);
     }
-    int sequential = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
-    int rate = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
-    int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
-    new GatewayLatencyBenchmark().run(jar, sequential, rate, seconds);
+    // "quick": the non-streamed rows only, without streams and LiteLLM, to try a change fast.
+    boolean quick = args.length > 0 && args[0].equals("quick");
+    int first = quick ? 1 : 0;
+    int sequential = args.length > first ? Integer.parseInt(args[first]) : 5_000;
+    int rate = args.length > first + 1 ? Integer.parseInt(args[first + 1]) : 2_000;
+    int seconds = args.length > first + 2 ? Integer.parseInt(args[first + 2]) : 10;
+    new GatewayLatencyBenchmark().run(jar, sequential, rate, seconds, quick);
     System.exit(0);
   }
 
-  private void run(Path jar, int sequential, int rate, int seconds) throws Exception {
+  private void run(Path jar, int sequential, int rate, int seconds, boolean quick)
+      throws Exception {
     String uncached = BODY.formatted("0.5");
     String cached = BODY.formatted("0");
     List<String[]> rows = new ArrayList<>();
@@ -76,9 +80,9 @@ public final class GatewayLatencyBenchmark {
       Stats gatewayOne;
       Stats gatewayRate;
       Stats cacheRate;
-      Stats directFirst;
-      Stats gatewayFirst;
-      String concurrentStreams;
+      Stats directFirst = null;
+      Stats gatewayFirst = null;
+      String concurrentStreams = null;
       long modelyardMegabytes;
       Duration cpuPerRequest;
       try (ModelyardProcess modelyard = ModelyardProcess.start(jar, freePort())) {
@@ -99,13 +103,15 @@ public final class GatewayLatencyBenchmark {
         awaitAnswering(gateway, uncached);
         sequential(gateway, cached, 10, null);
         cacheRate = atRate(gateway, cached, rate, seconds, null);
-        awaitAnswering(gateway, uncached);
-        String streamed = STREAM_BODY;
-        firstEvents(direct, streamed, 1_000);
-        firstEvents(gateway, streamed, 1_000);
-        directFirst = firstEvents(direct, streamed, sequential);
-        gatewayFirst = firstEvents(gateway, streamed, sequential);
-        concurrentStreams = concurrentStreams(gateway, streamed, 512);
+        if (!quick) {
+          awaitAnswering(gateway, uncached);
+          String streamed = STREAM_BODY;
+          firstEvents(direct, streamed, 1_000);
+          firstEvents(gateway, streamed, 1_000);
+          directFirst = firstEvents(direct, streamed, sequential);
+          gatewayFirst = firstEvents(gateway, streamed, sequential);
+          concurrentStreams = concurrentStreams(gateway, streamed, 512);
+        }
         modelyardMegabytes = modelyard.residentMegabytes();
       }
       rows.add(directOne.row("direct, concurrency 1"));
@@ -119,14 +125,18 @@ public final class GatewayLatencyBenchmark {
       rows.add(gatewayRate.row("Modelyard, " + rate + "/s open loop"));
       rows.add(added("  added by Modelyard", gatewayRate, directRate));
       rows.add(cacheRate.row("Modelyard cache hits, " + rate + "/s"));
-      rows.add(directFirst.row("direct stream, first event"));
-      rows.add(gatewayFirst.row("Modelyard stream, first event"));
-      rows.add(added("  added to the first event", gatewayFirst, directFirst));
-      rows.add(new String[] {"512 concurrent streams", concurrentStreams, "", "", "", ""});
+      if (!quick) {
+        rows.add(directFirst.row("direct stream, first event"));
+        rows.add(gatewayFirst.row("Modelyard stream, first event"));
+        rows.add(added("  added to the first event", gatewayFirst, directFirst));
+        rows.add(new String[] {"512 concurrent streams", concurrentStreams, "", "", "", ""});
+      }
 
       Path litellm = Path.of(System.getProperty("litellm.bin", "litellm"));
       long litellmMegabytes = -1;
-      if (Files.isExecutable(litellm)) {
+      if (quick) {
+        rows.add(new String[] {"LiteLLM: not run (quick)", "", "", "", "", ""});
+      } else if (Files.isExecutable(litellm)) {
         try (LiteLlmProxy proxy = LiteLlmProxy.start(litellm, backend.endpoint(), freePort())) {
           URI uri = proxy.base().resolve("/v1/chat/completions");
           String key = LiteLlmProxy.MASTER_KEY;
@@ -147,8 +157,11 @@ public final class GatewayLatencyBenchmark {
       }
 
       System.out.printf(
-          "%nGateways vs direct, ~1 KB non-streamed bodies, loopback, %d cores%n%n",
-          Runtime.getRuntime().availableProcessors());
+          "%nGateways vs direct, ~1 KB non-streamed bodies, loopback, %d cores, Modelyard as %s%n%n",
+          Runtime.getRuntime().availableProcessors(),
+          "split".equals(System.getenv("BENCH_TOPOLOGY"))
+              ? "the API process alone (workers beside it)"
+              : "the standalone process");
       System.out.printf(
           "| %-34s | %10s | %10s | %10s | %8s | %8s |%n",
           "run", "p50", "p99", "max", "req/s", "errors");
@@ -383,8 +396,9 @@ public final class GatewayLatencyBenchmark {
 
   /**
    * The standalone jar in its own JVM, in a throwaway data dir: on embedded defaults, or on the
-   * services that DATABASE_URL, TEMPORAL_ADDRESS and REDIS_URL name. BENCH_JAVA_OPTS replaces its
-   * JVM options.
+   * services that DATABASE_URL, TEMPORAL_ADDRESS and REDIS_URL name; or, with {@code
+   * BENCH_TOPOLOGY=split}, the API and workers jars as two processes on those services.
+   * BENCH_JAVA_OPTS replaces their JVM options.
    */
   private static final class ModelyardProcess implements AutoCloseable {
 
@@ -395,55 +409,122 @@ public final class GatewayLatencyBenchmark {
      */
     private static final String JAVA_OPTS = "-XX:+UseSerialGC -Xmx384m";
 
+    /** The gateway: the standalone process, or the API process in the split topology. */
     private final Process process;
+
+    /** The split topology's workers process; null otherwise. */
+    private final Process workers;
+
     private final URI base;
-    private static final String STREAM_BODY =
-        "{\"model\":\"fast\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\""
-            + "y".repeat(900)
-            + "\"}],\"max_tokens\":20,\"temperature\":0.5}";
 
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private ModelyardProcess(Process process, URI base) {
+    private ModelyardProcess(Process process, Process workers, URI base) {
       this.process = process;
+      this.workers = workers;
       this.base = base;
     }
 
     static ModelyardProcess start(Path jar, int port) throws Exception {
       Path dataDir = Files.createTempDirectory("modelyard-bench");
+      List<String> gateway =
+          List.of(
+              "--server.port=" + port,
+              "--modelyard.data-dir=" + dataDir,
+              // The benchmark is one caller sending thousands of requests a second.
+              "--modelyard.rate-limit.requests=1000000000",
+              "--modelyard.rate-limit.global-requests=1000000000",
+              "--modelyard.security.admin-key=" + API_KEY,
+              "--logging.level.root=WARN");
+      if ("split".equals(System.getenv("BENCH_TOPOLOGY"))) {
+        return startSplit(port, dataDir, gateway);
+      }
+      List<String> command = java();
+      command.add("-jar");
+      command.add(jar.toString());
+      command.addAll(gateway);
+      command.add("--modelyard.embedded.temporal-port=0");
+      // Embedded defaults unless the shell names real services (the test environment's, say).
+      for (String[] service : SERVICES) {
+        command.add("--" + service[1] + "=" + System.getenv().getOrDefault(service[0], ""));
+      }
+      ModelyardProcess modelyard =
+          new ModelyardProcess(
+              launch(command, dataDir.resolve("modelyard.log")),
+              null,
+              URI.create("http://127.0.0.1:" + port));
+      modelyard.awaitUp();
+      return modelyard;
+    }
+
+    private static final List<String[]> SERVICES =
+        List.of(
+            new String[] {"DATABASE_URL", "modelyard.database.url"},
+            new String[] {"TEMPORAL_ADDRESS", "modelyard.temporal.address"},
+            new String[] {"REDIS_URL", "modelyard.redis.url"});
+
+    /**
+     * As on Kubernetes: the API process alone serves generations, a workers process beside it runs
+     * the registration, both on the services the environment names, in a schema of their own.
+     */
+    private static ModelyardProcess startSplit(int port, Path dataDir, List<String> gateway)
+        throws Exception {
+      String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+      List<String> shared = new ArrayList<>();
+      for (String[] service : SERVICES) {
+        String value = System.getenv(service[0]);
+        if (value == null || value.isBlank()) {
+          throw new IllegalStateException(
+              "BENCH_TOPOLOGY=split needs "
+                  + service[0]
+                  + " (set -a; . .modelyard-test/services.env; set +a)");
+        }
+        shared.add(
+            "--"
+                + service[1]
+                + "="
+                + (service[0].equals("DATABASE_URL") ? value + "?currentSchema=" + schema : value));
+      }
+      shared.addAll(
+          List.of("--spring.flyway.schemas=" + schema, "--spring.flyway.create-schemas=true"));
+      List<String> workers = java();
+      workers.addAll(
+          List.of(
+              "-jar",
+              System.getProperty("modelyard.workers.jar"),
+              "--spring.profiles.active=worker",
+              "--server.port=" + freePort(),
+              "--modelyard.data-dir=" + dataDir,
+              "--logging.level.root=WARN"));
+      workers.addAll(shared);
+      Process workersProcess = launch(workers, dataDir.resolve("workers.log"));
+      List<String> api = java();
+      api.addAll(List.of("-jar", System.getProperty("modelyard.api.jar")));
+      api.addAll(gateway);
+      api.addAll(shared);
+      ModelyardProcess modelyard =
+          new ModelyardProcess(
+              launch(api, dataDir.resolve("api.log")),
+              workersProcess,
+              URI.create("http://127.0.0.1:" + port));
+      modelyard.awaitUp();
+      return modelyard;
+    }
+
+    private static List<String> java() {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("--enable-native-access=ALL-UNNAMED");
       command.add("--sun-misc-unsafe-memory-access=allow");
       command.addAll(words(System.getenv().getOrDefault("BENCH_JAVA_OPTS", JAVA_OPTS)));
-      command.addAll(
-          List.of(
-              "-jar",
-              jar.toString(),
-              "--server.port=" + port,
-              "--modelyard.data-dir=" + dataDir,
-              "--modelyard.embedded.temporal-port=0",
-              // The benchmark is one caller sending thousands of requests a second.
-              "--modelyard.rate-limit.requests=1000000000",
-              "--modelyard.rate-limit.global-requests=1000000000",
-              "--modelyard.security.admin-key=" + API_KEY,
-              "--logging.level.root=WARN"));
-      // Embedded defaults unless the shell names real services (the test environment's, say).
-      for (String[] service :
-          List.of(
-              new String[] {"DATABASE_URL", "modelyard.database.url"},
-              new String[] {"TEMPORAL_ADDRESS", "modelyard.temporal.address"},
-              new String[] {"REDIS_URL", "modelyard.redis.url"})) {
-        command.add("--" + service[1] + "=" + System.getenv().getOrDefault(service[0], ""));
-      }
-      ProcessBuilder builder =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(dataDir.resolve("modelyard.log").toFile());
-      ModelyardProcess modelyard =
-          new ModelyardProcess(builder.start(), URI.create("http://127.0.0.1:" + port));
-      modelyard.awaitUp();
-      return modelyard;
+      return command;
+    }
+
+    private static Process launch(List<String> command, Path log) throws IOException {
+      return new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(log.toFile())
+          .start();
     }
 
     URI base() {
@@ -524,8 +605,10 @@ public final class GatewayLatencyBenchmark {
 
     @Override
     public void close() throws InterruptedException {
-      process.destroy();
-      process.waitFor();
+      for (Process each : workers == null ? List.of(process) : List.of(process, workers)) {
+        each.destroy();
+        each.waitFor();
+      }
     }
   }
 }

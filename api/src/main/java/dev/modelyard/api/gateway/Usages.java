@@ -4,6 +4,8 @@ import dev.modelyard.infra.costs.Usage;
 import dev.modelyard.infra.providers.openai.OpenAiJson;
 import java.util.List;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 
 /** The token counts a backend reported: in an answer's body, or in a stream's last chunks. */
@@ -13,9 +15,21 @@ final class Usages {
 
   private Usages() {}
 
+  /** Reads only {@code usage}, skipping the rest (the choices) without building it. */
   static Usage ofBody(byte[] body) {
-    try {
-      return of(OpenAiJson.MAPPER.readTree(body).get("usage"));
+    try (JsonParser parser = OpenAiJson.MAPPER.createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return NONE;
+      }
+      while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+        String name = parser.currentName();
+        parser.nextToken();
+        if (name.equals("usage")) {
+          return of(parser.readValueAsTree());
+        }
+        parser.skipChildren();
+      }
+      return NONE;
     } catch (JacksonException e) {
       return NONE;
     }

@@ -8,6 +8,7 @@ import dev.modelyard.infra.security.NewApiKey;
 import dev.modelyard.infra.security.StoredApiKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
@@ -29,7 +30,7 @@ final class ApiKeys {
   private final ApiKeyStore store;
   private final LastUsedRecorder lastUsed;
   private final Clock clock;
-  private final LoadingCache<String, Optional<StoredApiKey>> byHash;
+  private final LoadingCache<String, Optional<KnownKey>> byHash;
 
   ApiKeys(ApiKeyStore store, LastUsedRecorder lastUsed, Clock clock) {
     this.store = store;
@@ -39,15 +40,16 @@ final class ApiKeys {
         Caffeine.newBuilder()
             .maximumSize(CACHE_SIZE)
             .expireAfterWrite(CACHE_TTL)
-            .build(store::findByHash);
+            .build(hash -> store.findByHash(hash).map(KnownKey::of));
   }
 
   /** The caller a presented key stands for, if it is known, not revoked and not expired. */
-  Optional<Caller> authenticate(String presentedKey) {
-    Optional<StoredApiKey> key =
-        byHash.get(ApiKeySecrets.hash(presentedKey)).filter(k -> k.activeAt(clock.instant()));
-    key.ifPresent(k -> lastUsed.used(k.keyId(), clock.instant()));
-    return key.map(ApiKeys::caller);
+  Optional<CallerAuthentication> authenticate(String presentedKey) {
+    Instant now = clock.instant();
+    Optional<KnownKey> known =
+        byHash.get(ApiKeySecrets.hash(presentedKey)).filter(k -> k.stored().activeAt(now));
+    known.ifPresent(k -> lastUsed.used(k.stored().keyId(), now));
+    return known.map(KnownKey::authentication);
   }
 
   CreatedKey create(KeyRequest request) {
@@ -103,10 +105,24 @@ final class ApiKeys {
         request.expiresAt());
   }
 
-  private static Caller caller(StoredApiKey key) {
-    Set<Role> roles = EnumSet.noneOf(Role.class);
-    key.roles().forEach(name -> Role.fromWireName(name).ifPresent(roles::add));
-    return new Caller(
-        "key:" + key.keyId(), key.name(), roles, key.rateLimitRequests(), key.monthlyBudgetUsd());
+  /**
+   * A stored key with its authentication worked out once, when it is looked up, rather than on
+   * every request it makes. The authentication is immutable and holds no credential, so requests
+   * share it.
+   */
+  private record KnownKey(StoredApiKey stored, CallerAuthentication authentication) {
+
+    static KnownKey of(StoredApiKey key) {
+      Set<Role> roles = EnumSet.noneOf(Role.class);
+      key.roles().forEach(name -> Role.fromWireName(name).ifPresent(roles::add));
+      Caller caller =
+          new Caller(
+              "key:" + key.keyId(),
+              key.name(),
+              roles,
+              key.rateLimitRequests(),
+              key.monthlyBudgetUsd());
+      return new KnownKey(key, new CallerAuthentication(caller));
+    }
   }
 }

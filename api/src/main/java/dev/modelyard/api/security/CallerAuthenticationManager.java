@@ -30,7 +30,6 @@ final class CallerAuthenticationManager implements AuthenticationManager {
     if (ApiKeySecrets.looksLikeKey(token)) {
       try {
         return keys.authenticate(token)
-            .map(CallerAuthentication::new)
             .orElseThrow(() -> new InvalidBearerTokenException(SecurityErrorResponses.INVALID));
       } catch (InvalidBearerTokenException e) {
         throw e;

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.modelyard.testing.TestServices;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
@@ -75,6 +77,41 @@ class RedisRateLimiterTests extends RateLimiterContract {
     long globalTtl = redis.getBucket(prefix + "global", StringCodec.INSTANCE).remainTimeToLive();
     assertThat(callerTtl).as("one interval of 3 per minute").isBetween(1L, 20_000L);
     assertThat(globalTtl).as("one interval of 100 per minute").isBetween(1L, 600L);
+  }
+
+  @Test
+  void aBusyLimitIsLeasedInBatchesInsteadOfAskedOnEveryRequest() {
+    RedisRateLimiter limiter = new RedisRateLimiter(client(), limits(100_000, 1_000_000), prefix);
+
+    long allowed = IntStream.range(0, 5_000).filter(i -> limiter.acquire("busy").allowed()).count();
+
+    assertThat(allowed).isEqualTo(5_000);
+    assertThat(limiter.roundTrips()).as("round trips to Redis").isLessThan(500);
+  }
+
+  @Test
+  void leasingReplicasTogetherNeverExceedTheSharedBudget() {
+    // An hour's window: the budget refills by under one request while the test runs.
+    RateLimits limits =
+        new RateLimits(
+            new RateLimits.Limit(1_000, Duration.ofHours(1)),
+            new RateLimits.Limit(1_000_000, Duration.ofHours(1)));
+    List<RedisRateLimiter> replicas =
+        List.of(
+            new RedisRateLimiter(client(), limits, prefix),
+            new RedisRateLimiter(client(), limits, prefix));
+
+    long allowed =
+        IntStream.range(0, 1_500)
+            .filter(i -> replicas.get(i % 2).acquire("shared").allowed())
+            .count();
+
+    // Leases of at most 10 (1% of 1,000): each replica may end holding 9 it never spent.
+    assertThat(allowed).isBetween(1_000L - 18, 1_001L);
+    assertThat(replicas.get(0).acquire("shared").allowed()).isFalse();
+    assertThat(replicas.get(0).roundTrips() + replicas.get(1).roundTrips())
+        .as("round trips to Redis")
+        .isLessThan(1_500);
   }
 
   /** An API replica as production builds it: its own client, Redis before its own limits. */
