@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Added latency of the gateway against calling the same fast backend directly, with LiteLLM's
 # proxy measured the same way beside it.
-#   bench/gateway-latency.sh [sequential-requests] [rate-per-second] [seconds]
+#   bench/gateway-latency.sh [sequential-seconds] [rate-per-second] [seconds]
 #   bench/gateway-latency.sh soak [rate-per-second] [minutes]      (resident size minute by minute)
-#   bench/gateway-latency.sh quick [sequential-requests] [rate-per-second] [seconds]
+#   bench/gateway-latency.sh quick [sequential-seconds] [rate-per-second] [seconds]
 #                                  (the non-streamed rows only, without LiteLLM: to try a change)
 # Modelyard runs on embedded defaults unless DATABASE_URL, TEMPORAL_ADDRESS and REDIS_URL name real
 # services; BENCH_TOPOLOGY=split runs the API and workers jars as two processes on those services
@@ -21,6 +21,14 @@ if [[ ! -x "$venv/bin/litellm" ]]; then
   "$venv/bin/pip" install -q "litellm[proxy]==${LITELLM_VERSION}"
 fi
 
+# Vegeta, the load generator, built once from the Go module proxy.
+VEGETA_VERSION=v12.13.0
+vegeta="${HOME}/.cache/modelyard/bin/vegeta-${VEGETA_VERSION}/vegeta"
+if [[ ! -x "$vegeta" ]]; then
+  echo "building vegeta ${VEGETA_VERSION} into $(dirname "$vegeta")" >&2
+  GOBIN="$(dirname "$vegeta")" go install "github.com/tsenart/vegeta/v12@${VEGETA_VERSION}"
+fi
+
 ./mvnw -q -B install -DskipTests -Dspotless.check.skip -pl bench,standalone,api,workers -am
 classpath=$(./mvnw -q -B -pl bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
 exec "$JAVA_HOME/bin/java" -XX:+UseZGC \
@@ -28,4 +36,5 @@ exec "$JAVA_HOME/bin/java" -XX:+UseZGC \
   -Dmodelyard.api.jar="$(ls api/target/modelyard-api-*-exec.jar | head -1)" \
   -Dmodelyard.workers.jar="$(ls workers/target/modelyard-workers-*-exec.jar | head -1)" \
   -Dlitellm.bin="$venv/bin/litellm" \
+  -Dvegeta.bin="$vegeta" \
   -cp "bench/target/classes:$classpath" dev.modelyard.bench.GatewayLatencyBenchmark "$@"

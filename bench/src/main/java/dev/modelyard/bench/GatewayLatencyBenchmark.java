@@ -15,9 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * What the gateway adds to a generation: the same ~1 KB non-streamed request sent to a fast
@@ -25,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  * at a fixed rate; then cache hits at that rate. Modelyard runs as its own process (the standalone
  * jar on embedded defaults), as users run it.
  *
- * <p>Usage: {@code bench/gateway-latency.sh [sequential-requests] [rate-per-second] [seconds]}.
+ * <p>Usage: {@code bench/gateway-latency.sh [sequential-seconds] [rate-per-second] [seconds]}.
  */
 public final class GatewayLatencyBenchmark {
 
@@ -47,6 +44,12 @@ public final class GatewayLatencyBenchmark {
           + "y".repeat(900)
           + "\"}],\"max_tokens\":20,\"temperature\":0.5}";
 
+  /** Streams per first-event run, one at a time. */
+  private static final int STREAMS = 5_000;
+
+  private final Vegeta vegeta = new Vegeta(Path.of(System.getProperty("vegeta.bin", "vegeta")));
+
+  /** For what Vegeta cannot measure: the first event of a stream, frames of concurrent streams. */
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -61,14 +64,15 @@ public final class GatewayLatencyBenchmark {
     // "quick": the non-streamed rows only, without streams and LiteLLM, to try a change fast.
     boolean quick = args.length > 0 && args[0].equals("quick");
     int first = quick ? 1 : 0;
-    int sequential = args.length > first ? Integer.parseInt(args[first]) : 5_000;
+    int sequential = args.length > first ? Integer.parseInt(args[first]) : 10;
     int rate = args.length > first + 1 ? Integer.parseInt(args[first + 1]) : 2_000;
     int seconds = args.length > first + 2 ? Integer.parseInt(args[first + 2]) : 10;
-    new GatewayLatencyBenchmark().run(jar, sequential, rate, seconds, quick);
+    new GatewayLatencyBenchmark()
+        .run(jar, Duration.ofSeconds(sequential), rate, Duration.ofSeconds(seconds), quick);
     System.exit(0);
   }
 
-  private void run(Path jar, int sequential, int rate, int seconds, boolean quick)
+  private void run(Path jar, Duration sequential, int rate, Duration seconds, boolean quick)
       throws Exception {
     String uncached = BODY.formatted("0.5");
     String cached = BODY.formatted("0");
@@ -92,24 +96,24 @@ public final class GatewayLatencyBenchmark {
         // are still busy after a few thousand requests.
         warm(direct, uncached);
         warm(gateway, uncached);
-        directOne = sequential(direct, uncached, sequential, null);
+        directOne = vegeta.oneAtATime(direct, uncached, AUTHORIZATION, sequential);
         Duration cpuBefore = modelyard.cpu();
-        gatewayOne = sequential(gateway, uncached, sequential, null);
-        cpuPerRequest = modelyard.cpu().minus(cpuBefore).dividedBy(sequential);
-        directRate = atRate(direct, uncached, rate, seconds, null);
-        gatewayRate = atRate(gateway, uncached, rate, seconds, null);
+        gatewayOne = vegeta.oneAtATime(gateway, uncached, AUTHORIZATION, sequential);
+        cpuPerRequest = modelyard.cpu().minus(cpuBefore).dividedBy(gatewayOne.count());
+        directRate = vegeta.atRate(direct, uncached, AUTHORIZATION, rate, seconds);
+        gatewayRate = vegeta.atRate(gateway, uncached, AUTHORIZATION, rate, seconds);
         // An overloaded run can leave circuits open for a while; each run starts on a gateway
         // that answers again.
         awaitAnswering(gateway, uncached);
         sequential(gateway, cached, 10, null);
-        cacheRate = atRate(gateway, cached, rate, seconds, null);
+        cacheRate = vegeta.atRate(gateway, cached, AUTHORIZATION, rate, seconds);
         if (!quick) {
           awaitAnswering(gateway, uncached);
           String streamed = STREAM_BODY;
           firstEvents(direct, streamed, 1_000);
           firstEvents(gateway, streamed, 1_000);
-          directFirst = firstEvents(direct, streamed, sequential);
-          gatewayFirst = firstEvents(gateway, streamed, sequential);
+          directFirst = firstEvents(direct, streamed, STREAMS);
+          gatewayFirst = firstEvents(gateway, streamed, STREAMS);
           concurrentStreams = concurrentStreams(gateway, streamed, 512);
         }
         modelyardMegabytes = modelyard.residentMegabytes();
@@ -119,7 +123,7 @@ public final class GatewayLatencyBenchmark {
       rows.add(added("  added by Modelyard", gatewayOne, directOne));
       rows.add(
           new String[] {
-            "  Modelyard CPU per request", micros(cpuPerRequest.toNanos()), "", "", "", ""
+            "  Modelyard CPU per request", Stats.micros(cpuPerRequest.toNanos()), "", "", "", ""
           });
       rows.add(directRate.row("direct, " + rate + "/s open loop"));
       rows.add(gatewayRate.row("Modelyard, " + rate + "/s open loop"));
@@ -139,10 +143,10 @@ public final class GatewayLatencyBenchmark {
       } else if (Files.isExecutable(litellm)) {
         try (LiteLlmProxy proxy = LiteLlmProxy.start(litellm, backend.endpoint(), freePort())) {
           URI uri = proxy.base().resolve("/v1/chat/completions");
-          String key = LiteLlmProxy.MASTER_KEY;
-          sequential(uri, uncached, 1_000, key);
-          Stats litellmOne = sequential(uri, uncached, Math.min(sequential, 2_000), key);
-          Stats litellmRate = atRate(uri, uncached, rate, seconds, key);
+          String authorization = "Bearer " + LiteLlmProxy.MASTER_KEY;
+          vegeta.oneAtATime(uri, uncached, authorization, Duration.ofSeconds(15));
+          Stats litellmOne = vegeta.oneAtATime(uri, uncached, authorization, sequential);
+          Stats litellmRate = vegeta.atRate(uri, uncached, authorization, rate, seconds);
           litellmMegabytes = proxy.residentMegabytes();
           rows.add(litellmOne.row("LiteLLM proxy, concurrency 1"));
           rows.add(added("  added by LiteLLM", litellmOne, directOne));
@@ -193,7 +197,8 @@ public final class GatewayLatencyBenchmark {
           "minute", "p50", "p99", "req/s", "errors", "resident MB");
       System.out.println("|---|---|---|---|---|---|");
       for (int minute = 1; minute <= minutes; minute++) {
-        String[] row = atRate(gateway, uncached, rate, 60, null).row("");
+        String[] row =
+            vegeta.atRate(gateway, uncached, AUTHORIZATION, rate, Duration.ofMinutes(1)).row("");
         System.out.printf(
             "| %6d | %10s | %10s | %8s | %8s | %12d |%n",
             minute, row[1], row[2], row[4], row[5], modelyard.residentMegabytes());
@@ -201,13 +206,17 @@ public final class GatewayLatencyBenchmark {
     }
   }
 
-  private static final Duration WARM_UP = Duration.ofSeconds(15);
+  /**
+   * Long enough for the JIT to finish: on two cores a compiler thread still busy takes a core from
+   * the request path, which shows as a p99 of a few milliseconds (a scheduler time slice); at 15 s
+   * the compilers were still using a fifth of the gateway's CPU (BENCH_WARM_UP_SECONDS changes it).
+   */
+  private static final Duration WARM_UP =
+      Duration.ofSeconds(
+          Long.parseLong(System.getenv().getOrDefault("BENCH_WARM_UP_SECONDS", "60")));
 
   private void warm(URI uri, String body) throws Exception {
-    long end = System.nanoTime() + WARM_UP.toNanos();
-    while (System.nanoTime() < end) {
-      sequential(uri, body, 100, null);
-    }
+    vegeta.oneAtATime(uri, body, AUTHORIZATION, WARM_UP);
   }
 
   private void awaitAnswering(URI uri, String body) throws Exception {
@@ -246,7 +255,7 @@ public final class GatewayLatencyBenchmark {
         errors++;
       }
     }
-    return new Stats(latencies, errors, System.nanoTime() - start);
+    return Stats.of(latencies, errors, System.nanoTime() - start);
   }
 
   /**
@@ -281,12 +290,13 @@ public final class GatewayLatencyBenchmark {
 
   private static String[] added(String name, Stats through, Stats direct) {
     return new String[] {
-      name, micros(through.p(50) - direct.p(50)), micros(through.p(99) - direct.p(99)), "", "", ""
+      name,
+      Stats.micros(through.p50() - direct.p50()),
+      Stats.micros(through.p99() - direct.p99()),
+      "",
+      "",
+      ""
     };
-  }
-
-  private static String micros(double nanos) {
-    return String.format("%.0f µs", nanos / 1e3);
   }
 
   private Stats sequential(URI uri, String body, int count, String key) throws Exception {
@@ -302,55 +312,7 @@ public final class GatewayLatencyBenchmark {
         errors++;
       }
     }
-    return new Stats(latencies, errors, System.nanoTime() - start);
-  }
-
-  /** Open loop: requests leave on schedule whether or not earlier ones have come back. */
-  private Stats atRate(URI uri, String body, int rate, int seconds, String key) throws Exception {
-    int total = rate * seconds;
-    long interval = 1_000_000_000L / rate;
-    ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-    AtomicInteger errors = new AtomicInteger();
-    java.util.concurrent.ConcurrentHashMap<String, AtomicInteger> kinds =
-        new java.util.concurrent.ConcurrentHashMap<>();
-    List<CompletableFuture<Void>> inFlight = new ArrayList<>(total);
-    long start = System.nanoTime();
-    for (int i = 0; i < total; i++) {
-      long due = start + i * interval;
-      long wait = due - System.nanoTime();
-      if (wait > 0) {
-        LockSupport.parkNanos(wait);
-      }
-      long sent = System.nanoTime();
-      inFlight.add(
-          http.sendAsync(request(uri, body, key), HttpResponse.BodyHandlers.ofByteArray())
-              .handle(
-                  (response, failure) -> {
-                    latencies.add(System.nanoTime() - sent);
-                    if (failure != null || response.statusCode() != 200) {
-                      errors.incrementAndGet();
-                      String kind =
-                          failure != null
-                              ? failure.getClass().getSimpleName()
-                              : Integer.toString(response.statusCode());
-                      if (kinds.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet()
-                              == 1
-                          && response != null) {
-                        System.out.println(
-                            uri + " answered " + kind + ": " + new String(response.body()));
-                      }
-                    }
-                    return null;
-                  }));
-    }
-    CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
-    if (!kinds.isEmpty()) {
-      System.out.println(uri + " at " + rate + "/s, errors by kind: " + kinds);
-    }
-    return new Stats(
-        latencies.stream().mapToLong(Long::longValue).toArray(),
-        errors.get(),
-        System.nanoTime() - start);
+    return Stats.of(latencies, errors, System.nanoTime() - start);
   }
 
   private static HttpRequest request(URI uri, String body, String key) {
@@ -367,30 +329,6 @@ public final class GatewayLatencyBenchmark {
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
-    }
-  }
-
-  private record Stats(long[] latencies, int errors, long elapsedNanos) {
-
-    Stats {
-      latencies = latencies.clone();
-      Arrays.sort(latencies);
-    }
-
-    double p(int percentile) {
-      int index = (int) Math.ceil(percentile / 100.0 * latencies.length) - 1;
-      return latencies[Math.max(0, Math.min(latencies.length - 1, index))];
-    }
-
-    String[] row(String name) {
-      return new String[] {
-        name,
-        micros(p(50)),
-        micros(p(99)),
-        micros(latencies[latencies.length - 1]),
-        String.format("%.0f", latencies.length / (elapsedNanos / 1e9)),
-        Integer.toString(errors)
-      };
     }
   }
 

@@ -49,6 +49,10 @@ public class DatabaseAutoConfiguration {
     // Fail a request quickly when the database is gone instead of queueing it for 30 s.
     dataSource.setConnectionTimeout(5_000);
     dataSource.setMaximumPoolSize(10);
+    // The audit log and the cost ledger insert hundreds of rows per batch: sent as multi-row
+    // INSERTs, PostgreSQL spends a fraction of the CPU it spends on as many single-row ones, CPU
+    // that the API's request path shares on a small machine.
+    dataSource.addDataSourceProperty("reWriteBatchedInserts", "true");
     return dataSource;
   }
 

@@ -1,0 +1,109 @@
+package dev.modelyard.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The load generator: Vegeta (Go, {@code github.com/tsenart/vegeta}), one request at a time or at a
+ * fixed rate whether or not earlier requests have come back. On two cores the load generator's CPU
+ * is taken from the processes it measures: {@code java.net.http} spent about 300 µs of CPU per
+ * request (client and backend in one JVM), most of a core at 2,000 requests a second.
+ */
+final class Vegeta {
+
+  private static final Pattern LATENCY = Pattern.compile("\"(50th|99th|max)\":(\\d+)");
+  private static final Pattern REQUESTS = Pattern.compile("\"requests\":(\\d+)");
+  private static final Pattern THROUGHPUT = Pattern.compile("\"throughput\":([0-9.eE+-]+)");
+  private static final Pattern OK = Pattern.compile("\"status_codes\":\\{[^}]*\"200\":(\\d+)");
+
+  private final Path bin;
+
+  Vegeta(Path bin) {
+    this.bin = bin;
+  }
+
+  /** One request at a time, each sent when the previous one has come back. */
+  Stats oneAtATime(URI uri, String body, String authorization, Duration duration)
+      throws IOException, InterruptedException {
+    return attack(uri, body, authorization, duration, "-rate=0", "-max-workers=1", "-workers=1");
+  }
+
+  /** Open loop: {@code rate} requests a second, each on schedule. */
+  Stats atRate(URI uri, String body, String authorization, int rate, Duration duration)
+      throws IOException, InterruptedException {
+    return attack(uri, body, authorization, duration, "-rate=" + rate + "/s");
+  }
+
+  private Stats attack(
+      URI uri, String body, String authorization, Duration duration, String... pace)
+      throws IOException, InterruptedException {
+    Path dir = Files.createTempDirectory("modelyard-vegeta");
+    Path bodyFile = Files.writeString(dir.resolve("body.json"), body);
+    Path targets = Files.writeString(dir.resolve("targets"), "POST " + uri + "\n");
+    Path results = dir.resolve("results.bin");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                bin.toString(),
+                "attack",
+                "-targets=" + targets,
+                "-body=" + bodyFile,
+                "-header=Content-Type: application/json",
+                "-header=Authorization: " + authorization,
+                "-duration=" + duration.toMillis() + "ms",
+                "-timeout=30s",
+                "-output=" + results));
+    command.addAll(List.of(pace));
+    run(command);
+    String report = run(List.of(bin.toString(), "report", "-type=json", results.toString()));
+    Files.delete(results);
+    Files.delete(bodyFile);
+    Files.delete(targets);
+    Files.delete(dir);
+    return parse(report);
+  }
+
+  private static Stats parse(String report) {
+    long p50 = -1;
+    long p99 = -1;
+    long max = -1;
+    Matcher latency = LATENCY.matcher(report);
+    while (latency.find()) {
+      long nanos = Long.parseLong(latency.group(2));
+      switch (latency.group(1)) {
+        case "50th" -> p50 = nanos;
+        case "99th" -> p99 = nanos;
+        default -> max = nanos;
+      }
+    }
+    long requests = Long.parseLong(find(REQUESTS, report, "0"));
+    long ok = Long.parseLong(find(OK, report, "0"));
+    double throughput = Double.parseDouble(find(THROUGHPUT, report, "0"));
+    if (p50 < 0 || requests == 0) {
+      throw new IllegalStateException("vegeta reported no requests: " + report);
+    }
+    return new Stats(p50, p99, max, throughput, (int) (requests - ok), requests);
+  }
+
+  private static String find(Pattern pattern, String text, String otherwise) {
+    Matcher matcher = pattern.matcher(text);
+    return matcher.find() ? matcher.group(1) : otherwise;
+  }
+
+  private static String run(List<String> command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+    }
+    return output;
+  }
+}
