@@ -52,6 +52,10 @@ final class LiteLlmProxy implements AutoCloseable {
                 Integer.toString(port))
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("litellm.log").toFile());
+    // A plain proxy, as fast as LiteLLM gets: the test services' database and Redis (which the
+    // shell may export for the split topology) would make it a stateful one, or stop its start.
+    builder.environment().remove("DATABASE_URL");
+    builder.environment().remove("REDIS_URL");
     builder.environment().put("LITELLM_MASTER_KEY", MASTER_KEY);
     builder.environment().put("LITELLM_LOG", "ERROR");
     builder.environment().put("LITELLM_TELEMETRY", "False");

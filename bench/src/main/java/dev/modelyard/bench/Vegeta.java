@@ -22,6 +22,8 @@ final class Vegeta {
   private static final Pattern LATENCY = Pattern.compile("\"(50th|99th|max)\":(\\d+)");
   private static final Pattern REQUESTS = Pattern.compile("\"requests\":(\\d+)");
   private static final Pattern THROUGHPUT = Pattern.compile("\"throughput\":([0-9.eE+-]+)");
+  private static final Pattern STATUSES = Pattern.compile("\"status_codes\":(\\{[^}]*\\})");
+  private static final Pattern ERRORS = Pattern.compile("\"errors\":(\\[.*?\\])");
   private static final Pattern OK = Pattern.compile("\"status_codes\":\\{[^}]*\"200\":(\\d+)");
 
   private final Path bin;
@@ -89,6 +91,15 @@ final class Vegeta {
     double throughput = Double.parseDouble(find(THROUGHPUT, report, "0"));
     if (p50 < 0 || requests == 0) {
       throw new IllegalStateException("vegeta reported no requests: " + report);
+    }
+    if (ok < requests) {
+      // What went wrong, as Vegeta counted it: the statuses and the distinct errors.
+      String errors = find(ERRORS, report, "[]");
+      System.out.println(
+          "  "
+              + find(STATUSES, report, "{}")
+              + " "
+              + errors.substring(0, Math.min(600, errors.length())));
     }
     return new Stats(p50, p99, max, throughput, (int) (requests - ok), requests);
   }
