@@ -354,9 +354,14 @@ public final class GatewayLatencyBenchmark {
      * What a small machine should run the gateway with. Measured on two cores at 2,000 requests a
      * second (bench/README.md): G1 held to short pauses kept the p99 at a few milliseconds where
      * the serial collector's longer young pauses let queues of tens to hundreds of milliseconds
-     * build, and ZGC's concurrent threads took CPU from the requests and 680 MB of memory.
+     * build, and ZGC's concurrent threads took CPU from the requests and 680 MB of memory. The API
+     * process alone lives in 256 MB of heap; the standalone one also holds the embedded Temporal
+     * server and the workers.
      */
-    private static final String JAVA_OPTS = "-XX:+UseG1GC -XX:MaxGCPauseMillis=5 -Xmx256m";
+    private static final String API_JAVA_OPTS = "-XX:+UseG1GC -XX:MaxGCPauseMillis=5 -Xmx256m";
+
+    private static final String STANDALONE_JAVA_OPTS =
+        "-XX:+UseG1GC -XX:MaxGCPauseMillis=5 -Xmx384m";
 
     /** The gateway: the standalone process, or the API process in the split topology. */
     private final Process process;
@@ -388,7 +393,7 @@ public final class GatewayLatencyBenchmark {
       if ("split".equals(System.getenv("BENCH_TOPOLOGY"))) {
         return startSplit(port, dataDir, gateway);
       }
-      List<String> command = java();
+      List<String> command = java(STANDALONE_JAVA_OPTS);
       command.add("-jar");
       command.add(jar.toString());
       command.addAll(gateway);
@@ -436,7 +441,7 @@ public final class GatewayLatencyBenchmark {
       }
       shared.addAll(
           List.of("--spring.flyway.schemas=" + schema, "--spring.flyway.create-schemas=true"));
-      List<String> workers = java();
+      List<String> workers = java(API_JAVA_OPTS);
       workers.addAll(
           List.of(
               "-jar",
@@ -447,7 +452,7 @@ public final class GatewayLatencyBenchmark {
               "--logging.level.root=WARN"));
       workers.addAll(shared);
       Process workersProcess = launch(workers, dataDir.resolve("workers.log"));
-      List<String> api = java();
+      List<String> api = java(API_JAVA_OPTS);
       api.addAll(List.of("-jar", System.getProperty("modelyard.api.jar")));
       api.addAll(gateway);
       api.addAll(shared);
@@ -460,12 +465,12 @@ public final class GatewayLatencyBenchmark {
       return modelyard;
     }
 
-    private static List<String> java() {
+    private static List<String> java(String defaultOptions) {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("--enable-native-access=ALL-UNNAMED");
       command.add("--sun-misc-unsafe-memory-access=allow");
-      command.addAll(words(System.getenv().getOrDefault("BENCH_JAVA_OPTS", JAVA_OPTS)));
+      command.addAll(words(System.getenv().getOrDefault("BENCH_JAVA_OPTS", defaultOptions)));
       return command;
     }
 
