@@ -105,7 +105,7 @@ public final class GatewayLatencyBenchmark {
         // An overloaded run can leave circuits open for a while; each run starts on a gateway
         // that answers again.
         awaitAnswering(gateway, uncached);
-        sequential(gateway, cached, 10, null);
+        sequential(gateway, cached, 10);
         cacheRate = atRate(gateway, cached, rate, seconds);
         if (!quick) {
           awaitAnswering(gateway, uncached);
@@ -232,7 +232,7 @@ public final class GatewayLatencyBenchmark {
   private void awaitAnswering(URI uri, String body) throws Exception {
     Instant deadline = Instant.now().plusSeconds(60);
     while (Instant.now().isBefore(deadline)) {
-      if (sequential(uri, body, 1, null).errors() == 0) {
+      if (sequential(uri, body, 1).errors() == 0) {
         return;
       }
       Thread.sleep(200);
@@ -248,7 +248,7 @@ public final class GatewayLatencyBenchmark {
     for (int i = 0; i < count; i++) {
       long t = System.nanoTime();
       HttpResponse<java.util.stream.Stream<String>> response =
-          http.send(request(uri, body, null), HttpResponse.BodyHandlers.ofLines());
+          http.send(request(uri, body), HttpResponse.BodyHandlers.ofLines());
       if (response.statusCode() != 200 && errors == 0) {
         System.out.println(
             uri + " stream answered " + response.statusCode() + ": " + response.body().toList());
@@ -277,7 +277,7 @@ public final class GatewayLatencyBenchmark {
     List<CompletableFuture<Integer>> streams = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       streams.add(
-          http.sendAsync(request(uri, body, null), HttpResponse.BodyHandlers.ofLines())
+          http.sendAsync(request(uri, body), HttpResponse.BodyHandlers.ofLines())
               .thenApply(
                   response -> {
                     try (var lines = response.body()) {
@@ -309,14 +309,14 @@ public final class GatewayLatencyBenchmark {
     };
   }
 
-  private Stats sequential(URI uri, String body, int count, String key) throws Exception {
+  private Stats sequential(URI uri, String body, int count) throws Exception {
     long[] latencies = new long[count];
     int errors = 0;
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
       long t = System.nanoTime();
       HttpResponse<byte[]> response =
-          http.send(request(uri, body, key), HttpResponse.BodyHandlers.ofByteArray());
+          http.send(request(uri, body), HttpResponse.BodyHandlers.ofByteArray());
       latencies[i] = System.nanoTime() - t;
       if (response.statusCode() != 200) {
         errors++;
@@ -325,15 +325,13 @@ public final class GatewayLatencyBenchmark {
     return Stats.of(latencies, errors, System.nanoTime() - start);
   }
 
-  private static HttpRequest request(URI uri, String body, String key) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri)
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body));
-    // The other gateway's key, or Modelyard's admin key.
-    request.header("Authorization", key != null ? "Bearer " + key : AUTHORIZATION);
-    return request.build();
+  private static HttpRequest request(URI uri, String body) {
+    return HttpRequest.newBuilder(uri)
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
+        .header("Authorization", AUTHORIZATION)
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
   }
 
   private static int freePort() throws IOException {
