@@ -400,13 +400,7 @@ public final class GatewayLatencyBenchmark {
       for (String[] service : SERVICES) {
         command.add("--" + service[1] + "=" + System.getenv().getOrDefault(service[0], ""));
       }
-      ModelyardProcess modelyard =
-          new ModelyardProcess(
-              launch(command, dataDir.resolve("modelyard.log")),
-              null,
-              URI.create("http://127.0.0.1:" + port));
-      modelyard.awaitUp();
-      return modelyard;
+      return started(launch(command, dataDir.resolve("modelyard.log")), null, port);
     }
 
     private static final List<String[]> SERVICES =
@@ -454,11 +448,14 @@ public final class GatewayLatencyBenchmark {
       api.addAll(List.of("-jar", System.getProperty("modelyard.api.jar")));
       api.addAll(gateway);
       api.addAll(shared);
+      return started(launch(api, dataDir.resolve("api.log")), workersProcess, port);
+    }
+
+    /** Once the gateway process answers its health check on {@code port}. */
+    private static ModelyardProcess started(Process gateway, Process workers, int port)
+        throws Exception {
       ModelyardProcess modelyard =
-          new ModelyardProcess(
-              launch(api, dataDir.resolve("api.log")),
-              workersProcess,
-              URI.create("http://127.0.0.1:" + port));
+          new ModelyardProcess(gateway, workers, URI.create("http://127.0.0.1:" + port));
       modelyard.awaitUp();
       return modelyard;
     }

@@ -18,7 +18,8 @@ class RateLimitConfiguration {
   @Bean
   RateLimiter rateLimiter(RateLimitSettings settings, ObjectProvider<RedissonClient> redis) {
     RateLimits limits = RateLimits.from(settings);
-    LocalRateLimiter local = new LocalRateLimiter(limits, Ticker.systemTicker());
+    Ticker ticker = Ticker.systemTicker();
+    LocalRateLimiter local = new LocalRateLimiter(limits, ticker);
     RedissonClient client = redis.getIfAvailable();
     log.info(
         "Rate limits: {} requests per {} s per caller, {} for all callers, {}",
@@ -30,7 +31,7 @@ class RateLimitConfiguration {
       return local;
     }
     return new FallbackRateLimiter(
-        new RedisRateLimiter(client, limits, RedisRateLimiter.KEY_PREFIX),
+        new RedisRateLimiter(client, limits, RedisRateLimiter.KEY_PREFIX, ticker),
         local,
         FallbackRateLimiter.WAIT_BEFORE_RETRY);
   }

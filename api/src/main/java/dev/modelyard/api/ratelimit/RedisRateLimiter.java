@@ -55,10 +55,6 @@ final class RedisRateLimiter implements RateLimiter {
   private final AtomicLong roundTrips = new AtomicLong();
   private volatile String sha;
 
-  RedisRateLimiter(RedissonClient redis, RateLimits limits, String keyPrefix) {
-    this(redis, limits, keyPrefix, Ticker.systemTicker());
-  }
-
   RedisRateLimiter(RedissonClient redis, RateLimits limits, String keyPrefix, Ticker ticker) {
     this.script = redis.getScript(LongCodec.INSTANCE);
     this.limits = limits;
@@ -181,8 +177,7 @@ final class RedisRateLimiter implements RateLimiter {
     private int left;
     private int used;
     private long grantedAt;
-    private boolean everGranted;
-    private LimitCheck granted;
+    private LimitCheck granted; // null until Redis first grants this lease
 
     synchronized boolean take(long now) {
       if (left == 0 || now - grantedAt >= LEASE_LIFETIME.toNanos()) {
@@ -200,7 +195,7 @@ final class RedisRateLimiter implements RateLimiter {
 
     /** As many as the previous lease's pace would use in {@link #LEASE_TARGET}; 1 to begin. */
     synchronized int wanted(long now, RateLimits.Limit limit) {
-      if (!everGranted) {
+      if (granted == null) {
         return 1;
       }
       long age = Math.max(now - grantedAt, Duration.ofMillis(1).toNanos());
@@ -210,11 +205,10 @@ final class RedisRateLimiter implements RateLimiter {
 
     /** Redis granted {@code count}, one of them for the request at hand. */
     synchronized LimitCheck granted(int count, long now, LimitCheck check) {
-      boolean current = everGranted && now - grantedAt < LEASE_LIFETIME.toNanos();
+      boolean current = granted != null && now - grantedAt < LEASE_LIFETIME.toNanos();
       left = (current ? left : 0) + count - 1;
       used = 1;
       grantedAt = now;
-      everGranted = true;
       granted = check;
       return check();
     }

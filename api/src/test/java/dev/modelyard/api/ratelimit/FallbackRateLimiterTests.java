@@ -58,7 +58,7 @@ class FallbackRateLimiterTests {
   void aRedisOutageFallsBackToThisProcesssLimitsAndRecoversByItself() throws Exception {
     FallbackRateLimiter limiter =
         new FallbackRateLimiter(
-            new RedisRateLimiter(client, LIMITS, "rl:"),
+            new RedisRateLimiter(client, LIMITS, "rl:", Ticker.systemTicker()),
             new LocalRateLimiter(LIMITS, ticker),
             Duration.ofMillis(200));
     assertThat(limiter.acquire("before").allowed()).isTrue();
@@ -94,7 +94,7 @@ class FallbackRateLimiterTests {
 
   @Test
   void aScriptFlushedFromRedisIsLoadedAgain() {
-    RedisRateLimiter limiter = new RedisRateLimiter(client, LIMITS, "rl:");
+    RedisRateLimiter limiter = new RedisRateLimiter(client, LIMITS, "rl:", Ticker.systemTicker());
     limiter.acquire("a");
 
     client.getScript().scriptFlush();

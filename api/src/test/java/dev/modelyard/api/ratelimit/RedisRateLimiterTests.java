@@ -32,7 +32,7 @@ class RedisRateLimiterTests extends RateLimiterContract {
 
   @Override
   RateLimiter limiter(RateLimits limits) {
-    return new RedisRateLimiter(client(), limits, prefix);
+    return new RedisRateLimiter(client(), limits, prefix, Ticker.systemTicker());
   }
 
   @Test
@@ -81,7 +81,8 @@ class RedisRateLimiterTests extends RateLimiterContract {
 
   @Test
   void aBusyLimitIsLeasedInBatchesInsteadOfAskedOnEveryRequest() {
-    RedisRateLimiter limiter = new RedisRateLimiter(client(), limits(100_000, 1_000_000), prefix);
+    RedisRateLimiter limiter =
+        new RedisRateLimiter(client(), limits(100_000, 1_000_000), prefix, Ticker.systemTicker());
 
     long allowed = IntStream.range(0, 5_000).filter(i -> limiter.acquire("busy").allowed()).count();
 
@@ -98,8 +99,8 @@ class RedisRateLimiterTests extends RateLimiterContract {
             new RateLimits.Limit(1_000_000, Duration.ofHours(1)));
     List<RedisRateLimiter> replicas =
         List.of(
-            new RedisRateLimiter(client(), limits, prefix),
-            new RedisRateLimiter(client(), limits, prefix));
+            new RedisRateLimiter(client(), limits, prefix, Ticker.systemTicker()),
+            new RedisRateLimiter(client(), limits, prefix, Ticker.systemTicker()));
 
     long allowed =
         IntStream.range(0, 1_500)
@@ -117,7 +118,7 @@ class RedisRateLimiterTests extends RateLimiterContract {
   /** An API replica as production builds it: its own client, Redis before its own limits. */
   private RateLimiter replica(RateLimits limits) {
     return new FallbackRateLimiter(
-        new RedisRateLimiter(client(), limits, prefix),
+        new RedisRateLimiter(client(), limits, prefix, Ticker.systemTicker()),
         new LocalRateLimiter(limits, Ticker.systemTicker()),
         FallbackRateLimiter.WAIT_BEFORE_RETRY);
   }

@@ -1,6 +1,7 @@
 package dev.modelyard.workers.containers;
 
 import dev.modelyard.testing.TestServices;
+import dev.modelyard.workers.TestWorkerProperties;
 import dev.modelyard.workers.WorkersApplication;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,23 +21,13 @@ final class DockerWorker {
    */
   static ConfigurableApplicationContext start(
       String schema, String namespace, String hostId, String... runtime) {
-    List<String> properties =
-        new ArrayList<>(
-            List.of(
-                // Other tests' workers may hold any fixed port.
-                "server.port=0",
-                "modelyard.database.url="
-                    + TestServices.get("DATABASE_URL")
-                    + "?currentSchema="
-                    + schema,
-                "spring.flyway.schemas=" + schema,
-                "spring.flyway.create-schemas=true",
-                "modelyard.temporal.address=" + TestServices.get("TEMPORAL_ADDRESS"),
-                "modelyard.temporal.namespace=" + namespace,
-                "modelyard.host-id=" + hostId,
-                "modelyard.runtime=docker",
-                "modelyard.docker.host=" + TestServices.get("DOCKER_HOST"),
-                "modelyard.health.deployment=" + hostId));
+    List<String> properties = new ArrayList<>(TestWorkerProperties.of(schema, namespace, hostId));
+    properties.addAll(
+        List.of(
+            // Other tests' workers may hold any fixed port.
+            "server.port=0",
+            "modelyard.runtime=docker",
+            "modelyard.docker.host=" + TestServices.get("DOCKER_HOST")));
     properties.addAll(List.of(runtime));
     return new SpringApplicationBuilder(WorkersApplication.class)
         .properties(properties.toArray(String[]::new))

@@ -11,6 +11,7 @@ import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.infra.registry.RoutableInstance;
 import dev.modelyard.testing.TestNamespace;
 import dev.modelyard.testing.TestServices;
+import dev.modelyard.workers.TestWorkerProperties;
 import dev.modelyard.workers.WorkersApplication;
 import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.WorkflowIds;
@@ -25,6 +26,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -84,22 +86,15 @@ class HealthAfterWorkerRestartTests {
 
   /** The worker application as its own process would run it, on this test's schema and queues. */
   private ConfigurableApplicationContext worker() {
-    String schema = "health_restart_" + run;
-    return new SpringApplicationBuilder(WorkersApplication.class)
-        .properties(
-            "modelyard.database.url="
-                + TestServices.get("DATABASE_URL")
-                + "?currentSchema="
-                + schema,
-            "spring.flyway.schemas=" + schema,
-            "spring.flyway.create-schemas=true",
-            "modelyard.temporal.address=" + TestServices.get("TEMPORAL_ADDRESS"),
-            "modelyard.temporal.namespace=" + namespace,
-            "modelyard.host-id=test-" + run,
-            "modelyard.health.deployment=test-" + run,
+    List<String> properties =
+        new ArrayList<>(TestWorkerProperties.of("health_restart_" + run, namespace, "test-" + run));
+    properties.addAll(
+        List.of(
             "modelyard.health.interval=1s",
             "modelyard.health.suspect-interval=1s",
-            "modelyard.health.execution-timeout=10m")
+            "modelyard.health.execution-timeout=10m"));
+    return new SpringApplicationBuilder(WorkersApplication.class)
+        .properties(properties.toArray(String[]::new))
         .run();
   }
 
