@@ -17,11 +17,11 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -35,6 +35,7 @@ import org.apache.hc.core5.util.Timeout;
 public final class RelayClient implements AutoCloseable {
 
   private final CloseableHttpClient http;
+  private final CallDeadlines deadlines = new CallDeadlines();
 
   /**
    * @param maxPerInstance connections kept per instance, at least the calls it may take at once
@@ -66,19 +67,42 @@ public final class RelayClient implements AutoCloseable {
    */
   public byte[] post(URI baseUrl, String path, byte[] body, Duration timeout)
       throws IOException, InterruptedException {
-    HttpPost post = post(baseUrl, path, body, timeout, timeout);
-    try {
-      return http.execute(
-          post,
-          response -> {
-            byte[] answer = EntityUtils.toByteArray(response.getEntity());
-            if (response.getCode() != 200) {
-              throw upstream(baseUrl, response.getCode(), answer);
-            }
-            return answer;
-          });
-    } catch (InterruptedIOException e) {
-      throw timeoutOrInterrupt(e, timeout);
+    // The socket's reads wait untimed and the deadline is watched instead: see CallDeadlines.
+    HttpPost post = post(baseUrl, path, body, timeout, Timeout.DISABLED);
+    try (CallDeadlines.Watch watch = deadlines.watch(post, timeout)) {
+      try {
+        return http.execute(post, response -> answer(baseUrl, response));
+      } catch (InterruptedIOException e) {
+        throw timeoutOrInterrupt(e, timeout);
+      } catch (IOException e) {
+        // Cancelled at its deadline, the call fails however the closed connection surfaces.
+        throw watch.expired() ? timedOut(e, timeout) : e;
+      }
+    }
+  }
+
+  /** The whole body of a 200 answer. */
+  private static byte[] answer(URI baseUrl, ClassicHttpResponse response) throws IOException {
+    byte[] answer = body(response.getEntity());
+    if (response.getCode() != 200) {
+      throw upstream(baseUrl, response.getCode(), answer);
+    }
+    return answer;
+  }
+
+  /**
+   * Read into one array of the declared length: EntityUtils.toByteArray copies through a 4 KB
+   * buffer and a growing one, three arrays a call where one does.
+   */
+  private static byte[] body(HttpEntity entity) throws IOException {
+    if (entity == null) {
+      return new byte[0];
+    }
+    long length = entity.getContentLength();
+    try (InputStream content = entity.getContent()) {
+      return length >= 0 && length <= Integer.MAX_VALUE
+          ? content.readNBytes((int) length)
+          : content.readAllBytes();
     }
   }
 
@@ -90,7 +114,7 @@ public final class RelayClient implements AutoCloseable {
   public InputStream stream(
       URI baseUrl, String path, byte[] body, Duration headersTimeout, Duration readTimeout)
       throws IOException, InterruptedException {
-    HttpPost post = post(baseUrl, path, body, headersTimeout, readTimeout);
+    HttpPost post = post(baseUrl, path, body, headersTimeout, Timeout.of(readTimeout));
     ClassicHttpResponse response;
     try {
       response = http.executeOpen(null, post, null);
@@ -136,13 +160,13 @@ public final class RelayClient implements AutoCloseable {
   }
 
   private static HttpPost post(
-      URI baseUrl, String path, byte[] body, Duration headersTimeout, Duration readTimeout) {
+      URI baseUrl, String path, byte[] body, Duration headersTimeout, Timeout readTimeout) {
     HttpPost post = new HttpPost(baseUrl.resolve(path));
     post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
     post.setConfig(
         RequestConfig.custom()
             .setConnectionRequestTimeout(Timeout.of(headersTimeout))
-            .setResponseTimeout(Timeout.of(readTimeout))
+            .setResponseTimeout(readTimeout)
             .build());
     return post;
   }
@@ -163,13 +187,18 @@ public final class RelayClient implements AutoCloseable {
     if (Thread.currentThread().isInterrupted()) {
       throw new InterruptedException("interrupted while waiting for an instance");
     }
+    return timedOut(e, timeout);
+  }
+
+  private static HttpTimeoutException timedOut(IOException cause, Duration timeout) {
     HttpTimeoutException timedOut = new HttpTimeoutException("no answer within " + timeout);
-    timedOut.initCause(e);
+    timedOut.initCause(cause);
     return timedOut;
   }
 
   @Override
   public void close() throws IOException {
+    deadlines.close();
     http.close();
   }
 

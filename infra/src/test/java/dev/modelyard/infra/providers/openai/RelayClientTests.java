@@ -11,8 +11,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,11 +71,32 @@ class RelayClientTests {
     assertThat(server.requests.get()).isEqualTo(1);
   }
 
+  @Test
+  void aBackendThatNeverAnswersTimesOutAtTheDeadlineAndItsConnectionIsClosed() throws Exception {
+    server = new ScriptedServer((connection, request) -> -1);
+
+    long start = System.nanoTime();
+    assertThatThrownBy(
+            () -> client.post(server.base(), "/v1/chat/completions", BODY, Duration.ofMillis(300)))
+        .isInstanceOf(HttpTimeoutException.class)
+        .hasMessage("no answer within PT0.3S");
+    Duration waited = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(waited)
+        .isBetween(
+            Duration.ofMillis(300),
+            Duration.ofMillis(300).plus(CallDeadlines.TICK.multipliedBy(4)));
+    assertThat(server.closedUnanswered.await(5, TimeUnit.SECONDS)).isTrue();
+  }
+
   private static Duration timeout() {
     return Duration.ofSeconds(5);
   }
 
-  /** What to answer: a status, or 0 to close the connection without an answer. */
+  /**
+   * What to answer: a status, 0 to close the connection without an answer, or -1 never to answer
+   * (until the client closes the connection).
+   */
   @FunctionalInterface
   private interface Script {
     int answer(int connection, int requestOnConnection);
@@ -83,6 +107,7 @@ class RelayClientTests {
 
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
+    final CountDownLatch closedUnanswered = new CountDownLatch(1);
     private final ServerSocket socket;
 
     ScriptedServer(Script script) throws IOException {
@@ -127,6 +152,15 @@ class RelayClientTests {
           int request = requests.incrementAndGet();
           int status = script.answer(connection, onConnection);
           if (status == 0) {
+            return;
+          }
+          if (status < 0) {
+            try {
+              while (in.read() >= 0) {}
+            } finally {
+              // closed by the client, gracefully or with a reset
+              closedUnanswered.countDown();
+            }
             return;
           }
           byte[] answer = ("answer " + request).getBytes(StandardCharsets.UTF_8);
