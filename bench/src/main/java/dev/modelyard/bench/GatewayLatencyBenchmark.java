@@ -15,6 +15,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What the gateway adds to a generation: the same ~1 KB non-streamed request sent to a fast
@@ -38,6 +40,12 @@ public final class GatewayLatencyBenchmark {
       "{\"model\":\"fast\",\"messages\":[{\"role\":\"user\",\"content\":\""
           + "y".repeat(900)
           + "\"}],\"max_tokens\":200,\"temperature\":%s}";
+
+  /** Cacheable (temperature 0) and distinct: a round's name and a number lead the message. */
+  private static final String DISTINCT_BODY =
+      "{\"model\":\"fast\",\"messages\":[{\"role\":\"user\",\"content\":\"%s %d "
+          + "y".repeat(890)
+          + "\"}],\"max_tokens\":200,\"temperature\":0}";
 
   private static final String STREAM_BODY =
       "{\"model\":\"fast\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\""
@@ -84,6 +92,7 @@ public final class GatewayLatencyBenchmark {
       Stats gatewayOne;
       Stats gatewayRate;
       Stats cacheRate;
+      Stats redisOne = null;
       Stats directFirst = null;
       Stats gatewayFirst = null;
       String concurrentStreams = null;
@@ -107,6 +116,11 @@ public final class GatewayLatencyBenchmark {
         awaitAnswering(gateway, uncached);
         sequential(gateway, cached, 10);
         cacheRate = atRate(gateway, cached, rate, seconds);
+        if (modelyard.split()) {
+          try (ModelyardProcess replica = modelyard.replica(freePort())) {
+            redisOne = redisHits(modelyard, replica);
+          }
+        }
         if (!quick) {
           awaitAnswering(gateway, uncached);
           String streamed = STREAM_BODY;
@@ -129,6 +143,10 @@ public final class GatewayLatencyBenchmark {
       rows.add(gatewayRate.row("Modelyard, " + rate + "/s open loop"));
       rows.add(added("  added by Modelyard", gatewayRate, directRate));
       rows.add(cacheRate.row("Modelyard cache hits, " + rate + "/s"));
+      rows.add(
+          redisOne != null
+              ? redisOne.row("Redis-level hits, concurrency 1")
+              : new String[] {"Redis hits: split topology only", "", "", "", "", ""});
       if (!quick) {
         rows.add(directFirst.row("direct stream, first event"));
         rows.add(gatewayFirst.row("Modelyard stream, first event"));
@@ -224,6 +242,36 @@ public final class GatewayLatencyBenchmark {
     awaitAnswering(uri, body);
     return vegeta.atRate(uri, body, AUTHORIZATION, rate, duration);
   }
+
+  /**
+   * Hits in Redis rather than in the process, one at a time: each body is answered once through the
+   * first API process, which caches it in both levels, then asked of a second API process on the
+   * same Redis, which has it only there. A first round of other bodies warms the second process's
+   * path.
+   */
+  private Stats redisHits(ModelyardProcess first, ModelyardProcess second) throws Exception {
+    URI through = first.base().resolve("/v1/chat/completions");
+    URI replica = second.base().resolve("/v1/chat/completions");
+    Stats measured = null;
+    for (String round : List.of("warm-up", "measured")) {
+      List<String> bodies = new ArrayList<>(REDIS_HIT_BODIES);
+      for (int i = 0; i < REDIS_HIT_BODIES; i++) {
+        bodies.add(DISTINCT_BODY.formatted(round, i));
+      }
+      vegeta.eachOnce(through, bodies, AUTHORIZATION);
+      long before = second.redisHits();
+      measured = vegeta.eachOnce(replica, bodies, AUTHORIZATION);
+      long hits = second.redisHits() - before;
+      if (hits != measured.count()) {
+        System.out.printf(
+            "  %s round: %d of %d requests were Redis hits%n", round, hits, measured.count());
+      }
+    }
+    return measured;
+  }
+
+  /** Bodies per round of Redis hits: about ten seconds of them. */
+  private static final int REDIS_HIT_BODIES = 15_000;
 
   private void warm(URI uri, String body) throws Exception {
     vegeta.oneAtATime(uri, body, AUTHORIZATION, WARM_UP);
@@ -352,9 +400,10 @@ public final class GatewayLatencyBenchmark {
      * What a small machine should run the gateway with. Measured on two cores at 2,000 requests a
      * second (bench/README.md): G1 held to short pauses kept the p99 at a few milliseconds where
      * the serial collector's longer young pauses let queues of tens to hundreds of milliseconds
-     * build, and ZGC's concurrent threads took CPU from the requests and 680 MB of memory. The API
-     * process alone lives in 256 MB of heap; the standalone one also holds the embedded Temporal
-     * server and the workers.
+     * build, and ZGC's concurrent threads took CPU from the requests and 680 MB of memory. A fixed
+     * marking threshold (instead of G1's adaptive one) did better in runs of two minutes and worse
+     * over ten, so it is not advised. The API process lives in 256 MB of heap; the standalone one
+     * also holds the embedded Temporal server and the workers.
      */
     private static final String API_JAVA_OPTS = "-XX:+UseG1GC -XX:MaxGCPauseMillis=5 -Xmx256m";
 
@@ -371,11 +420,50 @@ public final class GatewayLatencyBenchmark {
 
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /**
+     * How the split topology's API process was started, to start a replica of it; null for the
+     * standalone process.
+     */
+    private List<String> apiCommand;
+
+    private Path dataDir;
+
     private ModelyardProcess(Process process, Process workers, URI base) {
       this.process = process;
       this.workers = workers;
       this.base = base;
     }
+
+    boolean split() {
+      return apiCommand != null;
+    }
+
+    /** A second API process on the same database and Redis, serving on {@code port}. */
+    ModelyardProcess replica(int port) throws Exception {
+      List<String> command = new ArrayList<>();
+      for (String word : apiCommand) {
+        command.add(word.startsWith("--server.port=") ? "--server.port=" + port : word);
+      }
+      return started(launch(command, dataDir.resolve("api-replica.log")), null, port);
+    }
+
+    /** Answers this process found in Redis rather than in its own cache, so far. */
+    long redisHits() throws Exception {
+      String report =
+          http.send(
+                  HttpRequest.newBuilder(base.resolve("/api/v1/local-llm/metrics/cache"))
+                      .header("Authorization", AUTHORIZATION)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      Matcher hits = REDIS_HITS.matcher(report);
+      if (!hits.find()) {
+        throw new IllegalStateException("no redis_hits in " + report);
+      }
+      return Long.parseLong(hits.group(1));
+    }
+
+    private static final Pattern REDIS_HITS = Pattern.compile("\"redis_hits\":(\\d+)");
 
     static ModelyardProcess start(Path jar, int port) throws Exception {
       Path dataDir = Files.createTempDirectory("modelyard-bench");
@@ -448,7 +536,11 @@ public final class GatewayLatencyBenchmark {
       api.addAll(List.of("-jar", System.getProperty("modelyard.api.jar")));
       api.addAll(gateway);
       api.addAll(shared);
-      return started(launch(api, dataDir.resolve("api.log")), workersProcess, port);
+      ModelyardProcess modelyard =
+          started(launch(api, dataDir.resolve("api.log")), workersProcess, port);
+      modelyard.apiCommand = api;
+      modelyard.dataDir = dataDir;
+      return modelyard;
     }
 
     /** Once the gateway process answers its health check on {@code port}. */

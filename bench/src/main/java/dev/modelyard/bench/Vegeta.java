@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,6 +27,8 @@ final class Vegeta {
   private static final Pattern ERRORS = Pattern.compile("\"errors\":(\\[.*?\\])");
   private static final Pattern OK = Pattern.compile("\"status_codes\":\\{[^}]*\"200\":(\\d+)");
 
+  private static final String NO_TARGETS = "no targets to attack";
+
   private final Path bin;
 
   Vegeta(Path bin) {
@@ -35,31 +38,57 @@ final class Vegeta {
   /** One request at a time, each sent when the previous one has come back. */
   Stats oneAtATime(URI uri, String body, String authorization, Duration duration)
       throws IOException, InterruptedException {
-    return attack(uri, body, authorization, duration, "-rate=0", "-max-workers=1", "-workers=1");
+    return attack(
+        List.of(body), uri, authorization, duration, "-rate=0", "-max-workers=1", "-workers=1");
   }
 
   /** Open loop: {@code rate} requests a second, each on schedule. */
   Stats atRate(URI uri, String body, String authorization, int rate, Duration duration)
       throws IOException, InterruptedException {
-    return attack(uri, body, authorization, duration, "-rate=" + rate + "/s");
+    return attack(List.of(body), uri, authorization, duration, "-rate=" + rate + "/s");
+  }
+
+  /** One request at a time, each of {@code bodies} once, in order. */
+  Stats eachOnce(URI uri, List<String> bodies, String authorization)
+      throws IOException, InterruptedException {
+    // Read lazily, the targets run out after the last body, which ends the attack.
+    return attack(
+        bodies,
+        uri,
+        authorization,
+        Duration.ZERO,
+        "-lazy",
+        "-rate=0",
+        "-max-workers=1",
+        "-workers=1");
   }
 
   private Stats attack(
-      URI uri, String body, String authorization, Duration duration, String... pace)
+      List<String> bodies, URI uri, String authorization, Duration duration, String... pace)
       throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("modelyard-vegeta");
-    Path bodyFile = Files.writeString(dir.resolve("body.json"), body);
-    Path targets = Files.writeString(dir.resolve("targets"), "POST " + uri + "\n");
+    // Vegeta's JSON targets carry each request's own body (base64) and headers.
+    StringBuilder lines = new StringBuilder();
+    for (String body : bodies) {
+      lines
+          .append("{\"method\":\"POST\",\"url\":\"")
+          .append(uri)
+          .append("\",\"body\":\"")
+          .append(Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8)))
+          .append("\",\"header\":{\"Content-Type\":[\"application/json\"],\"Authorization\":[\"")
+          .append(authorization)
+          .append("\"]}}\n");
+    }
+    Path targets = Files.writeString(dir.resolve("targets.json"), lines);
     Path results = dir.resolve("results.bin");
     List<String> command =
         new ArrayList<>(
             List.of(
                 bin.toString(),
                 "attack",
+                "-format=json",
                 "-targets=" + targets,
-                "-body=" + bodyFile,
-                "-header=Content-Type: application/json",
-                "-header=Authorization: " + authorization,
+                // 0 runs until the targets run out
                 "-duration=" + duration.toMillis() + "ms",
                 "-timeout=30s",
                 "-output=" + results));
@@ -67,7 +96,6 @@ final class Vegeta {
     run(command);
     String report = run(List.of(bin.toString(), "report", "-type=json", results.toString()));
     Files.delete(results);
-    Files.delete(bodyFile);
     Files.delete(targets);
     Files.delete(dir);
     return parse(report);
@@ -87,6 +115,10 @@ final class Vegeta {
       }
     }
     long requests = Long.parseLong(find(REQUESTS, report, "0"));
+    if (report.contains(NO_TARGETS)) {
+      // A lazy attack's end: one result for the target that was not there, no request sent.
+      requests--;
+    }
     long ok = Long.parseLong(find(OK, report, "0"));
     double throughput = Double.parseDouble(find(THROUGHPUT, report, "0"));
     if (p50 < 0 || requests == 0) {
