@@ -422,16 +422,19 @@ public final class GatewayLatencyBenchmark {
 
     /**
      * How the split topology's API process was started, to start a replica of it; null for the
-     * standalone process.
+     * standalone process and for a replica.
      */
-    private List<String> apiCommand;
+    private final List<String> apiCommand;
 
-    private Path dataDir;
+    private final Path dataDir;
 
-    private ModelyardProcess(Process process, Process workers, URI base) {
+    private ModelyardProcess(
+        Process process, Process workers, URI base, List<String> apiCommand, Path dataDir) {
       this.process = process;
       this.workers = workers;
       this.base = base;
+      this.apiCommand = apiCommand;
+      this.dataDir = dataDir;
     }
 
     boolean split() {
@@ -444,18 +447,12 @@ public final class GatewayLatencyBenchmark {
       for (String word : apiCommand) {
         command.add(word.startsWith("--server.port=") ? "--server.port=" + port : word);
       }
-      return started(launch(command, dataDir.resolve("api-replica.log")), null, port);
+      return started(launch(command, dataDir.resolve("api-replica.log")), null, port, null, null);
     }
 
     /** Answers this process found in Redis rather than in its own cache, so far. */
     long redisHits() throws Exception {
-      String report =
-          http.send(
-                  HttpRequest.newBuilder(base.resolve("/api/v1/local-llm/metrics/cache"))
-                      .header("Authorization", AUTHORIZATION)
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
+      String report = get("/api/v1/local-llm/metrics/cache");
       Matcher hits = REDIS_HITS.matcher(report);
       if (!hits.find()) {
         throw new IllegalStateException("no redis_hits in " + report);
@@ -488,7 +485,7 @@ public final class GatewayLatencyBenchmark {
       for (String[] service : SERVICES) {
         command.add("--" + service[1] + "=" + System.getenv().getOrDefault(service[0], ""));
       }
-      return started(launch(command, dataDir.resolve("modelyard.log")), null, port);
+      return started(launch(command, dataDir.resolve("modelyard.log")), null, port, null, null);
     }
 
     private static final List<String[]> SERVICES =
@@ -536,18 +533,16 @@ public final class GatewayLatencyBenchmark {
       api.addAll(List.of("-jar", System.getProperty("modelyard.api.jar")));
       api.addAll(gateway);
       api.addAll(shared);
-      ModelyardProcess modelyard =
-          started(launch(api, dataDir.resolve("api.log")), workersProcess, port);
-      modelyard.apiCommand = api;
-      modelyard.dataDir = dataDir;
-      return modelyard;
+      return started(launch(api, dataDir.resolve("api.log")), workersProcess, port, api, dataDir);
     }
 
     /** Once the gateway process answers its health check on {@code port}. */
-    private static ModelyardProcess started(Process gateway, Process workers, int port)
+    private static ModelyardProcess started(
+        Process gateway, Process workers, int port, List<String> apiCommand, Path dataDir)
         throws Exception {
       ModelyardProcess modelyard =
-          new ModelyardProcess(gateway, workers, URI.create("http://127.0.0.1:" + port));
+          new ModelyardProcess(
+              gateway, workers, URI.create("http://127.0.0.1:" + port), apiCommand, dataDir);
       modelyard.awaitUp();
       return modelyard;
     }
@@ -583,13 +578,7 @@ public final class GatewayLatencyBenchmark {
               .formatted(model, endpoint));
       Instant deadline = Instant.now().plusSeconds(60);
       while (Instant.now().isBefore(deadline)) {
-        HttpResponse<String> models =
-            http.send(
-                HttpRequest.newBuilder(base.resolve("/v1/models"))
-                    .header("Authorization", AUTHORIZATION)
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (models.body().contains("\"" + model + "\"")) {
+        if (get("/v1/models").contains("\"" + model + "\"")) {
           return;
         }
         Thread.sleep(200);
@@ -627,6 +616,15 @@ public final class GatewayLatencyBenchmark {
         Thread.sleep(500);
       }
       throw new IllegalStateException("Modelyard did not come up on " + base);
+    }
+
+    private String get(String path) throws Exception {
+      return http.send(
+              HttpRequest.newBuilder(base.resolve(path))
+                  .header("Authorization", AUTHORIZATION)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
     }
 
     private void post(String path, String body) throws Exception {
