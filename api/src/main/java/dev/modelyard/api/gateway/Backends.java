@@ -2,6 +2,8 @@ package dev.modelyard.api.gateway;
 
 import dev.modelyard.api.autoscaling.LoadMeter;
 import dev.modelyard.infra.providers.openai.RelayClient;
+import dev.modelyard.infra.providers.openai.StreamTimeouts;
+import dev.modelyard.infra.providers.openai.StreamedAnswer;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -15,9 +17,6 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +38,6 @@ class Backends implements DisposableBean {
   private final RelayClient client;
   private final CircuitBreakerRegistry breakers;
   private final BulkheadRegistry bulkheads;
-  private final ScheduledExecutorService watchdog =
-      Executors.newSingleThreadScheduledExecutor(
-          Thread.ofPlatform().name("gateway-timeouts").daemon().factory());
 
   Backends(GatewaySettings settings, LoadMeter meter) {
     this.settings = settings;
@@ -110,8 +106,8 @@ class Backends implements DisposableBean {
 
   /**
    * A stream that has sent its first event, or null if the instance is skipped. The first event
-   * must come within the first-token timeout and the stream must end within the total timeout; past
-   * either the upstream is closed, which fails the read.
+   * must come within the first-token timeout, no silence between events may last longer, and the
+   * stream must end within the total timeout; past any, the upstream is cut, which fails the read.
    */
   UpstreamStream open(Candidate candidate, Endpoint endpoint, byte[] body)
       throws IOException, InterruptedException {
@@ -119,52 +115,28 @@ class Backends implements DisposableBean {
     if (guard == null) {
       return null;
     }
-    InputStream upstream = null;
-    ScheduledFuture<?> firstToken = null;
-    ScheduledFuture<?> total = null;
+    StreamedAnswer upstream = null;
     try {
       upstream =
           client.stream(
               URI.create(candidate.instance().endpoint()),
               endpoint.path(),
               body,
-              settings.firstTokenTimeout(),
-              // A backend silent this long between events has hung.
-              settings.firstTokenTimeout());
-      InputStream closable = upstream;
-      long left = settings.firstTokenTimeout().toNanos() - guard.elapsed();
-      firstToken = watchdog.schedule(() -> closeQuietly(closable), left, TimeUnit.NANOSECONDS);
-      total =
-          watchdog.schedule(
-              () -> closeQuietly(closable),
-              settings.totalTimeout().toNanos() - guard.elapsed(),
-              TimeUnit.NANOSECONDS);
+              // A backend silent as long as a first token may take has hung.
+              new StreamTimeouts(
+                  settings.firstTokenTimeout(),
+                  settings.firstTokenTimeout(),
+                  settings.totalTimeout()));
       BufferedReader lines =
           new BufferedReader(new InputStreamReader(upstream, StandardCharsets.UTF_8));
       String first = nextEvent(lines);
-      if (!firstToken.cancel(false)) {
-        throw new java.net.http.HttpTimeoutException(
-            "no first token within " + settings.firstTokenTimeout());
-      }
       if (first == null) {
         throw new IOException("the stream ended before its first event");
       }
+      upstream.firstEventArrived();
       guard.succeeded();
-      ScheduledFuture<?> totalDeadline = total;
-      return new UpstreamStream(
-          first,
-          lines,
-          () -> {
-            totalDeadline.cancel(false);
-            guard.exit();
-          });
+      return new UpstreamStream(first, lines, guard::exit);
     } catch (IOException | RuntimeException e) {
-      if (firstToken != null) {
-        firstToken.cancel(false);
-      }
-      if (total != null) {
-        total.cancel(false);
-      }
       if (upstream != null) {
         closeQuietly(upstream);
       }
@@ -214,7 +186,6 @@ class Backends implements DisposableBean {
 
   @Override
   public void destroy() throws IOException {
-    watchdog.shutdownNow();
     client.close();
   }
 

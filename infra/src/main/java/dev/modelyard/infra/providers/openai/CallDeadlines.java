@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hc.core5.concurrent.Cancellable;
 
 /**
- * Cancels calls that outlive their deadline, checked every {@link #TICK} by one thread.
+ * Cancels calls that outlive their deadlines, checked every {@link #TICK} by one thread.
  *
  * <p>A read timeout on a virtual thread's socket is a timed park: the JDK schedules a wake-up with
  * its delay scheduler when the read waits and cancels it when the answer comes, and both wake the
@@ -22,9 +22,12 @@ final class CallDeadlines implements AutoCloseable {
   private final Thread sweeper =
       Thread.ofPlatform().name("relay-deadlines").daemon().start(this::sweepUntilClosed);
 
-  /** Watches {@code call} until the returned watch is closed; past {@code timeout}, cancels it. */
-  Watch watch(Cancellable call, Duration timeout) {
-    Watch watch = new Watch(call, System.nanoTime() + timeout.toNanos());
+  /**
+   * Watches {@code call} until the returned watch is closed: past {@code total}, or past the next
+   * deadline the watch is given as the call goes on (at first the total), it is cancelled.
+   */
+  Watch watch(Cancellable call, Duration total) {
+    Watch watch = new Watch(call, System.nanoTime() + total.toNanos());
     watched.add(watch);
     return watch;
   }
@@ -35,9 +38,7 @@ final class CallDeadlines implements AutoCloseable {
         Thread.sleep(TICK);
         long now = System.nanoTime();
         for (Watch watch : watched) {
-          if (now - watch.deadline >= 0) {
-            watch.expire();
-          }
+          watch.expireIfPast(now);
         }
       }
     } catch (InterruptedException e) {
@@ -50,26 +51,48 @@ final class CallDeadlines implements AutoCloseable {
     sweeper.interrupt();
   }
 
-  /** One call's deadline; whichever comes first, its close or its expiry, decides. */
+  /** Which of a call's deadlines cancelled it. */
+  enum Passed {
+    NONE,
+    NEXT,
+    TOTAL
+  }
+
+  /** One call's deadlines; whichever comes first, its close or an expiry, decides. */
   final class Watch implements AutoCloseable {
 
     private final Cancellable call;
-    private final long deadline;
-    private volatile boolean expired;
+    private final long total;
 
-    private Watch(Cancellable call, long deadline) {
+    /** When the call must next make progress (a stream's first event, its next bytes). */
+    private volatile long next;
+
+    private volatile Passed passed = Passed.NONE;
+
+    private Watch(Cancellable call, long total) {
       this.call = call;
-      this.deadline = deadline;
+      this.total = total;
+      this.next = total;
     }
 
-    /** Whether the call was cancelled for passing its deadline. */
+    /** From now on the call must make progress within {@code within} (and end by its total). */
+    void nextWithin(Duration within) {
+      next = System.nanoTime() + within.toNanos();
+    }
+
+    /** Which deadline cancelled the call, if one did. */
+    Passed passed() {
+      return passed;
+    }
+
     boolean expired() {
-      return expired;
+      return passed != Passed.NONE;
     }
 
-    private void expire() {
-      if (watched.remove(this)) {
-        expired = true;
+    private void expireIfPast(long now) {
+      Passed past = now - total >= 0 ? Passed.TOTAL : now - next >= 0 ? Passed.NEXT : Passed.NONE;
+      if (past != Passed.NONE && watched.remove(this)) {
+        passed = past;
         call.cancel();
       }
     }

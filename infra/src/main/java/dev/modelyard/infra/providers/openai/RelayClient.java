@@ -1,9 +1,7 @@
 package dev.modelyard.infra.providers.openai;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -72,11 +70,9 @@ public final class RelayClient implements AutoCloseable {
     try (CallDeadlines.Watch watch = deadlines.watch(post, timeout)) {
       try {
         return http.execute(post, response -> answer(baseUrl, response));
-      } catch (InterruptedIOException e) {
-        throw timeoutOrInterrupt(e, timeout);
       } catch (IOException e) {
         // Cancelled at its deadline, the call fails however the closed connection surfaces.
-        throw watch.expired() ? timedOut(e, timeout) : e;
+        throw watch.expired() ? timedOut(e, timeout) : interruptedOr(e);
       }
     }
   }
@@ -107,56 +103,38 @@ public final class RelayClient implements AutoCloseable {
   }
 
   /**
-   * Starts a streamed answer and returns its body once the backend has answered 200 within {@code
-   * headersTimeout}; a read waits at most {@code readTimeout} for the next bytes. Closing the
-   * stream before its end aborts the upstream request, which stops the backend's generation.
+   * Starts a streamed answer and returns its body once the backend has answered 200. Its deadlines
+   * are watched as a non-streamed call's are (see {@link CallDeadlines}): the socket's reads wait
+   * untimed.
    */
-  public InputStream stream(
-      URI baseUrl, String path, byte[] body, Duration headersTimeout, Duration readTimeout)
+  public StreamedAnswer stream(URI baseUrl, String path, byte[] body, StreamTimeouts timeouts)
       throws IOException, InterruptedException {
-    HttpPost post = post(baseUrl, path, body, headersTimeout, Timeout.of(readTimeout));
-    ClassicHttpResponse response;
+    HttpPost post = post(baseUrl, path, body, timeouts.firstEvent(), Timeout.DISABLED);
+    CallDeadlines.Watch watch = deadlines.watch(post, timeouts.total());
+    watch.nextWithin(timeouts.firstEvent());
+    boolean opened = false;
     try {
-      response = http.executeOpen(null, post, null);
-    } catch (InterruptedIOException e) {
-      throw timeoutOrInterrupt(e, headersTimeout);
-    }
-    if (response.getCode() != 200) {
-      try (response) {
-        byte[] error =
-            response.getEntity() != null
-                ? response.getEntity().getContent().readNBytes(300)
-                : new byte[0];
-        post.cancel();
-        throw upstream(baseUrl, response.getCode(), error);
-      }
-    }
-    return new FilterInputStream(response.getEntity().getContent()) {
-      private boolean ended;
-
-      @Override
-      public int read() throws IOException {
-        int b = super.read();
-        ended |= b < 0;
-        return b;
-      }
-
-      @Override
-      public int read(byte[] buffer, int offset, int length) throws IOException {
-        int n = super.read(buffer, offset, length);
-        ended |= n < 0;
-        return n;
-      }
-
-      @Override
-      public void close() throws IOException {
-        if (!ended) {
-          // Draining the rest would wait for the whole generation: cut the connection instead.
+      ClassicHttpResponse response = http.executeOpen(null, post, null);
+      if (response.getCode() != 200) {
+        try (response) {
+          byte[] error =
+              response.getEntity() != null
+                  ? response.getEntity().getContent().readNBytes(300)
+                  : new byte[0];
           post.cancel();
+          throw upstream(baseUrl, response.getCode(), error);
         }
-        response.close();
       }
-    };
+      StreamedAnswer answer = new StreamedAnswer(response, post, watch, timeouts);
+      opened = true;
+      return answer;
+    } catch (IOException e) {
+      throw watch.expired() ? StreamedAnswer.timedOut(watch, timeouts, false, e) : interruptedOr(e);
+    } finally {
+      if (!opened) {
+        watch.close();
+      }
+    }
   }
 
   private static HttpPost post(
@@ -182,12 +160,15 @@ public final class RelayClient implements AutoCloseable {
             + (text.length() > 300 ? text.substring(0, 300) + "…" : text));
   }
 
-  private static IOException timeoutOrInterrupt(InterruptedIOException e, Duration timeout)
-      throws InterruptedException {
+  /** The caller's interrupt, if that is why a call failed; otherwise the failure as it came. */
+  private static IOException interruptedOr(IOException e) throws InterruptedException {
     if (Thread.currentThread().isInterrupted()) {
-      throw new InterruptedException("interrupted while waiting for an instance");
+      InterruptedException interrupted =
+          new InterruptedException("interrupted while waiting for an instance");
+      interrupted.initCause(e);
+      throw interrupted;
     }
-    return timedOut(e, timeout);
+    return e;
   }
 
   private static HttpTimeoutException timedOut(IOException cause, Duration timeout) {

@@ -53,7 +53,7 @@ class RelayClientTests {
     server = new ScriptedServer((connection, request) -> 200);
 
     try (var stream =
-        client.stream(server.base(), "/v1/chat/completions", BODY, timeout(), timeout())) {
+        client.stream(server.base(), "/v1/chat/completions", BODY, streamTimeouts())) {
       assertThat(new String(stream.readAllBytes())).isEqualTo("answer 1");
     }
     client.post(server.base(), "/v1/chat/completions", BODY, timeout());
@@ -89,6 +89,97 @@ class RelayClientTests {
     assertThat(server.closedUnanswered.await(5, TimeUnit.SECONDS)).isTrue();
   }
 
+  @Test
+  void aStreamWithoutAFirstEventIsCutAtItsDeadlineThoughBytesKeepComing() throws Exception {
+    // Comments keep the connection busy, but are no event: the caller never marks one.
+    server = new ScriptedServer(chunks -> everyFiftyMillis(chunks, ": ping\n\n"));
+    var timeouts = new StreamTimeouts(Duration.ofMillis(300), timeout(), timeout());
+
+    long start = System.nanoTime();
+    try (var stream = client.stream(server.base(), "/v1/chat/completions", BODY, timeouts)) {
+      assertThatThrownBy(stream::readAllBytes)
+          .isInstanceOf(HttpTimeoutException.class)
+          .hasMessage("no first event within PT0.3S");
+    }
+
+    assertCutWithinTicksOf(start, Duration.ofMillis(300));
+    assertThat(server.closedUnanswered.await(5, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aStreamSilentAfterItsFirstEventIsCutAtTheQuietDeadline() throws Exception {
+    server = new ScriptedServer(chunks -> chunks.send("data: {\"n\":1}\n\n"));
+    var timeouts = new StreamTimeouts(timeout(), Duration.ofMillis(300), timeout());
+
+    try (var stream = client.stream(server.base(), "/v1/chat/completions", BODY, timeouts)) {
+      assertThat(new String(stream.readNBytes(8), StandardCharsets.UTF_8)).isEqualTo("data: {\"");
+      stream.firstEventArrived();
+      long start = System.nanoTime();
+      assertThatThrownBy(stream::readAllBytes)
+          .isInstanceOf(HttpTimeoutException.class)
+          .hasMessage("the stream was silent for PT0.3S");
+      assertCutWithinTicksOf(start, Duration.ofMillis(300));
+    }
+    assertThat(server.closedUnanswered.await(5, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void eachEventMovesTheQuietDeadlineOn() throws Exception {
+    server =
+        new ScriptedServer(
+            chunks -> {
+              for (int i = 0; i < 20; i++) {
+                chunks.send("data: {}\n\n");
+                Thread.sleep(50);
+              }
+            });
+    var timeouts = new StreamTimeouts(timeout(), Duration.ofMillis(300), timeout());
+
+    long start = System.nanoTime();
+    try (var stream = client.stream(server.base(), "/v1/chat/completions", BODY, timeouts)) {
+      stream.readNBytes(4);
+      stream.firstEventArrived();
+      assertThat(stream.readNBytes(196)).hasSize(196);
+    }
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(900));
+  }
+
+  @Test
+  void aStreamThatNeverEndsIsCutAtItsTotalDeadlineThoughEventsKeepComing() throws Exception {
+    server = new ScriptedServer(chunks -> everyFiftyMillis(chunks, "data: {}\n\n"));
+    var timeouts = new StreamTimeouts(timeout(), timeout(), Duration.ofMillis(500));
+
+    long start = System.nanoTime();
+    try (var stream = client.stream(server.base(), "/v1/chat/completions", BODY, timeouts)) {
+      stream.readNBytes(4);
+      stream.firstEventArrived();
+      assertThatThrownBy(stream::readAllBytes)
+          .isInstanceOf(HttpTimeoutException.class)
+          .hasMessage("the stream did not end within PT0.5S");
+    }
+
+    assertCutWithinTicksOf(start, Duration.ofMillis(500));
+    assertThat(server.closedUnanswered.await(5, TimeUnit.SECONDS)).isTrue();
+  }
+
+  private static void everyFiftyMillis(Chunks chunks, String chunk)
+      throws IOException, InterruptedException {
+    while (true) {
+      chunks.send(chunk);
+      Thread.sleep(50);
+    }
+  }
+
+  private static void assertCutWithinTicksOf(long start, Duration deadline) {
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isBetween(deadline, deadline.plus(CallDeadlines.TICK.multipliedBy(4)));
+  }
+
+  private static StreamTimeouts streamTimeouts() {
+    return new StreamTimeouts(timeout(), timeout(), timeout());
+  }
+
   private static Duration timeout() {
     return Duration.ofSeconds(5);
   }
@@ -102,6 +193,20 @@ class RelayClientTests {
     int answer(int connection, int requestOnConnection);
   }
 
+  /**
+   * What a streamed answer sends, chunk by chunk, after its headers; it may never end, and once it
+   * returns the stream stays open and silent until the client closes it.
+   */
+  @FunctionalInterface
+  private interface StreamScript {
+    void send(Chunks chunks) throws IOException, InterruptedException;
+  }
+
+  @FunctionalInterface
+  private interface Chunks {
+    void send(String chunk) throws IOException;
+  }
+
   /** An HTTP/1.1 server on a raw socket, so that a test decides what each connection does. */
   private static final class ScriptedServer implements AutoCloseable {
 
@@ -109,8 +214,19 @@ class RelayClientTests {
     final AtomicInteger requests = new AtomicInteger();
     final CountDownLatch closedUnanswered = new CountDownLatch(1);
     private final ServerSocket socket;
+    private final StreamScript stream;
+
+    /** Every request answered with a stream that {@code stream} sends. */
+    ScriptedServer(StreamScript stream) throws IOException {
+      this((connection, request) -> 200, stream);
+    }
 
     ScriptedServer(Script script) throws IOException {
+      this(script, null);
+    }
+
+    private ScriptedServer(Script script, StreamScript stream) throws IOException {
+      this.stream = stream;
       socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
       Thread.ofVirtual()
           .start(
@@ -150,6 +266,10 @@ class RelayClientTests {
           }
           in.skip(length);
           int request = requests.incrementAndGet();
+          if (stream != null) {
+            streamTo(in, out);
+            return;
+          }
           int status = script.answer(connection, onConnection);
           if (status == 0) {
             return;
@@ -172,6 +292,32 @@ class RelayClientTests {
         }
       } catch (IOException e) {
         // the client went away
+      }
+    }
+
+    private void streamTo(BufferedReader in, OutputStream out) {
+      try {
+        out.write(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        stream.send(
+            chunk -> {
+              byte[] bytes = chunk.getBytes(StandardCharsets.UTF_8);
+              out.write(
+                  (Integer.toHexString(bytes.length) + "\r\n")
+                      .getBytes(StandardCharsets.ISO_8859_1));
+              out.write(bytes);
+              out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+              out.flush();
+            });
+        while (in.read() >= 0) {}
+        closedUnanswered.countDown();
+      } catch (IOException e) {
+        // cut by the client before the stream's end
+        closedUnanswered.countDown();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
 
