@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Added latency of the gateway against calling the same fast backend directly, with LiteLLM's
-# proxy measured the same way beside it.
+# proxy measured the same way beside it, and two plain proxies as floors (a Netty event loop in a
+# JVM, and nginx where it is installed).
 #   bench/gateway-latency.sh [sequential-seconds] [rate-per-second] [seconds]
 #   bench/gateway-latency.sh soak [rate-per-second] [minutes]      (resident size minute by minute)
 #   bench/gateway-latency.sh quick [sequential-seconds] [rate-per-second] [seconds]
@@ -36,5 +37,6 @@ exec "$JAVA_HOME/bin/java" -XX:+UseZGC \
   -Dmodelyard.api.jar="$(ls api/target/modelyard-api-*-exec.jar | head -1)" \
   -Dmodelyard.workers.jar="$(ls workers/target/modelyard-workers-*-exec.jar | head -1)" \
   -Dlitellm.bin="$venv/bin/litellm" \
+  -Dnginx.bin="$(command -v nginx || echo /usr/sbin/nginx)" \
   -Dvegeta.bin="$vegeta" \
   -cp "bench/target/classes:$classpath" dev.modelyard.bench.GatewayLatencyBenchmark "$@"

@@ -82,6 +82,7 @@ public final class GatewayLatencyBenchmark {
 
   private void run(Path jar, Duration sequential, int rate, Duration seconds, boolean quick)
       throws Exception {
+    Run run = new Run(sequential, rate, seconds);
     String uncached = BODY.formatted("0.5");
     String cached = BODY.formatted("0");
     List<String[]> rows = new ArrayList<>();
@@ -152,6 +153,23 @@ public final class GatewayLatencyBenchmark {
         rows.add(gatewayFirst.row("Modelyard stream, first event"));
         rows.add(added("  added to the first event", gatewayFirst, directFirst));
         rows.add(new String[] {"512 concurrent streams", concurrentStreams, "", "", "", ""});
+      }
+
+      // Floors: what a plain proxy adds on this machine, in a JVM without hand-offs and in C.
+      try (ReferenceProxy proxy =
+          ReferenceProxy.eventLoop(
+              ModelyardProcess.java(ModelyardProcess.API_JAVA_OPTS),
+              backend.endpoint(),
+              freePort())) {
+        rows.addAll(reference("Netty event loop", proxy, WARM_UP, directOne, directRate, run));
+      }
+      Path nginx = Path.of(System.getProperty("nginx.bin", "/usr/sbin/nginx"));
+      if (Files.isExecutable(nginx)) {
+        try (ReferenceProxy proxy = ReferenceProxy.nginx(nginx, backend.endpoint(), freePort())) {
+          rows.addAll(reference("nginx", proxy, Duration.ofSeconds(5), directOne, directRate, run));
+        }
+      } else {
+        rows.add(new String[] {"nginx: not installed at " + nginx, "", "", "", "", ""});
       }
 
       Path litellm = Path.of(System.getProperty("litellm.bin", "litellm"));
@@ -264,7 +282,8 @@ public final class GatewayLatencyBenchmark {
       long hits = second.redisHits() - before;
       if (hits != measured.count()) {
         System.out.printf(
-            "  %s round: %d of %d requests were Redis hits%n", round, hits, measured.count());
+            "  %s round: %d of %d requests were Redis hits; the second process's cache: %s%n",
+            round, hits, measured.count(), second.cacheReport());
       }
     }
     return measured;
@@ -345,6 +364,30 @@ public final class GatewayLatencyBenchmark {
     }
     return complete + "/" + count + " complete, " + lost + " frames lost";
   }
+
+  /** A reference proxy's rows, once warm: one at a time and at the rate, each with what it adds. */
+  private List<String[]> reference(
+      String name,
+      ReferenceProxy proxy,
+      Duration warmUp,
+      Stats directOne,
+      Stats directRate,
+      Run run)
+      throws Exception {
+    URI uri = proxy.base().resolve("/v1/chat/completions");
+    String uncached = BODY.formatted("0.5");
+    vegeta.oneAtATime(uri, uncached, AUTHORIZATION, warmUp);
+    Stats one = vegeta.oneAtATime(uri, uncached, AUTHORIZATION, run.sequential());
+    Stats atRate = atRate(uri, uncached, run.rate(), run.seconds());
+    return List.of(
+        one.row(name + ", concurrency 1"),
+        added("  added by " + name, one, directOne),
+        atRate.row(name + ", " + run.rate() + "/s"),
+        added("  added by " + name, atRate, directRate));
+  }
+
+  /** How long to run one at a time, and at what rate for how long. */
+  private record Run(Duration sequential, int rate, Duration seconds) {}
 
   private static String[] added(String name, Stats through, Stats direct) {
     return new String[] {
@@ -452,12 +495,17 @@ public final class GatewayLatencyBenchmark {
 
     /** Answers this process found in Redis rather than in its own cache, so far. */
     long redisHits() throws Exception {
-      String report = get("/api/v1/local-llm/metrics/cache");
+      String report = cacheReport();
       Matcher hits = REDIS_HITS.matcher(report);
       if (!hits.find()) {
         throw new IllegalStateException("no redis_hits in " + report);
       }
       return Long.parseLong(hits.group(1));
+    }
+
+    /** The process's cache counters, as {@code /api/v1/local-llm/metrics/cache} reports them. */
+    String cacheReport() throws Exception {
+      return get("/api/v1/local-llm/metrics/cache");
     }
 
     private static final Pattern REDIS_HITS = Pattern.compile("\"redis_hits\":(\\d+)");
