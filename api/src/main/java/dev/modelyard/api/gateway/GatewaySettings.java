@@ -35,6 +35,9 @@ record GatewaySettings(
     Map<String, List<String>> fallbacks) {
 
   GatewaySettings {
+    positive("connect-timeout", connectTimeout);
+    positive("first-token-timeout", firstTokenTimeout);
+    positive("total-timeout", totalTimeout);
     if (retries < 0 || retries > 5) {
       throw new IllegalArgumentException(
           "modelyard.gateway.retries must be from 0 to 5, was " + retries);
@@ -45,6 +48,13 @@ record GatewaySettings(
               + maxConcurrentPerInstance);
     }
     fallbacks = fallbacks == null ? Map.of() : Map.copyOf(fallbacks);
+  }
+
+  private static void positive(String name, Duration timeout) {
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException(
+          "modelyard.gateway." + name + " must be positive, was " + timeout);
+    }
   }
 
   List<String> fallbacksOf(String model) {

@@ -12,7 +12,9 @@ public record StreamTimeouts(Duration firstEvent, Duration quiet, Duration total
   public StreamTimeouts {
     for (Duration each : new Duration[] {firstEvent, quiet, total}) {
       if (each == null || each.isNegative() || each.isZero()) {
-        throw new IllegalArgumentException("stream timeouts must be positive, were " + this);
+        throw new IllegalArgumentException(
+            "stream timeouts must be positive, were first event %s, quiet %s, total %s"
+                .formatted(firstEvent, quiet, total));
       }
     }
   }
