@@ -1,5 +1,7 @@
 package dev.modelyard.infra.providers.openai;
 
+import java.io.IOException;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,10 +26,11 @@ final class CallDeadlines implements AutoCloseable {
 
   /**
    * Watches {@code call} until the returned watch is closed: past {@code total}, or past the next
-   * deadline the watch is given as the call goes on (at first the total), it is cancelled.
+   * deadline the watch is given as the call goes on (at first the total), it is cancelled. Its
+   * failure then says why: {@code pastTotal} followed by the total.
    */
-  Watch watch(Cancellable call, Duration total) {
-    Watch watch = new Watch(call, System.nanoTime() + total.toNanos());
+  Watch watch(Cancellable call, Duration total, String pastTotal) {
+    Watch watch = new Watch(call, total, pastTotal);
     watched.add(watch);
     return watch;
   }
@@ -51,48 +54,68 @@ final class CallDeadlines implements AutoCloseable {
     sweeper.interrupt();
   }
 
-  /** Which of a call's deadlines cancelled it. */
-  enum Passed {
-    NONE,
-    NEXT,
-    TOTAL
-  }
-
   /** One call's deadlines; whichever comes first, its close or an expiry, decides. */
   final class Watch implements AutoCloseable {
 
     private final Cancellable call;
-    private final long total;
+    private final Duration total;
+    private final long totalAt;
+    private final String pastTotal;
 
-    /** When the call must next make progress (a stream's first event, its next bytes). */
-    private volatile long next;
+    /** When the call must next make progress (a stream's first event, its next bytes), and why. */
+    private volatile long nextAt;
 
-    private volatile Passed passed = Passed.NONE;
+    private volatile Duration next;
+    private volatile String pastNext;
 
-    private Watch(Cancellable call, long total) {
+    /** Why the call was cancelled; null while it was not. Written only then: none on each call. */
+    private volatile String expiry;
+
+    private Watch(Cancellable call, Duration total, String pastTotal) {
       this.call = call;
       this.total = total;
+      this.totalAt = System.nanoTime() + total.toNanos();
+      this.pastTotal = pastTotal;
+      this.nextAt = totalAt;
       this.next = total;
+      this.pastNext = pastTotal;
     }
 
-    /** From now on the call must make progress within {@code within} (and end by its total). */
+    /**
+     * From now on the call must make progress within {@code within} (and end by its total); past
+     * it, its failure says {@code why} followed by {@code within}.
+     */
+    void next(Duration within, String why) {
+      // The reason first: the sweeper reads the deadline first, so never with an older reason.
+      pastNext = why;
+      nextWithin(within);
+    }
+
+    /** Moves the next deadline on, for the same reason as before. */
     void nextWithin(Duration within) {
-      next = System.nanoTime() + within.toNanos();
+      next = within;
+      nextAt = System.nanoTime() + within.toNanos();
     }
 
-    /** Which deadline cancelled the call, if one did. */
-    Passed passed() {
-      return passed;
-    }
-
-    boolean expired() {
-      return passed != Passed.NONE;
+    /**
+     * What a failed call reports: a timeout that says which deadline cancelled it, if one did;
+     * otherwise {@code cause} as it came.
+     */
+    IOException failure(IOException cause) {
+      String why = expiry;
+      if (why == null) {
+        return cause;
+      }
+      HttpTimeoutException timedOut = new HttpTimeoutException(why);
+      timedOut.initCause(cause);
+      return timedOut;
     }
 
     private void expireIfPast(long now) {
-      Passed past = now - total >= 0 ? Passed.TOTAL : now - next >= 0 ? Passed.NEXT : Passed.NONE;
-      if (past != Passed.NONE && watched.remove(this)) {
-        passed = past;
+      String why =
+          now - totalAt >= 0 ? pastTotal + total : now - nextAt >= 0 ? pastNext + next : null;
+      if (why != null && watched.remove(this)) {
+        expiry = why;
         call.cancel();
       }
     }

@@ -67,12 +67,12 @@ public final class RelayClient implements AutoCloseable {
       throws IOException, InterruptedException {
     // The socket's reads wait untimed and the deadline is watched instead: see CallDeadlines.
     HttpPost post = post(baseUrl, path, body, timeout, Timeout.DISABLED);
-    try (CallDeadlines.Watch watch = deadlines.watch(post, timeout)) {
+    try (CallDeadlines.Watch watch = deadlines.watch(post, timeout, "no answer within ")) {
       try {
         return http.execute(post, response -> answer(baseUrl, response));
       } catch (IOException e) {
         // Cancelled at its deadline, the call fails however the closed connection surfaces.
-        throw watch.expired() ? timedOut(e, timeout) : interruptedOr(e);
+        throw interruptedOr(watch.failure(e));
       }
     }
   }
@@ -110,8 +110,9 @@ public final class RelayClient implements AutoCloseable {
   public StreamedAnswer stream(URI baseUrl, String path, byte[] body, StreamTimeouts timeouts)
       throws IOException, InterruptedException {
     HttpPost post = post(baseUrl, path, body, timeouts.firstEvent(), Timeout.DISABLED);
-    CallDeadlines.Watch watch = deadlines.watch(post, timeouts.total());
-    watch.nextWithin(timeouts.firstEvent());
+    CallDeadlines.Watch watch =
+        deadlines.watch(post, timeouts.total(), "the stream did not end within ");
+    watch.next(timeouts.firstEvent(), "no first event within ");
     boolean opened = false;
     try {
       ClassicHttpResponse response = http.executeOpen(null, post, null);
@@ -129,7 +130,7 @@ public final class RelayClient implements AutoCloseable {
       opened = true;
       return answer;
     } catch (IOException e) {
-      throw watch.expired() ? StreamedAnswer.timedOut(watch, timeouts, false, e) : interruptedOr(e);
+      throw interruptedOr(watch.failure(e));
     } finally {
       if (!opened) {
         watch.close();
@@ -160,21 +161,18 @@ public final class RelayClient implements AutoCloseable {
             + (text.length() > 300 ? text.substring(0, 300) + "…" : text));
   }
 
-  /** The caller's interrupt, if that is why a call failed; otherwise the failure as it came. */
+  /**
+   * The caller's interrupt, if that is why a call failed; otherwise the failure as it came (a call
+   * cut at its deadline reports that, interrupted or not).
+   */
   private static IOException interruptedOr(IOException e) throws InterruptedException {
-    if (Thread.currentThread().isInterrupted()) {
+    if (Thread.currentThread().isInterrupted() && !(e instanceof HttpTimeoutException)) {
       InterruptedException interrupted =
           new InterruptedException("interrupted while waiting for an instance");
       interrupted.initCause(e);
       throw interrupted;
     }
     return e;
-  }
-
-  private static HttpTimeoutException timedOut(IOException cause, Duration timeout) {
-    HttpTimeoutException timedOut = new HttpTimeoutException("no answer within " + timeout);
-    timedOut.initCause(cause);
-    return timedOut;
   }
 
   @Override

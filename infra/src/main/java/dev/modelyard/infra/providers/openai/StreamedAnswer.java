@@ -2,14 +2,13 @@ package dev.modelyard.infra.providers.openai;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
-import java.net.http.HttpTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 
 /**
  * The body of a streamed answer, read as it comes, under its {@link StreamTimeouts}: a read that a
- * deadline cut fails with an {@link HttpTimeoutException} that says which. Closing it before its
- * end aborts the upstream request, which stops the backend's generation.
+ * deadline cut fails with a {@link java.net.http.HttpTimeoutException} that says which. Closing it
+ * before its end aborts the upstream request, which stops the backend's generation.
  */
 public final class StreamedAnswer extends FilterInputStream {
 
@@ -36,7 +35,7 @@ public final class StreamedAnswer extends FilterInputStream {
   /** Ends the wait for the first event: from now on only silence and the total are bounded. */
   public void firstEventArrived() {
     firstEventArrived = true;
-    watch.nextWithin(timeouts.quiet());
+    watch.next(timeouts.quiet(), "the stream was silent for ");
   }
 
   @Override
@@ -44,7 +43,7 @@ public final class StreamedAnswer extends FilterInputStream {
     try {
       return progressed(super.read());
     } catch (IOException e) {
-      throw watch.expired() ? timedOut(watch, timeouts, firstEventArrived, e) : e;
+      throw watch.failure(e);
     }
   }
 
@@ -53,7 +52,7 @@ public final class StreamedAnswer extends FilterInputStream {
     try {
       return progressed(super.read(buffer, offset, length));
     } catch (IOException e) {
-      throw watch.expired() ? timedOut(watch, timeouts, firstEventArrived, e) : e;
+      throw watch.failure(e);
     }
   }
 
@@ -65,26 +64,6 @@ public final class StreamedAnswer extends FilterInputStream {
       watch.nextWithin(timeouts.quiet());
     }
     return read;
-  }
-
-  /** Why {@code watch} cut a stream, once it has. */
-  static HttpTimeoutException timedOut(
-      CallDeadlines.Watch watch,
-      StreamTimeouts timeouts,
-      boolean firstEventArrived,
-      IOException cause) {
-    HttpTimeoutException timedOut =
-        new HttpTimeoutException(
-            switch (watch.passed()) {
-              case TOTAL -> "the stream did not end within " + timeouts.total();
-              case NEXT ->
-                  firstEventArrived
-                      ? "the stream was silent for " + timeouts.quiet()
-                      : "no first event within " + timeouts.firstEvent();
-              case NONE -> throw new IllegalStateException("not timed out", cause);
-            });
-    timedOut.initCause(cause);
-    return timedOut;
   }
 
   @Override
