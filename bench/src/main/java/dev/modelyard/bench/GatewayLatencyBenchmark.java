@@ -281,9 +281,12 @@ public final class GatewayLatencyBenchmark {
       measured = vegeta.eachOnce(replica, bodies, AUTHORIZATION);
       long hits = second.redisHits() - before;
       if (hits != measured.count()) {
+        // Both sides: a first process whose Redis breaker was open never wrote what the second
+        // looks for; a second whose reads failed counts them in its redis_errors.
         System.out.printf(
-            "  %s round: %d of %d requests were Redis hits; the second process's cache: %s%n",
-            round, hits, measured.count(), second.cacheReport());
+            "  %s round: %d of %d requests were Redis hits; the first process's cache: %s;"
+                + " the second's: %s%n",
+            round, hits, measured.count(), first.cacheReport(), second.cacheReport());
       }
     }
     return measured;

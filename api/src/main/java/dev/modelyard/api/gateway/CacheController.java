@@ -31,6 +31,7 @@ class CacheController {
         stats.misses(),
         stats.hitRate(),
         stats.entriesInProcess(),
+        stats.redisErrors(),
         stats.redis());
   }
 
@@ -71,6 +72,7 @@ class CacheController {
       long misses,
       double hitRate,
       long entriesInProcess,
+      long redisErrors,
       String redis) {}
 
   /** What a clear or flush removed ({@code removed_redis} is -1 when Redis was unreachable). */

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
@@ -40,7 +41,7 @@ import org.springframework.stereotype.Component;
 class CompletionCache {
 
   private static final Logger log = LoggerFactory.getLogger(CompletionCache.class);
-  private static final String PREFIX = "modelyard:completion:";
+  static final String PREFIX = "modelyard:completion:";
   static final Duration TTL = Duration.ofHours(1);
   private static final long MAX_BYTES_IN_PROCESS = 64L << 20;
 
@@ -67,6 +68,8 @@ class CompletionCache {
   private final LongAdder hits = new LongAdder();
   private final LongAdder redisHits = new LongAdder();
   private final LongAdder misses = new LongAdder();
+  private final LongAdder redisErrors = new LongAdder();
+  private final AtomicBoolean unreadableLogged = new AtomicBoolean();
 
   CompletionCache(ObjectProvider<RedissonClient> redis) {
     this.redis = redis.getIfAvailable();
@@ -144,6 +147,7 @@ class CompletionCache {
         redisHits.sum(),
         misses.sum(),
         local.synchronous().estimatedSize(),
+        redisErrors.sum(),
         redis != null ? redisBreaker.getState().name().toLowerCase(java.util.Locale.ROOT) : "none");
   }
 
@@ -216,13 +220,28 @@ class CompletionCache {
     if (redis == null) {
       return Optional.empty();
     }
+    byte[] stored;
     try {
-      byte[] stored = redisBreaker.executeSupplier(() -> bucket(key).get());
-      return Optional.ofNullable(stored).map(CompletionCache::decode);
+      stored = redisBreaker.executeSupplier(() -> bucket(key).get());
     } catch (CallNotPermittedException e) {
       return Optional.empty();
     } catch (RuntimeException e) {
+      redisErrors.increment();
       log.debug("Redis cache read failed", e);
+      return Optional.empty();
+    }
+    if (stored == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(decode(stored));
+    } catch (RuntimeException e) {
+      // Redis answered, so its breaker stays closed; but every such entry is a miss (its answer
+      // then replaces it), which would go unseen without a word: say it once, count each.
+      redisErrors.increment();
+      if (unreadableLogged.compareAndSet(false, true)) {
+        log.warn("A Redis cache entry could not be read; it is treated as a miss and replaced", e);
+      }
       return Optional.empty();
     }
   }
@@ -233,7 +252,10 @@ class CompletionCache {
     }
     try {
       redisBreaker.executeRunnable(() -> bucket(key).set(encode(value), TTL));
+    } catch (CallNotPermittedException e) {
+      // Redis is out of the path for now; its breaker said so once.
     } catch (RuntimeException e) {
+      redisErrors.increment();
       log.debug("Redis cache write failed", e);
     }
   }
@@ -263,7 +285,17 @@ class CompletionCache {
   /** Entries removed from each level; -1 where Redis could not be reached. */
   record Removed(long inProcess, long redis) {}
 
-  record CacheStats(long hits, long redisHits, long misses, long entriesInProcess, String redis) {
+  /**
+   * @param redisErrors reads and writes Redis failed, and entries it held that could not be read
+   *     (calls skipped while its breaker is open are not counted)
+   */
+  record CacheStats(
+      long hits,
+      long redisHits,
+      long misses,
+      long entriesInProcess,
+      long redisErrors,
+      String redis) {
 
     double hitRate() {
       long total = hits + redisHits + misses;

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.config.Config;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
@@ -68,6 +69,27 @@ class CompletionCacheTests {
 
     assertThat(backendCalls).hasValue(1);
     assertThat(cache.stats().hits() + cache.stats().misses()).isEqualTo(16);
+  }
+
+  @Test
+  void anEntryThatCannotBeReadIsAMissThatIsCountedAndReplaced() {
+    String url = TestServices.get("REDIS_URL");
+    CompletionCache cache = cacheOn(url);
+    String key = UUID.randomUUID().toString();
+    clients
+        .getLast()
+        .getBucket(CompletionCache.PREFIX + key, ByteArrayCodec.INSTANCE)
+        .set("not gzip".getBytes(StandardCharsets.UTF_8));
+    AtomicInteger backendCalls = new AtomicInteger();
+
+    cache.get(key, () -> answer(backendCalls, "fresh"));
+    CachedCompletion fromAnother = cacheOn(url).get(key, () -> answer(backendCalls, "again"));
+
+    assertThat(backendCalls).hasValue(1);
+    assertThat(cache.stats().redisErrors()).isEqualTo(1);
+    assertThat(cache.stats().misses()).isEqualTo(1);
+    assertThat(cache.stats().redis()).as("Redis answered: no outage").isEqualTo("closed");
+    assertThat(new String(fromAnother.body(), StandardCharsets.UTF_8)).isEqualTo("fresh");
   }
 
   @Test
