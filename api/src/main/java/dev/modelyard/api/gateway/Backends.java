@@ -4,6 +4,7 @@ import dev.modelyard.api.autoscaling.LoadMeter;
 import dev.modelyard.infra.providers.openai.RelayClient;
 import dev.modelyard.infra.providers.openai.StreamTimeouts;
 import dev.modelyard.infra.providers.openai.StreamedAnswer;
+import dev.modelyard.infra.providers.openai.UpstreamException;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -31,6 +32,7 @@ import org.springframework.stereotype.Component;
 @Component
 class Backends implements DisposableBean {
 
+  private static final String DONE = "[DONE]";
   private static final Logger log = LoggerFactory.getLogger(Backends.class);
 
   private final GatewaySettings settings;
@@ -99,6 +101,9 @@ class Backends implements DisposableBean {
     } catch (IOException | RuntimeException e) {
       guard.failed(e);
       throw e;
+    } catch (InterruptedException e) {
+      guard.abandoned();
+      throw e;
     } finally {
       guard.exit();
     }
@@ -136,11 +141,15 @@ class Backends implements DisposableBean {
       upstream.firstEventArrived();
       guard.succeeded();
       return new UpstreamStream(first, lines, guard::exit);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | InterruptedException e) {
       if (upstream != null) {
         closeQuietly(upstream);
       }
-      guard.failed(e);
+      if (e instanceof InterruptedException) {
+        guard.abandoned();
+      } else {
+        guard.failed(e);
+      }
       guard.exit();
       throw e;
     }
@@ -148,10 +157,15 @@ class Backends implements DisposableBean {
 
   /** The data of the next server-sent event, or null at the end of the stream or at [DONE]. */
   static String nextEvent(BufferedReader lines) throws IOException {
+    String data = nextData(lines);
+    return DONE.equals(data) ? null : data;
+  }
+
+  /** The data of the next server-sent event, [DONE] included; null at the end of the body. */
+  private static String nextData(BufferedReader lines) throws IOException {
     for (String line; (line = lines.readLine()) != null; ) {
       if (line.startsWith("data:")) {
-        String data = line.substring(5).strip();
-        return data.equals("[DONE]") ? null : data;
+        return line.substring(5).strip();
       }
     }
     return null;
@@ -207,13 +221,20 @@ class Backends implements DisposableBean {
 
     /** A 4xx is the request's fault, not the instance's: it does not count against the breaker. */
     void failed(Throwable e) {
-      if (e instanceof dev.modelyard.infra.providers.openai.UpstreamException upstream
-          && upstream.status() < 500
-          && upstream.status() != 429) {
+      if (e instanceof UpstreamException upstream && Gateway.isRequestsFault(upstream)) {
         breaker.onSuccess(elapsed(), TimeUnit.NANOSECONDS);
       } else {
         breaker.onError(elapsed(), TimeUnit.NANOSECONDS, e);
       }
+    }
+
+    /**
+     * The caller was interrupted (the process is stopping): neither success nor failure of the
+     * instance, but the breaker's permission goes back, or a half-open breaker would wait for this
+     * call's outcome for ever.
+     */
+    void abandoned() {
+      breaker.releasePermission();
     }
 
     void exit() {
@@ -232,6 +253,7 @@ class Backends implements DisposableBean {
     private final String firstEvent;
     private final BufferedReader lines;
     private final Runnable release;
+    private boolean finished;
     private boolean closed;
 
     UpstreamStream(String firstEvent, BufferedReader lines, Runnable release) {
@@ -246,17 +268,35 @@ class Backends implements DisposableBean {
 
     /** The next event's data, or null at the end. */
     String next() throws IOException {
-      return nextEvent(lines);
+      String data = nextData(lines);
+      if (DONE.equals(data)) {
+        finished = true;
+        return null;
+      }
+      return data;
+    }
+
+    /**
+     * Whether the upstream said its answer is complete ([DONE]); a body that just ends was cut
+     * (llama.cpp's server reports a failure mid-stream as an {@code error:} line, then ends).
+     */
+    boolean finished() {
+      return finished;
     }
 
     /**
      * Reads what follows the last event (a server ends its body right after {@code [DONE]}), so
      * that the connection goes back to the pool instead of being cut; a server that keeps sending
-     * is cut by the total timeout all the same.
+     * is cut by the total timeout all the same, and a failure here is not the answer's.
      */
-    void drain() throws IOException {
-      while (lines.readLine() != null) {
-        // nothing after [DONE] is an event
+    void drain() {
+      try {
+        while (lines.readLine() != null) {
+          // nothing after [DONE] is an event
+        }
+      } catch (IOException e) {
+        // The client has its whole answer; only this connection's reuse is lost.
+        log.debug("the rest of a finished stream could not be read", e);
       }
     }
 

@@ -7,6 +7,7 @@ import dev.modelyard.api.errors.UnavailableException;
 import dev.modelyard.infra.costs.Usage;
 import dev.modelyard.infra.providers.cloud.CloudProvider;
 import dev.modelyard.infra.providers.cloud.CloudProviders;
+import dev.modelyard.infra.providers.openai.OpenAiJson;
 import dev.modelyard.infra.providers.openai.UpstreamException;
 import dev.modelyard.infra.registry.RoutableInstance;
 import java.io.BufferedReader;
@@ -19,9 +20,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The request path of a generation: a plan from the {@link Router}, the cache, and guarded backend
@@ -38,6 +42,9 @@ class Gateway {
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
   static final String CLOUD_PREFIX = "cloud:";
   private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
+  private static final String CUT_SHORT =
+      "{\"error\":{\"message\":\"the instance ended its stream before the answer was complete\","
+          + "\"type\":\"server_error\",\"param\":null,\"code\":null}}";
 
   private final Router router;
   private final Backends backends;
@@ -76,6 +83,10 @@ class Gateway {
     }
     RoutableInstance first = primary.candidates().getFirst().instance();
     String key = request.cacheKey(first.provider(), first.modelName(), first.modelDigest());
+    // The key names one version of the model: only instances serving exactly that version may
+    // make the answer cached under it (a model name can be served by two providers, or two
+    // digests during a rollout).
+    Router.Step.Local sameVersion = primary.only(i -> sameVersion(i, first));
     Served[] fresh = {null};
     try {
       // Identical concurrent misses wait for this one call of the primary model.
@@ -85,17 +96,28 @@ class Gateway {
               () -> {
                 fresh[0] =
                     firstAnswering(
-                        request, List.of(primary), this::complete, this::completeInCloud);
+                        request, List.of(sameVersion), this::complete, this::completeInCloud);
                 return CachedCompletion.ofBody(fresh[0].body());
               });
       return fresh[0] != null ? fresh[0] : new Served(answer.body(), first, true);
     } catch (UnavailableException e) {
-      if (plan.size() == 1) {
+      List<Router.Step> rest = new ArrayList<>();
+      Router.Step.Local otherVersions = primary.only(i -> !sameVersion(i, first));
+      if (!otherVersions.candidates().isEmpty()) {
+        rest.add(otherVersions);
+      }
+      rest.addAll(plan.subList(1, plan.size()));
+      if (rest.isEmpty()) {
         throw e;
       }
-      return firstAnswering(
-          request, plan.subList(1, plan.size()), this::complete, this::completeInCloud);
+      return firstAnswering(request, rest, this::complete, this::completeInCloud);
     }
+  }
+
+  private static boolean sameVersion(RoutableInstance a, RoutableInstance b) {
+    return Objects.equals(a.provider(), b.provider())
+        && Objects.equals(a.modelName(), b.modelName())
+        && Objects.equals(a.modelDigest(), b.modelDigest());
   }
 
   /**
@@ -107,18 +129,18 @@ class Gateway {
     costs.checkLocalAllowed();
     List<Router.Step> plan = planOrColdStart(request, providerPreference);
     String key = null;
-    String keyModel = null;
+    RoutableInstance keyVersion = null;
     if (request.cacheable() && plan.getFirst() instanceof Router.Step.Local primary) {
       RoutableInstance first = primary.candidates().getFirst().instance();
       key = request.cacheKey(first.provider(), first.modelName(), first.modelDigest());
-      keyModel = first.modelName();
+      keyVersion = first;
       var hit = cache.peek(key);
       if (hit.isPresent() && hit.get().events() != null) {
         return new OpenStream(hit.get().events(), null, first, null);
       }
     }
     Opened opened = firstAnswering(request, plan, this::open, this::openInCloud);
-    boolean cacheIt = key != null && opened.instance().modelName().equals(keyModel);
+    boolean cacheIt = key != null && sameVersion(opened.instance(), keyVersion);
     return new OpenStream(null, opened.stream(), opened.instance(), cacheIt ? key : null);
   }
 
@@ -149,34 +171,66 @@ class Gateway {
   }
 
   /**
-   * Writes the stream to {@code out} as server-sent events, and caches a relayed one once it is
-   * complete. If the client goes away, the write fails and the upstream request is closed, which
+   * Writes the stream to {@code out} as server-sent events, adding each event to {@code sent} as it
+   * goes, so that what was sent can be accounted even when the client or the upstream stops early.
+   * Answers whether the answer was complete; only a complete one is cached. An upstream whose body
+   * ends before [DONE] was cut: the client gets an error event in OpenAI's format instead of
+   * [DONE]. If the client goes away, the write fails and the upstream request is closed, which
    * stops the backend's generation.
    */
-  Usage relay(OpenStream stream, OutputStream out) throws IOException {
+  boolean relay(OpenStream stream, OutputStream out, List<String> sent) throws IOException {
     if (stream.replay() != null) {
       for (String event : stream.replay()) {
         writeEvent(out, event);
+        sent.add(event);
       }
       out.write(DONE);
       out.flush();
-      return Usages.ofEvents(stream.replay());
+      return true;
     }
-    List<String> events = new ArrayList<>();
+    boolean failed = false;
     try (Backends.UpstreamStream upstream = stream.upstream()) {
       for (String data = upstream.firstEvent(); data != null; data = upstream.next()) {
-        events.add(data);
         writeEvent(out, data);
+        sent.add(data);
+        failed |= carriesError(data);
+      }
+      if (!upstream.finished()) {
+        log.warn(
+            "instance {} ended its stream before [DONE], after {} events",
+            stream.instance().instanceId(),
+            sent.size());
+        writeEvent(out, CUT_SHORT);
+        return false;
       }
       out.write(DONE);
       out.flush();
       // After the client has its answer: the rest of the body, so the connection can be reused.
       upstream.drain();
     }
-    if (stream.cacheKey() != null) {
-      cache.put(stream.cacheKey(), CachedCompletion.ofEvents(events));
+    if (failed) {
+      return false;
     }
-    return Usages.ofEvents(events);
+    if (stream.cacheKey() != null) {
+      cache.put(stream.cacheKey(), CachedCompletion.ofEvents(sent));
+    }
+    return true;
+  }
+
+  /**
+   * An event that reports a failure rather than a piece of the answer (vLLM sends one, then
+   * [DONE]): relayed as it is, but the answer is not cached. Parsed only when it could be one.
+   */
+  private static boolean carriesError(String data) {
+    if (!data.contains("\"error\"")) {
+      return false;
+    }
+    try {
+      JsonNode event = OpenAiJson.MAPPER.readTree(data);
+      return event.has("error") || "error".equals(event.path("object").asString(null));
+    } catch (JacksonException e) {
+      return false;
+    }
   }
 
   /**
@@ -352,9 +406,18 @@ class Gateway {
   }
 
   private static void rejectIfRequestsFault(UpstreamException e) {
-    if (e.status() < 500 && e.status() != 429) {
+    if (isRequestsFault(e)) {
       throw new UpstreamRejectedException(e);
     }
+  }
+
+  /**
+   * A 4xx other than 408 (a proxy gave up waiting) and 429 (the instance is busy): another instance
+   * would refuse the request too. Anything else (5xx, and a 1xx or 3xx that no model server should
+   * send) is the instance's failure.
+   */
+  static boolean isRequestsFault(UpstreamException e) {
+    return e.status() >= 400 && e.status() < 500 && e.status() != 408 && e.status() != 429;
   }
 
   private static Exception failed(String instanceId, Exception e) {

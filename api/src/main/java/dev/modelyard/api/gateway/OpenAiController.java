@@ -6,6 +6,7 @@ import dev.modelyard.infra.registry.RoutableInstance;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,26 +74,32 @@ class OpenAiController {
       response.setHeader("Cache-Control", "no-cache");
       response.setHeader("X-Modelyard-Instance", open.instance().instanceId());
       response.setHeader("X-Modelyard-Cache", open.replay() != null ? "hit" : "miss");
-      Usage usage = gateway.relay(open, response.getOutputStream());
-      httpRequest.setAttribute(
-          GenerationOutcome.ATTRIBUTE,
-          gateway.account(
-              caller(httpRequest),
-              endpoint.path(),
-              open.instance(),
-              open.replay() != null,
-              true,
-              usage,
-              start,
-              firstToken));
+      List<String> sent = new ArrayList<>();
+      boolean complete = false;
+      try {
+        complete = gateway.relay(open, response.getOutputStream(), sent);
+      } finally {
+        // Also when the client or the upstream stopped early: what was generated was paid for.
+        Usage usage = Usages.ofEvents(sent);
+        if (!complete && usage.equals(Usages.NONE)) {
+          usage = Usages.estimate(body.length, sent);
+        }
+        httpRequest.setAttribute(
+            GenerationOutcome.ATTRIBUTE,
+            gateway.account(
+                caller(httpRequest),
+                endpoint.path(),
+                open.instance(),
+                open.replay() != null,
+                true,
+                usage,
+                start,
+                firstToken));
+      }
       return;
     }
     Gateway.Served served = gateway.complete(request, null);
-    response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-    response.setHeader("X-Modelyard-Instance", served.instance().instanceId());
-    response.setHeader("X-Modelyard-Cache", served.cached() ? "hit" : "miss");
-    response.setContentLength(served.body().length);
-    response.getOutputStream().write(served.body());
+    // Accounted before it is written: a client that hangs up during the write was still served.
     httpRequest.setAttribute(
         GenerationOutcome.ATTRIBUTE,
         gateway.account(
@@ -104,6 +111,11 @@ class OpenAiController {
             Usages.ofBody(served.body()),
             start,
             -1));
+    response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+    response.setHeader("X-Modelyard-Instance", served.instance().instanceId());
+    response.setHeader("X-Modelyard-Cache", served.cached() ? "hit" : "miss");
+    response.setContentLength(served.body().length);
+    response.getOutputStream().write(served.body());
   }
 
   /** Who the request is from, as security authenticated it. */

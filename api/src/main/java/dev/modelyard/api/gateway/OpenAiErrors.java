@@ -5,6 +5,7 @@ import dev.modelyard.api.errors.BudgetExhaustedException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -38,13 +39,16 @@ class OpenAiErrors {
               null);
       case Gateway.UpstreamRejectedException rejected ->
           body(
-              HttpStatus.valueOf(rejected.status()), e.getMessage(), "invalid_request_error", null);
+              HttpStatusCode.valueOf(rejected.status()),
+              e.getMessage(),
+              "invalid_request_error",
+              null);
       default -> null;
     };
   }
 
   private static ResponseEntity<ErrorBody> body(
-      HttpStatus status, String message, String type, String param) {
+      HttpStatusCode status, String message, String type, String param) {
     return ResponseEntity.status(status)
         .body(new ErrorBody(new ErrorBody.Error(message, type, param, null)));
   }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -154,7 +155,13 @@ class Router {
   sealed interface Step {
 
     /** A local model's instances, in the order to try them. */
-    record Local(String model, List<Candidate> candidates) implements Step {}
+    record Local(String model, List<Candidate> candidates) implements Step {
+
+      /** Those of its instances that {@code which} accepts, in the same order. */
+      Local only(Predicate<RoutableInstance> which) {
+        return new Local(model, candidates.stream().filter(c -> which.test(c.instance())).toList());
+      }
+    }
 
     /** A cloud provider's model, as the last resort of a fallback chain. */
     record Cloud(String provider, String model) implements Step {}

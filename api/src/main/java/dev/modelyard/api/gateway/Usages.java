@@ -53,6 +53,15 @@ final class Usages {
     return NONE;
   }
 
+  /**
+   * A stream cut before its usage chunk, counted by the usual rule of thumb: a token per event sent
+   * and per four bytes of the request. An estimate, but a cut stream's tokens were generated, and
+   * paid for where a cloud made them; counting none would let budgets be overrun.
+   */
+  static Usage estimate(int requestBytes, List<String> events) {
+    return new Usage((requestBytes + 3) / 4, events.size());
+  }
+
   private static Usage of(JsonNode usage) {
     if (usage == null || !usage.isObject()) {
       return NONE;

@@ -1,5 +1,6 @@
 package dev.modelyard.api.gateway;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -222,9 +223,218 @@ class GatewayFailoverTests {
           .as("the backend's stream was closed after the client left")
           .isTrue();
       assertThat(eventsSent.get()).isLessThan(600);
+      JsonNode audited = awaitAudited(slow);
+      assertThat(audited.get("instance_id").asString()).isEqualTo("slow-" + RUN);
+      assertThat(audited.get("completion_tokens").asInt())
+          .as("the events relayed before the client left are counted")
+          .isPositive();
+      assertThat(audited.get("prompt_tokens").asInt()).isPositive();
     } finally {
       backend.stop(0);
     }
+  }
+
+  @Test
+  void aStreamCutShortOrReportingAnErrorEndsInAnErrorEventAndIsNotCached() throws Exception {
+    String flaky = "flaky-" + RUN;
+    AtomicInteger calls = new AtomicInteger();
+    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+    backend.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    backend.createContext(
+        "/v1/chat/completions",
+        exchange -> {
+          calls.incrementAndGet();
+          String request = new String(exchange.getRequestBody().readAllBytes(), UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+          exchange.sendResponseHeaders(200, 0);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(CHUNK.getBytes(UTF_8));
+            if (request.contains("vllm")) {
+              // vLLM reports a failure mid-stream as an event, then ends properly.
+              out.write(
+                  "data: {\"object\":\"error\",\"message\":\"out of KV cache\"}\n\n"
+                      .getBytes(UTF_8));
+              out.write("data: [DONE]\n\n".getBytes(UTF_8));
+            } else {
+              // llama.cpp's server: an error line that is no event, then the body ends.
+              out.write("error: {\"code\":500,\"message\":\"slot failed\"}\n\n".getBytes(UTF_8));
+            }
+          }
+        });
+    backend.start();
+    try {
+      String flakyModel = registry.model(Provider.OPENAI_COMPATIBLE, flaky, "digest", 4096);
+      registry.ready(
+          flakyModel,
+          "flaky-" + RUN,
+          URI.create("http://127.0.0.1:" + backend.getAddress().getPort()));
+      awaitRoutable(flaky);
+
+      for (String kind : List.of("llama.cpp", "vllm")) {
+        String body =
+            """
+            {"model":"%s","stream":true,"temperature":0,
+             "messages":[{"role":"user","content":"%s"}]}"""
+                .formatted(flaky, kind);
+        int before = calls.get();
+        for (int i = 0; i < 2; i++) {
+          HttpResponse<String> streamed = api.post("/v1/chat/completions", body);
+          assertThat(streamed.statusCode()).isEqualTo(200);
+          assertThat(streamed.headers().firstValue("X-Modelyard-Cache"))
+              .as("%s, request %d: an answer that failed is never replayed", kind, i)
+              .hasValue("miss");
+          assertThat(streamed.body()).contains("\"content\":\"part\"");
+          if (kind.equals("vllm")) {
+            assertThat(streamed.body()).contains("out of KV cache").endsWith("data: [DONE]\n\n");
+          } else {
+            assertThat(streamed.body())
+                .contains("\"type\":\"server_error\"")
+                .contains("before the answer was complete")
+                .doesNotContain("[DONE]");
+          }
+        }
+        assertThat(calls.get() - before).isEqualTo(2);
+      }
+    } finally {
+      backend.stop(0);
+    }
+  }
+
+  @Test
+  void aBackendsRefusalOnTheNativeEndpointIsItsOwnStatusNotA500() throws Exception {
+    String strict = "strict-" + RUN;
+    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+    backend.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    backend.createContext(
+        "/v1/chat/completions",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          byte[] refusal =
+              "{\"error\":{\"message\":\"the prompt exceeds the context\"}}".getBytes(UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", "application/json");
+          exchange.sendResponseHeaders(400, refusal.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(refusal);
+          }
+        });
+    backend.start();
+    try {
+      String strictModel = registry.model(Provider.OPENAI_COMPATIBLE, strict, "digest", 4096);
+      registry.ready(
+          strictModel,
+          "strict-" + RUN,
+          URI.create("http://127.0.0.1:" + backend.getAddress().getPort()));
+      awaitRoutable(strict);
+
+      HttpResponse<String> refused =
+          api.post(
+              "/api/v1/local-llm/generate",
+              """
+              {"prompt":"a very long prompt","model_preference":"%s"}"""
+                  .formatted(strict));
+
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+      assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+      assertThat(JSON.readTree(refused.body()).get("detail").asString())
+          .contains("the prompt exceeds the context");
+    } finally {
+      backend.stop(0);
+    }
+  }
+
+  @Test
+  void anAnswerIsCachedOnlyUnderTheModelVersionThatMadeIt() throws Exception {
+    // One model name served by two providers; the first fails every call, so the second answers
+    // whenever round robin puts the first in front, and that answer must not be cached as the
+    // first's.
+    String shared = "shared-" + RUN;
+    HttpServer failing = backend(500, "{\"error\":{\"message\":\"no slot\"}}");
+    HttpServer answering = backend(200, ANSWER);
+    try {
+      String first = registry.model(Provider.OPENAI_COMPATIBLE, shared, "digest-a", 4096);
+      String second = registry.model(Provider.HUGGINGFACE, shared, "digest-b", 4096);
+      registry.ready(first, "a-" + shared, endpointOf(failing));
+      registry.ready(second, "b-" + shared, endpointOf(answering));
+      awaitRoutable(shared);
+      roundRobin(shared);
+      HttpResponse<String> routed =
+          api.send(
+              "PUT",
+              "/api/v1/local-llm/models/routing",
+              """
+              {"provider":"huggingface","model_name":"%s","strategy":"round_robin"}"""
+                  .formatted(shared));
+      assertThat(routed.statusCode()).as(routed.body()).isEqualTo(200);
+
+      List<String> servedBy = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        HttpResponse<String> response =
+            api.post(
+                "/v1/chat/completions",
+                """
+                {"model":"%s","temperature":0,"messages":[{"role":"user","content":"same"}]}"""
+                    .formatted(shared));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        servedBy.add(
+            response.headers().firstValue("X-Modelyard-Instance").orElseThrow()
+                + "/"
+                + response.headers().firstValue("X-Modelyard-Cache").orElseThrow());
+      }
+      assertThat(servedBy)
+          .as("every answer, fresh or replayed, names the instance whose version made it")
+          .allMatch(served -> served.startsWith("b-" + shared))
+          .contains("b-" + shared + "/hit");
+    } finally {
+      failing.stop(0);
+      answering.stop(0);
+    }
+  }
+
+  private static final String ANSWER =
+      "{\"id\":\"x\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
+          + "\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},"
+          + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,"
+          + "\"completion_tokens\":1,\"total_tokens\":2}}";
+
+  /** A backend that answers every chat completion with {@code status} and {@code body}. */
+  private static HttpServer backend(int status, String body) throws IOException {
+    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+    backend.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    backend.createContext(
+        "/v1/chat/completions",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          byte[] bytes = body.getBytes(UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", "application/json");
+          exchange.sendResponseHeaders(status, bytes.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+          }
+        });
+    backend.start();
+    return backend;
+  }
+
+  private static URI endpointOf(HttpServer backend) {
+    return URI.create("http://127.0.0.1:" + backend.getAddress().getPort());
+  }
+
+  private static final String CHUNK =
+      "data: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+          + "\"delta\":{\"content\":\"part\"}}]}\n\n";
+
+  /** The audit record of the last request for {@code model}, once the writer has stored it. */
+  private static JsonNode awaitAudited(String model) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      HttpResponse<String> found = api.send("GET", "/api/v1/local-llm/audit?model=" + model, null);
+      assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+      JsonNode records = JSON.readTree(found.body()).get("records");
+      if (!records.isEmpty()) {
+        return records.get(0);
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no audit record for " + model);
   }
 
   private static void awaitRoutable(String model) throws Exception {
