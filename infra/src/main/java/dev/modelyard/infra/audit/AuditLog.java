@@ -1,6 +1,7 @@
 package dev.modelyard.infra.audit;
 
 import dev.modelyard.infra.postgres.LingeringBatch;
+import dev.modelyard.infra.postgres.RefusedRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -104,7 +105,7 @@ public final class AuditLog implements AutoCloseable {
     return false;
   }
 
-  /** Records dropped because the queue was full, since start. */
+  /** Records dropped because the queue was full or the database refused them, since start. */
   public long dropped() {
     return dropped.get();
   }
@@ -157,6 +158,14 @@ public final class AuditLog implements AutoCloseable {
         written(batch.size());
         batch.clear();
       } catch (SQLException e) {
+        if (RefusedRows.refused(e)) {
+          try {
+            insertEachAlone(batch);
+            continue;
+          } catch (SQLException stillFailing) {
+            e = stillFailing;
+          }
+        }
         // The batch stays and is written again once the database is back.
         log.warn("cannot write audit records, retrying: {}", e.getMessage());
         try {
@@ -173,26 +182,53 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
+  /**
+   * A batch the database refused: each record alone, leaving out (and counting as dropped) those it
+   * refuses alone, so that one bad record does not hold back the rest for good. Those written or
+   * left out leave the batch; on any other failure the rest stays for the retry.
+   */
+  private void insertEachAlone(List<AuditRecord> batch) throws SQLException {
+    for (var each = batch.iterator(); each.hasNext(); ) {
+      AuditRecord r = each.next();
+      try {
+        insert(List.of(r));
+      } catch (SQLException e) {
+        if (!RefusedRows.refused(e)) {
+          throw e;
+        }
+        dropped.incrementAndGet();
+        log.error(
+            "audit record of {} {} at {} refused by the database, left out: {}",
+            r.method(),
+            r.endpoint(),
+            r.occurredAt(),
+            e.getMessage());
+      }
+      each.remove();
+      written(1);
+    }
+  }
+
   private void insert(List<AuditRecord> batch) throws SQLException {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement insert = connection.prepareStatement(INSERT)) {
       connection.setAutoCommit(false);
       for (AuditRecord r : batch) {
         insert.setObject(1, OffsetDateTime.ofInstant(r.occurredAt(), ZoneOffset.UTC));
-        insert.setString(2, r.caller());
-        insert.setString(3, r.method());
-        insert.setString(4, r.endpoint());
-        insert.setString(5, r.model());
-        insert.setString(6, r.provider());
-        insert.setString(7, r.instanceId());
+        insert.setString(2, RefusedRows.storable(r.caller()));
+        insert.setString(3, RefusedRows.storable(r.method()));
+        insert.setString(4, RefusedRows.storable(r.endpoint()));
+        insert.setString(5, RefusedRows.storable(r.model()));
+        insert.setString(6, RefusedRows.storable(r.provider()));
+        insert.setString(7, RefusedRows.storable(r.instanceId()));
         insert.setObject(8, r.promptTokens(), Types.INTEGER);
         insert.setObject(9, r.completionTokens(), Types.INTEGER);
         insert.setInt(10, r.latencyMs());
         insert.setShort(11, (short) r.status());
         insert.setBoolean(12, r.cacheHit());
         insert.setObject(13, r.costUsd(), Types.NUMERIC);
-        insert.setString(14, r.prompt());
-        insert.setString(15, r.response());
+        insert.setString(14, RefusedRows.storable(r.prompt()));
+        insert.setString(15, RefusedRows.storable(r.response()));
         insert.addBatch();
       }
       insert.executeBatch();

@@ -1,0 +1,32 @@
+package dev.modelyard.infra.postgres;
+
+import java.sql.SQLException;
+
+/**
+ * Tells rows that PostgreSQL refuses for what they hold from a database that is away. A writer that
+ * retries a batch until the database takes it must not retry one it never will: the batch would
+ * block every row queued behind it.
+ */
+public final class RefusedRows {
+
+  private RefusedRows() {}
+
+  /**
+   * Whether the failure is the rows' own: SQLSTATE class 22 (a value the column cannot hold, such
+   * as a NUL character in text) or 23 (a constraint), anywhere in the chain a batch reports.
+   */
+  public static boolean refused(SQLException e) {
+    for (SQLException each = e; each != null; each = each.getNextException()) {
+      String state = each.getSQLState();
+      if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Text PostgreSQL can store: it has no NUL character, which a client may well send. */
+  public static String storable(String text) {
+    return text == null || text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
+  }
+}
