@@ -1,6 +1,7 @@
 package dev.modelyard.infra.costs;
 
 import dev.modelyard.infra.postgres.LingeringBatch;
+import dev.modelyard.infra.postgres.RefusedRows;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -205,6 +206,14 @@ public final class CostLedger implements MonthlySpend, CallerSpend, AutoCloseabl
           nextRefresh = System.nanoTime() + refreshInterval.toNanos();
         }
       } catch (SQLException e) {
+        if (RefusedRows.refused(e) && !batch.isEmpty()) {
+          try {
+            insertEachAlone(batch);
+            continue;
+          } catch (SQLException stillFailing) {
+            e = stillFailing;
+          }
+        }
         // The batch stays and is written again once the database is back.
         log.warn("cannot write or read cost records, retrying: {}", e.getMessage());
         if (!pause()) {
@@ -232,6 +241,27 @@ public final class CostLedger implements MonthlySpend, CallerSpend, AutoCloseabl
     }
   }
 
+  /**
+   * A batch the database refused: each record alone, leaving out those it refuses alone (logged as
+   * errors: their cost stays counted here until the next refresh, but no other replica sees it), so
+   * that one bad record does not stop the ledger for good.
+   */
+  private void insertEachAlone(List<CostRecord> batch) throws SQLException {
+    for (var each = batch.iterator(); each.hasNext(); ) {
+      CostRecord r = each.next();
+      try {
+        insert(List.of(r));
+      } catch (SQLException e) {
+        if (!RefusedRows.refused(e)) {
+          throw e;
+        }
+        log.error("cost record refused by the database, not stored: {}: {}", r, e.getMessage());
+      }
+      each.remove();
+      stored(List.of(r));
+    }
+  }
+
   private void insert(List<CostRecord> batch) throws SQLException {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement insert = connection.prepareStatement(INSERT)) {
@@ -239,9 +269,9 @@ public final class CostLedger implements MonthlySpend, CallerSpend, AutoCloseabl
       for (Row row : coalesced(batch)) {
         CostRecord r = row.record();
         insert.setObject(1, OffsetDateTime.ofInstant(r.occurredAt(), ZoneOffset.UTC));
-        insert.setString(2, r.caller());
-        insert.setString(3, r.model());
-        insert.setString(4, r.provider());
+        insert.setString(2, RefusedRows.storable(r.caller()));
+        insert.setString(3, RefusedRows.storable(r.model()));
+        insert.setString(4, RefusedRows.storable(r.provider()));
         insert.setString(5, r.kind().column());
         insert.setInt(6, r.promptTokens());
         insert.setInt(7, r.completionTokens());
@@ -252,7 +282,7 @@ public final class CostLedger implements MonthlySpend, CallerSpend, AutoCloseabl
         } else {
           insert.setBigDecimal(10, r.cloudEquivalentUsd());
         }
-        insert.setString(11, r.priceTableVersion());
+        insert.setString(11, RefusedRows.storable(r.priceTableVersion()));
         insert.setInt(12, row.requests());
         insert.addBatch();
       }

@@ -257,6 +257,42 @@ class CostLedgerTests {
     assertThat(ledger.spentThisMonthBy("key:ci")).isEqualByComparingTo("0");
   }
 
+  @Test
+  void aRecordTheDatabaseRefusesIsLeftOutAndTheRestOfItsBatchIsStored() throws Exception {
+    CostRecord good = cloud("2025-03-15T12:00:01Z", "gpt-4o", 100, 10);
+    // numeric(14, 6) holds less than a hundred million dollars: this cost can never be stored.
+    CostRecord refused =
+        new CostRecord(
+            Instant.parse("2025-03-15T12:00:02Z"),
+            "key:\0nul",
+            "gpt-4o",
+            "openai",
+            CostRecord.Kind.CLOUD,
+            1,
+            1,
+            BigDecimal.ZERO,
+            new BigDecimal("1000000000"),
+            null,
+            "v1");
+    CostRecord after = cloudBy("key:\0nul", "2025-03-15T12:00:03Z", "gpt-4o", 100, 10);
+    ledger = started(Duration.ofMinutes(10));
+    ledger.record(good);
+    ledger.record(refused);
+    ledger.record(after);
+
+    assertThat(ledger.flush(WAIT)).as("every record dealt with").isTrue();
+    ledger.record(cloud("2025-03-15T12:00:04Z", "gpt-4o", 100, 10));
+    assertThat(ledger.flush(WAIT)).as("the ledger goes on").isTrue();
+
+    assertThat(jdbc.sql("select count(*) from cost_records").query(Long.class).single())
+        .isEqualTo(3);
+    assertThat(
+            jdbc.sql("select caller from cost_records where caller is not null")
+                .query(String.class)
+                .single())
+        .isEqualTo("key:\uFFFDnul");
+  }
+
   private CostLedger started(Duration refreshInterval) {
     CostLedger started =
         new CostLedger(database.dataSource, clock, refreshInterval, CostLedger.DEFAULT_CAPACITY);
