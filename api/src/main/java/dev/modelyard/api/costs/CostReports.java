@@ -2,7 +2,6 @@ package dev.modelyard.api.costs;
 
 import dev.modelyard.infra.costs.ModelPrice;
 import dev.modelyard.infra.costs.PriceTable;
-import dev.modelyard.infra.costs.Usage;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.ResultSet;
@@ -79,8 +78,7 @@ final class CostReports {
     BigDecimal computeSeconds = rs.getBigDecimal("compute_seconds");
     BigDecimal unpricedEquivalent =
         reference.cost(
-            new Usage(
-                rs.getInt("unpriced_prompt_tokens"), rs.getInt("unpriced_completion_tokens")));
+            rs.getLong("unpriced_prompt_tokens"), rs.getLong("unpriced_completion_tokens"));
     BigDecimal localCompute =
         "local".equals(kind)
             ? computeSeconds

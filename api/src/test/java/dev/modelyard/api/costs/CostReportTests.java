@@ -1,12 +1,14 @@
 package dev.modelyard.api.costs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.modelyard.api.ApiProcess;
 import dev.modelyard.infra.costs.CostLedger;
 import dev.modelyard.infra.costs.CostRecord;
 import dev.modelyard.infra.costs.PriceTable;
 import dev.modelyard.infra.costs.Usage;
+import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +36,7 @@ class CostReportTests {
   private static final Instant MARCH_1 = Instant.parse("2025-03-01T09:00:00Z");
   private static final Instant MARCH_2 = Instant.parse("2025-03-02T23:59:59Z");
   private static final Instant MARCH_3 = Instant.parse("2025-03-03T00:00:00Z");
+  private static final Instant MARCH_10 = Instant.parse("2025-03-10T12:00:00Z");
 
   private static ApiProcess api;
 
@@ -60,6 +63,11 @@ class CostReportTests {
     // 2025-03-03: outside the report
     ledger.record(local(MARCH_3, "local_gguf", "tiny", 999, 999, 999));
     assertThat(ledger.flush(Duration.ofSeconds(10))).isTrue();
+    // 2025-03-10, reported alone: two rows (two batches) whose tokens add up past an int.
+    for (int i = 0; i < 2; i++) {
+      ledger.record(local(MARCH_10, "local_gguf", "busy", 2_000_000_000, 1, 1));
+      assertThat(ledger.flush(Duration.ofSeconds(10))).isTrue();
+    }
     ledger.close();
   }
 
@@ -139,6 +147,18 @@ class CostReportTests {
     JsonNode report = costs("from=2025-03-02T00:00:00Z&to=2025-03-03T00:00:00Z");
 
     assertThat(report.get("totals").get("requests").asLong()).isEqualTo(2);
+  }
+
+  @Test
+  void tokensAddingUpPastAnIntAreReportedWhole() throws Exception {
+    JsonNode rows = costs("from=2025-03-10&to=2025-03-10").get("rows");
+
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0).get("requests").asLong()).isEqualTo(2);
+    assertThat(rows.get(0).get("prompt_tokens").asLong()).isEqualTo(4_000_000_000L);
+    // 4,000 million tokens in at gpt-4o-mini's $0.15 a million, and two out.
+    assertThat(rows.get(0).get("cloud_equivalent_usd").decimalValue())
+        .isCloseTo(new BigDecimal("600"), within(new BigDecimal("0.01")));
   }
 
   @Test

@@ -40,9 +40,14 @@ public record ModelPrice(
   }
 
   public BigDecimal cost(Usage usage) {
+    return cost(usage.promptTokens(), usage.completionTokens());
+  }
+
+  /** The cost of token counts summed over many requests, which need not fit an int. */
+  public BigDecimal cost(long promptTokens, long completionTokens) {
     return inputPerMillion
-        .multiply(BigDecimal.valueOf(usage.promptTokens()))
-        .add(outputPerMillion.multiply(BigDecimal.valueOf(usage.completionTokens())))
+        .multiply(BigDecimal.valueOf(promptTokens))
+        .add(outputPerMillion.multiply(BigDecimal.valueOf(completionTokens)))
         .divide(MILLION, SCALE, RoundingMode.HALF_UP);
   }
 
