@@ -124,14 +124,7 @@ class Backends implements DisposableBean {
     try {
       upstream =
           client.stream(
-              URI.create(candidate.instance().endpoint()),
-              endpoint.path(),
-              body,
-              // A backend silent as long as a first token may take has hung.
-              new StreamTimeouts(
-                  settings.firstTokenTimeout(),
-                  settings.firstTokenTimeout(),
-                  settings.totalTimeout()));
+              URI.create(candidate.instance().endpoint()), endpoint.path(), body, streamTimeouts());
       BufferedReader lines =
           new BufferedReader(new InputStreamReader(upstream, StandardCharsets.UTF_8));
       String first = nextEvent(lines);
@@ -153,6 +146,20 @@ class Backends implements DisposableBean {
       guard.exit();
       throw e;
     }
+  }
+
+  /**
+   * A cloud provider's stream under the same deadlines as an instance's: without them, a provider
+   * that sent its headers and then nothing would hold the request for ever.
+   */
+  StreamedAnswer watched(InputStream stream) {
+    return client.watched(stream, streamTimeouts());
+  }
+
+  /** A backend silent as long as a first token may take has hung. */
+  private StreamTimeouts streamTimeouts() {
+    return new StreamTimeouts(
+        settings.firstTokenTimeout(), settings.firstTokenTimeout(), settings.totalTimeout());
   }
 
   /** The data of the next server-sent event, or null at the end of the stream or at [DONE]. */

@@ -8,11 +8,11 @@ import dev.modelyard.infra.costs.Usage;
 import dev.modelyard.infra.providers.cloud.CloudProvider;
 import dev.modelyard.infra.providers.cloud.CloudProviders;
 import dev.modelyard.infra.providers.openai.OpenAiJson;
+import dev.modelyard.infra.providers.openai.StreamedAnswer;
 import dev.modelyard.infra.providers.openai.UpstreamException;
 import dev.modelyard.infra.registry.RoutableInstance;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -291,7 +291,7 @@ class Gateway {
 
   private Opened openInCloud(OpenAiRequest request, CloudProvider cloud, String model)
       throws IOException, InterruptedException {
-    InputStream events = cloud.chatStream(request.forBackend(model), model);
+    StreamedAnswer events = backends.watched(cloud.chatStream(request.forBackend(model), model));
     BufferedReader lines =
         new BufferedReader(new InputStreamReader(events, StandardCharsets.UTF_8));
     try {
@@ -299,6 +299,7 @@ class Gateway {
       if (first == null) {
         throw new IOException(cloud.name() + " ended its stream before its first event");
       }
+      events.firstEventArrived();
       return new Opened(
           new Backends.UpstreamStream(first, lines, () -> {}), cloudInstance(cloud, model));
     } catch (IOException | RuntimeException e) {

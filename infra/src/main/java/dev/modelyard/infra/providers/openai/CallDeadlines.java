@@ -99,7 +99,7 @@ final class CallDeadlines implements AutoCloseable {
 
     /**
      * What a failed call reports: a timeout that says which deadline cancelled it, if one did;
-     * otherwise {@code cause} as it came.
+     * otherwise {@code cause} as it came (which may be null, for a call that only looks).
      */
     IOException failure(IOException cause) {
       String why = expiry;

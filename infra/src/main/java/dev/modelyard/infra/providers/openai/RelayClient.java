@@ -126,7 +126,7 @@ public final class RelayClient implements AutoCloseable {
           throw upstream(baseUrl, response.getCode(), error);
         }
       }
-      StreamedAnswer answer = new StreamedAnswer(response, post, watch, timeouts);
+      StreamedAnswer answer = StreamedAnswer.of(response, post, watch, timeouts);
       opened = true;
       return answer;
     } catch (IOException e) {
@@ -136,6 +136,41 @@ public final class RelayClient implements AutoCloseable {
         watch.close();
       }
     }
+  }
+
+  /**
+   * A stream that another client opened (a cloud provider's) under the same deadlines: past one, it
+   * is closed, which ends the read waiting on it and cancels its request.
+   */
+  public StreamedAnswer watched(InputStream stream, StreamTimeouts timeouts) {
+    CallDeadlines.Watch watch =
+        deadlines.watch(
+            () -> {
+              try {
+                stream.close();
+              } catch (IOException e) {
+                // cut all the same: the reader's next read fails or ends
+              }
+              return true;
+            },
+            timeouts.total(),
+            "the stream did not end within ");
+    watch.next(timeouts.firstEvent(), "no first event within ");
+    return new StreamedAnswer(
+        stream,
+        watch,
+        timeouts,
+        new StreamedAnswer.Ending() {
+          @Override
+          public void afterEnd() throws IOException {
+            stream.close();
+          }
+
+          @Override
+          public void beforeEnd() throws IOException {
+            stream.close();
+          }
+        });
   }
 
   private static HttpPost post(

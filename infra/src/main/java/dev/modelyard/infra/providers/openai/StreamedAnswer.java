@@ -2,6 +2,7 @@ package dev.modelyard.infra.providers.openai;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 
@@ -12,24 +13,51 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
  */
 public final class StreamedAnswer extends FilterInputStream {
 
-  private final ClassicHttpResponse response;
-  private final HttpPost post;
   private final CallDeadlines.Watch watch;
   private final StreamTimeouts timeouts;
+  private final Ending ending;
   private boolean firstEventArrived;
   private boolean ended;
 
   StreamedAnswer(
+      InputStream content, CallDeadlines.Watch watch, StreamTimeouts timeouts, Ending ending) {
+    super(content);
+    this.watch = watch;
+    this.timeouts = timeouts;
+    this.ending = ending;
+  }
+
+  /**
+   * An answer of our own client: its connection goes back to the pool if it was read to its end.
+   */
+  static StreamedAnswer of(
       ClassicHttpResponse response,
       HttpPost post,
       CallDeadlines.Watch watch,
       StreamTimeouts timeouts)
       throws IOException {
-    super(response.getEntity().getContent());
-    this.response = response;
-    this.post = post;
-    this.watch = watch;
-    this.timeouts = timeouts;
+    return new StreamedAnswer(
+        response.getEntity().getContent(),
+        watch,
+        timeouts,
+        new Ending() {
+          @Override
+          public void afterEnd() throws IOException {
+            response.close();
+          }
+
+          @Override
+          public void beforeEnd() {
+            // Draining the rest would wait for the whole generation: cut the connection instead.
+            post.cancel();
+            try {
+              response.close();
+            } catch (IOException cut) {
+              // Closing the response reads on to the end of the body, which the cut connection
+              // has lost.
+            }
+          }
+        });
   }
 
   /** Ends the wait for the first event: from now on only silence and the total are bounded. */
@@ -56,9 +84,16 @@ public final class StreamedAnswer extends FilterInputStream {
     }
   }
 
-  /** What a read returned; bytes after the first event move the silence deadline on. */
-  private int progressed(int read) {
+  /**
+   * What a read returned; bytes after the first event move the silence deadline on. A stream that a
+   * deadline closed may end rather than fail (the JDK's client does): that end is the deadline's.
+   */
+  private int progressed(int read) throws IOException {
     if (read < 0) {
+      IOException cut = watch.failure(null);
+      if (cut != null) {
+        throw cut;
+      }
       ended = true;
     } else if (firstEventArrived) {
       watch.nextWithin(timeouts.quiet());
@@ -70,15 +105,17 @@ public final class StreamedAnswer extends FilterInputStream {
   public void close() throws IOException {
     watch.close();
     if (ended) {
-      response.close();
-      return;
+      ending.afterEnd();
+    } else {
+      ending.beforeEnd();
     }
-    // Draining the rest would wait for the whole generation: cut the connection instead.
-    post.cancel();
-    try {
-      response.close();
-    } catch (IOException cut) {
-      // Closing the response reads on to the end of the body, which the cut connection has lost.
-    }
+  }
+
+  /** How the stream's request is let go of: once read to its end, or before. */
+  interface Ending {
+
+    void afterEnd() throws IOException;
+
+    void beforeEnd() throws IOException;
   }
 }
