@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -394,7 +395,7 @@ class Gateway {
       throw new BudgetExhaustedException(
           "no cloud fallback: "
               + budgetRefusal
-              + (last != null ? "; the last instance tried failed: " + describe(last) : ""));
+              + (last != null ? "; the last instance tried failed: " + reason(last) : ""));
     }
     if (!anyTried) {
       throw new UnavailableException(
@@ -403,7 +404,7 @@ class Gateway {
           null);
     }
     throw new UnavailableException(
-        "every instance failed; last error: " + (last != null ? describe(last) : "none"), last);
+        "every instance failed; last error: " + (last != null ? reason(last) : "none"), last);
   }
 
   private static void rejectIfRequestsFault(UpstreamException e) {
@@ -424,6 +425,27 @@ class Gateway {
   private static Exception failed(String instanceId, Exception e) {
     log.warn("instance {} failed, trying the next: {}", instanceId, describe(e));
     return e;
+  }
+
+  /**
+   * A failure as the client may read it: an instance's answer or a deadline in our words; anything
+   * else by its type and the end of its root cause's message ("Connect to http://10.0.0.7:8000
+   * failed: Connection refused" gives "Connection refused"): the client library names the
+   * instance's address first and the reason last, and the address stays in our log.
+   */
+  private static String reason(Exception e) {
+    if (e instanceof UpstreamException || e instanceof HttpTimeoutException) {
+      return describe(e);
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    int last = message == null ? -1 : message.lastIndexOf(": ");
+    return last < 0
+        ? e.getClass().getSimpleName()
+        : e.getClass().getSimpleName() + ": " + message.substring(last + 2);
   }
 
   /** A connection refused has no message: its type says what happened. */

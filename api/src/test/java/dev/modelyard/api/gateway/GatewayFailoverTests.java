@@ -336,7 +336,9 @@ class GatewayFailoverTests {
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
       assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
       assertThat(JSON.readTree(refused.body()).get("detail").asString())
-          .contains("the prompt exceeds the context");
+          .contains("the prompt exceeds the context")
+          .as("the instance's address stays in the log")
+          .doesNotContain("127.0.0.1");
     } finally {
       backend.stop(0);
     }

@@ -44,7 +44,10 @@ public final class RelayClient implements AutoCloseable {
             .setConnectionManager(
                 PoolingHttpClientConnectionManagerBuilder.create()
                     .setMaxConnPerRoute(maxPerInstance)
-                    .setMaxConnTotal(maxPerInstance * 16)
+                    // No cap across instances: each instance's bulkhead already bounds its calls,
+                    // and a shared cap (once 16 instances' worth) made calls to the 17th busy
+                    // instance wait for a lease, then fail as if that instance had.
+                    .setMaxConnTotal(Integer.MAX_VALUE)
                     .setDefaultConnectionConfig(
                         ConnectionConfig.custom()
                             .setConnectTimeout(Timeout.of(connectTimeout))
@@ -81,7 +84,7 @@ public final class RelayClient implements AutoCloseable {
   private static byte[] answer(URI baseUrl, ClassicHttpResponse response) throws IOException {
     byte[] answer = body(response.getEntity());
     if (response.getCode() != 200) {
-      throw upstream(baseUrl, response.getCode(), answer);
+      throw upstream(response.getCode(), answer);
     }
     return answer;
   }
@@ -123,7 +126,7 @@ public final class RelayClient implements AutoCloseable {
                   ? response.getEntity().getContent().readNBytes(300)
                   : new byte[0];
           post.cancel();
-          throw upstream(baseUrl, response.getCode(), error);
+          throw upstream(response.getCode(), error);
         }
       }
       StreamedAnswer answer = StreamedAnswer.of(response, post, watch, timeouts);
@@ -185,12 +188,16 @@ public final class RelayClient implements AutoCloseable {
     return post;
   }
 
-  private static UpstreamException upstream(URI baseUrl, int status, byte[] body) {
+  /**
+   * The instance's refusal in its own words, without its address: the message can reach the client
+   * (a 4xx is relayed, and the last failure is named in a 503), and the gateway's log names the
+   * instance anyway.
+   */
+  private static UpstreamException upstream(int status, byte[] body) {
     String text = new String(body, StandardCharsets.UTF_8);
     return new UpstreamException(
         status,
-        baseUrl
-            + " answered "
+        "the instance answered "
             + status
             + ": "
             + (text.length() > 300 ? text.substring(0, 300) + "…" : text));
