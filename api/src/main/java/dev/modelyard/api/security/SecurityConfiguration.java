@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import javax.crypto.spec.SecretKeySpec;
 import javax.sql.DataSource;
@@ -30,10 +32,13 @@ import org.springframework.security.config.annotation.web.configuration.WebSecur
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
@@ -220,12 +225,28 @@ class SecurityConfiguration {
               .build();
     }
     // A token must say who it is and when it ends: a JWT without exp would be valid forever.
-    decoder.setJwtValidator(
-        new DelegatingOAuth2TokenValidator<>(
-            new JwtTimestampValidator(CLOCK_SKEW),
-            new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull),
-            new JwtClaimValidator<String>(
-                JwtClaimNames.SUB, subject -> subject != null && !subject.isBlank())));
+    List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+    validators.add(new JwtTimestampValidator(CLOCK_SKEW));
+    validators.add(new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull));
+    validators.add(
+        new JwtClaimValidator<String>(
+            JwtClaimNames.SUB, subject -> subject != null && !subject.isBlank()));
+    if (settings.jwtIssuer() != null) {
+      validators.add(new JwtIssuerValidator(settings.jwtIssuer()));
+    }
+    if (settings.jwtAudience() != null) {
+      validators.add(
+          new JwtClaimValidator<List<String>>(
+              JwtClaimNames.AUD,
+              audience -> audience != null && audience.contains(settings.jwtAudience())));
+    }
+    if (!settings.hmac() && (settings.jwtIssuer() == null || settings.jwtAudience() == null)) {
+      log.warn(
+          "Security: tokens signed by any key of MODELYARD_JWKS_URL are accepted, whoever they"
+              + " were issued for; set MODELYARD_JWT_ISSUER and MODELYARD_JWT_AUDIENCE when that"
+              + " key set also signs for other applications");
+    }
+    decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
     JwtAuthenticationProvider provider = new JwtAuthenticationProvider(decoder);
     provider.setJwtAuthenticationConverter(new JwtCallers());
     return provider;

@@ -23,6 +23,9 @@ public enum EnvironmentVariable {
   MODELYARD_JWKS_URL(
       "modelyard.security.jwks-url",
       "a URL of the JSON Web Key Set that checks RS256/ES256 tokens"),
+  MODELYARD_JWT_ISSUER("modelyard.security.jwt-issuer", "the issuer every token must name (iss)"),
+  MODELYARD_JWT_AUDIENCE(
+      "modelyard.security.jwt-audience", "an audience every token must name (aud)"),
   MODELYARD_ADMIN_KEY(
       "modelyard.security.admin-key", "an API key: 'my-' followed by at least 32 characters"),
   MODELYARD_MAX_REQUEST_BODY(

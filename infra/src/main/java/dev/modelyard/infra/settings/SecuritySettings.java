@@ -9,15 +9,19 @@ import org.springframework.util.unit.DataSize;
 /**
  * How callers prove who they are. SECRET_KEY signs JWTs with ALGORITHM (HS256 …); RS256 and ES256
  * tokens are checked against the keys of MODELYARD_JWKS_URL instead. MODELYARD_ADMIN_KEY is an
- * admin API key that exists from the first start on (for automation); MODELYARD_MAX_REQUEST_BODY
- * bounds every request body. There is deliberately no default secret: without SECRET_KEY or a JWKS,
- * only API keys are accepted.
+ * admin API key that exists from the first start on (for automation); MODELYARD_JWT_ISSUER and
+ * MODELYARD_JWT_AUDIENCE, when set, are required of every token's {@code iss} and {@code aud} (a
+ * JWKS shared with other applications signs their tokens too); MODELYARD_MAX_REQUEST_BODY bounds
+ * every request body. There is deliberately no default secret: without SECRET_KEY or a JWKS, only
+ * API keys are accepted.
  */
 @ConfigurationProperties("modelyard.security")
 public record SecuritySettings(
     Secret secretKey,
     @DefaultValue("HS256") String algorithm,
     URI jwksUrl,
+    String jwtIssuer,
+    String jwtAudience,
     Secret adminKey,
     @DefaultValue("4MB") DataSize maxRequestBody) {
 
@@ -53,6 +57,12 @@ public record SecuritySettings(
               + "' followed by at least "
               + ADMIN_KEY_MIN_SECRET_LENGTH
               + " characters without spaces");
+    }
+    if (jwtIssuer != null && jwtIssuer.isBlank()) {
+      jwtIssuer = null;
+    }
+    if (jwtAudience != null && jwtAudience.isBlank()) {
+      jwtAudience = null;
     }
     if (maxRequestBody == null) {
       maxRequestBody = DataSize.ofMegabytes(4);
