@@ -62,11 +62,6 @@ final class CostAccounting {
             });
   }
 
-  /** Why a cloud fallback may not run now for this caller; empty when it may. */
-  Optional<String> cloudRefusal() {
-    return refusal(CostRecord.Kind.CLOUD);
-  }
-
   private Optional<String> refusal(CostRecord.Kind kind) {
     return budget
         .refusal(kind)
@@ -80,6 +75,36 @@ final class CostAccounting {
                             keyBudgets.refusal(
                                 caller.id(), caller.name(), caller.monthlyBudgetUsd(), kind)));
   }
+
+  /**
+   * Lets a cloud fallback run for this caller, holding what it may cost at most against the monthly
+   * limit and the caller's budget while it runs: a token in per four bytes of its request, and its
+   * {@code max_tokens} out ({@link #UNBOUNDED_ANSWER_TOKENS} where it has none, 0). Without the
+   * hold, every call that starts before the first one is recorded passes the check, and spend past
+   * the limit grows with concurrency. Checked and held as one step, so that concurrent calls see
+   * each other's holds; a hold that is never closed lapses after {@link #HOLD_LAPSE}.
+   */
+  synchronized CloudPermit permitCloud(
+      String provider, String model, int requestBytes, int maxTokens) {
+    Optional<String> refusal = refusal(CostRecord.Kind.CLOUD);
+    if (refusal.isPresent()) {
+      return new CloudPermit(null, refusal.get());
+    }
+    Usage most =
+        new Usage((requestBytes + 3) / 4, maxTokens > 0 ? maxTokens : UNBOUNDED_ANSWER_TOKENS);
+    BigDecimal cost = prices.cloud(clock.instant(), null, provider, model, most).costUsd();
+    return new CloudPermit(
+        ledger.hold(currentCaller.get().map(Caller::id).orElse(null), cost, HOLD_LAPSE), null);
+  }
+
+  /** A cloud call's go-ahead, with its hold on what it may cost; or why it may not run now. */
+  record CloudPermit(CostLedger.Hold hold, String refusal) {}
+
+  /** The answer a cloud call is held for when its request does not bound it. */
+  static final int UNBOUNDED_ANSWER_TOKENS = 4096;
+
+  /** Longer than any call is let run (the gateway's total timeout is 10 minutes by default). */
+  static final Duration HOLD_LAPSE = Duration.ofMinutes(30);
 
   /**
    * Records what a served request cost, answering its cost in dollars.

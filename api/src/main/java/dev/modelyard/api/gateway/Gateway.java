@@ -4,6 +4,7 @@ import dev.modelyard.api.autoscaling.ColdStarts;
 import dev.modelyard.api.errors.BudgetExhaustedException;
 import dev.modelyard.api.errors.NotFoundException;
 import dev.modelyard.api.errors.UnavailableException;
+import dev.modelyard.infra.costs.CostLedger;
 import dev.modelyard.infra.costs.Usage;
 import dev.modelyard.infra.providers.cloud.CloudProvider;
 import dev.modelyard.infra.providers.cloud.CloudProviders;
@@ -284,27 +285,36 @@ class Gateway {
     return body == null ? null : new Served(body, candidate.instance(), false);
   }
 
-  private Served completeInCloud(OpenAiRequest request, CloudProvider cloud, String model)
+  /** The call's hold on what it may cost goes as soon as it is answered, and accounted. */
+  private Served completeInCloud(
+      OpenAiRequest request, CloudProvider cloud, String model, CostLedger.Hold held)
       throws IOException, InterruptedException {
-    return new Served(
-        cloud.chat(request.forBackend(model), model), cloudInstance(cloud, model), false);
+    try (held) {
+      return new Served(
+          cloud.chat(request.forBackend(model), model), cloudInstance(cloud, model), false);
+    }
   }
 
-  private Opened openInCloud(OpenAiRequest request, CloudProvider cloud, String model)
+  /** A stream's hold on what it may cost goes when it is closed, right before it is accounted. */
+  private Opened openInCloud(
+      OpenAiRequest request, CloudProvider cloud, String model, CostLedger.Hold held)
       throws IOException, InterruptedException {
-    StreamedAnswer events = backends.watched(cloud.chatStream(request.forBackend(model), model));
-    BufferedReader lines =
-        new BufferedReader(new InputStreamReader(events, StandardCharsets.UTF_8));
+    BufferedReader lines = null;
     try {
+      StreamedAnswer events = backends.watched(cloud.chatStream(request.forBackend(model), model));
+      lines = new BufferedReader(new InputStreamReader(events, StandardCharsets.UTF_8));
       String first = Backends.nextEvent(lines);
       if (first == null) {
         throw new IOException(cloud.name() + " ended its stream before its first event");
       }
       events.firstEventArrived();
       return new Opened(
-          new Backends.UpstreamStream(first, lines, () -> {}), cloudInstance(cloud, model));
-    } catch (IOException | RuntimeException e) {
-      lines.close();
+          new Backends.UpstreamStream(first, lines, held::close), cloudInstance(cloud, model));
+    } catch (IOException | RuntimeException | InterruptedException e) {
+      held.close();
+      if (lines != null) {
+        lines.close();
+      }
       throw e;
     }
   }
@@ -370,14 +380,19 @@ class Gateway {
             if (provider.isEmpty() || request.endpoint() != Endpoint.CHAT) {
               continue;
             }
-            var refusal = costs.cloudRefusal();
-            if (refusal.isPresent()) {
-              budgetRefusal = refusal.get();
+            CostAccounting.CloudPermit permit =
+                costs.permitCloud(
+                    fallback.provider(),
+                    fallback.model(),
+                    request.forBackend(fallback.model()).length,
+                    request.maxTokens());
+            if (permit.refusal() != null) {
+              budgetRefusal = permit.refusal();
               continue;
             }
             anyTried = true;
             try {
-              return cloud.call(request, provider.get(), fallback.model());
+              return cloud.call(request, provider.get(), fallback.model(), permit.hold());
             } catch (UpstreamException e) {
               rejectIfRequestsFault(e);
               last = failed(CLOUD_PREFIX + fallback.provider(), e);
@@ -463,7 +478,8 @@ class Gateway {
 
   @FunctionalInterface
   private interface CloudAttempt<T> {
-    T call(OpenAiRequest request, CloudProvider cloud, String model)
+    /** The answer; {@code held} (what the call may cost) is the attempt's to close. */
+    T call(OpenAiRequest request, CloudProvider cloud, String model, CostLedger.Hold held)
         throws IOException, InterruptedException;
   }
 

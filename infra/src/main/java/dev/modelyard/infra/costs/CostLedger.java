@@ -79,6 +79,8 @@ public final class CostLedger implements MonthlySpend, CallerSpend, AutoCloseabl
   // Only callers that spent money: local requests cost $0, so they add no entry.
   private Map<String, BigDecimal> storedByCaller = new HashMap<>();
   private final Map<String, BigDecimal> unstoredByCaller = new HashMap<>();
+  // Few: one per cloud call under way.
+  private final List<Hold> holds = new ArrayList<>();
   private long accepted;
   private long written;
   private long dropped;
@@ -142,22 +144,76 @@ public final class CostLedger implements MonthlySpend, CallerSpend, AutoCloseabl
     }
   }
 
+  /** This month's spend, and what the cloud calls under way may cost (their holds). */
   @Override
   public BigDecimal spentThisMonth() {
     synchronized (lock) {
       roll();
-      return stored.add(unstored);
+      return stored.add(unstored).add(held(null));
     }
   }
 
-  /** What this caller ({@link CostRecord#caller()}) has spent since the first of the month. */
+  /**
+   * What this caller ({@link CostRecord#caller()}) has spent since the first of the month, and what
+   * its cloud calls under way may cost.
+   */
   @Override
   public BigDecimal spentThisMonthBy(String caller) {
     synchronized (lock) {
       roll();
       return storedByCaller
           .getOrDefault(caller, BigDecimal.ZERO)
-          .add(unstoredByCaller.getOrDefault(caller, BigDecimal.ZERO));
+          .add(unstoredByCaller.getOrDefault(caller, BigDecimal.ZERO))
+          .add(held(caller));
+    }
+  }
+
+  /**
+   * Counts {@code cost} as spent by {@code caller} (null: no key) until the hold is closed, which
+   * should be once the call's real cost is recorded. A budget checked before each cloud call would
+   * otherwise let every call that starts before the first one ends through: spend grows with
+   * concurrency times the cost of a call. A hold never closed (a request that failed between its
+   * call and its accounting) lapses after {@code lapse}.
+   */
+  public Hold hold(String caller, BigDecimal cost, Duration lapse) {
+    Hold hold = new Hold(caller, cost, System.nanoTime() + lapse.toNanos());
+    synchronized (lock) {
+      holds.add(hold);
+    }
+    return hold;
+  }
+
+  /** What the holds of {@code caller} (null: of everyone) add up to; lapsed ones go. */
+  private BigDecimal held(String caller) {
+    long now = System.nanoTime();
+    holds.removeIf(h -> now - h.lapsesAt >= 0);
+    BigDecimal held = BigDecimal.ZERO;
+    for (Hold hold : holds) {
+      if (caller == null || caller.equals(hold.caller)) {
+        held = held.add(hold.cost);
+      }
+    }
+    return held;
+  }
+
+  /** What a cloud call under way may cost, counted as spent until it is closed. */
+  public final class Hold implements AutoCloseable {
+
+    private final String caller;
+    private final BigDecimal cost;
+    private final long lapsesAt;
+
+    private Hold(String caller, BigDecimal cost, long lapsesAt) {
+      this.caller = caller;
+      this.cost = cost;
+      this.lapsesAt = lapsesAt;
+    }
+
+    @Override
+    public void close() {
+      synchronized (lock) {
+        holds.remove(this);
+      }
     }
   }
 

@@ -258,6 +258,23 @@ class CostLedgerTests {
   }
 
   @Test
+  void aHoldCountsAsSpentByItsCallerUntilItIsClosedOrLapses() throws Exception {
+    ledger = started(Duration.ofMinutes(10));
+    CostLedger.Hold closed = ledger.hold("key:a", new BigDecimal("1.50"), Duration.ofMinutes(5));
+    CostLedger.Hold lapsing = ledger.hold("key:b", new BigDecimal("0.25"), Duration.ofMillis(200));
+
+    assertThat(ledger.spentThisMonth()).isEqualByComparingTo("1.75");
+    assertThat(ledger.spentThisMonthBy("key:a")).isEqualByComparingTo("1.50");
+    assertThat(ledger.spentThisMonthBy("key:b")).isEqualByComparingTo("0.25");
+    closed.close();
+    assertThat(ledger.spentThisMonthBy("key:a")).isEqualByComparingTo("0");
+    Thread.sleep(300);
+    assertThat(ledger.spentThisMonth()).as("a hold never closed lapses").isEqualByComparingTo("0");
+    lapsing.close();
+    assertThat(ledger.spentThisMonth()).isEqualByComparingTo("0");
+  }
+
+  @Test
   void aRecordTheDatabaseRefusesIsLeftOutAndTheRestOfItsBatchIsStored() throws Exception {
     CostRecord good = cloud("2025-03-15T12:00:01Z", "gpt-4o", 100, 10);
     // numeric(14, 6) holds less than a hundred million dollars: this cost can never be stored.

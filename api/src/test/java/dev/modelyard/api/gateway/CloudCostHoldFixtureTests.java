@@ -1,0 +1,124 @@
+package dev.modelyard.api.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.modelyard.workflows.models.Provider;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * MONTHLY_COST_LIMIT against cloud calls made at once. OpenAI's API cannot be reached from here: a
+ * local server replays a recorded answer in its real format (the fixture), after a pause that keeps
+ * the calls under way together.
+ */
+class CloudCostHoldFixtureTests {
+
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+  private static final String MODEL = "held-" + RUN;
+  private static final AtomicInteger calls = new AtomicInteger();
+
+  private static HttpServer openAi;
+  private static ApiReplica api;
+
+  @BeforeAll
+  static void start() throws Exception {
+    byte[] recorded;
+    try (InputStream fixture =
+        CloudCostHoldFixtureTests.class.getResourceAsStream(
+            "/fixtures/cloud/openai-chat-completion.json")) {
+      recorded = fixture.readAllBytes();
+    }
+    openAi = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    openAi.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    openAi.createContext(
+        "/v1/chat/completions",
+        exchange -> {
+          calls.incrementAndGet();
+          exchange.getRequestBody().readAllBytes();
+          try {
+            Thread.sleep(1_500);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          exchange.getResponseHeaders().set("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, recorded.length);
+          exchange.getResponseBody().write(recorded);
+          exchange.close();
+        });
+    openAi.start();
+    // A call of gpt-4o-mini with max_tokens 10,000 may cost up to $0.006 ($0.60 a million out):
+    // under a $0.01 limit the first two may run together, not a third. Each then costs $0.0000084.
+    api =
+        ApiReplica.start(
+            "cloud_hold_" + RUN,
+            "modelyard.cloud.openai-api-key=sk-fixture-" + RUN,
+            "modelyard.cloud-endpoints.openai=http://127.0.0.1:" + openAi.getAddress().getPort(),
+            "modelyard.gateway.fallbacks." + MODEL + "=openai:gpt-4o-mini",
+            "modelyard.gateway.retries=0",
+            "modelyard.costs.monthly-limit=0.01");
+    RegisteredInstances registry = new RegisteredInstances(api);
+    String modelId = registry.model(Provider.OPENAI_COMPATIBLE, MODEL, "digest", 4096);
+    try (ServerSocket closed = new ServerSocket(0)) {
+      registry.ready(
+          modelId, "gone-" + RUN, URI.create("http://127.0.0.1:" + closed.getLocalPort()));
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (api != null) {
+      api.close();
+    }
+    if (openAi != null) {
+      openAi.stop(0);
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void cloudCallsUnderWayHoldWhatTheyMayCostAgainstTheLimit() throws Exception {
+    List<Integer> statuses = new ArrayList<>();
+    try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        int n = i;
+        answers.add(clients.submit(() -> chat("together " + n)));
+      }
+      for (Future<HttpResponse<String>> answer : answers) {
+        statuses.add(answer.get(30, TimeUnit.SECONDS).statusCode());
+      }
+    }
+
+    assertThat(statuses).filteredOn(status -> status == 200).hasSize(2);
+    assertThat(statuses).filteredOn(status -> status == 402).hasSize(3);
+    assertThat(calls).hasValue(2);
+
+    // Their holds went with them: what they cost, $0.0000168, leaves room for more.
+    HttpResponse<String> after = chat("after");
+    assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
+    assertThat(calls).hasValue(3);
+  }
+
+  private static HttpResponse<String> chat(String prompt) throws Exception {
+    return api.post(
+        "/v1/chat/completions",
+        """
+        {"model":"%s","max_tokens":10000,"messages":[{"role":"user","content":"%s"}]}"""
+            .formatted(MODEL, prompt));
+  }
+}
