@@ -56,6 +56,11 @@ final class ApiKeys {
     if (request.expiresAt() != null && !request.expiresAt().isAfter(clock.instant())) {
       throw new InvalidFieldException("expires_at", "expires_at must be in the future");
     }
+    if (request.name().equals(KeyRequest.fromEnvironment().name())) {
+      // Keys of this name are the variable's: the next start would revoke this one.
+      throw new InvalidFieldException(
+          "name", request.name() + " names the key of that variable; choose another name");
+    }
     String key = ApiKeySecrets.generate();
     StoredApiKey stored = store.create(newKey(key, request));
     return new CreatedKey(key, KeyView.of(stored));
@@ -72,9 +77,19 @@ final class ApiKeys {
     return revoked.map(KeyView::of);
   }
 
-  /** Stores a key given from outside (MODELYARD_ADMIN_KEY) unless it is stored already. */
-  boolean ensure(String key, KeyRequest request) {
-    return store.createIfAbsent(newKey(key, request));
+  /**
+   * Stores a key given from outside (MODELYARD_ADMIN_KEY) unless it is stored already, and revokes
+   * the keys given that way before it: changing the variable is how an operator retires the old
+   * key, which would otherwise stay valid until revoked by hand. Answers the keys revoked.
+   */
+  List<KeyView> ensure(String key, KeyRequest request) {
+    store.createIfAbsent(newKey(key, request));
+    String hash = ApiKeySecrets.hash(key);
+    return store.list().stream()
+        .filter(k -> k.name().equals(request.name()) && k.revokedAt() == null)
+        .filter(k -> !k.keyHash().equals(hash))
+        .flatMap(k -> revoke(k.keyId()).stream())
+        .toList();
   }
 
   /** Creates an admin key when there is no key at all, answering it: shown once, never again. */

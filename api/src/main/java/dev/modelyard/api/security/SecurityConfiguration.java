@@ -193,13 +193,21 @@ class SecurityConfiguration {
     return registration;
   }
 
-  /** MODELYARD_ADMIN_KEY exists as an admin key from the first start on (idempotent). */
+  /**
+   * MODELYARD_ADMIN_KEY exists as an admin key from the first start on (idempotent), and the key it
+   * held before a change is revoked.
+   */
   @Bean
   ApplicationRunner adminKeyFromEnvironment(ApiKeys keys, SecuritySettings settings) {
     return arguments -> {
-      if (settings.adminKey() != null
-          && keys.ensure(settings.adminKey().value(), KeyRequest.fromEnvironment())) {
-        log.info("Security: stored the admin key of MODELYARD_ADMIN_KEY (its hash only)");
+      if (settings.adminKey() == null) {
+        return;
+      }
+      for (KeyView revoked :
+          keys.ensure(settings.adminKey().value(), KeyRequest.fromEnvironment())) {
+        log.info(
+            "Security: MODELYARD_ADMIN_KEY changed; revoked the key it held before ({}…)",
+            revoked.keyPrefix());
       }
     };
   }

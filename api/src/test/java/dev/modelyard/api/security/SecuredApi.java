@@ -70,7 +70,12 @@ final class SecuredApi implements AutoCloseable {
                 "--modelyard.security.secret-key=" + SECRET_KEY,
                 "--modelyard.rate-limit.requests=1000000",
                 "--modelyard.rate-limit.global-requests=1000000"));
-    Arrays.stream(extraProperties).map(property -> "--" + property).forEach(arguments::add);
+    for (String property : extraProperties) {
+      // A property given again replaces the default, which a repeated argument would not.
+      String name = property.substring(0, property.indexOf('=') + 1);
+      arguments.removeIf(argument -> argument.startsWith("--" + name));
+      arguments.add("--" + property);
+    }
     return new SecuredApi(
         new SpringApplicationBuilder(ApiApplication.class).run(arguments.toArray(String[]::new)));
   }
