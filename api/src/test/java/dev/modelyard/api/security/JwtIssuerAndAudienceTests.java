@@ -53,6 +53,7 @@ class JwtIssuerAndAudienceTests {
   @Test
   void aTokenMustNameTheIssuerAndTheAudience() throws Exception {
     assertThat(status(token(ISSUER, List.of("grafana", AUDIENCE)))).isEqualTo(200);
+    assertThat(status(token(ISSUER, List.of(AUDIENCE)))).as("aud as one string").isEqualTo(200);
     assertThat(status(token(ISSUER, List.of("grafana"))))
         .as("for another application")
         .isEqualTo(401);
