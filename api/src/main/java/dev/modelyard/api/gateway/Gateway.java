@@ -287,21 +287,19 @@ class Gateway {
 
   /** The call's hold on what it may cost goes as soon as it is answered, and accounted. */
   private Served completeInCloud(
-      OpenAiRequest request, CloudProvider cloud, String model, CostLedger.Hold held)
+      byte[] body, CloudProvider cloud, String model, CostLedger.Hold held)
       throws IOException, InterruptedException {
     try (held) {
-      return new Served(
-          cloud.chat(request.forBackend(model), model), cloudInstance(cloud, model), false);
+      return new Served(cloud.chat(body, model), cloudInstance(cloud, model), false);
     }
   }
 
   /** A stream's hold on what it may cost goes when it is closed, right before it is accounted. */
-  private Opened openInCloud(
-      OpenAiRequest request, CloudProvider cloud, String model, CostLedger.Hold held)
+  private Opened openInCloud(byte[] body, CloudProvider cloud, String model, CostLedger.Hold held)
       throws IOException, InterruptedException {
     BufferedReader lines = null;
     try {
-      StreamedAnswer events = backends.watched(cloud.chatStream(request.forBackend(model), model));
+      StreamedAnswer events = backends.watched(cloud.chatStream(body, model));
       lines = new BufferedReader(new InputStreamReader(events, StandardCharsets.UTF_8));
       String first = Backends.nextEvent(lines);
       if (first == null) {
@@ -380,19 +378,17 @@ class Gateway {
             if (provider.isEmpty() || request.endpoint() != Endpoint.CHAT) {
               continue;
             }
+            byte[] body = request.forBackend(fallback.model());
             CostAccounting.CloudPermit permit =
                 costs.permitCloud(
-                    fallback.provider(),
-                    fallback.model(),
-                    request.forBackend(fallback.model()).length,
-                    request.maxTokens());
+                    fallback.provider(), fallback.model(), body.length, request.maxTokens());
             if (permit.refusal() != null) {
               budgetRefusal = permit.refusal();
               continue;
             }
             anyTried = true;
             try {
-              return cloud.call(request, provider.get(), fallback.model(), permit.hold());
+              return cloud.call(body, provider.get(), fallback.model(), permit.hold());
             } catch (UpstreamException e) {
               rejectIfRequestsFault(e);
               last = failed(CLOUD_PREFIX + fallback.provider(), e);
@@ -478,8 +474,11 @@ class Gateway {
 
   @FunctionalInterface
   private interface CloudAttempt<T> {
-    /** The answer; {@code held} (what the call may cost) is the attempt's to close. */
-    T call(OpenAiRequest request, CloudProvider cloud, String model, CostLedger.Hold held)
+    /**
+     * The answer to {@code body} (the request for that model); {@code held} is the attempt's to
+     * close.
+     */
+    T call(byte[] body, CloudProvider cloud, String model, CostLedger.Hold held)
         throws IOException, InterruptedException;
   }
 

@@ -3,11 +3,6 @@ package dev.modelyard.api.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.modelyard.workflows.models.Provider;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,46 +32,30 @@ class CloudCostHoldFixtureTests {
 
   @BeforeAll
   static void start() throws Exception {
-    byte[] recorded;
-    try (InputStream fixture =
-        CloudCostHoldFixtureTests.class.getResourceAsStream(
-            "/fixtures/cloud/openai-chat-completion.json")) {
-      recorded = fixture.readAllBytes();
-    }
-    openAi = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-    openAi.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    openAi.createContext(
-        "/v1/chat/completions",
-        exchange -> {
-          calls.incrementAndGet();
-          exchange.getRequestBody().readAllBytes();
-          try {
-            Thread.sleep(1_500);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          exchange.getResponseHeaders().set("Content-Type", "application/json");
-          exchange.sendResponseHeaders(200, recorded.length);
-          exchange.getResponseBody().write(recorded);
-          exchange.close();
-        });
-    openAi.start();
+    byte[] recorded = LoopbackBackends.recordedOpenAiAnswer();
+    openAi =
+        LoopbackBackends.chat(
+            exchange -> {
+              calls.incrementAndGet();
+              exchange.getRequestBody().readAllBytes();
+              try {
+                Thread.sleep(1_500);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              exchange.getResponseHeaders().set("Content-Type", "application/json");
+              exchange.sendResponseHeaders(200, recorded.length);
+              exchange.getResponseBody().write(recorded);
+              exchange.close();
+            });
     // A call of gpt-4o-mini with max_tokens 10,000 may cost up to $0.006 ($0.60 a million out):
     // under a $0.01 limit the first two may run together, not a third. Each then costs $0.0000084.
     api =
         ApiReplica.start(
             "cloud_hold_" + RUN,
-            "modelyard.cloud.openai-api-key=sk-fixture-" + RUN,
-            "modelyard.cloud-endpoints.openai=http://127.0.0.1:" + openAi.getAddress().getPort(),
-            "modelyard.gateway.fallbacks." + MODEL + "=openai:gpt-4o-mini",
-            "modelyard.gateway.retries=0",
-            "modelyard.costs.monthly-limit=0.01");
-    RegisteredInstances registry = new RegisteredInstances(api);
-    String modelId = registry.model(Provider.OPENAI_COMPATIBLE, MODEL, "digest", 4096);
-    try (ServerSocket closed = new ServerSocket(0)) {
-      registry.ready(
-          modelId, "gone-" + RUN, URI.create("http://127.0.0.1:" + closed.getLocalPort()));
-    }
+            LoopbackBackends.cloudFallback(
+                MODEL, openAi, "sk-fixture-" + RUN, "modelyard.costs.monthly-limit=0.01"));
+    LoopbackBackends.onlyARefusingInstance(api, MODEL, "gone-" + RUN);
   }
 
   @AfterAll

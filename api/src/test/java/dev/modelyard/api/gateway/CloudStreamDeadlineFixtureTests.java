@@ -3,18 +3,13 @@ package dev.modelyard.api.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.modelyard.workflows.models.Provider;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,43 +34,31 @@ class CloudStreamDeadlineFixtureTests {
 
   @BeforeAll
   static void start() throws Exception {
-    openAi = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
-    openAi.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    openAi.createContext(
-        "/v1/chat/completions",
-        exchange -> {
-          exchange.getRequestBody().readAllBytes();
-          exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
-          exchange.sendResponseHeaders(200, 0);
-          try (OutputStream out = exchange.getResponseBody()) {
-            for (int i = 0; i < 600; i++) {
-              // Comments keep the connection busy without ever being an event.
-              out.write(": still thinking\n\n".getBytes(StandardCharsets.UTF_8));
-              out.flush();
-              Thread.sleep(100);
-            }
-          } catch (IOException e) {
-            closedByGateway.countDown();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
-    openAi.start();
+    openAi =
+        LoopbackBackends.chat(
+            exchange -> {
+              exchange.getRequestBody().readAllBytes();
+              exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+              exchange.sendResponseHeaders(200, 0);
+              try (OutputStream out = exchange.getResponseBody()) {
+                for (int i = 0; i < 600; i++) {
+                  // Comments keep the connection busy without ever being an event.
+                  out.write(": still thinking\n\n".getBytes(StandardCharsets.UTF_8));
+                  out.flush();
+                  Thread.sleep(100);
+                }
+              } catch (IOException e) {
+                closedByGateway.countDown();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     api =
         ApiReplica.start(
             "cloud_stream_" + RUN,
-            "modelyard.cloud.openai-api-key=sk-fixture-" + RUN,
-            "modelyard.cloud-endpoints.openai=http://127.0.0.1:" + openAi.getAddress().getPort(),
-            "modelyard.gateway.fallbacks." + MODEL + "=openai:gpt-4o-mini",
-            "modelyard.gateway.retries=0",
-            "modelyard.gateway.first-token-timeout=1s");
-    RegisteredInstances registry = new RegisteredInstances(api);
-    String modelId = registry.model(Provider.OPENAI_COMPATIBLE, MODEL, "digest", 4096);
-    try (ServerSocket closed = new ServerSocket(0)) {
-      // A port nobody listens on once this closes: the only local instance refuses connections.
-      registry.ready(
-          modelId, "gone-" + RUN, URI.create("http://127.0.0.1:" + closed.getLocalPort()));
-    }
+            LoopbackBackends.cloudFallback(
+                MODEL, openAi, "sk-fixture-" + RUN, "modelyard.gateway.first-token-timeout=1s"));
+    LoopbackBackends.onlyARefusingInstance(api, MODEL, "gone-" + RUN);
   }
 
   @AfterAll

@@ -3,11 +3,6 @@ package dev.modelyard.api.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.modelyard.workflows.models.Provider;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
@@ -35,43 +30,27 @@ class GatewayCloudFallbackFixtureTests {
 
   @BeforeAll
   static void start() throws Exception {
-    byte[] recorded;
-    try (InputStream fixture =
-        GatewayCloudFallbackFixtureTests.class.getResourceAsStream(
-            "/fixtures/cloud/openai-chat-completion.json")) {
-      recorded = fixture.readAllBytes();
-    }
-    openAi = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
-    openAi.createContext(
-        "/v1/chat/completions",
-        exchange -> {
-          received.add(
-              exchange.getRequestHeaders().getFirst("Authorization")
-                  + " "
-                  + new String(exchange.getRequestBody().readAllBytes()));
-          exchange.getResponseHeaders().set("Content-Type", "application/json");
-          exchange.sendResponseHeaders(200, recorded.length);
-          exchange.getResponseBody().write(recorded);
-          exchange.close();
-        });
-    openAi.start();
+    byte[] recorded = LoopbackBackends.recordedOpenAiAnswer();
+    openAi =
+        LoopbackBackends.chat(
+            exchange -> {
+              received.add(
+                  exchange.getRequestHeaders().getFirst("Authorization")
+                      + " "
+                      + new String(exchange.getRequestBody().readAllBytes()));
+              exchange.getResponseHeaders().set("Content-Type", "application/json");
+              exchange.sendResponseHeaders(200, recorded.length);
+              exchange.getResponseBody().write(recorded);
+              exchange.close();
+            });
     // The recorded answer (24 prompt and 8 completion tokens of gpt-4o-mini) costs $0.0000084:
     // the first fallback fits under the limit, the second finds it spent.
     api =
         ApiReplica.start(
             "gateway_cloud_" + RUN,
-            "modelyard.cloud.openai-api-key=sk-fixture-" + RUN,
-            "modelyard.cloud-endpoints.openai=http://127.0.0.1:" + openAi.getAddress().getPort(),
-            "modelyard.gateway.fallbacks." + MODEL + "=openai:gpt-4o-mini",
-            "modelyard.gateway.retries=0",
-            "modelyard.costs.monthly-limit=0.000005");
-    RegisteredInstances registry = new RegisteredInstances(api);
-    String modelId = registry.model(Provider.OPENAI_COMPATIBLE, MODEL, "digest", 4096);
-    try (ServerSocket closed = new ServerSocket(0)) {
-      // A port nobody listens on once this closes: the only local instance refuses connections.
-      registry.ready(
-          modelId, "gone-" + RUN, URI.create("http://127.0.0.1:" + closed.getLocalPort()));
-    }
+            LoopbackBackends.cloudFallback(
+                MODEL, openAi, "sk-fixture-" + RUN, "modelyard.costs.monthly-limit=0.000005"));
+    LoopbackBackends.onlyARefusingInstance(api, MODEL, "gone-" + RUN);
   }
 
   @AfterAll

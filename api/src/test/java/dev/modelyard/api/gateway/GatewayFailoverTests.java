@@ -13,7 +13,6 @@ import dev.modelyard.workflows.models.Provider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -166,39 +165,33 @@ class GatewayFailoverTests {
     String slow = "slow-" + RUN;
     CountDownLatch upstreamClosed = new CountDownLatch(1);
     AtomicInteger eventsSent = new AtomicInteger();
-    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
-    backend.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    backend.createContext(
-        "/v1/chat/completions",
-        exchange -> {
-          exchange.getRequestBody().readAllBytes();
-          exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
-          exchange.sendResponseHeaders(200, 0);
-          try (OutputStream out = exchange.getResponseBody()) {
-            for (int i = 0; i < 600; i++) {
-              out.write(
-                  ("data: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
-                          + "\"delta\":{\"content\":\"w"
-                          + i
-                          + " \"}}]}\n\n")
-                      .getBytes(StandardCharsets.UTF_8));
-              out.flush();
-              eventsSent.incrementAndGet();
-              Thread.sleep(50);
-            }
-          } catch (IOException e) {
-            upstreamClosed.countDown();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
-    backend.start();
+    HttpServer backend =
+        LoopbackBackends.chat(
+            exchange -> {
+              exchange.getRequestBody().readAllBytes();
+              exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+              exchange.sendResponseHeaders(200, 0);
+              try (OutputStream out = exchange.getResponseBody()) {
+                for (int i = 0; i < 600; i++) {
+                  out.write(
+                      ("data: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+                              + "\"delta\":{\"content\":\"w"
+                              + i
+                              + " \"}}]}\n\n")
+                          .getBytes(StandardCharsets.UTF_8));
+                  out.flush();
+                  eventsSent.incrementAndGet();
+                  Thread.sleep(50);
+                }
+              } catch (IOException e) {
+                upstreamClosed.countDown();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     try {
       String slowModel = registry.model(Provider.OPENAI_COMPATIBLE, slow, "digest", 4096);
-      registry.ready(
-          slowModel,
-          "slow-" + RUN,
-          URI.create("http://127.0.0.1:" + backend.getAddress().getPort()));
+      registry.ready(slowModel, "slow-" + RUN, LoopbackBackends.endpointOf(backend));
       awaitRoutable(slow);
 
       HttpResponse<InputStream> stream =
@@ -238,36 +231,31 @@ class GatewayFailoverTests {
   void aStreamCutShortOrReportingAnErrorEndsInAnErrorEventAndIsNotCached() throws Exception {
     String flaky = "flaky-" + RUN;
     AtomicInteger calls = new AtomicInteger();
-    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
-    backend.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    backend.createContext(
-        "/v1/chat/completions",
-        exchange -> {
-          calls.incrementAndGet();
-          String request = new String(exchange.getRequestBody().readAllBytes(), UTF_8);
-          exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
-          exchange.sendResponseHeaders(200, 0);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(CHUNK.getBytes(UTF_8));
-            if (request.contains("vllm")) {
-              // vLLM reports a failure mid-stream as an event, then ends properly.
-              out.write(
-                  "data: {\"object\":\"error\",\"message\":\"out of KV cache\"}\n\n"
-                      .getBytes(UTF_8));
-              out.write("data: [DONE]\n\n".getBytes(UTF_8));
-            } else {
-              // llama.cpp's server: an error line that is no event, then the body ends.
-              out.write("error: {\"code\":500,\"message\":\"slot failed\"}\n\n".getBytes(UTF_8));
-            }
-          }
-        });
-    backend.start();
+    HttpServer backend =
+        LoopbackBackends.chat(
+            exchange -> {
+              calls.incrementAndGet();
+              String request = new String(exchange.getRequestBody().readAllBytes(), UTF_8);
+              exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+              exchange.sendResponseHeaders(200, 0);
+              try (OutputStream out = exchange.getResponseBody()) {
+                out.write(CHUNK.getBytes(UTF_8));
+                if (request.contains("vllm")) {
+                  // vLLM reports a failure mid-stream as an event, then ends properly.
+                  out.write(
+                      "data: {\"object\":\"error\",\"message\":\"out of KV cache\"}\n\n"
+                          .getBytes(UTF_8));
+                  out.write("data: [DONE]\n\n".getBytes(UTF_8));
+                } else {
+                  // llama.cpp's server: an error line that is no event, then the body ends.
+                  out.write(
+                      "error: {\"code\":500,\"message\":\"slot failed\"}\n\n".getBytes(UTF_8));
+                }
+              }
+            });
     try {
       String flakyModel = registry.model(Provider.OPENAI_COMPATIBLE, flaky, "digest", 4096);
-      registry.ready(
-          flakyModel,
-          "flaky-" + RUN,
-          URI.create("http://127.0.0.1:" + backend.getAddress().getPort()));
+      registry.ready(flakyModel, "flaky-" + RUN, LoopbackBackends.endpointOf(backend));
       awaitRoutable(flaky);
 
       for (String kind : List.of("llama.cpp", "vllm")) {
@@ -303,27 +291,11 @@ class GatewayFailoverTests {
   @Test
   void aBackendsRefusalOnTheNativeEndpointIsItsOwnStatusNotA500() throws Exception {
     String strict = "strict-" + RUN;
-    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
-    backend.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    backend.createContext(
-        "/v1/chat/completions",
-        exchange -> {
-          exchange.getRequestBody().readAllBytes();
-          byte[] refusal =
-              "{\"error\":{\"message\":\"the prompt exceeds the context\"}}".getBytes(UTF_8);
-          exchange.getResponseHeaders().set("Content-Type", "application/json");
-          exchange.sendResponseHeaders(400, refusal.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(refusal);
-          }
-        });
-    backend.start();
+    HttpServer backend =
+        backend(400, "{\"error\":{\"message\":\"the prompt exceeds the context\"}}");
     try {
       String strictModel = registry.model(Provider.OPENAI_COMPATIBLE, strict, "digest", 4096);
-      registry.ready(
-          strictModel,
-          "strict-" + RUN,
-          URI.create("http://127.0.0.1:" + backend.getAddress().getPort()));
+      registry.ready(strictModel, "strict-" + RUN, LoopbackBackends.endpointOf(backend));
       awaitRoutable(strict);
 
       HttpResponse<String> refused =
@@ -355,8 +327,8 @@ class GatewayFailoverTests {
     try {
       String first = registry.model(Provider.OPENAI_COMPATIBLE, shared, "digest-a", 4096);
       String second = registry.model(Provider.HUGGINGFACE, shared, "digest-b", 4096);
-      registry.ready(first, "a-" + shared, endpointOf(failing));
-      registry.ready(second, "b-" + shared, endpointOf(answering));
+      registry.ready(first, "a-" + shared, LoopbackBackends.endpointOf(failing));
+      registry.ready(second, "b-" + shared, LoopbackBackends.endpointOf(answering));
       awaitRoutable(shared);
       roundRobin(shared);
       HttpResponse<String> routed =
@@ -400,25 +372,16 @@ class GatewayFailoverTests {
 
   /** A backend that answers every chat completion with {@code status} and {@code body}. */
   private static HttpServer backend(int status, String body) throws IOException {
-    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
-    backend.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    backend.createContext(
-        "/v1/chat/completions",
+    byte[] bytes = body.getBytes(UTF_8);
+    return LoopbackBackends.chat(
         exchange -> {
           exchange.getRequestBody().readAllBytes();
-          byte[] bytes = body.getBytes(UTF_8);
           exchange.getResponseHeaders().set("Content-Type", "application/json");
           exchange.sendResponseHeaders(status, bytes.length);
           try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
           }
         });
-    backend.start();
-    return backend;
-  }
-
-  private static URI endpointOf(HttpServer backend) {
-    return URI.create("http://127.0.0.1:" + backend.getAddress().getPort());
   }
 
   private static final String CHUNK =

@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.modelyard.infra.costs.CostLedger;
-import dev.modelyard.workflows.models.Provider;
 import java.io.InputStream;
 import java.math.BigDecimal;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -55,33 +51,21 @@ class KeyBudgetFixtureTests {
         .put("completion_tokens", 500)
         .put("total_tokens", 1_500);
     byte[] recorded = JSON.writeValueAsBytes(answer);
-    openAi = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
-    openAi.createContext(
-        "/v1/chat/completions",
-        exchange -> {
-          cloudCalls.incrementAndGet();
-          exchange.getRequestBody().readAllBytes();
-          exchange.getResponseHeaders().set("Content-Type", "application/json");
-          exchange.sendResponseHeaders(200, recorded.length);
-          exchange.getResponseBody().write(recorded);
-          exchange.close();
-        });
-    openAi.start();
-    String[] properties = {
-      "modelyard.cloud.openai-api-key=sk-fixture-" + RUN,
-      "modelyard.cloud-endpoints.openai=http://127.0.0.1:" + openAi.getAddress().getPort(),
-      "modelyard.gateway.fallbacks." + MODEL + "=openai:gpt-4o-mini",
-      "modelyard.gateway.retries=0"
-    };
+    openAi =
+        LoopbackBackends.chat(
+            exchange -> {
+              cloudCalls.incrementAndGet();
+              exchange.getRequestBody().readAllBytes();
+              exchange.getResponseHeaders().set("Content-Type", "application/json");
+              exchange.sendResponseHeaders(200, recorded.length);
+              exchange.getResponseBody().write(recorded);
+              exchange.close();
+            });
+    String[] properties = LoopbackBackends.cloudFallback(MODEL, openAi, "sk-fixture-" + RUN);
     api = ApiReplica.start("key_budgets_" + RUN, properties);
     otherReplica = ApiReplica.start("key_budgets_" + RUN, properties);
-    RegisteredInstances registry = new RegisteredInstances(api);
-    String modelId = registry.model(Provider.OPENAI_COMPATIBLE, MODEL, "digest", 4096);
-    try (ServerSocket closed = new ServerSocket(0)) {
-      // A port nobody listens on once this closes: every request falls back to the cloud.
-      registry.ready(
-          modelId, "gone-" + RUN, URI.create("http://127.0.0.1:" + closed.getLocalPort()));
-    }
+    // Every request falls back to the cloud.
+    LoopbackBackends.onlyARefusingInstance(api, MODEL, "gone-" + RUN);
   }
 
   @AfterAll

@@ -182,31 +182,22 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
-  /**
-   * A batch the database refused: each record alone, leaving out (and counting as dropped) those it
-   * refuses alone, so that one bad record does not hold back the rest for good. Those written or
-   * left out leave the batch; on any other failure the rest stays for the retry.
-   */
+  /** A batch the database refused: those records it refuses alone are left out and counted. */
   private void insertEachAlone(List<AuditRecord> batch) throws SQLException {
-    for (var each = batch.iterator(); each.hasNext(); ) {
-      AuditRecord r = each.next();
-      try {
-        insert(List.of(r));
-      } catch (SQLException e) {
-        if (!RefusedRows.refused(e)) {
-          throw e;
-        }
-        dropped.incrementAndGet();
-        log.error(
-            "audit record of {} {} at {} refused by the database, left out: {}",
-            r.method(),
-            r.endpoint(),
-            r.occurredAt(),
-            e.getMessage());
-      }
-      each.remove();
-      written(1);
-    }
+    RefusedRows.writeEachAlone(
+        batch,
+        this::insert,
+        (r, e) -> {
+          dropped.incrementAndGet();
+          log.error(
+              "audit record of {} {} at {} refused by the database, left out: {}",
+              r.method(),
+              r.endpoint(),
+              r.occurredAt(),
+              e.getMessage());
+          written(1);
+        },
+        r -> written(1));
   }
 
   private void insert(List<AuditRecord> batch) throws SQLException {

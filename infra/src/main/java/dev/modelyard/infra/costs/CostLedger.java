@@ -298,24 +298,18 @@ public final class CostLedger implements MonthlySpend, CallerSpend, AutoCloseabl
   }
 
   /**
-   * A batch the database refused: each record alone, leaving out those it refuses alone (logged as
-   * errors: their cost stays counted here until the next refresh, but no other replica sees it), so
-   * that one bad record does not stop the ledger for good.
+   * A batch the database refused: those records it refuses alone are left out, logged as errors
+   * (their cost stays counted here until the next refresh, but no other replica sees it).
    */
   private void insertEachAlone(List<CostRecord> batch) throws SQLException {
-    for (var each = batch.iterator(); each.hasNext(); ) {
-      CostRecord r = each.next();
-      try {
-        insert(List.of(r));
-      } catch (SQLException e) {
-        if (!RefusedRows.refused(e)) {
-          throw e;
-        }
-        log.error("cost record refused by the database, not stored: {}: {}", r, e.getMessage());
-      }
-      each.remove();
-      stored(List.of(r));
-    }
+    RefusedRows.writeEachAlone(
+        batch,
+        this::insert,
+        (r, e) -> {
+          log.error("cost record refused by the database, not stored: {}: {}", r, e.getMessage());
+          stored(List.of(r));
+        },
+        r -> stored(List.of(r)));
   }
 
   private void insert(List<CostRecord> batch) throws SQLException {

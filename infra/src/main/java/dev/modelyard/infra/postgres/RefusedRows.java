@@ -1,6 +1,9 @@
 package dev.modelyard.infra.postgres;
 
 import java.sql.SQLException;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Tells rows that PostgreSQL refuses for what they hold from a database that is away. A writer that
@@ -23,6 +26,36 @@ public final class RefusedRows {
       }
     }
     return false;
+  }
+
+  /**
+   * Writes a batch the database refused one row at a time, leaving out those it refuses alone, so
+   * that one bad row does not hold back the rest. Each row leaves {@code batch} once written
+   * ({@code written}) or left out ({@code leftOut}); on any other failure the rest stays for the
+   * retry.
+   */
+  public static <T> void writeEachAlone(
+      List<T> batch, Insert<T> insert, BiConsumer<T, SQLException> leftOut, Consumer<T> written)
+      throws SQLException {
+    for (var each = batch.iterator(); each.hasNext(); ) {
+      T row = each.next();
+      try {
+        insert.insert(List.of(row));
+        written.accept(row);
+      } catch (SQLException e) {
+        if (!refused(e)) {
+          throw e;
+        }
+        leftOut.accept(row, e);
+      }
+      each.remove();
+    }
+  }
+
+  /** How a writer inserts its rows. */
+  @FunctionalInterface
+  public interface Insert<T> {
+    void insert(List<T> rows) throws SQLException;
   }
 
   /** Text PostgreSQL can store: it has no NUL character, which a client may well send. */

@@ -159,21 +159,7 @@ public final class RelayClient implements AutoCloseable {
             timeouts.total(),
             "the stream did not end within ");
     watch.next(timeouts.firstEvent(), "no first event within ");
-    return new StreamedAnswer(
-        stream,
-        watch,
-        timeouts,
-        new StreamedAnswer.Ending() {
-          @Override
-          public void afterEnd() throws IOException {
-            stream.close();
-          }
-
-          @Override
-          public void beforeEnd() throws IOException {
-            stream.close();
-          }
-        });
+    return new StreamedAnswer(stream, watch, timeouts, stream::close);
   }
 
   private static HttpPost post(

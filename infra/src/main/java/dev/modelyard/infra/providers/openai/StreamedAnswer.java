@@ -111,11 +111,15 @@ public final class StreamedAnswer extends FilterInputStream {
     }
   }
 
-  /** How the stream's request is let go of: once read to its end, or before. */
+  /**
+   * How the stream's request is let go of: once read to its end, or before (the same, unless said).
+   */
   interface Ending {
 
     void afterEnd() throws IOException;
 
-    void beforeEnd() throws IOException;
+    default void beforeEnd() throws IOException {
+      afterEnd();
+    }
   }
 }

@@ -1,0 +1,69 @@
+package dev.modelyard.api.gateway;
+
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import dev.modelyard.workflows.models.Provider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+
+/**
+ * Backends on loopback for the gateway's tests: an instance or a cloud provider answering chat
+ * completions as the test says, a port nobody listens on, and an API replica whose only local
+ * instance of a model refuses connections, so that every request falls back to OpenAI's API (which
+ * cannot be reached from here: a local server stands in for it).
+ */
+final class LoopbackBackends {
+
+  private LoopbackBackends() {}
+
+  /** A server answering {@code /v1/chat/completions} with {@code chat}, on virtual threads. */
+  static HttpServer chat(HttpHandler chat) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.createContext("/v1/chat/completions", chat);
+    server.start();
+    return server;
+  }
+
+  static URI endpointOf(HttpServer server) {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** OpenAI's recorded answer: 24 prompt and 8 completion tokens of gpt-4o-mini. */
+  static byte[] recordedOpenAiAnswer() throws IOException {
+    try (InputStream fixture =
+        LoopbackBackends.class.getResourceAsStream("/fixtures/cloud/openai-chat-completion.json")) {
+      return fixture.readAllBytes();
+    }
+  }
+
+  /** An API replica's properties: {@code model} falls back to gpt-4o-mini at {@code openAi}. */
+  static String[] cloudFallback(String model, HttpServer openAi, String apiKey, String... more) {
+    List<String> properties =
+        new ArrayList<>(
+            List.of(
+                "modelyard.cloud.openai-api-key=" + apiKey,
+                "modelyard.cloud-endpoints.openai=" + endpointOf(openAi),
+                "modelyard.gateway.fallbacks." + model + "=openai:gpt-4o-mini",
+                "modelyard.gateway.retries=0"));
+    properties.addAll(List.of(more));
+    return properties.toArray(String[]::new);
+  }
+
+  /** Registers {@code model} with one instance, at a port nobody listens on. */
+  static void onlyARefusingInstance(ApiReplica api, String model, String instanceId)
+      throws IOException {
+    RegisteredInstances registry = new RegisteredInstances(api);
+    String modelId = registry.model(Provider.OPENAI_COMPATIBLE, model, "digest", 4096);
+    try (ServerSocket closed = new ServerSocket(0)) {
+      // Nobody listens on the port once this closes.
+      registry.ready(modelId, instanceId, URI.create("http://127.0.0.1:" + closed.getLocalPort()));
+    }
+  }
+}
