@@ -18,9 +18,11 @@ import java.util.Set;
 /**
  * API keys for the request path: a key is hashed and looked up in memory; only a key not seen
  * lately reaches PostgreSQL. Unknown hashes are remembered too, so a stream of made-up keys cannot
- * turn into a stream of queries. Every replica drops a changed key from its cache when PostgreSQL
- * notifies the change ({@link #changed}), so a revocation holds everywhere within moments; entries
- * also expire after {@link #CACHE_TTL} in case a notification was missed while nobody listened.
+ * turn into a stream of queries, and each address may have only so many keys found unknown per
+ * minute ({@link FailedKeyLookups}), so neither can a stream of new made-up keys. Every replica
+ * drops a changed key from its cache when PostgreSQL notifies the change ({@link #changed}), so a
+ * revocation holds everywhere within moments; entries also expire after {@link #CACHE_TTL} in case
+ * a notification was missed while nobody listened.
  */
 final class ApiKeys {
 
@@ -29,12 +31,15 @@ final class ApiKeys {
 
   private final ApiKeyStore store;
   private final LastUsedRecorder lastUsed;
+  private final FailedKeyLookups failedLookups;
   private final Clock clock;
   private final LoadingCache<String, Optional<KnownKey>> byHash;
 
-  ApiKeys(ApiKeyStore store, LastUsedRecorder lastUsed, Clock clock) {
+  ApiKeys(
+      ApiKeyStore store, LastUsedRecorder lastUsed, FailedKeyLookups failedLookups, Clock clock) {
     this.store = store;
     this.lastUsed = lastUsed;
+    this.failedLookups = failedLookups;
     this.clock = clock;
     this.byHash =
         Caffeine.newBuilder()
@@ -43,11 +48,25 @@ final class ApiKeys {
             .build(hash -> store.findByHash(hash).map(KnownKey::of));
   }
 
-  /** The caller a presented key stands for, if it is known, not revoked and not expired. */
-  Optional<CallerAuthentication> authenticate(String presentedKey) {
+  /**
+   * The caller a presented key stands for, if it is known, not revoked and not expired.
+   *
+   * @param clientAddress where the key came from; null if not known
+   * @throws KeyLookupsRefusedException the key is not cached and its address has had its share of
+   *     unknown keys this minute
+   */
+  Optional<CallerAuthentication> authenticate(String presentedKey, String clientAddress) {
     Instant now = clock.instant();
-    Optional<KnownKey> known =
-        byHash.get(ApiKeySecrets.hash(presentedKey)).filter(k -> k.stored().activeAt(now));
+    String hash = ApiKeySecrets.hash(presentedKey);
+    Optional<KnownKey> found = byHash.getIfPresent(hash);
+    if (found == null) {
+      failedLookups.checkAllowed(clientAddress, now);
+      found = byHash.get(hash);
+      if (found.isEmpty()) {
+        failedLookups.failed(clientAddress, now);
+      }
+    }
+    Optional<KnownKey> known = found.filter(k -> k.stored().activeAt(now));
     known.ifPresent(k -> lastUsed.used(k.stored().keyId(), now));
     return known.map(KnownKey::authentication);
   }

@@ -12,7 +12,7 @@ import org.springframework.web.util.pattern.PathPatternParser;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Refusals made before any controller runs (401, 403, 413), in the format the client reads:
+ * Refusals made before any controller runs (401, 403, 413, 429), in the format the client reads:
  * OpenAI's error object on {@code /v1/**}, so that OpenAI SDKs raise their usual errors, and an RFC
  * 9457 problem elsewhere. Messages are fixed texts: never a token, a key or an exception's words.
  */
@@ -31,13 +31,22 @@ final class ErrorBodies {
       String message,
       String openAiCode)
       throws IOException {
+    write(request, response, status, message, "invalid_request_error", openAiCode);
+  }
+
+  static void write(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      HttpStatus status,
+      String message,
+      String openAiType,
+      String openAiCode)
+      throws IOException {
     response.setStatus(status.value());
     Object body;
     if (OPENAI.matches(PathContainer.parsePath(PATHS.getPathWithinApplication(request)))) {
       response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-      body =
-          new OpenAiError(
-              new OpenAiError.Error(message, "invalid_request_error", null, openAiCode));
+      body = new OpenAiError(new OpenAiError.Error(message, openAiType, null, openAiCode));
     } else {
       response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
       body =

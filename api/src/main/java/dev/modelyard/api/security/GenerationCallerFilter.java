@@ -19,6 +19,7 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextImpl;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.UrlPathHelper;
 
@@ -63,7 +64,9 @@ final class GenerationCallerFilter extends OncePerRequestFilter {
     }
     Authentication caller;
     try {
-      caller = callers.authenticate(new BearerTokenAuthenticationToken(token));
+      BearerTokenAuthenticationToken presented = new BearerTokenAuthenticationToken(token);
+      presented.setDetails(new WebAuthenticationDetails(request.getRemoteAddr(), null));
+      caller = callers.authenticate(presented);
     } catch (AuthenticationServiceException e) {
       logger.warn("callers cannot be authenticated now", e);
       ErrorBodies.write(

@@ -71,8 +71,9 @@ class SecurityConfiguration {
   }
 
   @Bean
-  ApiKeys apiKeys(ApiKeyStore store, LastUsedRecorder lastUsed) {
-    return new ApiKeys(store, lastUsed, Clock.systemUTC());
+  ApiKeys apiKeys(ApiKeyStore store, LastUsedRecorder lastUsed, SecuritySettings settings) {
+    return new ApiKeys(
+        store, lastUsed, new FailedKeyLookups(settings.unknownKeysPerMinute()), Clock.systemUTC());
   }
 
   @Bean

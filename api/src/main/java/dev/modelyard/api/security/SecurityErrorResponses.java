@@ -12,7 +12,10 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.web.util.UrlPathHelper;
 
-/** 401 for a missing or bad credential, 403 for a caller whose roles do not reach the endpoint. */
+/**
+ * 401 for a missing or bad credential, 403 for a caller whose roles do not reach the endpoint, 429
+ * for a key that cannot be checked now because its address presented too many unknown ones.
+ */
 final class SecurityErrorResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
 
   static final String MISSING =
@@ -24,6 +27,17 @@ final class SecurityErrorResponses implements AuthenticationEntryPoint, AccessDe
   public void commence(
       HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
       throws IOException {
+    if (e instanceof KeyLookupsRefusedException refused) {
+      response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(refused.retryAfterSeconds()));
+      ErrorBodies.write(
+          request,
+          response,
+          HttpStatus.TOO_MANY_REQUESTS,
+          KeyLookupsRefusedException.MESSAGE,
+          "rate_limit_exceeded",
+          "rate_limit_exceeded");
+      return;
+    }
     // Anonymous access to a protected endpoint arrives here as "insufficient"; anything else
     // means a credential was presented and refused.
     boolean missing = e instanceof InsufficientAuthenticationException;

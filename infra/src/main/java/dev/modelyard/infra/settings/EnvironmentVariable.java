@@ -30,6 +30,9 @@ public enum EnvironmentVariable {
       "modelyard.security.admin-key", "an API key: 'my-' followed by at least 32 characters"),
   MODELYARD_MAX_REQUEST_BODY(
       "modelyard.security.max-request-body", "a size such as 4MB (request bodies larger get 413)"),
+  MODELYARD_UNKNOWN_KEYS_PER_MINUTE(
+      "modelyard.security.unknown-keys-per-minute",
+      "a whole number, at least 1 (unknown API keys one client address may present per minute)"),
   RATE_LIMIT_REQUESTS("modelyard.rate-limit.requests", "a whole number of requests, at least 1"),
   RATE_LIMIT_WINDOW("modelyard.rate-limit.window", "a whole number of seconds, at least 1"),
   RATE_LIMIT_GLOBAL_REQUESTS(

@@ -12,8 +12,9 @@ import org.springframework.util.unit.DataSize;
  * admin API key that exists from the first start on (for automation); MODELYARD_JWT_ISSUER and
  * MODELYARD_JWT_AUDIENCE, when set, are required of every token's {@code iss} and {@code aud} (a
  * JWKS shared with other applications signs their tokens too); MODELYARD_MAX_REQUEST_BODY bounds
- * every request body. There is deliberately no default secret: without SECRET_KEY or a JWKS, only
- * API keys are accepted.
+ * every request body; MODELYARD_UNKNOWN_KEYS_PER_MINUTE bounds the made-up API keys one client
+ * address can have looked up. There is deliberately no default secret: without SECRET_KEY or a
+ * JWKS, only API keys are accepted.
  */
 @ConfigurationProperties("modelyard.security")
 public record SecuritySettings(
@@ -23,7 +24,8 @@ public record SecuritySettings(
     String jwtIssuer,
     String jwtAudience,
     Secret adminKey,
-    @DefaultValue("4MB") DataSize maxRequestBody) {
+    @DefaultValue("4MB") DataSize maxRequestBody,
+    @DefaultValue("20") int unknownKeysPerMinute) {
 
   /** Every API key starts with it, so that a bearer token is told from a JWT at a glance. */
   public static final String API_KEY_PREFIX = "my-";
@@ -66,6 +68,9 @@ public record SecuritySettings(
     }
     if (maxRequestBody == null) {
       maxRequestBody = DataSize.ofMegabytes(4);
+    }
+    if (unknownKeysPerMinute < 1) {
+      throw new IllegalArgumentException("MODELYARD_UNKNOWN_KEYS_PER_MINUTE must be at least 1");
     }
     if (maxRequestBody.toBytes() < 1024) {
       throw new IllegalArgumentException("MODELYARD_MAX_REQUEST_BODY must be at least 1KB");

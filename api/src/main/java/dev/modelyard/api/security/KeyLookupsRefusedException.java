@@ -1,0 +1,24 @@
+package dev.modelyard.api.security;
+
+import java.time.Duration;
+import org.springframework.security.core.AuthenticationException;
+
+/** A key that is not cached, presented from an address past its {@link FailedKeyLookups}. */
+final class KeyLookupsRefusedException extends AuthenticationException {
+
+  static final String MESSAGE =
+      "too many unknown API keys from this address; keys not seen lately are checked again after"
+          + " Retry-After seconds";
+
+  private final Duration retryAfter;
+
+  KeyLookupsRefusedException(Duration retryAfter) {
+    super(MESSAGE);
+    this.retryAfter = retryAfter;
+  }
+
+  /** Whole seconds, at least one. */
+  long retryAfterSeconds() {
+    return Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+  }
+}
