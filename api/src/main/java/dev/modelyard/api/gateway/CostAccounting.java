@@ -34,15 +34,21 @@ final class CostAccounting {
   private final Supplier<Optional<Caller>> currentCaller;
   private final Clock clock;
   private final boolean tracking;
+  private final SharedCostHolds sharedHolds;
 
+  /**
+   * @param sharedHolds null without Redis: each replica holds against the limits on its own
+   */
   CostAccounting(
       PriceTable prices,
       CostLedger ledger,
       CostSettings settings,
       Clock clock,
-      Supplier<Optional<Caller>> currentCaller) {
+      Supplier<Optional<Caller>> currentCaller,
+      SharedCostHolds sharedHolds) {
     this.prices = prices;
     this.ledger = ledger;
+    this.sharedHolds = sharedHolds;
     this.budget = new MonthlyBudget(settings, ledger, clock);
     this.keyBudgets = new KeyBudgets(settings, ledger, clock);
     this.currentCaller = currentCaller;
@@ -82,7 +88,8 @@ final class CostAccounting {
    * {@code max_tokens} out ({@link #UNBOUNDED_ANSWER_TOKENS} where it has none, 0). Without the
    * hold, every call that starts before the first one is recorded passes the check, and spend past
    * the limit grows with concurrency. Checked and held as one step, so that concurrent calls see
-   * each other's holds; a hold that is never closed lapses after {@link #HOLD_LAPSE}.
+   * each other's holds: on every replica through Redis ({@link SharedCostHolds}), on this one alone
+   * while Redis is away. A hold that is never closed lapses after {@link #HOLD_LAPSE}.
    */
   synchronized CloudPermit permitCloud(
       String provider, String model, int requestBytes, int maxTokens) {
@@ -93,8 +100,32 @@ final class CostAccounting {
     Usage most =
         new Usage((requestBytes + 3) / 4, maxTokens > 0 ? maxTokens : UNBOUNDED_ANSWER_TOKENS);
     BigDecimal cost = prices.cloud(clock.instant(), null, provider, model, most).costUsd();
-    return new CloudPermit(
-        ledger.hold(currentCaller.get().map(Caller::id).orElse(null), cost, HOLD_LAPSE), null);
+    Optional<Caller> caller = currentCaller.get();
+    String callerId = caller.map(Caller::id).orElse(null);
+    BigDecimal keyBudget = caller.map(Caller::monthlyBudgetUsd).orElse(null);
+    if (sharedHolds == null || (budget.limit() == null && keyBudget == null)) {
+      return new CloudPermit(ledger.hold(callerId, cost, HOLD_LAPSE), null);
+    }
+    BigDecimal recorded = ledger.recordedThisMonth();
+    BigDecimal recordedByCaller =
+        callerId == null ? BigDecimal.ZERO : ledger.recordedThisMonthBy(callerId);
+    Optional<SharedCostHolds.Outcome> shared =
+        sharedHolds.tryHold(
+            callerId, cost, HOLD_LAPSE, recorded, budget.limit(), recordedByCaller, keyBudget);
+    return switch (shared.orElse(null)) {
+      // Redis cannot answer now: this replica's own holds, as without Redis.
+      case null -> new CloudPermit(ledger.hold(callerId, cost, HOLD_LAPSE), null);
+      case SharedCostHolds.Outcome.Held held ->
+          new CloudPermit(
+              ledger.hold(callerId, cost, HOLD_LAPSE, () -> sharedHolds.release(held.id())), null);
+      case SharedCostHolds.Outcome.OverLimit over ->
+          new CloudPermit(null, budget.reached(recorded.add(over.held())));
+      case SharedCostHolds.Outcome.OverBudget over ->
+          new CloudPermit(
+              null,
+              keyBudgets.reached(
+                  caller.orElseThrow().name(), keyBudget, recordedByCaller.add(over.held())));
+    };
   }
 
   /** A cloud call's go-ahead, with its hold on what it may cost; or why it may not run now. */

@@ -3,17 +3,21 @@ package dev.modelyard.api.gateway;
 import dev.modelyard.api.security.Caller;
 import dev.modelyard.infra.costs.CostLedger;
 import dev.modelyard.infra.costs.PriceTable;
+import dev.modelyard.infra.postgres.DeploymentIdentity;
 import dev.modelyard.infra.providers.cloud.CloudProviders;
 import dev.modelyard.infra.settings.CloudBaseUrls;
 import dev.modelyard.infra.settings.CloudProviderKeys;
 import dev.modelyard.infra.settings.CostSettings;
 import java.time.Clock;
 import javax.sql.DataSource;
+import org.redisson.api.RedissonClient;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The gateway's settings, the cloud providers whose key is set, and cost accounting. */
 @Configuration(proxyBeanMethods = false)
@@ -39,8 +43,18 @@ class GatewayConfiguration {
   }
 
   @Bean
-  CostAccounting costAccounting(CostLedger ledger, CostSettings settings) {
+  CostAccounting costAccounting(
+      CostLedger ledger,
+      CostSettings settings,
+      ObjectProvider<RedissonClient> redis,
+      JdbcClient jdbc) {
+    RedissonClient client = redis.getIfAvailable();
     return new CostAccounting(
-        PriceTable.STANDARD, ledger, settings, Clock.systemUTC(), Caller::current);
+        PriceTable.STANDARD,
+        ledger,
+        settings,
+        Clock.systemUTC(),
+        Caller::current,
+        client == null ? null : new SharedCostHolds(client, DeploymentIdentity.read(jdbc)));
   }
 }

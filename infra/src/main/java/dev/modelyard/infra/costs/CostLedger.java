@@ -168,6 +168,24 @@ public final class CostLedger implements MonthlySpend, CallerSpend, AutoCloseabl
     }
   }
 
+  /** This month's spend as recorded, without what calls under way may cost. */
+  public BigDecimal recordedThisMonth() {
+    synchronized (lock) {
+      roll();
+      return stored.add(unstored);
+    }
+  }
+
+  /** What this caller has spent this month as recorded, without its calls under way. */
+  public BigDecimal recordedThisMonthBy(String caller) {
+    synchronized (lock) {
+      roll();
+      return storedByCaller
+          .getOrDefault(caller, BigDecimal.ZERO)
+          .add(unstoredByCaller.getOrDefault(caller, BigDecimal.ZERO));
+    }
+  }
+
   /**
    * Counts {@code cost} as spent by {@code caller} (null: no key) until the hold is closed, which
    * should be once the call's real cost is recorded. A budget checked before each cloud call would
@@ -176,7 +194,15 @@ public final class CostLedger implements MonthlySpend, CallerSpend, AutoCloseabl
    * call and its accounting) lapses after {@code lapse}.
    */
   public Hold hold(String caller, BigDecimal cost, Duration lapse) {
-    Hold hold = new Hold(caller, cost, System.nanoTime() + lapse.toNanos());
+    return hold(caller, cost, lapse, () -> {});
+  }
+
+  /**
+   * As {@link #hold(String, BigDecimal, Duration)}, running {@code onClose} when the hold is closed
+   * (once), e.g. to let go of the same hold kept where other replicas see it.
+   */
+  public Hold hold(String caller, BigDecimal cost, Duration lapse, Runnable onClose) {
+    Hold hold = new Hold(caller, cost, System.nanoTime() + lapse.toNanos(), onClose);
     synchronized (lock) {
       holds.add(hold);
     }
@@ -202,18 +228,26 @@ public final class CostLedger implements MonthlySpend, CallerSpend, AutoCloseabl
     private final String caller;
     private final BigDecimal cost;
     private final long lapsesAt;
+    private final Runnable onClose;
+    private boolean closed; // guarded by lock
 
-    private Hold(String caller, BigDecimal cost, long lapsesAt) {
+    private Hold(String caller, BigDecimal cost, long lapsesAt, Runnable onClose) {
       this.caller = caller;
       this.cost = cost;
       this.lapsesAt = lapsesAt;
+      this.onClose = onClose;
     }
 
     @Override
     public void close() {
       synchronized (lock) {
         holds.remove(this);
+        if (closed) {
+          return;
+        }
+        closed = true;
       }
+      onClose.run();
     }
   }
 

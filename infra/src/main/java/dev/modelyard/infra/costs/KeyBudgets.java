@@ -44,15 +44,19 @@ public final class KeyBudgets {
     if (spent.compareTo(budget) < 0) {
       return Optional.empty();
     }
-    return Optional.of(
-        "API key '"
-            + name
-            + "' reached its monthly budget of $"
-            + Dollars.format(budget)
-            + ": $"
-            + Dollars.format(spent)
-            + " spent since "
-            + Dollars.firstOfMonth(clock)
-            + " (UTC)");
+    return Optional.of(reached(name, budget, spent));
+  }
+
+  /** Why the key may spend no more, given a spend at or past its budget counted elsewhere. */
+  public String reached(String name, BigDecimal budget, BigDecimal spent) {
+    return "API key '"
+        + name
+        + "' reached its monthly budget of $"
+        + Dollars.format(budget)
+        + ": $"
+        + Dollars.format(spent)
+        + " spent since "
+        + Dollars.firstOfMonth(clock)
+        + " (UTC)";
   }
 }

@@ -41,13 +41,22 @@ public final class MonthlyBudget {
     if (spent.compareTo(limit) < 0) {
       return Optional.empty();
     }
-    return Optional.of(
-        "monthly cost limit of $"
-            + Dollars.format(limit)
-            + " reached: $"
-            + Dollars.format(spent)
-            + " spent since "
-            + Dollars.firstOfMonth(clock)
-            + " (UTC)");
+    return Optional.of(reached(spent));
+  }
+
+  /** MONTHLY_COST_LIMIT in dollars; null: none. */
+  public BigDecimal limit() {
+    return limit;
+  }
+
+  /** Why nothing more may be spent, given a spend at or past the limit counted elsewhere. */
+  public String reached(BigDecimal spent) {
+    return "monthly cost limit of $"
+        + Dollars.format(limit)
+        + " reached: $"
+        + Dollars.format(spent)
+        + " spent since "
+        + Dollars.firstOfMonth(clock)
+        + " (UTC)";
   }
 }
