@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -61,7 +60,12 @@ public final class ApiProcess implements AutoCloseable {
                 "--modelyard.rate-limit.requests=1000000",
                 "--modelyard.rate-limit.global-requests=1000000",
                 "--" + TestApiKeys.ADMIN_KEY_PROPERTY + "=" + TestApiKeys.ADMIN));
-    Arrays.stream(properties).map(property -> "--" + property).forEach(arguments::add);
+    for (String property : properties) {
+      // A property given again replaces the default, which a repeated argument would not.
+      String name = property.substring(0, property.indexOf('=') + 1);
+      arguments.removeIf(argument -> argument.startsWith("--" + name));
+      arguments.add("--" + property);
+    }
     return new ApiProcess(
         new SpringApplicationBuilder(ApiApplication.class)
             .initializers(

@@ -17,7 +17,6 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The gateway's settings, the cloud providers whose key is set, and cost accounting. */
 @Configuration(proxyBeanMethods = false)
@@ -47,7 +46,7 @@ class GatewayConfiguration {
       CostLedger ledger,
       CostSettings settings,
       ObjectProvider<RedissonClient> redis,
-      JdbcClient jdbc) {
+      ObjectProvider<DeploymentIdentity> deployment) {
     RedissonClient client = redis.getIfAvailable();
     return new CostAccounting(
         PriceTable.STANDARD,
@@ -55,6 +54,6 @@ class GatewayConfiguration {
         settings,
         Clock.systemUTC(),
         Caller::current,
-        client == null ? null : new SharedCostHolds(client, DeploymentIdentity.read(jdbc)));
+        client == null ? null : new SharedCostHolds(client, deployment.getObject()));
   }
 }

@@ -1,6 +1,7 @@
 package dev.modelyard.api.ratelimit;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.modelyard.infra.postgres.DeploymentIdentity;
 import dev.modelyard.infra.settings.RateLimitSettings;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
@@ -16,7 +17,10 @@ class RateLimitConfiguration {
   private static final Logger log = LoggerFactory.getLogger(RateLimitConfiguration.class);
 
   @Bean
-  RateLimiter rateLimiter(RateLimitSettings settings, ObjectProvider<RedissonClient> redis) {
+  RateLimiter rateLimiter(
+      RateLimitSettings settings,
+      ObjectProvider<RedissonClient> redis,
+      ObjectProvider<DeploymentIdentity> deployment) {
     RateLimits limits = RateLimits.from(settings);
     Ticker ticker = Ticker.systemTicker();
     LocalRateLimiter local = new LocalRateLimiter(limits, ticker);
@@ -30,8 +34,10 @@ class RateLimitConfiguration {
     if (client == null) {
       return local;
     }
+    // Named by the deployment: another one given the same Redis keeps limits of its own.
+    String keyPrefix = RedisRateLimiter.KEY_PREFIX + deployment.getObject().id() + ":";
     return new FallbackRateLimiter(
-        new RedisRateLimiter(client, limits, RedisRateLimiter.KEY_PREFIX, ticker),
+        new RedisRateLimiter(client, limits, keyPrefix, ticker),
         local,
         FallbackRateLimiter.WAIT_BEFORE_RETRY);
   }

@@ -3,7 +3,9 @@ package dev.modelyard.api.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.api.ApiProcess;
+import dev.modelyard.testing.TestApiKeys;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -24,6 +26,7 @@ class RateLimitAcrossReplicasOverHttpTests {
   private static final int LIMIT = 4;
   private static final String CHAT = "/v1/chat/completions";
   private static final String GENERATE = "/api/v1/local-llm/generate";
+  private static final String ADMIN = TestApiKeys.ADMIN_AUTHORIZATION;
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private static ApiProcess first;
@@ -99,6 +102,27 @@ class RateLimitAcrossReplicasOverHttpTests {
     assertThat(otherOnFirst.statusCode()).as(otherOnFirst.body()).isEqualTo(200);
     assertThat(otherOnSecond.statusCode()).as(otherOnSecond.body()).isEqualTo(200);
     assertThat(otherOnSecond.headers().firstValue("X-RateLimit-Remaining")).hasValue("2");
+  }
+
+  @Test
+  void deploymentsSharingOneRedisKeepLimitsOfTheirOwn() throws Exception {
+    // Each its own database schema, so its own deployment, with a global limit of 2.
+    String[] smallLimits = {
+      "modelyard.rate-limit.requests=2", "modelyard.rate-limit.global-requests=2"
+    };
+    try (ApiProcess one = ApiProcess.start("ratelimit_one_" + RUN, true, smallLimits);
+        ApiProcess another = ApiProcess.start("ratelimit_another_" + RUN, true, smallLimits)) {
+      List<Integer> statuses = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        statuses.add(one.post(CHAT, body(), "Authorization", ADMIN).statusCode());
+      }
+      HttpResponse<String> elsewhere = another.post(CHAT, body(), "Authorization", ADMIN);
+
+      assertThat(statuses).containsExactly(200, 200, 429);
+      assertThat(elsewhere.statusCode())
+          .as("another deployment's limits: " + elsewhere.body())
+          .isEqualTo(200);
+    }
   }
 
   /** A user key with its own limit of {@link #LIMIT} requests per window, made by the admin. */

@@ -2,6 +2,7 @@ package dev.modelyard.api.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelyard.infra.postgres.DeploymentIdentity;
 import dev.modelyard.infra.redis.RedisAutoConfiguration;
 import dev.modelyard.infra.settings.EnvironmentVariablesPropertySource;
 import dev.modelyard.infra.settings.RateLimitSettings;
@@ -22,7 +23,8 @@ class RateLimitConfigurationTests {
                       .postProcessEnvironment(ctx.getEnvironment(), null))
           .withConfiguration(
               AutoConfigurations.of(SettingsAutoConfiguration.class, RedisAutoConfiguration.class))
-          .withUserConfiguration(RateLimitConfiguration.class, RateLimitFilter.class);
+          .withUserConfiguration(RateLimitConfiguration.class, RateLimitFilter.class)
+          .withBean(DeploymentIdentity.class, () -> new DeploymentIdentity("rate-limit-tests"));
 
   @Test
   void withoutRedisTheLimitsHoldInThisProcess() {
