@@ -62,8 +62,11 @@ public final class ApiProcess implements AutoCloseable {
                 "--" + TestApiKeys.ADMIN_KEY_PROPERTY + "=" + TestApiKeys.ADMIN));
     for (String property : properties) {
       // A property given again replaces the default, which a repeated argument would not.
-      String name = property.substring(0, property.indexOf('=') + 1);
-      arguments.removeIf(argument -> argument.startsWith("--" + name));
+      int equals = property.indexOf('=');
+      if (equals > 0) {
+        String name = property.substring(0, equals + 1);
+        arguments.removeIf(argument -> argument.startsWith("--" + name));
+      }
       arguments.add("--" + property);
     }
     return new ApiProcess(

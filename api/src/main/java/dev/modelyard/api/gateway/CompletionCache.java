@@ -2,6 +2,7 @@ package dev.modelyard.api.gateway;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.modelyard.infra.postgres.DeploymentIdentity;
 import dev.modelyard.infra.providers.openai.OpenAiJson;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -55,6 +56,7 @@ class CompletionCache {
           .executor(executor)
           .buildAsync();
   private final RedissonClient redis;
+  private final String prefix;
   private final CircuitBreaker redisBreaker =
       CircuitBreaker.of(
           "redis-cache",
@@ -71,8 +73,11 @@ class CompletionCache {
   private final LongAdder redisErrors = new LongAdder();
   private final AtomicBoolean unreadableLogged = new AtomicBoolean();
 
-  CompletionCache(ObjectProvider<RedissonClient> redis) {
+  CompletionCache(
+      ObjectProvider<RedissonClient> redis, ObjectProvider<DeploymentIdentity> deployment) {
     this.redis = redis.getIfAvailable();
+    // Named by the deployment: another one given the same Redis neither reads nor clears these.
+    this.prefix = this.redis == null ? PREFIX : PREFIX + deployment.getObject().id() + ":";
     redisBreaker
         .getEventPublisher()
         .onStateTransition(
@@ -165,7 +170,7 @@ class CompletionCache {
                 () ->
                     redis
                         .getKeys()
-                        .deleteByPattern(CacheKeys.pattern(PREFIX, category, modelName)));
+                        .deleteByPattern(CacheKeys.pattern(prefix, category, modelName)));
       } catch (RuntimeException e) {
         log.warn("Redis cache not cleared: {}", e.getMessage());
       }
@@ -193,8 +198,8 @@ class CompletionCache {
                   String[] dead =
                       redis
                           .getKeys()
-                          .getKeysStreamByPattern(PREFIX + "*", 500)
-                          .filter(k -> CacheKeys.superseded(k.substring(PREFIX.length()), served))
+                          .getKeysStreamByPattern(prefix + "*", 500)
+                          .filter(k -> CacheKeys.superseded(k.substring(prefix.length()), served))
                           .toArray(String[]::new);
                   return dead.length == 0 ? 0 : redis.getKeys().delete(dead);
                 });
@@ -261,7 +266,7 @@ class CompletionCache {
   }
 
   private RBucket<byte[]> bucket(String key) {
-    return redis.getBucket(PREFIX + key, ByteArrayCodec.INSTANCE);
+    return redis.getBucket(prefix + key, ByteArrayCodec.INSTANCE);
   }
 
   private static byte[] encode(CachedCompletion value) {

@@ -88,15 +88,11 @@ final class CostAccounting {
    * {@code max_tokens} out ({@link #UNBOUNDED_ANSWER_TOKENS} where it has none, 0). Without the
    * hold, every call that starts before the first one is recorded passes the check, and spend past
    * the limit grows with concurrency. Checked and held as one step, so that concurrent calls see
-   * each other's holds: on every replica through Redis ({@link SharedCostHolds}), on this one alone
-   * while Redis is away. A hold that is never closed lapses after {@link #HOLD_LAPSE}.
+   * each other's holds: on every replica through Redis ({@link SharedCostHolds}, whose script is
+   * the one step), on this one alone while Redis is away. A hold that is never closed lapses after
+   * {@link #HOLD_LAPSE}.
    */
-  synchronized CloudPermit permitCloud(
-      String provider, String model, int requestBytes, int maxTokens) {
-    Optional<String> refusal = refusal(CostRecord.Kind.CLOUD);
-    if (refusal.isPresent()) {
-      return new CloudPermit(null, refusal.get());
-    }
+  CloudPermit permitCloud(String provider, String model, int requestBytes, int maxTokens) {
     Usage most =
         new Usage((requestBytes + 3) / 4, maxTokens > 0 ? maxTokens : UNBOUNDED_ANSWER_TOKENS);
     BigDecimal cost = prices.cloud(clock.instant(), null, provider, model, most).costUsd();
@@ -104,7 +100,11 @@ final class CostAccounting {
     String callerId = caller.map(Caller::id).orElse(null);
     BigDecimal keyBudget = caller.map(Caller::monthlyBudgetUsd).orElse(null);
     if (sharedHolds == null || (budget.limit() == null && keyBudget == null)) {
-      return new CloudPermit(ledger.hold(callerId, cost, HOLD_LAPSE), null);
+      return permitHere(callerId, cost);
+    }
+    Optional<String> refusal = refusal(CostRecord.Kind.CLOUD);
+    if (refusal.isPresent()) {
+      return new CloudPermit(null, refusal.get());
     }
     BigDecimal recorded = ledger.recordedThisMonth();
     BigDecimal recordedByCaller =
@@ -114,7 +114,7 @@ final class CostAccounting {
             callerId, cost, HOLD_LAPSE, recorded, budget.limit(), recordedByCaller, keyBudget);
     return switch (shared.orElse(null)) {
       // Redis cannot answer now: this replica's own holds, as without Redis.
-      case null -> new CloudPermit(ledger.hold(callerId, cost, HOLD_LAPSE), null);
+      case null -> permitHere(callerId, cost);
       case SharedCostHolds.Outcome.Held held ->
           new CloudPermit(
               ledger.hold(callerId, cost, HOLD_LAPSE, () -> sharedHolds.release(held.id())), null);
@@ -126,6 +126,15 @@ final class CostAccounting {
               keyBudgets.reached(
                   caller.orElseThrow().name(), keyBudget, recordedByCaller.add(over.held())));
     };
+  }
+
+  /** Checked against this replica's holds alone, and held among them, in one step. */
+  private synchronized CloudPermit permitHere(String callerId, BigDecimal cost) {
+    Optional<String> refusal = refusal(CostRecord.Kind.CLOUD);
+    if (refusal.isPresent()) {
+      return new CloudPermit(null, refusal.get());
+    }
+    return new CloudPermit(ledger.hold(callerId, cost, HOLD_LAPSE), null);
   }
 
   /** A cloud call's go-ahead, with its hold on what it may cost; or why it may not run now. */
@@ -151,6 +160,9 @@ final class CostAccounting {
     if (tracking || cloud) {
       // A cloud call is always counted: the limit must hold even with tracking off.
       ledger.record(record);
+    }
+    if (cloud && sharedHolds != null) {
+      sharedHolds.recorded(caller, record.costUsd());
     }
     return record.costUsd();
   }

@@ -1,5 +1,6 @@
 package dev.modelyard.api.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.modelyard.api.errors.InvalidFieldException;
@@ -34,6 +35,11 @@ final class ApiKeys {
   private final FailedKeyLookups failedLookups;
   private final Clock clock;
   private final LoadingCache<String, Optional<KnownKey>> byHash;
+  // Keys this replica found before: looked up whatever their address did, so that a client making
+  // up keys behind the same NAT or proxy does not shut out the others' keys when their cache
+  // entries expire. It only lets a lookup happen; the lookup decides.
+  private final Cache<String, Boolean> validBefore =
+      Caffeine.newBuilder().maximumSize(CACHE_SIZE).expireAfterAccess(Duration.ofDays(7)).build();
 
   ApiKeys(
       ApiKeyStore store, LastUsedRecorder lastUsed, FailedKeyLookups failedLookups, Clock clock) {
@@ -52,18 +58,21 @@ final class ApiKeys {
    * The caller a presented key stands for, if it is known, not revoked and not expired.
    *
    * @param clientAddress where the key came from; null if not known
-   * @throws KeyLookupsRefusedException the key is not cached and its address has had its share of
-   *     unknown keys this minute
+   * @throws KeyLookupsRefusedException the key is neither cached nor found before by this replica,
+   *     and its address has had its share of unknown keys this minute
    */
   Optional<CallerAuthentication> authenticate(String presentedKey, String clientAddress) {
     Instant now = clock.instant();
     String hash = ApiKeySecrets.hash(presentedKey);
     Optional<KnownKey> found = byHash.getIfPresent(hash);
-    if (found == null) {
-      failedLookups.checkAllowed(clientAddress, now);
+    if (found == null && validBefore.getIfPresent(hash) != null) {
       found = byHash.get(hash);
-      if (found.isEmpty()) {
-        failedLookups.failed(clientAddress, now);
+    } else if (found == null) {
+      FailedKeyLookups.Window window = failedLookups.begin(clientAddress, now);
+      found = byHash.get(hash);
+      if (found.isPresent()) {
+        failedLookups.found(window);
+        validBefore.put(hash, Boolean.TRUE);
       }
     }
     Optional<KnownKey> known = found.filter(k -> k.stored().activeAt(now));

@@ -2,17 +2,20 @@ package dev.modelyard.api.security;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How many presented API keys each client address had looked up in PostgreSQL and not found, per
- * minute. A key found unknown is remembered, but every new made-up key costs a query, and keys are
- * checked before any rate limit (the limit counts per caller, and an unknown key is no caller): a
- * client sending a fresh made-up key per request would turn its whole rate into queries. Past the
- * limit, that address's keys that are not cached are refused until its minute is over; cached keys,
- * known or unknown, cost nothing and are answered as always. Counted per replica.
+ * minute (lookups under way count until they find a key). A key found unknown is remembered, but
+ * every new made-up key costs a query, and keys are checked before any rate limit (the limit counts
+ * per caller, and an unknown key is no caller): a client sending a fresh made-up key per request
+ * would turn its whole rate into queries. Past the limit, that address's keys that are not cached
+ * are refused until its minute is over; cached keys, known or unknown, cost nothing and are
+ * answered as always. An IPv6 address counts with its /64. Counted per replica.
  */
 final class FailedKeyLookups {
 
@@ -33,35 +36,63 @@ final class FailedKeyLookups {
     this.limit = limit;
   }
 
-  /** Refuses a lookup for an address that has used up its minute. */
-  void checkAllowed(String address, Instant now) {
-    Window window = windows.getIfPresent(key(address));
-    if (window != null && !window.endedBy(now) && window.failures.get() >= limit) {
-      throw new KeyLookupsRefusedException(Duration.between(now, window.start.plus(WINDOW)));
+  /**
+   * Counts a lookup for this address before it is made, so that lookups under way at once count
+   * too; refuses it when the address has used up its minute. {@link #found} takes it back.
+   */
+  Window begin(String address, Instant now) {
+    Window window =
+        windows
+            .asMap()
+            .compute(
+                key(address),
+                (a, current) ->
+                    current == null || current.endedBy(now) ? new Window(now) : current);
+    int lookups;
+    do {
+      lookups = window.lookups.get();
+      if (lookups >= limit) {
+        throw new KeyLookupsRefusedException(Duration.between(now, window.start.plus(WINDOW)));
+      }
+    } while (!window.lookups.compareAndSet(lookups, lookups + 1));
+    return window;
+  }
+
+  /** The lookup counted in {@code window} found a key: it was no guess. */
+  void found(Window window) {
+    window.lookups.updateAndGet(lookups -> Math.max(0, lookups - 1));
+  }
+
+  /**
+   * The address, or for IPv6 its /64: a host is usually given a whole /64 and can pick a fresh
+   * address in it for every request.
+   */
+  static String key(String address) {
+    if (address == null) {
+      return UNKNOWN_ADDRESS;
+    }
+    if (address.indexOf(':') < 0) {
+      return address;
+    }
+    try {
+      byte[] bytes = InetAddress.ofLiteral(address).getAddress();
+      return bytes.length == 16 ? HexFormat.of().formatHex(bytes, 0, 8) + "::/64" : address;
+    } catch (IllegalArgumentException e) {
+      return address;
     }
   }
 
-  void failed(String address, Instant now) {
-    windows
-        .asMap()
-        .compute(
-            key(address),
-            (a, window) -> window == null || window.endedBy(now) ? new Window(now) : window)
-        .failures
-        .incrementAndGet();
-  }
+  /** One address's minute: lookups that found no key, or are still under way. */
+  static final class Window {
 
-  private static String key(String address) {
-    return address == null ? UNKNOWN_ADDRESS : address;
-  }
+    private final Instant start;
+    private final AtomicInteger lookups = new AtomicInteger();
 
-  private record Window(Instant start, AtomicInteger failures) {
-
-    Window(Instant start) {
-      this(start, new AtomicInteger());
+    private Window(Instant start) {
+      this.start = start;
     }
 
-    boolean endedBy(Instant now) {
+    private boolean endedBy(Instant now) {
       return !now.isBefore(start.plus(WINDOW));
     }
   }

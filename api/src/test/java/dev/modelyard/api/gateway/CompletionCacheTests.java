@@ -2,6 +2,7 @@ package dev.modelyard.api.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelyard.infra.postgres.DeploymentIdentity;
 import dev.modelyard.testing.TestServices;
 import dev.modelyard.testing.ThrowawayRedis;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,9 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
 /** The two-level cache against real Redis servers: shared, coalescing, and surviving an outage. */
 class CompletionCacheTests {
+
+  private static final DeploymentIdentity DEPLOYMENT =
+      new DeploymentIdentity("cache-tests-" + UUID.randomUUID());
 
   private final List<RedissonClient> clients = new ArrayList<>();
   private Process privateRedis;
@@ -78,7 +82,7 @@ class CompletionCacheTests {
     String key = UUID.randomUUID().toString();
     clients
         .getLast()
-        .getBucket(CompletionCache.PREFIX + key, ByteArrayCodec.INSTANCE)
+        .getBucket(CompletionCache.PREFIX + DEPLOYMENT.id() + ":" + key, ByteArrayCodec.INSTANCE)
         .set("not gzip".getBytes(StandardCharsets.UTF_8));
     AtomicInteger backendCalls = new AtomicInteger();
 
@@ -135,7 +139,10 @@ class CompletionCacheTests {
     clients.add(client);
     StaticListableBeanFactory beans = new StaticListableBeanFactory();
     beans.addBean("redisson", client);
-    return new CompletionCache(beans.getBeanProvider(RedissonClient.class));
+    beans.addBean("deployment", DEPLOYMENT);
+    return new CompletionCache(
+        beans.getBeanProvider(RedissonClient.class),
+        beans.getBeanProvider(DeploymentIdentity.class));
   }
 
   private static CachedCompletion answer(AtomicInteger calls, String text) {

@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.modelyard.infra.postgres.DeploymentIdentity;
 import dev.modelyard.testing.TestServices;
 import java.math.BigDecimal;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 
 /** The holds' script against the test Redis: what every replica of one deployment counts. */
@@ -25,7 +29,7 @@ class SharedCostHoldsTests {
 
   @AfterEach
   void shutdown() {
-    redis.getKeys().delete(SharedCostHolds.KEY_PREFIX + deployment.id());
+    redis.getKeys().delete(key());
     redis.shutdown();
   }
 
@@ -129,6 +133,41 @@ class SharedCostHoldsTests {
   }
 
   @Test
+  void aRecordedCostCountsOnEveryReplicaForAWhile() {
+    SharedCostHolds one = new SharedCostHolds(redis, deployment);
+    BigDecimal limit = new BigDecimal("0.010");
+
+    one.recorded("key:a", dollars("0.010"));
+
+    await(
+        () ->
+            new SharedCostHolds(redis, deployment)
+                    .tryHold(null, dollars("0.001"), LAPSE, dollars("0"), limit, dollars("0"), NONE)
+                    .orElseThrow()
+                instanceof SharedCostHolds.Outcome.OverLimit);
+    assertThat(redis.getMap(key(), StringCodec.INSTANCE).remainTimeToLive())
+        .as("the hash lives at most as long as its longest entry")
+        .isPositive();
+  }
+
+  @Test
+  void aHoldMadeAfterItsCallerStoppedWaitingIsLetGo() throws Exception {
+    SharedCostHolds holds = new SharedCostHolds(redis, deployment);
+    // Connected before the pause: the client's first command opens its connections and waits.
+    assertThat(redis.getMap(key(), StringCodec.INSTANCE).isEmpty()).isTrue();
+    pauseRedis(Duration.ofMillis(1_200));
+
+    var answer =
+        holds.tryHold(
+            null, dollars("0.001"), LAPSE, dollars("0"), dollars("1"), dollars("0"), NONE);
+
+    assertThat(answer).as("no answer within %s", SharedCostHolds.TIMEOUT).isEmpty();
+    // Redis runs the script once the pause ends; the hold it makes is let go at once.
+    Thread.sleep(1_200);
+    await(() -> redis.getMap(key(), StringCodec.INSTANCE).isEmpty());
+  }
+
+  @Test
   void redisThatDoesNotAnswerIsNoAnswerWithinTheTimeout() throws Exception {
     RedissonClient away;
     try (var closed = new java.net.ServerSocket(0)) {
@@ -147,6 +186,30 @@ class SharedCostHoldsTests {
           .isLessThan(SharedCostHolds.TIMEOUT.plusSeconds(2));
     } finally {
       away.shutdown();
+    }
+  }
+
+  private String key() {
+    return SharedCostHolds.KEY_PREFIX + deployment.id();
+  }
+
+  /** CLIENT PAUSE: Redis holds every client's commands, then runs them. */
+  private static void pauseRedis(Duration pause) throws Exception {
+    URI url = URI.create(TestServices.get("REDIS_URL"));
+    try (Socket socket = new Socket(url.getHost(), url.getPort())) {
+      String millis = Long.toString(pause.toMillis());
+      socket
+          .getOutputStream()
+          .write(
+              ("*3\r\n$6\r\nCLIENT\r\n$5\r\nPAUSE\r\n$"
+                      + millis.length()
+                      + "\r\n"
+                      + millis
+                      + "\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      byte[] reply = new byte[5];
+      assertThat(socket.getInputStream().readNBytes(reply, 0, 5)).isEqualTo(5);
+      assertThat(new String(reply, StandardCharsets.US_ASCII)).isEqualTo("+OK\r\n");
     }
   }
 

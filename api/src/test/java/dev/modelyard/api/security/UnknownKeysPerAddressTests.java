@@ -79,6 +79,12 @@ class UnknownKeysPerAddressTests {
     assertThat(status(MODELS, unusedKey))
         .as("a valid key not yet cached: refused, so it was not looked up")
         .isEqualTo(429);
+
+    api.bean(ApiKeys.class).changed(null); // as when the change listener reconnects
+    assertThat(status(MODELS, usedKey))
+        .as("a key found before is looked up again whatever its address did")
+        .isEqualTo(200);
+    assertThat(status(MODELS, madeUpKey())).isEqualTo(429);
   }
 
   private static String madeUpKey() {

@@ -275,6 +275,25 @@ class CostLedgerTests {
   }
 
   @Test
+  void recordedSpendLeavesHoldsOutAndAHoldLetsGoOnce() {
+    ledger = started(Duration.ofMinutes(10));
+    ledger.record(cloudBy("key:a", "2025-03-15T12:00:00Z", "gpt-4o", 1_000_000, 0));
+    java.util.concurrent.atomic.AtomicInteger letGo =
+        new java.util.concurrent.atomic.AtomicInteger();
+    CostLedger.Hold hold =
+        ledger.hold("key:a", new BigDecimal("1.50"), Duration.ofMinutes(5), letGo::incrementAndGet);
+
+    assertThat(ledger.recordedThisMonth()).isEqualByComparingTo("2.50");
+    assertThat(ledger.recordedThisMonthBy("key:a")).isEqualByComparingTo("2.50");
+    assertThat(ledger.recordedThisMonthBy("key:b")).isEqualByComparingTo("0");
+    assertThat(ledger.spentThisMonthBy("key:a")).isEqualByComparingTo("4.00");
+    hold.close();
+    hold.close();
+    assertThat(letGo).hasValue(1);
+    assertThat(ledger.spentThisMonthBy("key:a")).isEqualByComparingTo("2.50");
+  }
+
+  @Test
   void aRecordTheDatabaseRefusesIsLeftOutAndTheRestOfItsBatchIsStored() throws Exception {
     CostRecord good = cloud("2025-03-15T12:00:01Z", "gpt-4o", 100, 10);
     // numeric(14, 6) holds less than a hundred million dollars: this cost can never be stored.
