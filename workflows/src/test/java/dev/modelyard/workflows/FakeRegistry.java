@@ -104,6 +104,15 @@ public class FakeRegistry implements ModelRegistryActivities, InstanceRegistryAc
   }
 
   @Override
+  public synchronized boolean recordReadyIfStarting(StartedInstance instance) {
+    if (!"starting".equals(instanceStates.get(instance.instanceId()))) {
+      return false;
+    }
+    recordReady(instance);
+    return true;
+  }
+
+  @Override
   public void recordFailed(String instanceId, String reason) {
     instanceStates.put(instanceId, "failed");
   }

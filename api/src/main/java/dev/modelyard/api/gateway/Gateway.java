@@ -425,12 +425,17 @@ class Gateway {
   }
 
   /**
-   * A 4xx other than 408 (a proxy gave up waiting) and 429 (the instance is busy): another instance
-   * would refuse the request too. Anything else (5xx, and a 1xx or 3xx that no model server should
-   * send) is the instance's failure.
+   * A 4xx that another instance would give the same request too. Not 401 and 403 (the instance
+   * refuses our credentials, such as an expired provider key: the client's were checked here), 404
+   * (the instance does not have the model or endpoint it is routed for, e.g. unloaded behind our
+   * back), 408 (a proxy gave up waiting) or 429 (the instance is busy): those, and anything else
+   * (5xx, and a 1xx or 3xx that no model server should send), are the instance's failure.
    */
   static boolean isRequestsFault(UpstreamException e) {
-    return e.status() >= 400 && e.status() < 500 && e.status() != 408 && e.status() != 429;
+    return switch (e.status()) {
+      case 401, 403, 404, 408, 429 -> false;
+      default -> e.status() >= 400 && e.status() < 500;
+    };
   }
 
   private static Exception failed(String instanceId, Exception e) {

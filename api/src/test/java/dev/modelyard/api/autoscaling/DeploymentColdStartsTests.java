@@ -245,6 +245,11 @@ class DeploymentColdStartsTests {
     }
 
     @Override
+    public boolean recordReadyIfStarting(StartedInstance instance) {
+      return registry.recordReadyIfStarting(instance);
+    }
+
+    @Override
     public void recordFailed(String instanceId, String reason) {
       registry.recordFailed(instanceId, reason);
     }

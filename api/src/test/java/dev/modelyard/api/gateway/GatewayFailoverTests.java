@@ -317,6 +317,40 @@ class GatewayFailoverTests {
   }
 
   @Test
+  void anInstanceRefusingOurCredentialsOrNotHavingTheModelIsFailedOverNotPassedOn()
+      throws Exception {
+    String model = "refusing-" + RUN;
+    HttpServer unauthorized = backend(401, "{\"error\":{\"message\":\"invalid api key\"}}");
+    HttpServer unloaded = backend(404, "{\"error\":{\"message\":\"model not found\"}}");
+    HttpServer answering = backend(200, ANSWER);
+    try {
+      String modelId = registry.model(Provider.OPENAI_COMPATIBLE, model, "digest", 4096);
+      registry.ready(modelId, "401-" + model, LoopbackBackends.endpointOf(unauthorized));
+      registry.ready(modelId, "404-" + model, LoopbackBackends.endpointOf(unloaded));
+      awaitRoutable(model);
+
+      HttpResponse<String> neither = chat(model, "neither");
+      assertThat(neither.statusCode())
+          .as("the client's own key was good: " + neither.body())
+          .isEqualTo(503);
+
+      registry.ready(modelId, "ok-" + model, LoopbackBackends.endpointOf(answering));
+      for (int i = 0; i < 100 && chat(model, "routable yet?").statusCode() != 200; i++) {
+        Thread.sleep(20);
+      }
+      for (int i = 0; i < 6; i++) {
+        HttpResponse<String> answered = chat(model, "prompt " + i);
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+        assertThat(answered.headers().firstValue("X-Modelyard-Instance")).hasValue("ok-" + model);
+      }
+    } finally {
+      unauthorized.stop(0);
+      unloaded.stop(0);
+      answering.stop(0);
+    }
+  }
+
+  @Test
   void anAnswerIsCachedOnlyUnderTheModelVersionThatMadeIt() throws Exception {
     // One model name served by two providers; the first fails every call, so the second answers
     // whenever round robin puts the first in front, and that answer must not be cached as the

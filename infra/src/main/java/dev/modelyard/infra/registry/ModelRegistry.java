@@ -192,6 +192,23 @@ public class ModelRegistry {
         .update();
   }
 
+  /**
+   * Marks an instance ready only if it is still starting: an unload or a scale-down that ran while
+   * it started has marked it stopping or stopped, and must not see it come back. False then.
+   */
+  public boolean recordReadyIfStarting(StartedInstance instance) {
+    return jdbc.sql(
+                """
+                update model_instances set state = 'ready', endpoint = :endpoint,
+                    health_score = 100, failure_reason = null, updated_at = now()
+                where instance_id = :instanceId and state = 'starting'
+                """)
+            .param("instanceId", instance.instanceId())
+            .param("endpoint", instance.endpoint())
+            .update()
+        == 1;
+  }
+
   public void recordFailed(String instanceId, String reason) {
     jdbc.sql(
             """

@@ -98,6 +98,28 @@ class ModelRegistryTests {
   }
 
   @Test
+  void anInstanceStoppedWhileItStartedIsNotMarkedReady() {
+    RegisteredModel model =
+        registry.registerModel(register(new ModelRef(Provider.LOCAL_GGUF, "raced"), "/r.gguf"));
+    registry.recordStarting(
+        new NewInstance("i-3", model.modelId(), "host-a", ResourceRequirements.DEFAULTS));
+    registry.recordStarting(
+        new NewInstance("i-4", model.modelId(), "host-a", ResourceRequirements.DEFAULTS));
+    registry.recordStopping("i-3");
+    registry.recordStopped("i-3");
+
+    assertThat(registry.recordReadyIfStarting(new StartedInstance("i-3", "http://127.0.0.1:9997")))
+        .isFalse();
+    assertThat(registry.recordReadyIfStarting(new StartedInstance("i-4", "http://127.0.0.1:9996")))
+        .isTrue();
+
+    assertThat(registry.routableInstances())
+        .extracting(i -> i.instanceId())
+        .contains("i-4")
+        .doesNotContain("i-3");
+  }
+
+  @Test
   void aFailedInstanceLeavesTheRoutingTableWithItsReason() {
     RegisteredModel model =
         registry.registerModel(register(new ModelRef(Provider.LOCAL_GGUF, "broken"), "/x.gguf"));

@@ -14,14 +14,23 @@ import dev.modelyard.workflows.deployments.ResourceRequirements;
 import dev.modelyard.workflows.deployments.StartInstance;
 import dev.modelyard.workflows.deployments.StartedInstance;
 import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.springframework.util.unit.DataSize;
 
 public class InstanceHostActivitiesImpl implements InstanceHostActivities {
+
+  private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
 
   private final ModelRuntime runtime;
   private final OpenAiCompatibleClient probeClient;
@@ -31,17 +40,61 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
     this.probeClient = probeClient;
   }
 
+  /**
+   * Starts and probes the instance on a thread of its own while this one heartbeats once a second:
+   * a start can take minutes (an image pull, a model load), far past the heartbeat timeout, and
+   * without heartbeats Temporal would time the attempt out and run a second start beside the first.
+   * Cancelled, it interrupts the start and stops whatever the start leaves running once it ends:
+   * the workflow's own stop may come before there is anything to stop.
+   */
   @Override
   public StartedInstance startInstance(StartInstance request) {
     InstanceSpec spec = spec(request);
-    Activity.getExecutionContext().heartbeat("starting");
-    URI endpoint = runtime.start(spec);
-    Activity.getExecutionContext().heartbeat("probing");
-    probe(endpoint, spec.servedModel());
-    return new StartedInstance(
-        request.instanceId(),
-        endpoint.toString(),
-        runtime.containerId(request.instanceId()).orElse(null));
+    ActivityExecutionContext activity = Activity.getExecutionContext();
+    CompletableFuture<StartedInstance> started = new CompletableFuture<>();
+    Thread starting =
+        Thread.ofVirtual()
+            .name("start-" + request.instanceId())
+            .start(
+                () -> {
+                  try {
+                    URI endpoint = runtime.start(spec);
+                    probe(endpoint, spec.servedModel());
+                    started.complete(
+                        new StartedInstance(
+                            request.instanceId(),
+                            endpoint.toString(),
+                            runtime.containerId(request.instanceId()).orElse(null)));
+                  } catch (Throwable failure) {
+                    // Handed to the activity's thread, which rethrows it.
+                    started.completeExceptionally(failure);
+                  }
+                });
+    try {
+      while (true) {
+        activity.heartbeat("starting");
+        try {
+          return started.get(HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException stillStarting) {
+          // heartbeat again
+        }
+      }
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e.getCause() instanceof RuntimeException failure
+          ? failure
+          : Activity.wrap(e.getCause());
+    } catch (ActivityCompletionException | InterruptedException e) {
+      starting.interrupt();
+      started.whenComplete((instance, failure) -> runtime.stop(request.instanceId()));
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+        throw Activity.wrap(e);
+      }
+      throw (ActivityCompletionException) e;
+    }
   }
 
   @Override

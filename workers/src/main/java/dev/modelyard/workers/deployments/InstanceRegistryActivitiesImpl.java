@@ -46,6 +46,11 @@ public class InstanceRegistryActivitiesImpl implements InstanceRegistryActivitie
   }
 
   @Override
+  public boolean recordReadyIfStarting(StartedInstance instance) {
+    return registry.recordReadyIfStarting(instance);
+  }
+
+  @Override
   public void recordFailed(String instanceId, String reason) {
     registry.recordFailed(instanceId, reason);
   }

@@ -225,6 +225,10 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
    * null when it failed (a refused placement included) and was cleaned up.
    */
   private InstanceView startOne(RegisteredModel model, ResourceRequirements resources, int number) {
+    if (!model.startable()) {
+      lastFailure = model.whyNotStartable();
+      return null;
+    }
     String instanceId = Workflow.randomUUID().toString();
     ResourceRequirements onDevices = resources;
     if (placed) {
@@ -256,7 +260,23 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
                       onDevices,
                       deployment,
                       model.model().provider()));
-      instances.recordReady(started);
+      if (!LoadModelWorkflowImpl.markReady(instances, started)) {
+        // Stopped (an unload) while it started: what the start left running goes too.
+        lastFailure = "instance " + number + " was stopped while it started";
+        Workflow.newDetachedCancellationScope(
+                () -> {
+                  try {
+                    HostActivityStubs.stopping(instanceId, model.hostId()).stopInstance(instanceId);
+                  } catch (ActivityFailure stopFailure) {
+                    // The host is gone; so is the instance.
+                  }
+                  if (placed) {
+                    releases.release(instanceId);
+                  }
+                })
+            .run();
+        return null;
+      }
       lastFailure = null;
       return new InstanceView(instanceId, model.modelId(), model.hostId(), started.endpoint());
     } catch (ActivityFailure | CanceledFailure failure) {

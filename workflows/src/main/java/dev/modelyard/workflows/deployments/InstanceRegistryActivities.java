@@ -17,6 +17,12 @@ public interface InstanceRegistryActivities {
 
   void recordReady(StartedInstance instance);
 
+  /**
+   * Marks a starting instance ready; false, changing nothing, when it is no longer starting: an
+   * unload or a scale-down stopped it while it started.
+   */
+  boolean recordReadyIfStarting(StartedInstance instance);
+
   void recordFailed(String instanceId, String reason);
 
   void recordStopping(String instanceId);

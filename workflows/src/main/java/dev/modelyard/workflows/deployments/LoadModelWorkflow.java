@@ -8,6 +8,12 @@ import io.temporal.workflow.WorkflowMethod;
 @WorkflowInterface
 public interface LoadModelWorkflow {
 
+  /** The model runs elsewhere, registered by its URL: there is nothing here to start. */
+  String NOT_STARTABLE = "ModelNotStartable";
+
+  /** An unload stopped the instance while this load started it. */
+  String STOPPED_WHILE_STARTING = "StoppedWhileStarting";
+
   @WorkflowMethod
   LoadModelResult load(LoadModelRequest request);
 

@@ -11,6 +11,7 @@ import dev.modelyard.workflows.placement.PlacementOptions;
 import dev.modelyard.workflows.placement.PlacementRequest;
 import dev.modelyard.workflows.placement.ReserveRequest;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
@@ -20,6 +21,12 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
 
   /** Loads that reserve memory through the placement ledger before they start an instance. */
   static final String PLACEMENT_CHANGE = "placement-reservation";
+
+  /**
+   * Loads and deployments that mark their instance ready only while it is still starting: before,
+   * an unload that ran during the start saw the instance it had stopped come back as ready.
+   */
+  static final String READY_IF_STARTING_CHANGE = "ready-if-starting";
 
   private final ModelRegistryActivities models =
       Workflow.newActivityStub(ModelRegistryActivities.class, RegistryOptions.DEFAULT);
@@ -44,6 +51,10 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
           serving.instanceId(), serving.endpoint(), serving.hostId(), true, null);
     }
 
+    if (!model.startable()) {
+      phase = "failed";
+      throw ApplicationFailure.newNonRetryableFailure(model.whyNotStartable(), NOT_STARTABLE);
+    }
     String instanceId = Workflow.randomUUID().toString();
     if (Workflow.getVersion(PLACEMENT_CHANGE, Workflow.DEFAULT_VERSION, 1)
         == Workflow.DEFAULT_VERSION) {
@@ -70,7 +81,23 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
                       resources,
                       null,
                       model.model().provider()));
-      instances.recordReady(started);
+      if (!markReady(instances, started)) {
+        phase = "failed";
+        // Stopped by an unload while it started: what the start left running goes too.
+        Workflow.newDetachedCancellationScope(
+                () -> {
+                  try {
+                    HostActivityStubs.stopping(instanceId, model.hostId()).stopInstance(instanceId);
+                  } catch (ActivityFailure stopFailure) {
+                    // The host is gone, and the instance with it.
+                  }
+                  releases.release(instanceId);
+                })
+            .run();
+        throw ApplicationFailure.newNonRetryableFailure(
+            "the instance of " + model.model().name() + " was stopped (an unload) while it started",
+            STOPPED_WHILE_STARTING);
+      }
       phase = "done";
       return new LoadModelResult(
           instanceId, started.endpoint(), model.hostId(), false, started.containerId());
@@ -92,6 +119,19 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
           .run();
       throw failure;
     }
+  }
+
+  /**
+   * Marks a started instance ready unless it was stopped meanwhile; versioned, since runs started
+   * before the change marked it ready whatever its state.
+   */
+  static boolean markReady(InstanceRegistryActivities instances, StartedInstance started) {
+    if (Workflow.getVersion(READY_IF_STARTING_CHANGE, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      instances.recordReady(started);
+      return true;
+    }
+    return instances.recordReadyIfStarting(started);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.modelyard.workflows.deployments;
 import dev.modelyard.workflows.models.RegistryOptions;
 import dev.modelyard.workflows.placement.PlacementActivities;
 import dev.modelyard.workflows.placement.PlacementOptions;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 
 public class StopInstanceWorkflowImpl implements StopInstanceWorkflow {
@@ -20,7 +21,21 @@ public class StopInstanceWorkflowImpl implements StopInstanceWorkflow {
     // Marked first, so that the gateway stops routing to it before it goes away.
     phase = "stopping";
     instances.recordStopping(instanceId);
-    HostActivityStubs.stopping(instanceId, request.hostId()).stopInstance(instanceId);
+    if (Workflow.getVersion(
+            UnloadModelWorkflowImpl.STOP_FAILURES_CHANGE, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      HostActivityStubs.stopping(instanceId, request.hostId()).stopInstance(instanceId);
+    } else if (!RegisterEndpointWorkflow.EXTERNAL_HOST.equals(request.hostId())) {
+      try {
+        HostActivityStubs.stopping(instanceId, request.hostId()).stopInstance(instanceId);
+      } catch (ActivityFailure failure) {
+        // Not left in stopping, where nothing looks again and its memory stays reserved.
+        phase = "failed";
+        instances.recordFailed(instanceId, "not stopped: " + Failures.rootMessage(failure));
+        placement.release(instanceId);
+        throw failure;
+      }
+    }
     instances.recordStopped(instanceId);
     // Only once it is stopped: its memory is in use until then.
     phase = "releasing";

@@ -50,6 +50,7 @@ class DeploymentWorkflowTests {
   private final List<String> stopped = new CopyOnWriteArrayList<>();
   private final List<StartInstance> starts = new CopyOnWriteArrayList<>();
   private volatile boolean failStarts;
+  private volatile boolean unloadedWhileStarting;
 
   @BeforeEach
   void start() {
@@ -125,6 +126,33 @@ class DeploymentWorkflowTests {
     assertThat(scale(DeploymentWorkflow.MAX_INSTANCES)).isEqualTo(16);
     assertThat(scale(0)).isEqualTo(0);
     awaitUntil(() -> deployment().state().desiredInstances() == 0);
+  }
+
+  @Test
+  void aModelRegisteredByItsUrlIsNotStartedAndTheDeploymentSaysWhy() {
+    registry.models.put(TINY, new RegisteredModel("model-1", TINY, "http://10.0.0.9:8000", null));
+
+    scaleWithStart(DeploymentInput.of(TINY), 1);
+
+    awaitUntil(() -> deployment().state().lastFailure() != null);
+    assertThat(deployment().state().lastFailure()).contains("register the URL again");
+    assertThat(started).isEmpty();
+    assertThat(ledger.reservations()).isEmpty();
+  }
+
+  @Test
+  void aReplicaStoppedWhileItStartedIsStoppedNotMarkedReady() {
+    unloadedWhileStarting = true;
+
+    scaleWithStart(DeploymentInput.of(TINY), 1);
+
+    awaitUntil(() -> !stopped.isEmpty());
+    String instanceId = started.getFirst();
+    assertThat(stopped).contains(instanceId);
+    assertThat(registry.instanceStates).containsEntry(instanceId, "stopped");
+    awaitUntil(() -> deployment().state().lastFailure() != null);
+    assertThat(deployment().state().lastFailure()).contains("stopped while it started");
+    assertThat(ledger.reservations()).doesNotContainKey(instanceId);
   }
 
   @Test
@@ -326,6 +354,11 @@ class DeploymentWorkflowTests {
       started.add(request.instanceId());
       if (failStarts) {
         throw new IllegalStateException("out of memory");
+      }
+      if (unloadedWhileStarting) {
+        // What an unload running meanwhile records.
+        registry.recordStopping(request.instanceId());
+        registry.recordStopped(request.instanceId());
       }
       return new StartedInstance(request.instanceId(), "http://127.0.0.1:9000");
     }

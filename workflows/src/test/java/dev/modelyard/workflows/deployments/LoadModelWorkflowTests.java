@@ -46,6 +46,8 @@ class LoadModelWorkflowTests {
   private final List<String> stopped = new CopyOnWriteArrayList<>();
   private final List<StartInstance> starts = new CopyOnWriteArrayList<>();
   private volatile boolean failStarts;
+  private volatile boolean unloadedWhileStarting;
+  private volatile boolean failStops;
 
   @BeforeEach
   void start() {
@@ -110,6 +112,44 @@ class LoadModelWorkflowTests {
   }
 
   @Test
+  void aModelRegisteredByItsUrlWithNoReadyInstanceFailsForGoodWithoutStartingAnything() {
+    ModelRef remote = new ModelRef(Provider.OPENAI_COMPATIBLE, "remote");
+    registry.models.put(
+        remote, new RegisteredModel("model-2", remote, "http://10.0.0.9:8000", null));
+
+    assertThatThrownBy(() -> load(remote))
+        .isInstanceOf(WorkflowFailedException.class)
+        .rootCause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            failure -> {
+              assertThat(failure.getType()).isEqualTo(LoadModelWorkflow.NOT_STARTABLE);
+              assertThat(failure.isNonRetryable()).isTrue();
+              assertThat(failure.getOriginalMessage()).contains("register the URL again");
+            });
+    assertThat(started).isEmpty();
+    assertThat(ledger.reservations()).isEmpty();
+  }
+
+  @Test
+  void anInstanceUnloadedWhileItStartedIsStoppedNotMarkedReady() {
+    unloadedWhileStarting = true;
+
+    assertThatThrownBy(() -> load(TINY))
+        .isInstanceOf(WorkflowFailedException.class)
+        .rootCause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            failure ->
+                assertThat(failure.getType()).isEqualTo(LoadModelWorkflow.STOPPED_WHILE_STARTING));
+
+    String instanceId = started.getFirst();
+    assertThat(registry.instanceStates).containsEntry(instanceId, "stopped");
+    assertThat(stopped).containsExactly(instanceId);
+    assertThat(ledger.reservations()).isEmpty();
+  }
+
+  @Test
   void unloadingStopsEveryInstanceAndTheNextLoadStartsAFreshOne() {
     LoadModelResult loaded = load(TINY);
 
@@ -119,6 +159,43 @@ class LoadModelWorkflowTests {
     assertThat(stopped).containsExactly(loaded.instanceId());
     assertThat(registry.instanceStates).containsEntry(loaded.instanceId(), "stopped");
     assertThat(load(TINY).instanceId()).isNotEqualTo(loaded.instanceId());
+  }
+
+  @Test
+  void anInstanceItsHostDoesNotStopIsRecordedFailedAndReleasedNotLeftStopping() {
+    LoadModelResult loaded = load(TINY);
+    failStops = true;
+
+    assertThatThrownBy(() -> unload(TINY))
+        .isInstanceOf(WorkflowFailedException.class)
+        .rootCause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            failure ->
+                assertThat(failure.getType()).isEqualTo(UnloadModelWorkflowImpl.STOPS_FAILED));
+
+    assertThat(registry.instanceStates).containsEntry(loaded.instanceId(), "failed");
+    assertThat(ledger.reservations()).isEmpty();
+  }
+
+  @Test
+  void unloadingAModelRegisteredByItsUrlTakesItOutOfRoutingWithoutAHostToStopIt() {
+    ModelRef remote = new ModelRef(Provider.OPENAI_COMPATIBLE, "remote");
+    registry.models.put(
+        remote, new RegisteredModel("model-2", remote, "http://10.0.0.9:8000", null));
+    registry.recordStarting(
+        new NewInstance(
+            "remote-1",
+            "model-2",
+            RegisterEndpointWorkflow.EXTERNAL_HOST,
+            ResourceRequirements.DEFAULTS));
+    registry.recordReady(new StartedInstance("remote-1", "http://10.0.0.9:8000"));
+
+    UnloadModelResult unloaded = unload(remote);
+
+    assertThat(unloaded.stoppedInstanceIds()).containsExactly("remote-1");
+    assertThat(registry.instanceStates).containsEntry("remote-1", "stopped");
+    assertThat(stopped).isEmpty();
   }
 
   @Test
@@ -296,11 +373,19 @@ class LoadModelWorkflowTests {
       if (failStarts) {
         throw new IllegalStateException("out of memory");
       }
+      if (unloadedWhileStarting) {
+        // What an unload running meanwhile records.
+        registry.recordStopping(request.instanceId());
+        registry.recordStopped(request.instanceId());
+      }
       return new StartedInstance(request.instanceId(), "http://127.0.0.1:9000");
     }
 
     @Override
     public void stopInstance(String instanceId) {
+      if (failStops) {
+        throw new IllegalStateException("the host is gone");
+      }
       stopped.add(instanceId);
     }
   }
