@@ -2,6 +2,7 @@ package dev.modelyard.workflows;
 
 import dev.modelyard.workflows.models.ModelRef;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Workflow IDs are derived from what a workflow works on, so that two requests for the same model
@@ -10,6 +11,10 @@ import java.util.Locale;
  * Ollama nor the Hugging Face Hub allows '~' in a name, so no two models share an ID).
  */
 public final class WorkflowIds {
+
+  /** The operations above, and the discovery run on request ({@code discover:{request id}}). */
+  private static final Set<String> TASK_OPERATIONS =
+      Set.of("pull", "load", "unload", "register", "deployment", "stop", "discover");
 
   private WorkflowIds() {}
 
@@ -37,6 +42,15 @@ public final class WorkflowIds {
   /** Stops one instance (and removes its container): {@code stop:{instanceId}}. */
   public static String stopInstance(String instanceId) {
     return "stop:" + instanceId;
+  }
+
+  /**
+   * Whether an ID names a task the API starts (and a caller may cancel), by its operation: not the
+   * health-check loop, the discovery and cleanup crons, or the restarts the loop owns, whose
+   * cancelling would quietly stop a part of Modelyard.
+   */
+  public static boolean isTask(String workflowId) {
+    return TASK_OPERATIONS.contains(operation(workflowId));
   }
 
   /** The operation a task ID names, e.g. "pull". */

@@ -4,13 +4,21 @@ import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -40,6 +48,21 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
       log.warn("{}", e.getMessage(), e.getCause());
     }
     return problem;
+  }
+
+  /**
+   * PostgreSQL down, out of connections or not answering in time: a 503 that says so, which a
+   * caller may retry, rather than an unexpected 500.
+   */
+  @ExceptionHandler({
+    DataAccessResourceFailureException.class,
+    TransientDataAccessResourceException.class,
+    QueryTimeoutException.class,
+    RecoverableDataAccessException.class,
+    CannotCreateTransactionException.class
+  })
+  ProblemDetail databaseUnavailable(Exception e) {
+    return api(new UnavailableException("the database cannot be reached now", e));
   }
 
   @ExceptionHandler(Exception.class)
@@ -72,6 +95,25 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     return ResponseEntity.badRequest().body(problem);
   }
 
+  /** A query parameter or path variable that does not convert, e.g. {@code ?tail=abc}. */
+  @Override
+  protected ResponseEntity<Object> handleTypeMismatch(
+      TypeMismatchException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    if (e.getPropertyName() == null) {
+      return super.handleTypeMismatch(e, headers, status, request);
+    }
+    return invalid(e.getPropertyName(), e.getPropertyName() + " must be " + expected(e));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMissingServletRequestParameter(
+      MissingServletRequestParameterException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    return invalid(e.getParameterName(), e.getParameterName() + " is required");
+  }
+
   @Override
   protected ResponseEntity<Object> handleHttpMessageNotReadable(
       HttpMessageNotReadableException e,
@@ -91,6 +133,30 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
               HttpStatus.BAD_REQUEST, "the request body is missing or is not valid JSON");
     }
     return ResponseEntity.badRequest().body(problem);
+  }
+
+  private static ResponseEntity<Object> invalid(String field, String detail) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+    problem.setProperty("field", field);
+    return ResponseEntity.badRequest().body(problem);
+  }
+
+  /** What the parameter takes, in the caller's words rather than Java's. */
+  private static String expected(TypeMismatchException e) {
+    Class<?> type =
+        e.getRequiredType() == null
+            ? Object.class
+            : ClassUtils.resolvePrimitiveIfNecessary(e.getRequiredType());
+    if (type == Integer.class || type == Long.class || type == Short.class) {
+      return "a whole number";
+    }
+    if (Number.class.isAssignableFrom(type)) {
+      return "a number";
+    }
+    if (type == Boolean.class) {
+      return "true or false";
+    }
+    return "a valid " + type.getSimpleName();
   }
 
   private static String fieldPath(DatabindException e) {

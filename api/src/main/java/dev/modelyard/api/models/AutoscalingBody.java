@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * {@code PUT /api/v1/local-llm/models/autoscaling}: a model's autoscaling policy. Omitted values
- * take the defaults of {@link AutoscalingPolicy}; times are in the unit their name says.
+ * take the defaults of {@link AutoscalingPolicy}; times are in the unit their name says, and stay
+ * within the policy's bounds.
  */
 record AutoscalingBody(
     @NotBlank String provider,
@@ -22,12 +23,18 @@ record AutoscalingBody(
     @NotNull @Min(0) @Max(DeploymentWorkflow.MAX_INSTANCES) Integer minReplicas,
     @NotNull @Min(1) @Max(DeploymentWorkflow.MAX_INSTANCES) Integer maxReplicas,
     @Positive Double targetInFlightPerReplica,
-    @Positive Long p95LatencyCeilingMs,
-    @PositiveOrZero Long scaleUpCooldownSeconds,
-    @PositiveOrZero Long scaleDownCooldownSeconds,
-    @Positive Long idlePeriodSeconds,
-    @Positive Long evaluationIntervalSeconds,
-    @Positive Long metricsWindowSeconds) {
+    @Positive @Max(AutoscalingBody.MAX_P95_LATENCY_CEILING_MS) Long p95LatencyCeilingMs,
+    @PositiveOrZero @Max(AutoscalingBody.MAX_WAIT_SECONDS) Long scaleUpCooldownSeconds,
+    @PositiveOrZero @Max(AutoscalingBody.MAX_WAIT_SECONDS) Long scaleDownCooldownSeconds,
+    @Positive @Max(AutoscalingBody.MAX_WAIT_SECONDS) Long idlePeriodSeconds,
+    @Positive @Max(AutoscalingBody.MAX_WAIT_SECONDS) Long evaluationIntervalSeconds,
+    @Positive @Max(AutoscalingBody.MAX_METRICS_WINDOW_SECONDS) Long metricsWindowSeconds) {
+
+  // The policy's upper bounds in the body's units, as constants for the annotations: a value above
+  // them is a 400 naming its field, never a duration too long to read as milliseconds.
+  static final long MAX_WAIT_SECONDS = 2_592_000;
+  static final long MAX_METRICS_WINDOW_SECONDS = 3_600;
+  static final long MAX_P95_LATENCY_CEILING_MS = 3_600_000;
 
   /** The policy's names in its messages, and the body's fields they come from. */
   private static final Map<String, String> FIELDS =

@@ -5,6 +5,7 @@ import dev.modelyard.infra.registry.ModelListing;
 import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.workflows.deployments.LoadModelRequest;
 import dev.modelyard.workflows.deployments.RegisterEndpointRequest;
+import dev.modelyard.workflows.deployments.RegisterEndpointWorkflow;
 import dev.modelyard.workflows.deployments.UnloadModelRequest;
 import dev.modelyard.workflows.models.HuggingFaceFile;
 import dev.modelyard.workflows.models.ModelRef;
@@ -56,6 +57,9 @@ class ModelsController {
               + " serves models it already has; register it with POST /api/v1/local-llm/models/register");
     }
     ModelRef model = new ModelRef(provider, pulledName(provider, body));
+    if (body.host() != null) {
+      requireKnownHost(body.host());
+    }
     int priority = body.priority() != null ? body.priority() : 5;
     String taskId =
         lifecycle.startPull(new PullModelRequest(model, body.path(), priority, body.host()));
@@ -95,6 +99,21 @@ class ModelsController {
     ModelRef model = new ModelRef(provider, body.modelName());
     return TaskAccepted.of(
         lifecycle.startRegister(new RegisterEndpointRequest(model, body.baseUrl())), "register");
+  }
+
+  /**
+   * A pull pinned to a host no worker has reported from would wait for that worker until it timed
+   * out; the caller hears it now instead.
+   */
+  private void requireKnownHost(String host) {
+    List<String> hosts =
+        registry.hostIds().stream()
+            .filter(known -> !RegisterEndpointWorkflow.EXTERNAL_HOST.equals(known))
+            .toList();
+    if (!hosts.contains(host)) {
+      throw new InvalidFieldException(
+          "host", "no worker has reported from host '" + host + "'; known hosts: " + hosts);
+    }
   }
 
   /** The registry name of a pulled model; for huggingface it is "org/repo/file.gguf". */

@@ -8,7 +8,8 @@ import jakarta.validation.constraints.Size;
 /**
  * {@code POST /api/v1/local-llm/models/pull}. {@code path} is required for local_gguf; {@code file}
  * names the GGUF file in a huggingface repository (or write {@code model_name} as
- * "org/repo/file.gguf").
+ * "org/repo/file.gguf"). {@code host}, when given, pins the pull to a host some worker has reported
+ * from; otherwise the registry chooses.
  */
 record PullRequest(
     @NotBlank String provider,

@@ -1,6 +1,7 @@
 package dev.modelyard.api.tasks;
 
 import dev.modelyard.api.errors.ConflictException;
+import dev.modelyard.api.errors.InvalidFieldException;
 import dev.modelyard.api.errors.NotFoundException;
 import dev.modelyard.api.errors.UnavailableException;
 import dev.modelyard.workflows.ModelyardSearchAttributes;
@@ -44,6 +45,12 @@ class TaskQueries {
   private static final int ACTIVE_LIMIT = 200;
   private static final Duration PHASE_QUERY_DEADLINE = Duration.ofSeconds(1);
 
+  /**
+   * Temporal's default limit on a workflow ID's length; the longest ID Modelyard makes (a
+   * huggingface pull: an "org/repo" of 200 characters and a file of 300) is about half of it.
+   */
+  static final int MAX_TASK_ID_LENGTH = 1000;
+
   private final WorkflowClient client;
   private final StartedTasks started;
 
@@ -53,6 +60,7 @@ class TaskQueries {
   }
 
   TaskStatus describe(String taskId) {
+    requireValidLength(taskId);
     return describe(taskId, true);
   }
 
@@ -112,13 +120,18 @@ class TaskQueries {
       throw new UnavailableException("cannot list tasks: " + e.getMessage(), e);
     }
     return ids.stream()
-        .map(this::describe)
+        .map(id -> describe(id, false))
         .filter(task -> task.status().equals("running"))
         .toList();
   }
 
   /** Asks a running task to stop; its workflow cleans up what it had started. */
   void cancel(String taskId) {
+    requireValidLength(taskId);
+    if (!WorkflowIds.isTask(taskId)) {
+      // As for an ID that names nothing: whatever else runs under it is none of the caller's.
+      throw new NotFoundException("no task with id " + taskId);
+    }
     DescribeWorkflowExecutionResponse description = describeExecution(taskId);
     if (description.getWorkflowExecutionInfo().getStatus()
         != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
@@ -129,6 +142,15 @@ class TaskQueries {
     } catch (StatusRuntimeException | WorkflowServiceException e) {
       throw new UnavailableException(
           "cannot cancel task " + taskId + ": Temporal is unavailable", e);
+    }
+  }
+
+  /** A longer ID names no task, and Temporal would refuse it as an invalid argument. */
+  private static void requireValidLength(String taskId) {
+    if (taskId.length() > MAX_TASK_ID_LENGTH) {
+      throw new InvalidFieldException(
+          "task_id",
+          "task_id must be at most " + MAX_TASK_ID_LENGTH + " characters, was " + taskId.length());
     }
   }
 
@@ -146,6 +168,11 @@ class TaskQueries {
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
         throw new NotFoundException("no task with id " + taskId);
+      }
+      if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
+        // A server whose limits are stricter than the defaults refuses the ID itself.
+        throw new InvalidFieldException(
+            "task_id", "task_id is not valid: " + e.getStatus().getDescription());
       }
       throw new UnavailableException("cannot read task " + taskId + ": Temporal is unavailable", e);
     }

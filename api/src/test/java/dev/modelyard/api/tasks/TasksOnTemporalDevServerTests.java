@@ -7,7 +7,14 @@ import dev.modelyard.testing.FreshSchemaProperties;
 import dev.modelyard.testing.TestApiKeys;
 import dev.modelyard.testing.TestServices;
 import dev.modelyard.workflows.ModelyardSearchAttributes;
+import dev.modelyard.workflows.WorkflowIds;
+import dev.modelyard.workflows.health.HealthWorkflowIds;
+import dev.modelyard.workflows.models.ModelRef;
+import dev.modelyard.workflows.models.Provider;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The API process on its own against the real Temporal dev server: tasks carry Modelyard's search
- * attributes, and the active list comes from Temporal's visibility store.
+ * attributes, the active list comes from Temporal's visibility store, and only tasks can be
+ * cancelled.
  */
 @SpringBootTest(
     classes = ApiApplication.class,
@@ -86,6 +94,56 @@ class TasksOnTemporalDevServerTests {
         .containsExactly("openai_compatible");
 
     client.newUntypedWorkflowStub(taskId).terminate("test cleanup");
+  }
+
+  @Test
+  void cancellingTheHealthCheckLoopIsNotFoundAndLeavesItRunning() throws Exception {
+    // Started here on a queue no worker polls: a stand-in with the loop's ID format.
+    String loop = HealthWorkflowIds.healthCheck("tasks-" + RUN);
+    client
+        .newUntypedWorkflowStub(
+            "HealthCheckWorkflow",
+            WorkflowOptions.newBuilder().setWorkflowId(loop).setTaskQueue("nobody-" + RUN).build())
+        .start();
+
+    JsonNode problem =
+        send(HttpRequest.newBuilder(uri("/api/v1/local-llm/tasks/" + loop)).DELETE(), 404);
+
+    assertThat(problem.get("detail").asString()).isEqualTo("no task with id " + loop);
+    assertThat(
+            client.fetchHistory(loop).getEvents().stream().map(HistoryEvent::getEventType).toList())
+        .doesNotContain(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED);
+    client.newUntypedWorkflowStub(loop).terminate("test cleanup");
+  }
+
+  @Test
+  void aRunningTaskIsCancelled() throws Exception {
+    String pull = WorkflowIds.pull(new ModelRef(Provider.LOCAL_GGUF, "cancelled-" + RUN));
+    client
+        .newUntypedWorkflowStub(
+            "PullModelWorkflow",
+            WorkflowOptions.newBuilder().setWorkflowId(pull).setTaskQueue("nobody-" + RUN).build())
+        .start();
+
+    JsonNode task =
+        send(HttpRequest.newBuilder(uri("/api/v1/local-llm/tasks/" + pull)).DELETE(), 202);
+
+    assertThat(task.get("task_id").asString()).isEqualTo(pull);
+    assertThat(
+            client.fetchHistory(pull).getEvents().stream().map(HistoryEvent::getEventType).toList())
+        .contains(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED);
+    client.newUntypedWorkflowStub(pull).terminate("test cleanup");
+  }
+
+  @Test
+  void aTaskIdLongerThanTemporalTakesIsA400NamingIt() throws Exception {
+    String tooLong = "pull:local_gguf:" + "x".repeat(1000);
+
+    JsonNode problem = send(HttpRequest.newBuilder(uri("/api/v1/local-llm/tasks/" + tooLong)), 400);
+    assertThat(problem.get("field").asString()).isEqualTo("task_id");
+
+    problem = send(HttpRequest.newBuilder(uri("/api/v1/local-llm/tasks/" + tooLong)).DELETE(), 400);
+    assertThat(problem.get("field").asString()).isEqualTo("task_id");
   }
 
   private URI uri(String path) {

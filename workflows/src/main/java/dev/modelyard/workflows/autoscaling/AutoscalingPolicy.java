@@ -42,6 +42,16 @@ public record AutoscalingPolicy(
   /** Shorter evaluations would flood the deployment's history with timers and activities. */
   public static final Duration MIN_EVALUATION_INTERVAL = Duration.ofSeconds(1);
 
+  /**
+   * The longest cooldown, idle period and evaluation interval: a policy that waits longer hardly
+   * scales at all, and the bound keeps every duration far from overflowing as milliseconds, which
+   * the autoscaler reads them as inside the deployment workflow.
+   */
+  public static final Duration MAX_WAIT = Duration.ofDays(30);
+
+  /** No generation waits this long; a larger ceiling only looks like one. */
+  public static final Duration MAX_P95_LATENCY_CEILING = Duration.ofHours(1);
+
   public AutoscalingPolicy {
     targetInFlightPerReplica =
         targetInFlightPerReplica != null ? targetInFlightPerReplica : DEFAULT_TARGET_IN_FLIGHT;
@@ -68,15 +78,16 @@ public record AutoscalingPolicy(
     }
     if (p95LatencyCeiling != null) {
       positive("p95_latency_ceiling", p95LatencyCeiling);
+      atMost("p95_latency_ceiling", p95LatencyCeiling, MAX_P95_LATENCY_CEILING);
     }
     notNegative("scale_up_cooldown", scaleUpCooldown);
+    atMost("scale_up_cooldown", scaleUpCooldown, MAX_WAIT);
     notNegative("scale_down_cooldown", scaleDownCooldown);
+    atMost("scale_down_cooldown", scaleDownCooldown, MAX_WAIT);
     positive("idle_period", idlePeriod);
+    atMost("idle_period", idlePeriod, MAX_WAIT);
     positive("metrics_window", metricsWindow);
-    if (metricsWindow.compareTo(MAX_METRICS_WINDOW) > 0) {
-      throw new IllegalArgumentException(
-          "metrics_window must be at most " + MAX_METRICS_WINDOW + ", was " + metricsWindow);
-    }
+    atMost("metrics_window", metricsWindow, MAX_METRICS_WINDOW);
     if (evaluationInterval.compareTo(MIN_EVALUATION_INTERVAL) < 0) {
       throw new IllegalArgumentException(
           "evaluation_interval must be at least "
@@ -84,6 +95,7 @@ public record AutoscalingPolicy(
               + ", was "
               + evaluationInterval);
     }
+    atMost("evaluation_interval", evaluationInterval, MAX_WAIT);
   }
 
   /** A policy between these bounds with every other value at its default. */
@@ -165,6 +177,12 @@ public record AutoscalingPolicy(
   private static void positive(String name, Duration value) {
     if (value.isNegative() || value.isZero()) {
       throw new IllegalArgumentException(name + " must be positive, was " + value);
+    }
+  }
+
+  private static void atMost(String name, Duration value, Duration max) {
+    if (value.compareTo(max) > 0) {
+      throw new IllegalArgumentException(name + " must be at most " + max + ", was " + value);
     }
   }
 

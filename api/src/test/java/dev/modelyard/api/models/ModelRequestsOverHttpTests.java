@@ -1,0 +1,116 @@
+package dev.modelyard.api.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelyard.api.ApiProcess;
+import dev.modelyard.infra.registry.ModelRegistry;
+import dev.modelyard.testing.TestApiKeys;
+import dev.modelyard.testing.TestNamespace;
+import dev.modelyard.workflows.TaskQueues;
+import io.temporal.client.WorkflowClient;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Model requests refused before any workflow starts, on the real API, in a Temporal namespace of
+ * its own so that no other test's worker runs what a wrongly accepted request would start.
+ */
+class ModelRequestsOverHttpTests {
+
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+  private static final String NAMESPACE = "modelyard-api-models-" + RUN;
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private static ApiProcess api;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() {
+    TestNamespace.create(NAMESPACE);
+    api =
+        ApiProcess.start("models_http_" + RUN, false, "modelyard.temporal.namespace=" + NAMESPACE);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (api != null) {
+      api.close();
+    }
+    TestNamespace.delete(NAMESPACE);
+  }
+
+  @Test
+  void anAutoscalingWaitTooLongToReadAsMillisecondsIsA400NamingItsField() throws Exception {
+    for (String field :
+        new String[] {
+          "scale_up_cooldown_seconds",
+          "scale_down_cooldown_seconds",
+          "idle_period_seconds",
+          "evaluation_interval_seconds"
+        }) {
+      HttpResponse<String> response =
+          put(
+              "/api/v1/local-llm/models/autoscaling",
+              """
+              {"provider":"local_gguf","model_name":"tiny-%s","min_replicas":0,"max_replicas":2,\
+              "%s":10000000000000000}"""
+                  .formatted(RUN, field));
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+      JsonNode problem = JSON.readTree(response.body());
+      assertThat(problem.get("field").asString()).isEqualTo(field);
+      assertThat(problem.get("detail").asString()).startsWith(field + ": ").contains("2592000");
+    }
+  }
+
+  @Test
+  void aPullPinnedToAHostNoWorkerReportedFromIsA400NamingHost() throws Exception {
+    HttpResponse<String> response =
+        api.post(
+            "/api/v1/local-llm/models/pull",
+            """
+            {"provider":"local_gguf","model_name":"tiny-%s","path":"/models/tiny.gguf","host":"nope"}"""
+                .formatted(RUN));
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    JsonNode problem = JSON.readTree(response.body());
+    assertThat(problem.get("field").asString()).isEqualTo("host");
+    assertThat(problem.get("detail").asString()).contains("'nope'");
+  }
+
+  @Test
+  void aPullPinnedToAKnownHostIsAccepted() throws Exception {
+    String host = "host-" + RUN;
+    api.bean(ModelRegistry.class).recordHost(host, TaskQueues.host(host));
+
+    HttpResponse<String> response =
+        api.post(
+            "/api/v1/local-llm/models/pull",
+            """
+            {"provider":"local_gguf","model_name":"pinned-%s","path":"/models/tiny.gguf","host":"%s"}"""
+                .formatted(RUN, host));
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    String taskId = JSON.readTree(response.body()).get("task_id").asString();
+    api.bean(WorkflowClient.class).newUntypedWorkflowStub(taskId).terminate("test over");
+  }
+
+  private HttpResponse<String> put(String path, String json) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(api.uri(path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", TestApiKeys.ADMIN_AUTHORIZATION)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
