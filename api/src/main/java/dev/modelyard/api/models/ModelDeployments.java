@@ -29,7 +29,15 @@ import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Service;
 
 /**
@@ -38,6 +46,11 @@ import org.springframework.stereotype.Service;
  */
 @Service
 class ModelDeployments {
+
+  /** How long a request waits for a deployment to take an update (see {@link #answered}). */
+  static final Duration UPDATE_DEADLINE = Duration.ofSeconds(10);
+
+  private static final ExecutorService UPDATES = Executors.newVirtualThreadPerTaskExecutor();
 
   private final WorkflowClient client;
   private final StartedTasks started;
@@ -72,11 +85,14 @@ class ModelDeployments {
                 .build());
     try {
       int accepted =
-          WorkflowClient.executeUpdateWithStart(
-                  workflow::scale,
-                  new ScaleRequest(desiredInstances),
-                  UpdateOptions.<ScaleAccepted>newBuilder().build(),
-                  new WithStartWorkflowOperation<>(workflow::run, input))
+          answered(
+                  id,
+                  () ->
+                      WorkflowClient.executeUpdateWithStart(
+                          workflow::scale,
+                          new ScaleRequest(desiredInstances),
+                          UpdateOptions.<ScaleAccepted>newBuilder().build(),
+                          new WithStartWorkflowOperation<>(workflow::run, input)))
               .desiredInstances();
       started.add(id);
       return accepted;
@@ -96,7 +112,9 @@ class ModelDeployments {
       return;
     }
     try {
-      client.newWorkflowStub(DeploymentWorkflow.class, taskId(model)).scale(new ScaleRequest(0));
+      DeploymentWorkflow deployment =
+          client.newWorkflowStub(DeploymentWorkflow.class, taskId(model));
+      answered(taskId(model), () -> deployment.scale(new ScaleRequest(0)));
     } catch (WorkflowNotFoundException e) {
       // It ended between the two calls: nothing left to keep instances up.
     } catch (WorkflowException | StatusRuntimeException e) {
@@ -132,9 +150,8 @@ class ModelDeployments {
         if (state(model).isEmpty()) {
           return new AutoscalingAccepted(null, 0);
         }
-        return client
-            .newWorkflowStub(DeploymentWorkflow.class, id)
-            .autoscale(new AutoscalingRequest(null));
+        DeploymentWorkflow deployment = client.newWorkflowStub(DeploymentWorkflow.class, id);
+        return answered(id, () -> deployment.autoscale(new AutoscalingRequest(null)));
       }
       DeploymentWorkflow workflow =
           client.newWorkflowStub(
@@ -150,11 +167,14 @@ class ModelDeployments {
                   .setStaticSummary("deployment " + model)
                   .build());
       AutoscalingAccepted accepted =
-          WorkflowClient.executeUpdateWithStart(
-              workflow::autoscale,
-              new AutoscalingRequest(policy),
-              UpdateOptions.<AutoscalingAccepted>newBuilder().build(),
-              new WithStartWorkflowOperation<>(workflow::run, DeploymentInput.of(model)));
+          answered(
+              id,
+              () ->
+                  WorkflowClient.executeUpdateWithStart(
+                      workflow::autoscale,
+                      new AutoscalingRequest(policy),
+                      UpdateOptions.<AutoscalingAccepted>newBuilder().build(),
+                      new WithStartWorkflowOperation<>(workflow::run, DeploymentInput.of(model))));
       started.add(id);
       return accepted;
     } catch (WorkflowUpdateException e) {
@@ -172,6 +192,37 @@ class ModelDeployments {
       return new AutoscalingAccepted(null, 0);
     } catch (WorkflowServiceException | StatusRuntimeException e) {
       throw new UnavailableException("cannot set autoscaling of " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * An update's answer within {@link #UPDATE_DEADLINE}. Temporal holds an update until a worker of
+   * the runtime queue takes it, and with none polling (or a deployment stuck) the request would
+   * wait for ever; past the deadline the caller gets a 503 that says the change may still apply
+   * later. What the update threw is rethrown as it was, for the caller's own handling.
+   */
+  private static <T> T answered(String id, Supplier<T> update) {
+    Future<T> call = UPDATES.submit(update::get);
+    try {
+      return call.get(UPDATE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      call.cancel(true);
+      throw new UnavailableException(
+          "deployment "
+              + id
+              + " did not answer within "
+              + UPDATE_DEADLINE.toSeconds()
+              + " s: no worker polls the runtime queue, or it is busy; the change may still apply"
+              + " once one does",
+          e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException failure
+          ? failure
+          : new UnavailableException("deployment " + id + " failed to answer", e.getCause());
+    } catch (InterruptedException e) {
+      call.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("interrupted while asking deployment " + id, e);
     }
   }
 

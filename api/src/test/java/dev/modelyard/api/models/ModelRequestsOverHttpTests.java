@@ -7,6 +7,10 @@ import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.testing.TestApiKeys;
 import dev.modelyard.testing.TestNamespace;
 import dev.modelyard.workflows.TaskQueues;
+import dev.modelyard.workflows.models.ModelFileFacts;
+import dev.modelyard.workflows.models.ModelRef;
+import dev.modelyard.workflows.models.Provider;
+import dev.modelyard.workflows.models.RegisterModel;
 import io.temporal.client.WorkflowClient;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,6 +49,31 @@ class ModelRequestsOverHttpTests {
       api.close();
     }
     TestNamespace.delete(NAMESPACE);
+  }
+
+  @Test
+  void aScaleNoWorkerTakesIsA503WithinTheDeadlineNotAHang() throws Exception {
+    // This namespace has no worker: nothing polls the runtime queue the deployment runs on.
+    String name = "unserved-" + RUN;
+    api.bean(ModelRegistry.class)
+        .registerModel(
+            new RegisterModel(
+                new ModelRef(Provider.LOCAL_GGUF, name),
+                null,
+                new ModelFileFacts(
+                    "/models/u.gguf", 100, "00ff", "gguf", "llama", 5, "Q4_0", 2048)));
+
+    HttpResponse<String> response =
+        api.post(
+            "/api/v1/local-llm/models/scale",
+            """
+            {"provider":"local_gguf","model_name":"%s","desired_instances":1}"""
+                .formatted(name));
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+    assertThat(JSON.readTree(response.body()).get("detail").asString())
+        .contains("did not answer within 10 s")
+        .contains("may still apply");
   }
 
   @Test
