@@ -59,6 +59,9 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
     this.autoscaler = new DeploymentAutoscaler(input.model(), input.autoscaler());
   }
 
+  /** Deployments that stop their instances when cancelled; before, they were left running. */
+  static final String CANCEL_STOPS_CHANGE = "cancel-stops-instances";
+
   @Override
   public void run(DeploymentInput input) {
     phase = "finding model";
@@ -66,15 +69,25 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
     placed =
         Workflow.getVersion(LoadModelWorkflowImpl.PLACEMENT_CHANGE, Workflow.DEFAULT_VERSION, 1)
             >= 1;
-    for (int reconciliations = 1; ; reconciliations++) {
-      long seenChanges = changes;
-      autoscaler.flush();
-      reconcile(model, input.resources());
-      if (reconciliations >= input.reconciliationsPerRun()
-          || Workflow.getInfo().isContinueAsNewSuggested()) {
-        break;
+    try {
+      for (int reconciliations = 1; ; reconciliations++) {
+        long seenChanges = changes;
+        autoscaler.flush();
+        reconcile(model, input.resources());
+        if (reconciliations >= input.reconciliationsPerRun()
+            || Workflow.getInfo().isContinueAsNewSuggested()) {
+          break;
+        }
+        awaitNextChange(seenChanges);
       }
-      awaitNextChange(seenChanges);
+    } catch (CanceledFailure cancelled) {
+      if (Workflow.getVersion(CANCEL_STOPS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+        // Cancelled (DELETE /tasks/{id}): nothing it kept up is left running without an owner.
+        Workflow.newDetachedCancellationScope(
+                () -> instances.findActiveInstances(model.modelId()).forEach(this::stopOne))
+            .run();
+      }
+      throw cancelled;
     }
     phase = "continuing as new";
     // An update accepted in this run must complete here; its effect then travels in the new input.

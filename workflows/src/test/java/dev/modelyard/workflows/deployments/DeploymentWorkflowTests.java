@@ -156,6 +156,20 @@ class DeploymentWorkflowTests {
   }
 
   @Test
+  void aCancelledDeploymentStopsItsInstances() {
+    scaleWithStart(DeploymentInput.of(TINY), 2);
+    awaitReady(2);
+
+    env.getWorkflowClient().newUntypedWorkflowStub(WorkflowIds.deployment(TINY)).cancel();
+
+    awaitUntil(() -> stopped.size() == 2);
+    assertThat(stopped).containsExactlyInAnyOrderElementsOf(started);
+    assertThat(started)
+        .allSatisfy(id -> assertThat(registry.instanceStates).containsEntry(id, "stopped"));
+    assertThat(ledger.reservations()).isEmpty();
+  }
+
+  @Test
   void aFailedStartIsCompensatedAndRetriedAtTheNextReconciliation() {
     failStarts = true;
     scaleWithStart(DeploymentInput.of(TINY), 1);
