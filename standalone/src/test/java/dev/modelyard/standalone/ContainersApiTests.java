@@ -113,6 +113,9 @@ class ContainersApiTests {
         .isEqualTo(containerId);
     assertThat(logs.get("lines").size()).isBetween(1, 20);
     assertThat(logs.get("lines").toString()).contains("LISTENING");
+    // Fewer than 12 hex digits is no prefix (it could name several containers, or the wrong one).
+    modelyard.get(
+        "/api/v1/local-llm/containers/" + containerId.substring(0, 3) + "/logs?tail=20", 404);
 
     // Killed behind Modelyard's back: the health loop notices and restarts it in a new container.
     long killed = System.nanoTime();

@@ -1,5 +1,6 @@
 package dev.modelyard.api.audit;
 
+import dev.modelyard.api.errors.InstantFields;
 import dev.modelyard.api.errors.InvalidFieldException;
 import dev.modelyard.infra.audit.AuditPage;
 import dev.modelyard.infra.audit.AuditQuery;
@@ -61,7 +62,7 @@ class AuditController {
       return null;
     }
     try {
-      return Instant.parse(value.strip());
+      return InstantFields.within(field, Instant.parse(value.strip()));
     } catch (DateTimeParseException e) {
       throw new InvalidFieldException(
           field,

@@ -52,6 +52,8 @@ class Containers {
   private static final Pattern CONTAINER_ID =
       Pattern.compile("[0-9a-f]{12,64}|[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
 
+  private static final Pattern ID_PREFIX = Pattern.compile("[0-9a-f]{12,64}");
+
   private final WorkflowClient client;
   private final ModelRegistry registry;
   private final StartedTasks started;
@@ -153,7 +155,9 @@ class Containers {
         list().containers().stream()
             .filter(
                 c ->
-                    c.containerId().startsWith(containerId)
+                    // A prefix only of 12 or more hex digits: "3" is a name, never a prefix.
+                    (ID_PREFIX.matcher(containerId).matches()
+                            && c.containerId().startsWith(containerId))
                         || c.name().equals(containerId)
                         || c.name().equals("/" + containerId))
             .toList();

@@ -1,5 +1,6 @@
 package dev.modelyard.api.costs;
 
+import dev.modelyard.api.errors.InstantFields;
 import dev.modelyard.api.errors.InvalidFieldException;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,6 +39,10 @@ class CostsController {
             : bound("from", from.strip(), false);
     Instant end = to == null || to.isBlank() ? now : bound("to", to.strip(), true);
     if (!start.isBefore(end)) {
+      if (to == null || to.isBlank()) {
+        throw new InvalidFieldException(
+            "from", "from must be before now (" + end + "), was " + start);
+      }
       throw new InvalidFieldException("to", "to must be after from (" + start + "), was " + end);
     }
     return reports.report(start, end);
@@ -48,9 +53,10 @@ class CostsController {
     try {
       if (value.length() == 10) {
         LocalDate day = LocalDate.parse(value);
-        return (end ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
+        return InstantFields.within(
+            field, (end ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant());
       }
-      return Instant.parse(value);
+      return InstantFields.within(field, Instant.parse(value));
     } catch (DateTimeParseException e) {
       throw new InvalidFieldException(
           field,

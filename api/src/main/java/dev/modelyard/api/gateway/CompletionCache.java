@@ -167,10 +167,21 @@ class CompletionCache {
       try {
         shared =
             redisBreaker.executeSupplier(
-                () ->
-                    redis
-                        .getKeys()
-                        .deleteByPattern(CacheKeys.pattern(prefix, category, modelName)));
+                () -> {
+                  // The glob narrows the scan; the exact check then keeps "file.gguf" from also
+                  // matching "org/repo/file.gguf", since a glob's * crosses a '/'.
+                  String[] matching =
+                      redis
+                          .getKeys()
+                          .getKeysStreamByPattern(
+                              CacheKeys.pattern(prefix, category, modelName), 500)
+                          .filter(
+                              k ->
+                                  CacheKeys.matches(
+                                      k.substring(prefix.length()), category, modelName))
+                          .toArray(String[]::new);
+                  return matching.length == 0 ? 0 : redis.getKeys().delete(matching);
+                });
       } catch (RuntimeException e) {
         log.warn("Redis cache not cleared: {}", e.getMessage());
       }

@@ -65,22 +65,22 @@ class RoutingController {
                                   .toList()))
               .wireName();
     }
-    if (!registry.setRoutingStrategy(model, strategy)) {
-      throw new NotFoundException("no model " + model.name() + " of provider " + body.provider());
-    }
-    if (body.weights() != null) {
-      body.weights()
-          .forEach(
-              (instanceId, weight) -> {
-                if (weight == null || weight < 0 || weight > 1000) {
-                  throw new InvalidFieldException(
-                      "weights." + instanceId, "a weight must be from 0 to 1000");
-                }
-                if (!registry.setRoutingWeight(model, instanceId, weight)) {
-                  throw new NotFoundException(
-                      "model " + model.name() + " has no instance " + instanceId);
-                }
-              });
+    Map<String, Integer> weights = body.weights() == null ? Map.of() : body.weights();
+    // Every weight is checked before anything is written, and then all of it is written at once.
+    weights.forEach(
+        (instanceId, weight) -> {
+          if (weight == null || weight < 0 || weight > 1000) {
+            throw new InvalidFieldException(
+                "weights." + instanceId, "a weight must be from 0 to 1000");
+          }
+        });
+    try {
+      registry.configureRouting(model, strategy, weights);
+    } catch (ModelRegistry.MissingRoutingTarget missing) {
+      throw new NotFoundException(
+          missing.instanceId() == null
+              ? "no model " + model.name() + " of provider " + body.provider()
+              : "model " + model.name() + " has no instance " + missing.instanceId());
     }
     table.refresh();
     return view(model);

@@ -3,6 +3,7 @@ package dev.modelyard.api.security;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.modelyard.api.errors.InstantFields;
 import dev.modelyard.api.errors.InvalidFieldException;
 import dev.modelyard.infra.security.ApiKeyStore;
 import dev.modelyard.infra.security.NewApiKey;
@@ -84,6 +85,7 @@ final class ApiKeys {
     if (request.expiresAt() != null && !request.expiresAt().isAfter(clock.instant())) {
       throw new InvalidFieldException("expires_at", "expires_at must be in the future");
     }
+    InstantFields.within("expires_at", request.expiresAt());
     if (request.name().equals(KeyRequest.fromEnvironment().name())) {
       // Keys of this name are the variable's: the next start would revoke this one.
       throw new InvalidFieldException(

@@ -164,7 +164,9 @@ class AuditLogOverHttpTests {
           {"page=-1", "page"},
           {"size=0", "size"},
           {"size=5000", "size"},
-          {"from=2025-03-02T00:00:00Z&to=2025-03-01T00:00:00Z", "to"}
+          {"from=2025-03-02T00:00:00Z&to=2025-03-01T00:00:00Z", "to"},
+          // Java reads it; PostgreSQL's timestamps end long before.
+          {"from=%2B300000-01-01T00:00:00Z", "from"}
         }) {
       HttpResponse<String> response = api.get("/api/v1/local-llm/audit?" + bad[0]);
       assertThat(response.statusCode()).as(bad[0]).isEqualTo(400);

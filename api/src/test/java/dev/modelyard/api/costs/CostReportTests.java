@@ -167,7 +167,9 @@ class CostReportTests {
         new String[][] {
           {"from=March", "from"},
           {"to=2025-02-30", "to"},
-          {"from=2025-03-02&to=2025-03-01", "to"}
+          {"from=2025-03-02&to=2025-03-01", "to"},
+          {"to=%2B300000-01-01T00:00:00Z", "to"},
+          {"from=2999-01-01", "from"}
         }) {
       HttpResponse<String> response = api.get("/api/v1/local-llm/costs?" + bad[0]);
       assertThat(response.statusCode()).as(bad[0]).isEqualTo(400);

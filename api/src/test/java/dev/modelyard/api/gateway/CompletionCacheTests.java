@@ -57,6 +57,32 @@ class CompletionCacheTests {
   }
 
   @Test
+  void clearingAModelByNameLeavesAModelWhoseNameEndsTheSame() {
+    CompletionCache cache = cacheOn(TestServices.get("REDIS_URL"));
+    String run = UUID.randomUUID().toString();
+    String exact = CacheKeys.of("chat", "local_gguf/file-" + run + ".gguf@d1", "h1");
+    String longer = CacheKeys.of("chat", "huggingface/org/repo/file-" + run + ".gguf@d2", "h2");
+    for (String key : List.of(exact, longer)) {
+      clients
+          .getLast()
+          .getBucket(CompletionCache.PREFIX + DEPLOYMENT.id() + ":" + key, ByteArrayCodec.INSTANCE)
+          .set("{}".getBytes(StandardCharsets.UTF_8));
+    }
+
+    CompletionCache.Removed removed = cache.clear("chat", "file-" + run + ".gguf");
+
+    assertThat(removed.redis()).isEqualTo(1);
+    assertThat(
+            clients
+                .getLast()
+                .getBucket(
+                    CompletionCache.PREFIX + DEPLOYMENT.id() + ":" + longer,
+                    ByteArrayCodec.INSTANCE)
+                .isExists())
+        .isTrue();
+  }
+
+  @Test
   void identicalConcurrentMissesMakeOneBackendCall() throws Exception {
     CompletionCache cache = cacheOn(TestServices.get("REDIS_URL"));
     String key = UUID.randomUUID().toString();

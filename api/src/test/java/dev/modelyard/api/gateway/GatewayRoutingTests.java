@@ -92,6 +92,32 @@ class GatewayRoutingTests {
   }
 
   @Test
+  void aRoutingChangeNamingAnUnknownInstanceChangesNothing() throws Exception {
+    strategy("round_robin", "{\"%s\":1,\"%s\":1,\"%s\":1}".formatted(instanceIds.toArray()));
+
+    HttpResponse<String> refused =
+        api.send(
+            "PUT",
+            "/api/v1/local-llm/models/routing",
+            """
+            {"provider":"local_gguf","model_name":"tiny-%s","strategy":"weighted",\
+            "weights":{"%s":7,"no-such-instance":5}}"""
+                .formatted(RUN, instanceIds.getFirst()));
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(404);
+    JsonNode view =
+        JSON.readTree(
+            api.send(
+                    "GET",
+                    "/api/v1/local-llm/models/routing?provider=local_gguf&model_name=tiny-" + RUN,
+                    null)
+                .body());
+    assertThat(view.get("strategy").asString()).isEqualTo("round_robin");
+    assertThat(view.get("instances").valueStream().map(i -> i.get("weight").asInt()))
+        .containsOnly(1);
+  }
+
+  @Test
   void healthScoreWeightedGivesAnUnhealthyInstanceLittle() throws Exception {
     strategy("health_score_weighted", null);
     registry.healthScore(instanceIds.get(2), 0);

@@ -140,8 +140,15 @@ class ApiKeysOverHttpTests {
             KEYS,
             "{\"name\":\"x\",\"roles\":[\"user\"],\"expires_at\":\"2000-01-01T00:00:00Z\"}");
 
-    assertThat(List.of(unknownRole, noRoles, past))
+    HttpResponse<String> farFuture =
+        api.asAdmin(
+            "POST",
+            KEYS,
+            "{\"name\":\"x\",\"roles\":[\"user\"],\"expires_at\":\"+300000-01-01T00:00:00Z\"}");
+
+    assertThat(List.of(unknownRole, noRoles, past, farFuture))
         .allSatisfy(response -> assertThat(response.statusCode()).isEqualTo(400));
+    assertThat(JSON.readTree(farFuture.body()).get("field").asString()).isEqualTo("expires_at");
     assertThat(JSON.readTree(unknownRole.body()).get("field").asString()).startsWith("roles");
     assertThat(JSON.readTree(noRoles.body()).get("field").asString()).isEqualTo("roles");
     assertThat(JSON.readTree(past.body()).get("field").asString()).isEqualTo("expires_at");

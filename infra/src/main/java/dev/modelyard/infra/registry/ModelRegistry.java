@@ -322,6 +322,39 @@ public class ModelRegistry {
         == 1;
   }
 
+  /**
+   * Sets a model's strategy ({@code null}: the default) and its instances' weights in one
+   * transaction: when the model or one of the instances is not there, nothing changes and {@link
+   * MissingRoutingTarget} says which.
+   */
+  @Transactional
+  public void configureRouting(ModelRef model, String strategy, Map<String, Integer> weights) {
+    if (!setRoutingStrategy(model, strategy)) {
+      throw new MissingRoutingTarget(null);
+    }
+    weights.forEach(
+        (instanceId, weight) -> {
+          if (!setRoutingWeight(model, instanceId, weight)) {
+            throw new MissingRoutingTarget(instanceId);
+          }
+        });
+  }
+
+  /** What {@link #configureRouting} did not find: an instance, or (null) the model itself. */
+  public static final class MissingRoutingTarget extends RuntimeException {
+
+    private final String instanceId;
+
+    MissingRoutingTarget(String instanceId) {
+      super(instanceId == null ? "no such model" : "no instance " + instanceId + " of the model");
+      this.instanceId = instanceId;
+    }
+
+    public String instanceId() {
+      return instanceId;
+    }
+  }
+
   /** Sets an instance's share under the weighted strategy; false if it is not the model's. */
   public boolean setRoutingWeight(ModelRef model, String instanceId, int weight) {
     return jdbc.sql(
