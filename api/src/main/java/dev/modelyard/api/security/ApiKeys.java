@@ -70,7 +70,12 @@ final class ApiKeys {
       found = byHash.get(hash);
     } else if (found == null) {
       FailedKeyLookups.Window window = failedLookups.begin(clientAddress, now);
-      found = byHash.get(hash);
+      try {
+        found = byHash.get(hash);
+      } catch (RuntimeException storeAway) {
+        failedLookups.found(window); // not the caller's guess: PostgreSQL did not answer
+        throw storeAway;
+      }
       if (found.isPresent()) {
         failedLookups.found(window);
         validBefore.put(hash, Boolean.TRUE);

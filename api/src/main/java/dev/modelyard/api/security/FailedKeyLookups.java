@@ -58,7 +58,7 @@ final class FailedKeyLookups {
     return window;
   }
 
-  /** The lookup counted in {@code window} found a key: it was no guess. */
+  /** The lookup counted in {@code window} found a key, or could not be made: it was no guess. */
   void found(Window window) {
     window.lookups.updateAndGet(lookups -> Math.max(0, lookups - 1));
   }
