@@ -9,10 +9,8 @@ import java.io.IOException;
 import java.security.Principal;
 import java.util.Set;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AuthenticationManager;
-import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.InsufficientAuthenticationException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
@@ -67,17 +65,8 @@ final class GenerationCallerFilter extends OncePerRequestFilter {
       BearerTokenAuthenticationToken presented = new BearerTokenAuthenticationToken(token);
       presented.setDetails(new WebAuthenticationDetails(request.getRemoteAddr(), null));
       caller = callers.authenticate(presented);
-    } catch (AuthenticationServiceException e) {
-      logger.warn("callers cannot be authenticated now", e);
-      ErrorBodies.write(
-          request,
-          response,
-          HttpStatus.SERVICE_UNAVAILABLE,
-          "API keys cannot be checked now; try again shortly",
-          "service_unavailable");
-      return;
     } catch (AuthenticationException e) {
-      errors.commence(request, response, e);
+      errors.failed(request, response, e);
       return;
     }
     EndpointAccess.Rule rule =

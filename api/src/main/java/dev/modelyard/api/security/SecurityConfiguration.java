@@ -27,6 +27,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -42,6 +43,7 @@ import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -113,7 +115,18 @@ class SecurityConfiguration {
                     .bearerTokenResolver(new CallerTokens())
                     .authenticationManagerResolver(request -> callers)
                     .authenticationEntryPoint(errors)
-                    .accessDeniedHandler(errors))
+                    .accessDeniedHandler(errors)
+                    .withObjectPostProcessor(
+                        new ObjectPostProcessor<BearerTokenAuthenticationFilter>() {
+                          @Override
+                          public <O extends BearerTokenAuthenticationFilter> O postProcess(
+                              O filter) {
+                            // Its own handler rethrows a key store that did not answer, which the
+                            // servlet container turned into a 500.
+                            filter.setAuthenticationFailureHandler(errors::failed);
+                            return filter;
+                          }
+                        }))
         .exceptionHandling(e -> e.authenticationEntryPoint(errors).accessDeniedHandler(errors))
         .authorizeHttpRequests(
             authorize -> {

@@ -3,9 +3,12 @@ package dev.modelyard.api.security;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.InsufficientAuthenticationException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -14,9 +17,12 @@ import org.springframework.web.util.UrlPathHelper;
 
 /**
  * 401 for a missing or bad credential, 403 for a caller whose roles do not reach the endpoint, 429
- * for a key that cannot be checked now because its address presented too many unknown ones.
+ * for a key that cannot be checked now because its address presented too many unknown ones, 503 for
+ * one the key store could not answer for.
  */
 final class SecurityErrorResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(SecurityErrorResponses.class);
 
   static final String MISSING =
       "this endpoint needs an API key (Authorization: Bearer my-…, or X-API-Key) or a bearer"
@@ -49,6 +55,25 @@ final class SecurityErrorResponses implements AuthenticationEntryPoint, AccessDe
         HttpStatus.UNAUTHORIZED,
         missing ? MISSING : INVALID,
         missing ? "missing_api_key" : "invalid_api_key");
+  }
+
+  /**
+   * A credential that could not be checked: our failure when the key store did not answer (503,
+   * which a client may retry), else refused as {@link #commence} refuses it.
+   */
+  void failed(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+      throws IOException {
+    if (e instanceof AuthenticationServiceException) {
+      log.warn("callers cannot be authenticated now", e);
+      ErrorBodies.write(
+          request,
+          response,
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "API keys cannot be checked now; try again shortly",
+          "service_unavailable");
+      return;
+    }
+    commence(request, response, e);
   }
 
   @Override

@@ -1,0 +1,67 @@
+package dev.modelyard.api.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelyard.testing.TestNamespace;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A key that is not cached while the key store cannot answer (its table taken away, on the test
+ * PostgreSQL): a 503 saying so on every path, generation or not, never a 500 or a 401; and the key
+ * works again once the store answers.
+ */
+class KeyStoreOutageTests {
+
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+  private static final String SCHEMA = "security_outage_" + RUN;
+  private static final String NAMESPACE = "modelyard-security-outage-" + RUN;
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private static SecuredApi api;
+
+  @BeforeAll
+  static void start() {
+    TestNamespace.create(NAMESPACE);
+    api = SecuredApi.start(SCHEMA, NAMESPACE);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (api != null) {
+      api.close();
+    }
+    TestNamespace.delete(NAMESPACE);
+  }
+
+  @Test
+  void aKeyThatCannotBeCheckedNowIsA503OnEveryPath() throws Exception {
+    String key = api.keyWithRoles("outage-" + RUN, Role.USER, Role.VIEWER);
+    JdbcTemplate jdbc = new JdbcTemplate(api.bean(DataSource.class));
+    jdbc.execute("alter table " + SCHEMA + ".api_keys rename to api_keys_away");
+    HttpResponse<String> models;
+    HttpResponse<String> openAi;
+    try {
+      models = api.send("GET", "/api/v1/local-llm/models", null, "X-API-Key", key);
+      openAi = api.send("GET", "/v1/models", null, "Authorization", "Bearer " + key);
+    } finally {
+      jdbc.execute("alter table " + SCHEMA + ".api_keys_away rename to api_keys");
+    }
+
+    assertThat(models.statusCode()).as(models.body()).isEqualTo(503);
+    assertThat(models.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(JSON.readTree(models.body()).get("detail").asString())
+        .contains("cannot be checked now");
+    assertThat(openAi.statusCode()).as(openAi.body()).isEqualTo(503);
+    assertThat(JSON.readTree(openAi.body()).at("/error/code").asString())
+        .isEqualTo("service_unavailable");
+    assertThat(api.send("GET", "/api/v1/local-llm/models", null, "X-API-Key", key).statusCode())
+        .isEqualTo(200);
+  }
+}
