@@ -60,15 +60,7 @@ public final class ApiProcess implements AutoCloseable {
                 "--modelyard.rate-limit.requests=1000000",
                 "--modelyard.rate-limit.global-requests=1000000",
                 "--" + TestApiKeys.ADMIN_KEY_PROPERTY + "=" + TestApiKeys.ADMIN));
-    for (String property : properties) {
-      // A property given again replaces the default, which a repeated argument would not.
-      int equals = property.indexOf('=');
-      if (equals > 0) {
-        String name = property.substring(0, equals + 1);
-        arguments.removeIf(argument -> argument.startsWith("--" + name));
-      }
-      arguments.add("--" + property);
-    }
+    override(arguments, properties);
     return new ApiProcess(
         new SpringApplicationBuilder(ApiApplication.class)
             .initializers(
@@ -83,6 +75,21 @@ public final class ApiProcess implements AutoCloseable {
                   }
                 })
             .run(arguments.toArray(String[]::new)));
+  }
+
+  /**
+   * Adds each {@code name=value} of {@code properties} to the command-line {@code arguments},
+   * replacing an argument of the same name: a repeated one would reach Spring as both values.
+   */
+  public static void override(List<String> arguments, String... properties) {
+    for (String property : properties) {
+      int equals = property.indexOf('=');
+      if (equals > 0) {
+        String name = property.substring(0, equals + 1);
+        arguments.removeIf(argument -> argument.startsWith("--" + name));
+      }
+      arguments.add("--" + property);
+    }
   }
 
   public <T> T bean(Class<T> type) {

@@ -6,7 +6,6 @@ import dev.modelyard.infra.postgres.DeploymentIdentity;
 import dev.modelyard.infra.providers.openai.OpenAiJson;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -58,15 +57,12 @@ class CompletionCache {
   private final RedissonClient redis;
   private final String prefix;
   private final CircuitBreaker redisBreaker =
-      CircuitBreaker.of(
+      RedisBreaker.of(
           "redis-cache",
-          CircuitBreakerConfig.custom()
-              .slidingWindowSize(4)
-              .minimumNumberOfCalls(2)
-              .failureRateThreshold(50)
-              .waitDurationInOpenState(Duration.ofSeconds(5))
-              .permittedNumberOfCallsInHalfOpenState(1)
-              .build());
+          RedisBreaker.config().build(),
+          log,
+          "Redis cache unreachable: serving from the in-process cache and backends",
+          "Redis cache reachable again");
   private final LongAdder hits = new LongAdder();
   private final LongAdder redisHits = new LongAdder();
   private final LongAdder misses = new LongAdder();
@@ -78,18 +74,6 @@ class CompletionCache {
     this.redis = redis.getIfAvailable();
     // Named by the deployment: another one given the same Redis neither reads nor clears these.
     this.prefix = this.redis == null ? PREFIX : PREFIX + deployment.getObject().id() + ":";
-    redisBreaker
-        .getEventPublisher()
-        .onStateTransition(
-            event -> {
-              switch (event.getStateTransition().getToState()) {
-                case OPEN ->
-                    log.warn(
-                        "Redis cache unreachable: serving from the in-process cache and backends");
-                case CLOSED -> log.info("Redis cache reachable again");
-                default -> {}
-              }
-            });
   }
 
   /**

@@ -1,14 +1,10 @@
 package dev.modelyard.api.gateway;
 
 import dev.modelyard.infra.postgres.DeploymentIdentity;
+import dev.modelyard.infra.redis.LuaScripts;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -45,44 +41,29 @@ final class SharedCostHolds {
   static final Duration RECORDED_LAPSE = Duration.ofSeconds(8);
 
   static final String KEY_PREFIX = "modelyard:costs:holds:";
-  private static final String SCRIPT = read("cost-holds.lua");
+  private static final String SCRIPT = LuaScripts.read(SharedCostHolds.class, "cost-holds.lua");
   private static final long NONE = -1;
 
   private final RScript script;
   private final RedissonClient redis;
   private final String key;
   private final CircuitBreaker breaker =
-      CircuitBreaker.of(
+      RedisBreaker.of(
           "redis-cost-holds",
-          CircuitBreakerConfig.custom()
-              .slidingWindowSize(4)
-              .minimumNumberOfCalls(2)
-              .failureRateThreshold(50)
-              .waitDurationInOpenState(Duration.ofSeconds(5))
-              .permittedNumberOfCallsInHalfOpenState(1)
+          RedisBreaker.config()
               // Every cloud call waits for its hold: a slow Redis counts as a failing one.
               .slowCallDurationThreshold(Duration.ofMillis(200))
               .slowCallRateThreshold(50)
-              .build());
+              .build(),
+          log,
+          "Redis does not answer: cloud calls are held against the cost limits per replica until"
+              + " it does",
+          "Redis answers again: cloud calls are held across replicas");
 
   SharedCostHolds(RedissonClient redis, DeploymentIdentity deployment) {
     this.redis = redis;
     this.script = redis.getScript(StringCodec.INSTANCE);
     this.key = KEY_PREFIX + deployment.id();
-    breaker
-        .getEventPublisher()
-        .onStateTransition(
-            event -> {
-              switch (event.getStateTransition().getToState()) {
-                case OPEN ->
-                    log.warn(
-                        "Redis does not answer: cloud calls are held against the cost limits"
-                            + " per replica until it does");
-                case CLOSED ->
-                    log.info("Redis answers again: cloud calls are held across replicas");
-                default -> {}
-              }
-            });
   }
 
   /** What Redis decided for one cloud call. */
@@ -225,16 +206,5 @@ final class SharedCostHolds {
 
   private static long micros(BigDecimal dollars, RoundingMode rounding) {
     return dollars.movePointRight(6).setScale(0, rounding).longValueExact();
-  }
-
-  private static String read(String resource) {
-    try (InputStream in = SharedCostHolds.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + resource);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

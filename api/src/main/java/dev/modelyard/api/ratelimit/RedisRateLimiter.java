@@ -3,10 +3,7 @@ package dev.modelyard.api.ratelimit;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.modelyard.infra.redis.LuaScripts;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,7 +40,7 @@ final class RedisRateLimiter implements RateLimiter {
   /** A lease takes at most this fraction of a limit's requests per window: 1/100. */
   static final int LEASE_SHARE = 100;
 
-  private static final String SCRIPT = read("gcra.lua");
+  private static final String SCRIPT = LuaScripts.read(RedisRateLimiter.class, "gcra.lua");
 
   private final RScript script;
   private final RateLimits limits;
@@ -216,17 +213,6 @@ final class RedisRateLimiter implements RateLimiter {
     /** What the headers say: Redis's count when it granted, with this lease's unspent part. */
     synchronized LimitCheck check() {
       return new LimitCheck(true, granted.remaining() + left, granted.resetAfterMicros(), 0);
-    }
-  }
-
-  private static String read(String resource) {
-    try (InputStream in = RedisRateLimiter.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + resource);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

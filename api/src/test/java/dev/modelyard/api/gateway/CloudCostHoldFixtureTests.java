@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -32,30 +33,18 @@ class CloudCostHoldFixtureTests {
 
   @BeforeAll
   static void start() throws Exception {
-    byte[] recorded = LoopbackBackends.recordedOpenAiAnswer();
     openAi =
-        LoopbackBackends.chat(
-            exchange -> {
-              calls.incrementAndGet();
-              exchange.getRequestBody().readAllBytes();
-              try {
-                Thread.sleep(1_500);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              exchange.getResponseHeaders().set("Content-Type", "application/json");
-              exchange.sendResponseHeaders(200, recorded.length);
-              exchange.getResponseBody().write(recorded);
-              exchange.close();
-            });
+        LoopbackBackends.replaying(
+            LoopbackBackends.recordedOpenAiAnswer(), calls, Duration.ofMillis(1_500));
     // A call of gpt-4o-mini with max_tokens 10,000 may cost up to $0.006 ($0.60 a million out):
     // under a $0.01 limit the first two may run together, not a third. Each then costs $0.0000084.
     api =
-        ApiReplica.start(
+        LoopbackBackends.fallingBackToCloud(
             "cloud_hold_" + RUN,
-            LoopbackBackends.cloudFallback(
-                MODEL, openAi, "sk-fixture-" + RUN, "modelyard.costs.monthly-limit=0.01"));
-    LoopbackBackends.onlyARefusingInstance(api, MODEL, "gone-" + RUN);
+            MODEL,
+            openAi,
+            "sk-fixture-" + RUN,
+            "modelyard.costs.monthly-limit=0.01");
   }
 
   @AfterAll

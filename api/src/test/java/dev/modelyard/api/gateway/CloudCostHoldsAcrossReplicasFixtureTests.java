@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -37,22 +38,9 @@ class CloudCostHoldsAcrossReplicasFixtureTests {
 
   @BeforeAll
   static void start() throws Exception {
-    byte[] recorded = LoopbackBackends.recordedOpenAiAnswer();
     openAi =
-        LoopbackBackends.chat(
-            exchange -> {
-              calls.incrementAndGet();
-              exchange.getRequestBody().readAllBytes();
-              try {
-                Thread.sleep(1_500);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              exchange.getResponseHeaders().set("Content-Type", "application/json");
-              exchange.sendResponseHeaders(200, recorded.length);
-              exchange.getResponseBody().write(recorded);
-              exchange.close();
-            });
+        LoopbackBackends.replaying(
+            LoopbackBackends.recordedOpenAiAnswer(), calls, Duration.ofMillis(1_500));
   }
 
   @AfterAll

@@ -54,11 +54,12 @@ class CloudStreamDeadlineFixtureTests {
               }
             });
     api =
-        ApiReplica.start(
+        LoopbackBackends.fallingBackToCloud(
             "cloud_stream_" + RUN,
-            LoopbackBackends.cloudFallback(
-                MODEL, openAi, "sk-fixture-" + RUN, "modelyard.gateway.first-token-timeout=1s"));
-    LoopbackBackends.onlyARefusingInstance(api, MODEL, "gone-" + RUN);
+            MODEL,
+            openAi,
+            "sk-fixture-" + RUN,
+            "modelyard.gateway.first-token-timeout=1s");
   }
 
   @AfterAll

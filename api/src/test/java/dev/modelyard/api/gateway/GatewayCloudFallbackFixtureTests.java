@@ -38,19 +38,17 @@ class GatewayCloudFallbackFixtureTests {
                   exchange.getRequestHeaders().getFirst("Authorization")
                       + " "
                       + new String(exchange.getRequestBody().readAllBytes()));
-              exchange.getResponseHeaders().set("Content-Type", "application/json");
-              exchange.sendResponseHeaders(200, recorded.length);
-              exchange.getResponseBody().write(recorded);
-              exchange.close();
+              LoopbackBackends.answerJson(exchange, recorded);
             });
     // The recorded answer (24 prompt and 8 completion tokens of gpt-4o-mini) costs $0.0000084:
     // the first fallback fits under the limit, the second finds it spent.
     api =
-        ApiReplica.start(
+        LoopbackBackends.fallingBackToCloud(
             "gateway_cloud_" + RUN,
-            LoopbackBackends.cloudFallback(
-                MODEL, openAi, "sk-fixture-" + RUN, "modelyard.costs.monthly-limit=0.000005"));
-    LoopbackBackends.onlyARefusingInstance(api, MODEL, "gone-" + RUN);
+            MODEL,
+            openAi,
+            "sk-fixture-" + RUN,
+            "modelyard.costs.monthly-limit=0.000005");
   }
 
   @AfterAll

@@ -105,13 +105,7 @@ class GatewayRoutingTests {
                 .formatted(RUN, instanceIds.getFirst()));
 
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(404);
-    JsonNode view =
-        JSON.readTree(
-            api.send(
-                    "GET",
-                    "/api/v1/local-llm/models/routing?provider=local_gguf&model_name=tiny-" + RUN,
-                    null)
-                .body());
+    JsonNode view = routingView("local_gguf", "tiny-" + RUN);
     assertThat(view.get("strategy").asString()).isEqualTo("round_robin");
     assertThat(view.get("instances").valueStream().map(i -> i.get("weight").asInt()))
         .containsOnly(1);
@@ -289,16 +283,7 @@ class GatewayRoutingTests {
   private static void awaitRoutable(String provider, String model, String instanceId)
       throws Exception {
     for (int i = 0; i < 100; i++) {
-      JsonNode view =
-          JSON.readTree(
-              api.send(
-                      "GET",
-                      "/api/v1/local-llm/models/routing?provider="
-                          + provider
-                          + "&model_name="
-                          + model,
-                      null)
-                  .body());
+      JsonNode view = routingView(provider, model);
       for (JsonNode instance : view.get("instances")) {
         if (instance.get("instance_id").asString().equals(instanceId)) {
           return;
@@ -312,13 +297,7 @@ class GatewayRoutingTests {
   /** Waits for the change notification to bring an instance's new health score to the table. */
   private static void awaitHealthScore(String instanceId, int score) throws Exception {
     for (int i = 0; i < 100; i++) {
-      JsonNode view =
-          JSON.readTree(
-              api.send(
-                      "GET",
-                      "/api/v1/local-llm/models/routing?provider=local_gguf&model_name=tiny-" + RUN,
-                      null)
-                  .body());
+      JsonNode view = routingView("local_gguf", "tiny-" + RUN);
       for (JsonNode instance : view.get("instances")) {
         if (instance.get("instance_id").asString().equals(instanceId)
             && instance.get("health_score").asInt() == score) {
@@ -330,16 +309,20 @@ class GatewayRoutingTests {
     throw new AssertionError(instanceId + " never reached health score " + score);
   }
 
+  /** The model's routing as GET /models/routing shows it. */
+  private static JsonNode routingView(String provider, String model) throws Exception {
+    return JSON.readTree(
+        api.send(
+                "GET",
+                "/api/v1/local-llm/models/routing?provider=" + provider + "&model_name=" + model,
+                null)
+            .body());
+  }
+
   private static Set<String> routedInstances() throws Exception {
     Set<String> ids = new HashSet<>();
     for (String model : List.of("tiny-" + RUN, "flush-" + RUN)) {
-      JsonNode view =
-          JSON.readTree(
-              api.send(
-                      "GET",
-                      "/api/v1/local-llm/models/routing?provider=local_gguf&model_name=" + model,
-                      null)
-                  .body());
+      JsonNode view = routingView("local_gguf", model);
       view.get("instances").forEach(i -> ids.add(i.get("instance_id").asString()));
     }
     return ids;

@@ -51,16 +51,7 @@ class KeyBudgetFixtureTests {
         .put("completion_tokens", 500)
         .put("total_tokens", 1_500);
     byte[] recorded = JSON.writeValueAsBytes(answer);
-    openAi =
-        LoopbackBackends.chat(
-            exchange -> {
-              cloudCalls.incrementAndGet();
-              exchange.getRequestBody().readAllBytes();
-              exchange.getResponseHeaders().set("Content-Type", "application/json");
-              exchange.sendResponseHeaders(200, recorded.length);
-              exchange.getResponseBody().write(recorded);
-              exchange.close();
-            });
+    openAi = LoopbackBackends.replaying(recorded, cloudCalls, Duration.ZERO);
     String[] properties = LoopbackBackends.cloudFallback(MODEL, openAi, "sk-fixture-" + RUN);
     api = ApiReplica.start("key_budgets_" + RUN, properties);
     otherReplica = ApiReplica.start("key_budgets_" + RUN, properties);

@@ -1,5 +1,6 @@
 package dev.modelyard.api.gateway;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.modelyard.workflows.models.Provider;
@@ -8,9 +9,11 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Backends on loopback for the gateway's tests: an instance or a cloud provider answering chat
@@ -29,6 +32,33 @@ final class LoopbackBackends {
     server.createContext("/v1/chat/completions", chat);
     server.start();
     return server;
+  }
+
+  /**
+   * OpenAI's API as a server replaying {@code answer} to every chat completion after {@code pause}
+   * (a pause keeps calls under way together), counting the calls in {@code calls}.
+   */
+  static HttpServer replaying(byte[] answer, AtomicInteger calls, Duration pause)
+      throws IOException {
+    return chat(
+        exchange -> {
+          calls.incrementAndGet();
+          exchange.getRequestBody().readAllBytes();
+          try {
+            Thread.sleep(pause);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          answerJson(exchange, answer);
+        });
+  }
+
+  /** Answers 200 with a JSON body, and ends the exchange. */
+  static void answerJson(HttpExchange exchange, byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(200, body.length);
+    exchange.getResponseBody().write(body);
+    exchange.close();
   }
 
   static URI endpointOf(HttpServer server) {
@@ -54,6 +84,18 @@ final class LoopbackBackends {
                 "modelyard.gateway.retries=0"));
     properties.addAll(List.of(more));
     return properties.toArray(String[]::new);
+  }
+
+  /**
+   * An API replica on {@code schema} whose only instance of {@code model} refuses connections, so
+   * that every request for it falls back to gpt-4o-mini at {@code openAi}.
+   */
+  static ApiReplica fallingBackToCloud(
+      String schema, String model, HttpServer openAi, String apiKey, String... more)
+      throws IOException {
+    ApiReplica api = ApiReplica.start(schema, cloudFallback(model, openAi, apiKey, more));
+    onlyARefusingInstance(api, model, "gone-" + schema);
+    return api;
   }
 
   /** Registers {@code model} with one instance, at a port nobody listens on. */

@@ -7,6 +7,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.modelyard.api.ApiApplication;
+import dev.modelyard.api.ApiProcess;
 import dev.modelyard.testing.TestApiKeys;
 import dev.modelyard.testing.TestServices;
 import java.net.URI;
@@ -70,12 +71,7 @@ final class SecuredApi implements AutoCloseable {
                 "--modelyard.security.secret-key=" + SECRET_KEY,
                 "--modelyard.rate-limit.requests=1000000",
                 "--modelyard.rate-limit.global-requests=1000000"));
-    for (String property : extraProperties) {
-      // A property given again replaces the default, which a repeated argument would not.
-      String name = property.substring(0, property.indexOf('=') + 1);
-      arguments.removeIf(argument -> argument.startsWith("--" + name));
-      arguments.add("--" + property);
-    }
+    ApiProcess.override(arguments, extraProperties);
     return new SecuredApi(
         new SpringApplicationBuilder(ApiApplication.class).run(arguments.toArray(String[]::new)));
   }

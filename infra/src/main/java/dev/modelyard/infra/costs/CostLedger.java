@@ -148,8 +148,7 @@ public final class CostLedger implements MonthlySpend, CallerSpend, AutoCloseabl
   @Override
   public BigDecimal spentThisMonth() {
     synchronized (lock) {
-      roll();
-      return stored.add(unstored).add(held(null));
+      return recordedThisMonth().add(held(null));
     }
   }
 
@@ -160,11 +159,7 @@ public final class CostLedger implements MonthlySpend, CallerSpend, AutoCloseabl
   @Override
   public BigDecimal spentThisMonthBy(String caller) {
     synchronized (lock) {
-      roll();
-      return storedByCaller
-          .getOrDefault(caller, BigDecimal.ZERO)
-          .add(unstoredByCaller.getOrDefault(caller, BigDecimal.ZERO))
-          .add(held(caller));
+      return recordedThisMonthBy(caller).add(held(caller));
     }
   }
 

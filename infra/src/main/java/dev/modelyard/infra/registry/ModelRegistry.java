@@ -181,15 +181,7 @@ public class ModelRegistry {
   }
 
   public void recordReady(StartedInstance instance) {
-    jdbc.sql(
-            """
-            update model_instances set state = 'ready', endpoint = :endpoint, health_score = 100,
-                failure_reason = null, updated_at = now()
-            where instance_id = :instanceId
-            """)
-        .param("instanceId", instance.instanceId())
-        .param("endpoint", instance.endpoint())
-        .update();
+    markReady(instance, "");
   }
 
   /**
@@ -197,16 +189,19 @@ public class ModelRegistry {
    * it started has marked it stopping or stopped, and must not see it come back. False then.
    */
   public boolean recordReadyIfStarting(StartedInstance instance) {
+    return markReady(instance, " and state = 'starting'") == 1;
+  }
+
+  private int markReady(StartedInstance instance, String condition) {
     return jdbc.sql(
-                """
-                update model_instances set state = 'ready', endpoint = :endpoint,
-                    health_score = 100, failure_reason = null, updated_at = now()
-                where instance_id = :instanceId and state = 'starting'
-                """)
-            .param("instanceId", instance.instanceId())
-            .param("endpoint", instance.endpoint())
-            .update()
-        == 1;
+            """
+            update model_instances set state = 'ready', endpoint = :endpoint, health_score = 100,
+                failure_reason = null, updated_at = now()
+            where instance_id = :instanceId"""
+                + condition)
+        .param("instanceId", instance.instanceId())
+        .param("endpoint", instance.endpoint())
+        .update();
   }
 
   public void recordFailed(String instanceId, String reason) {
@@ -311,7 +306,7 @@ public class ModelRegistry {
    * Sets how the gateway spreads a model's requests ({@code null}: the default); false if there is
    * no such model.
    */
-  public boolean setRoutingStrategy(ModelRef model, String strategy) {
+  private boolean setRoutingStrategy(ModelRef model, String strategy) {
     return jdbc.sql(
                 "update models set routing_strategy = :strategy, updated_at = now()"
                     + " where provider = :provider and name = :name")
@@ -356,7 +351,7 @@ public class ModelRegistry {
   }
 
   /** Sets an instance's share under the weighted strategy; false if it is not the model's. */
-  public boolean setRoutingWeight(ModelRef model, String instanceId, int weight) {
+  private boolean setRoutingWeight(ModelRef model, String instanceId, int weight) {
     return jdbc.sql(
                 """
                 update model_instances i set routing_weight = :weight, updated_at = now()

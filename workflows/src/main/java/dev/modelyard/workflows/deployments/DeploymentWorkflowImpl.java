@@ -276,44 +276,42 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
       if (!LoadModelWorkflowImpl.markReady(instances, started)) {
         // Stopped (an unload) while it started: what the start left running goes too.
         lastFailure = "instance " + number + " was stopped while it started";
-        Workflow.newDetachedCancellationScope(
-                () -> {
-                  try {
-                    HostActivityStubs.stopping(instanceId, model.hostId()).stopInstance(instanceId);
-                  } catch (ActivityFailure stopFailure) {
-                    // The host is gone; so is the instance.
-                  }
-                  if (placed) {
-                    releases.release(instanceId);
-                  }
-                })
-            .run();
+        stopAndRelease(instanceId, model.hostId(), null);
         return null;
       }
       lastFailure = null;
       return new InstanceView(instanceId, model.modelId(), model.hostId(), started.endpoint());
     } catch (ActivityFailure | CanceledFailure failure) {
       lastFailure = Failures.rootMessage(failure);
-      // Detached, so that even a cancelled deployment stops what it was starting. The reservation
-      // goes last: released earlier, another start could be placed on memory this one still holds.
-      Workflow.newDetachedCancellationScope(
-              () -> {
-                try {
-                  HostActivityStubs.stopping(instanceId, model.hostId()).stopInstance(instanceId);
-                } catch (ActivityFailure stopFailure) {
-                  // The host is gone; so is the instance. The registry still learns it failed.
-                }
-                instances.recordFailed(instanceId, lastFailure);
-                if (placed) {
-                  releases.release(instanceId);
-                }
-              })
-          .run();
+      stopAndRelease(instanceId, model.hostId(), lastFailure);
       if (failure instanceof CanceledFailure) {
         throw failure;
       }
       return null;
     }
+  }
+
+  /**
+   * Stops what a start left running, records {@code failure} on it (unless null), then frees its
+   * memory. Detached, so that even a cancelled deployment does; the reservation goes last: released
+   * earlier, another start could be placed on memory this one still holds.
+   */
+  private void stopAndRelease(String instanceId, String hostId, String failure) {
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              try {
+                HostActivityStubs.stopping(instanceId, hostId).stopInstance(instanceId);
+              } catch (ActivityFailure stopFailure) {
+                // The host is gone; so is the instance. The registry still learns it failed.
+              }
+              if (failure != null) {
+                instances.recordFailed(instanceId, failure);
+              }
+              if (placed) {
+                releases.release(instanceId);
+              }
+            })
+        .run();
   }
 
   /** Reserves memory for the instance on the model's host, as a load does. */

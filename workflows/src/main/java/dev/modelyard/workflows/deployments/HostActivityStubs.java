@@ -3,6 +3,7 @@ package dev.modelyard.workflows.deployments;
 import dev.modelyard.workflows.TaskQueues;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
@@ -24,6 +25,22 @@ public final class HostActivityStubs {
 
   public static InstanceHostActivities stopping(String instanceId, String hostId) {
     return instances(hostId, "stop instance " + shortId(instanceId) + " on " + hostId);
+  }
+
+  /**
+   * Stops an instance on its host, unless it runs on no host of ours (registered by URL); answers
+   * how the host failed to stop it (it is down, or gone: its instances with it), null when it did.
+   */
+  public static ActivityFailure stopOnItsHost(String instanceId, String hostId) {
+    if (RegisterEndpointWorkflow.EXTERNAL_HOST.equals(hostId)) {
+      return null;
+    }
+    try {
+      stopping(instanceId, hostId).stopInstance(instanceId);
+      return null;
+    } catch (ActivityFailure failure) {
+      return failure;
+    }
   }
 
   /** An instance id as summaries show it: a UUID's first eight characters are enough to tell. */

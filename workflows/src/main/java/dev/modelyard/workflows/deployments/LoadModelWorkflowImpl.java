@@ -83,17 +83,9 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
                       model.model().provider()));
       if (!markReady(instances, started)) {
         phase = "failed";
-        // Stopped by an unload while it started: what the start left running goes too.
-        Workflow.newDetachedCancellationScope(
-                () -> {
-                  try {
-                    HostActivityStubs.stopping(instanceId, model.hostId()).stopInstance(instanceId);
-                  } catch (ActivityFailure stopFailure) {
-                    // The host is gone, and the instance with it.
-                  }
-                  releases.release(instanceId);
-                })
-            .run();
+        // Stopped by an unload while it started, which recorded it: what the start left running
+        // goes too.
+        stopAndRelease(instanceId, model.hostId(), null);
         throw ApplicationFailure.newNonRetryableFailure(
             "the instance of " + model.model().name() + " was stopped (an unload) while it started",
             STOPPED_WHILE_STARTING);
@@ -103,22 +95,30 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
           instanceId, started.endpoint(), model.hostId(), false, started.containerId());
     } catch (ActivityFailure | CanceledFailure failure) {
       phase = "failed";
-      // Detached, so that even a cancelled load stops what it started and frees its memory. The
-      // reservation goes last: released earlier, another load could be placed on memory that
-      // this instance still holds.
-      Workflow.newDetachedCancellationScope(
-              () -> {
-                try {
-                  HostActivityStubs.stopping(instanceId, model.hostId()).stopInstance(instanceId);
-                } catch (ActivityFailure stopFailure) {
-                  // The host is gone, and the instance with it; its memory is free all the same.
-                }
-                instances.recordFailed(instanceId, Failures.rootMessage(failure));
-                releases.release(instanceId);
-              })
-          .run();
+      stopAndRelease(instanceId, model.hostId(), Failures.rootMessage(failure));
       throw failure;
     }
+  }
+
+  /**
+   * Stops what a start left running, records {@code failure} on it (unless null), then frees its
+   * memory. Detached, so that even a cancelled load does; the reservation goes last: released
+   * earlier, another load could be placed on memory that this instance still holds.
+   */
+  private void stopAndRelease(String instanceId, String hostId, String failure) {
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              try {
+                HostActivityStubs.stopping(instanceId, hostId).stopInstance(instanceId);
+              } catch (ActivityFailure stopFailure) {
+                // The host is gone, and the instance with it; its memory is free all the same.
+              }
+              if (failure != null) {
+                instances.recordFailed(instanceId, failure);
+              }
+              releases.release(instanceId);
+            })
+        .run();
   }
 
   /**

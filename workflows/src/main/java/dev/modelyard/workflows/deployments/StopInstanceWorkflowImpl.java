@@ -25,10 +25,9 @@ public class StopInstanceWorkflowImpl implements StopInstanceWorkflow {
             UnloadModelWorkflowImpl.STOP_FAILURES_CHANGE, Workflow.DEFAULT_VERSION, 1)
         == Workflow.DEFAULT_VERSION) {
       HostActivityStubs.stopping(instanceId, request.hostId()).stopInstance(instanceId);
-    } else if (!RegisterEndpointWorkflow.EXTERNAL_HOST.equals(request.hostId())) {
-      try {
-        HostActivityStubs.stopping(instanceId, request.hostId()).stopInstance(instanceId);
-      } catch (ActivityFailure failure) {
+    } else {
+      ActivityFailure failure = HostActivityStubs.stopOnItsHost(instanceId, request.hostId());
+      if (failure != null) {
         // Not left in stopping, where nothing looks again and its memory stays reserved.
         phase = "failed";
         instances.recordFailed(instanceId, "not stopped: " + Failures.rootMessage(failure));

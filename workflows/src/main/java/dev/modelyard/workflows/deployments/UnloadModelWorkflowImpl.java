@@ -78,19 +78,14 @@ public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
    * released, when the host did not (it is down, or gone: its instances with it).
    */
   private boolean stop(InstanceView instance) {
-    if (RegisterEndpointWorkflow.EXTERNAL_HOST.equals(instance.hostId())) {
+    ActivityFailure failure =
+        HostActivityStubs.stopOnItsHost(instance.instanceId(), instance.hostId());
+    if (failure == null) {
       return true;
     }
-    try {
-      HostActivityStubs.stopping(instance.instanceId(), instance.hostId())
-          .stopInstance(instance.instanceId());
-      return true;
-    } catch (ActivityFailure failure) {
-      instances.recordFailed(
-          instance.instanceId(), "not stopped: " + Failures.rootMessage(failure));
-      placement.release(instance.instanceId());
-      return false;
-    }
+    instances.recordFailed(instance.instanceId(), "not stopped: " + Failures.rootMessage(failure));
+    placement.release(instance.instanceId());
+    return false;
   }
 
   @Override

@@ -8,8 +8,7 @@ public record RegisteredModel(String modelId, ModelRef model, String location, S
 
   /** Whether Modelyard can start instances of it: only on the host that has its files. */
   public boolean startable() {
-    // The host RegisterEndpointWorkflow records the instances of such a model on.
-    return hostId != null && !hostId.equals("external");
+    return hostId != null;
   }
 
   /** Why an instance of it cannot be started, for a model that is not {@link #startable()}. */

@@ -146,7 +146,8 @@ class DeploymentWorkflowTests {
 
     scaleWithStart(DeploymentInput.of(TINY), 1);
 
-    awaitUntil(() -> !stopped.isEmpty());
+    // Stopped, then released: wait for both.
+    awaitUntil(() -> !stopped.isEmpty() && ledger.reservations().isEmpty());
     String instanceId = started.getFirst();
     assertThat(stopped).contains(instanceId);
     assertThat(registry.instanceStates).containsEntry(instanceId, "stopped");
@@ -162,7 +163,8 @@ class DeploymentWorkflowTests {
 
     env.getWorkflowClient().newUntypedWorkflowStub(WorkflowIds.deployment(TINY)).cancel();
 
-    awaitUntil(() -> stopped.size() == 2);
+    // Each instance is stopped, then recorded, then released: wait for the last of them.
+    awaitUntil(() -> stopped.size() == 2 && ledger.reservations().isEmpty());
     assertThat(stopped).containsExactlyInAnyOrderElementsOf(started);
     assertThat(started)
         .allSatisfy(id -> assertThat(registry.instanceStates).containsEntry(id, "stopped"));
