@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * How a deployment follows its load. Null components take the defaults, so that a caller names only
- * what it changes; every value is checked here, with the bad value in the message.
+ * what it changes; every value is checked here, with the bad value in the message, except that
+ * waits above their bounds are capped (see {@link #MAX_WAIT}).
  *
  * @param minReplicas never fewer; 0 allows scaling to zero after {@code idlePeriod}
  * @param maxReplicas never more
@@ -45,11 +46,14 @@ public record AutoscalingPolicy(
   /**
    * The longest cooldown, idle period and evaluation interval: a policy that waits longer hardly
    * scales at all, and the bound keeps every duration far from overflowing as milliseconds, which
-   * the autoscaler reads them as inside the deployment workflow.
+   * the autoscaler reads them as inside the deployment workflow. The API refuses more (a 400 naming
+   * the field); here a longer wait is capped rather than refused, because deployments started
+   * before the bound existed carry such policies in their histories, and refusing them would stop
+   * those workflows replaying.
    */
   public static final Duration MAX_WAIT = Duration.ofDays(30);
 
-  /** No generation waits this long; a larger ceiling only looks like one. */
+  /** No generation waits this long; a larger ceiling only looks like one. Capped like a wait. */
   public static final Duration MAX_P95_LATENCY_CEILING = Duration.ofHours(1);
 
   public AutoscalingPolicy {
@@ -78,16 +82,19 @@ public record AutoscalingPolicy(
     }
     if (p95LatencyCeiling != null) {
       positive("p95_latency_ceiling", p95LatencyCeiling);
-      atMost("p95_latency_ceiling", p95LatencyCeiling, MAX_P95_LATENCY_CEILING);
+      p95LatencyCeiling = atMost(p95LatencyCeiling, MAX_P95_LATENCY_CEILING);
     }
     notNegative("scale_up_cooldown", scaleUpCooldown);
-    atMost("scale_up_cooldown", scaleUpCooldown, MAX_WAIT);
+    scaleUpCooldown = atMost(scaleUpCooldown, MAX_WAIT);
     notNegative("scale_down_cooldown", scaleDownCooldown);
-    atMost("scale_down_cooldown", scaleDownCooldown, MAX_WAIT);
+    scaleDownCooldown = atMost(scaleDownCooldown, MAX_WAIT);
     positive("idle_period", idlePeriod);
-    atMost("idle_period", idlePeriod, MAX_WAIT);
+    idlePeriod = atMost(idlePeriod, MAX_WAIT);
     positive("metrics_window", metricsWindow);
-    atMost("metrics_window", metricsWindow, MAX_METRICS_WINDOW);
+    if (metricsWindow.compareTo(MAX_METRICS_WINDOW) > 0) {
+      throw new IllegalArgumentException(
+          "metrics_window must be at most " + MAX_METRICS_WINDOW + ", was " + metricsWindow);
+    }
     if (evaluationInterval.compareTo(MIN_EVALUATION_INTERVAL) < 0) {
       throw new IllegalArgumentException(
           "evaluation_interval must be at least "
@@ -95,7 +102,7 @@ public record AutoscalingPolicy(
               + ", was "
               + evaluationInterval);
     }
-    atMost("evaluation_interval", evaluationInterval, MAX_WAIT);
+    evaluationInterval = atMost(evaluationInterval, MAX_WAIT);
   }
 
   /** A policy between these bounds with every other value at its default. */
@@ -180,10 +187,8 @@ public record AutoscalingPolicy(
     }
   }
 
-  private static void atMost(String name, Duration value, Duration max) {
-    if (value.compareTo(max) > 0) {
-      throw new IllegalArgumentException(name + " must be at most " + max + ", was " + value);
-    }
+  private static Duration atMost(Duration value, Duration max) {
+    return value.compareTo(max) > 0 ? max : value;
   }
 
   private static void notNegative(String name, Duration value) {

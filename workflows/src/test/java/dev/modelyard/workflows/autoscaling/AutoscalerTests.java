@@ -3,6 +3,8 @@ package dev.modelyard.workflows.autoscaling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.temporal.api.common.v1.Payload;
+import io.temporal.common.converter.DefaultDataConverter;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -157,6 +159,40 @@ class AutoscalerTests {
     assertThat(AutoscalingPolicy.between(0, 1).idlePeriod())
         .isEqualTo(AutoscalingPolicy.DEFAULT_IDLE_PERIOD);
   }
+
+  @Test
+  void aPolicyWaitingLongerThanTheBoundsAsAnOlderBuildStoredItIsCappedNotRefused() {
+    // As the data converter wrote it into a deployment's history before the bounds existed: 40
+    // days of cooldown, idle period and evaluation interval, and a two-hour p95 ceiling. Refusing
+    // it would fail every replay of that deployment.
+    Duration days40 = Duration.ofDays(40);
+    Payload stored =
+        DefaultDataConverter.STANDARD_INSTANCE
+            .toPayload(new StoredPolicy(1, 3, days40, days40, days40, days40, Duration.ofHours(2)))
+            .orElseThrow();
+
+    AutoscalingPolicy read =
+        DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
+            stored, AutoscalingPolicy.class, AutoscalingPolicy.class);
+
+    assertThat(read.scaleUpCooldown()).isEqualTo(AutoscalingPolicy.MAX_WAIT);
+    assertThat(read.scaleDownCooldown()).isEqualTo(AutoscalingPolicy.MAX_WAIT);
+    assertThat(read.idlePeriod()).isEqualTo(AutoscalingPolicy.MAX_WAIT);
+    assertThat(read.evaluationInterval()).isEqualTo(AutoscalingPolicy.MAX_WAIT);
+    assertThat(read.p95LatencyCeiling()).isEqualTo(AutoscalingPolicy.MAX_P95_LATENCY_CEILING);
+    assertThat(read.minReplicas()).isEqualTo(1);
+    assertThat(read.maxReplicas()).isEqualTo(3);
+  }
+
+  /** The fields of a policy as the data converter names them, with no checks of its own. */
+  record StoredPolicy(
+      int minReplicas,
+      int maxReplicas,
+      Duration scaleUpCooldown,
+      Duration scaleDownCooldown,
+      Duration idlePeriod,
+      Duration evaluationInterval,
+      Duration p95LatencyCeiling) {}
 
   @Test
   void durationsInReasonsAreShort() {
