@@ -55,12 +55,18 @@ public class HealthCheckWorkflowImpl implements HealthCheckWorkflow {
     rounds = request.rounds();
     instances.putAll(request.instances());
     int roundsThisRun = 0;
+    // Runs that waited for every restart in flight before continuing as new could grow their
+    // history without bound while restarts kept overlapping (a flapping host).
+    boolean leavesRestartsBehind =
+        Workflow.getVersion("continue-as-new-during-restarts", Workflow.DEFAULT_VERSION, 1) == 1;
     while (true) {
       forgetFinishedRestarts();
-      // A restart in flight is awaited by this run (its end resets the instance's history), so
-      // continuing as new waits for it; restarts are bounded, and so is that wait.
       if ((roundsThisRun >= policy.roundsPerRun() || Workflow.getInfo().isContinueAsNewSuggested())
-          && restarts.isEmpty()) {
+          && (leavesRestartsBehind || restarts.isEmpty())) {
+        // A restart goes on without this run (its parent-close policy abandons it). Its end would
+        // have cleared the instance's probes here; the next run starts it with none instead, and
+        // a repeated restart of it meets the one still running (same workflow ID) and is dropped.
+        instances.keySet().removeAll(restarts.keySet());
         Workflow.continueAsNew(new HealthCheckRequest(policy, instances, rounds));
       }
       reconfigured = false;

@@ -184,6 +184,35 @@ class HealthCheckWorkflowTests {
   }
 
   @Test
+  void continuesAsNewWhileARestartIsInFlightAndRestartsTheInstanceOnlyOnce() {
+    registry.ready("i-1", host.run("i-1"));
+    // Two failed starts and backoffs of 20 and 40 s: the restart outlasts four runs of three
+    // rounds.
+    host.failNextStarts.set(2);
+    startLoop(
+        policy(3, new RestartPolicy(3, Duration.ofSeconds(20), 2.0, Duration.ofMinutes(1), null)));
+    env.sleep(Duration.ofSeconds(1));
+    host.running.remove("i-1");
+    env.sleep(Duration.ofSeconds(10));
+    assertThat(registry.events("restart-started")).singleElement();
+    String runDuringRestart = currentRunId();
+
+    env.sleep(Duration.ofSeconds(20));
+
+    assertThat(registry.events("restarted")).isEmpty();
+    assertThat(currentRunId()).isNotEqualTo(runDuringRestart);
+
+    env.sleep(Duration.ofMinutes(1));
+
+    assertThat(registry.events("restarted")).singleElement();
+    assertThat(registry.events("restart-started")).singleElement();
+    assertThat(host.startsOf("i-1")).hasSize(3);
+    assertThat(registry.state("i-1")).isEqualTo("ready");
+    assertThat(loop().snapshot().instances().get("i-1").samples())
+        .noneMatch(s -> s.outcome() == ProbeOutcome.FAILED);
+  }
+
+  @Test
   void aNewPolicyAppliesFromTheNextRound() {
     registry.ready("i-1", host.run("i-1"));
     startLoop(policy(100));
@@ -198,6 +227,10 @@ class HealthCheckWorkflowTests {
   }
 
   private static HealthPolicy policy(int roundsPerRun) {
+    return policy(roundsPerRun, FAST_RESTARTS);
+  }
+
+  private static HealthPolicy policy(int roundsPerRun, RestartPolicy restarts) {
     return new HealthPolicy(
         Duration.ofSeconds(5),
         Duration.ofSeconds(1),
@@ -207,7 +240,7 @@ class HealthCheckWorkflowTests {
         null,
         null,
         null,
-        FAST_RESTARTS);
+        restarts);
   }
 
   private WorkflowExecution startLoop(HealthPolicy policy) {
