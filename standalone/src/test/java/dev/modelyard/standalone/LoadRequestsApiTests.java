@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.infra.settings.HostSettings;
 import dev.modelyard.testing.TestServices;
+import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.models.ModelFileFacts;
 import dev.modelyard.workflows.models.ModelRef;
 import dev.modelyard.workflows.models.Provider;
@@ -13,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,6 +159,45 @@ class LoadRequestsApiTests {
     assertThat(modelyard.get("/api/v1/local-llm/models", 200).toString())
         .as("nothing started")
         .doesNotContain("instance_id");
+  }
+
+  @Test
+  @Timeout(120)
+  void aModelContainerOnAHostThatRunsInstancesInProcessIsRefusedWith409() throws Exception {
+    pull("tiny-no-container");
+    String hostId = modelyard.bean(HostSettings.class).hostId();
+
+    JsonNode problem =
+        modelyard.post(
+            "/api/v1/local-llm/containers/create",
+            """
+            {"provider":"local_gguf","model_name":"tiny-no-container"}""",
+            409);
+
+    assertThat(problem.get("detail").asString())
+        .contains(hostId, "without containers", "models/load", "MODELYARD_RUNTIME=docker");
+    assertThat(modelyard.get("/api/v1/local-llm/models", 200).toString())
+        .as("nothing started")
+        .doesNotContain("instance_id");
+  }
+
+  @Test
+  @Timeout(60)
+  void aContainerNotFoundWhileAHostDidNotAnswerIsA503NamingThatHostNotA404() throws Exception {
+    // A host recorded as polling its queue, whose worker is gone.
+    String gone = "gone-" + UUID.randomUUID().toString().substring(0, 8);
+    modelyard.bean(ModelRegistry.class).recordHost(gone, TaskQueues.host(gone));
+    try {
+      JsonNode problem = modelyard.get("/api/v1/local-llm/containers/abcdefabcdef/logs", 503);
+
+      assertThat(problem.get("detail").asString()).contains("abcdefabcdef", gone);
+    } finally {
+      modelyard
+          .bean(JdbcClient.class)
+          .sql("delete from hosts where host_id = :host")
+          .param("host", gone)
+          .update();
+    }
   }
 
   private void pull(String name) throws Exception {

@@ -3,6 +3,7 @@ package dev.modelyard.workers;
 import dev.modelyard.infra.containers.DockerEngineSettings;
 import dev.modelyard.infra.engine.InstanceNetwork;
 import dev.modelyard.infra.providers.openai.OpenAiCompatibleClient;
+import dev.modelyard.infra.registry.HostRuntime;
 import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.infra.runtime.DockerRuntime;
 import dev.modelyard.infra.runtime.DockerRuntimeSettings;
@@ -111,6 +112,12 @@ public class WorkersConfiguration {
         Arrays.stream(ModelServer.values())
             .filter(runtime::runs)
             .collect(Collectors.toCollection(() -> EnumSet.noneOf(ModelServer.class)));
-    return new WorkerPools(client, registry, host.hostId(), servers, settings, registrations);
+    return new WorkerPools(
+        client,
+        registry,
+        host.hostId(),
+        new HostRuntime(servers, runtime.runsContainers()),
+        settings,
+        registrations);
   }
 }

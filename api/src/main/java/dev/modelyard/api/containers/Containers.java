@@ -1,5 +1,6 @@
 package dev.modelyard.api.containers;
 
+import dev.modelyard.api.errors.ConflictException;
 import dev.modelyard.api.errors.InvalidFieldException;
 import dev.modelyard.api.errors.NotFoundException;
 import dev.modelyard.api.errors.UnavailableException;
@@ -10,6 +11,7 @@ import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.WorkflowIds;
 import dev.modelyard.workflows.containers.ContainerHostActivities;
 import dev.modelyard.workflows.containers.ContainerListing;
+import dev.modelyard.workflows.containers.ContainerListing.HostUnreachable;
 import dev.modelyard.workflows.containers.ContainerLogs;
 import dev.modelyard.workflows.containers.ContainerLogsRequest;
 import dev.modelyard.workflows.containers.ContainerLogsWorkflow;
@@ -36,6 +38,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
 
 /**
@@ -88,13 +91,14 @@ class Containers {
   }
 
   /**
-   * Refuses at once a model whose host's runtime cannot run its server (a {@code local_ollama}
-   * model on a runtime without an Ollama image), rather than failing its task later. An unknown
-   * model, or a host whose worker has not said what it runs, is left to the load to judge.
+   * Refuses at once a model whose host cannot run it in a container: its runtime runs instances in
+   * process (a load would start one, but no container), or cannot run the model's server (a {@code
+   * local_ollama} model on a runtime without an Ollama image). An unknown model, or a host whose
+   * worker has not said what it runs, is left to the load to judge.
    */
   void refuseWhatItsHostCannotRun(ModelRef model) {
     Optional<RegisteredModel> registered = registry.findModel(model);
-    if (registered.isEmpty()) {
+    if (registered.isEmpty() || !registered.get().startable()) {
       return;
     }
     String hostId = registered.get().hostId();
@@ -115,6 +119,14 @@ class Containers {
               + ", and the model runtime of host "
               + hostId
               + " has none: its worker needs MODELYARD_RUNTIME=docker with that image set");
+    }
+    if (registry.runsContainers(hostId).equals(Optional.of(false))) {
+      throw new ConflictException(
+          "host "
+              + hostId
+              + " runs its instances without containers; load the model instead (POST"
+              + " /api/v1/local-llm/models/load), or run that host's worker with"
+              + " MODELYARD_RUNTIME=docker");
     }
   }
 
@@ -151,8 +163,9 @@ class Containers {
           "container_id",
           "'" + containerId + "' is neither a container ID (12 to 64 hex digits) nor a name");
     }
+    ContainerListing listing = list();
     List<ContainerView> matching =
-        list().containers().stream()
+        listing.containers().stream()
             .filter(
                 c ->
                     // A prefix only of 12 or more hex digits: "3" is a name, never a prefix.
@@ -161,6 +174,17 @@ class Containers {
                         || c.name().equals(containerId)
                         || c.name().equals("/" + containerId))
             .toList();
+    if (matching.isEmpty() && !listing.unreachable().isEmpty()) {
+      // It may well be on a host that did not answer: "not found" would be a guess.
+      throw new UnavailableException(
+          "no Modelyard container "
+              + containerId
+              + " on the hosts that answered; these did not, and it may be on one of them: "
+              + listing.unreachable().stream()
+                  .map(HostUnreachable::hostId)
+                  .collect(Collectors.joining(", ")),
+          null);
+    }
     if (matching.isEmpty()) {
       throw new NotFoundException("no Modelyard container " + containerId + " on any host");
     }

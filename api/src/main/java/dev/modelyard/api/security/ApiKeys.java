@@ -69,15 +69,15 @@ final class ApiKeys {
     if (found == null && validBefore.getIfPresent(hash) != null) {
       found = byHash.get(hash);
     } else if (found == null) {
-      FailedKeyLookups.Window window = failedLookups.begin(clientAddress, now);
+      FailedKeyLookups.Lookup lookup = failedLookups.begin(clientAddress, now);
       try {
         found = byHash.get(hash);
       } catch (RuntimeException storeAway) {
-        failedLookups.found(window); // not the caller's guess: PostgreSQL did not answer
+        failedLookups.found(lookup); // not the caller's guess: PostgreSQL did not answer
         throw storeAway;
       }
       if (found.isPresent()) {
-        failedLookups.found(window);
+        failedLookups.found(lookup);
         validBefore.put(hash, Boolean.TRUE);
       }
     }

@@ -3,17 +3,24 @@ package dev.modelyard.api.security;
 import java.time.Duration;
 import org.springframework.security.core.AuthenticationException;
 
-/** A key that is not cached, presented from an address past its {@link FailedKeyLookups}. */
+/**
+ * A key that is not cached, presented from an address past its {@link FailedKeyLookups}, or while
+ * all addresses together are past theirs.
+ */
 final class KeyLookupsRefusedException extends AuthenticationException {
 
-  static final String MESSAGE =
+  static final String FROM_THIS_ADDRESS =
       "too many unknown API keys from this address; keys not seen lately are checked again after"
+          + " Retry-After seconds";
+
+  static final String FROM_ALL_ADDRESSES =
+      "too many unknown API keys from all addresses; keys not seen lately are checked again after"
           + " Retry-After seconds";
 
   private final Duration retryAfter;
 
-  KeyLookupsRefusedException(Duration retryAfter) {
-    super(MESSAGE);
+  KeyLookupsRefusedException(String message, Duration retryAfter) {
+    super(message);
     this.retryAfter = retryAfter;
   }
 

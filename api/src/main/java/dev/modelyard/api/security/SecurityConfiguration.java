@@ -75,7 +75,10 @@ class SecurityConfiguration {
   @Bean
   ApiKeys apiKeys(ApiKeyStore store, LastUsedRecorder lastUsed, SecuritySettings settings) {
     return new ApiKeys(
-        store, lastUsed, new FailedKeyLookups(settings.unknownKeysPerMinute()), Clock.systemUTC());
+        store,
+        lastUsed,
+        new FailedKeyLookups(settings.unknownKeysPerMinute(), settings.unknownKeysPerMinuteTotal()),
+        Clock.systemUTC());
   }
 
   @Bean

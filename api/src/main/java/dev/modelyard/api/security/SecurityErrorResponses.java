@@ -39,7 +39,7 @@ final class SecurityErrorResponses implements AuthenticationEntryPoint, AccessDe
           request,
           response,
           HttpStatus.TOO_MANY_REQUESTS,
-          KeyLookupsRefusedException.MESSAGE,
+          refused.getMessage(),
           "rate_limit_exceeded",
           "rate_limit_exceeded");
       return;

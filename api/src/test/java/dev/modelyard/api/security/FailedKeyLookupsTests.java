@@ -17,7 +17,7 @@ class FailedKeyLookupsTests {
 
   private static final Instant START = Instant.parse("2026-11-26T12:00:00Z");
 
-  private final FailedKeyLookups lookups = new FailedKeyLookups(3);
+  private final FailedKeyLookups lookups = new FailedKeyLookups(3, 1000);
 
   @Test
   void anAddressIsRefusedOnceItsMinuteHoldsTheLimitAndAgainAllowedWhenTheMinuteEnds() {
@@ -80,6 +80,39 @@ class FailedKeyLookupsTests {
 
     assertThat(begun).hasValue(3);
     assertThat(refused).isEqualTo(47);
+  }
+
+  @Test
+  void allAddressesTogetherAreRefusedPastTheTotalWithoutChargingTheAddressRefused() {
+    FailedKeyLookups fewInAll = new FailedKeyLookups(3, 5);
+    fewInAll.begin("192.0.2.1", START);
+    fewInAll.begin("192.0.2.1", START);
+    FailedKeyLookups.Lookup second = fewInAll.begin("192.0.2.2", START);
+    fewInAll.begin("192.0.2.3", START);
+    fewInAll.begin("192.0.2.4", START);
+
+    KeyLookupsRefusedException refused =
+        catchThrowableOfType(
+            KeyLookupsRefusedException.class,
+            () -> fewInAll.begin("192.0.2.1", START.plusSeconds(15)));
+    assertThat(refused).hasMessage(KeyLookupsRefusedException.FROM_ALL_ADDRESSES);
+    assertThat(refused.retryAfterSeconds()).isEqualTo(45);
+    assertThatThrownBy(() -> fewInAll.begin("192.0.2.9", START.plusSeconds(15)))
+        .hasMessage(KeyLookupsRefusedException.FROM_ALL_ADDRESSES);
+
+    // A lookup that found its key leaves room for one more; the refusals above cost 192.0.2.1
+    // nothing, so it still has its third.
+    fewInAll.found(second);
+    fewInAll.begin("192.0.2.1", START.plusSeconds(20));
+    assertThatThrownBy(() -> fewInAll.begin("192.0.2.1", START.plusSeconds(20)))
+        .hasMessage(KeyLookupsRefusedException.FROM_THIS_ADDRESS);
+    fewInAll.begin("192.0.2.9", START.plus(FailedKeyLookups.WINDOW));
+  }
+
+  @Test
+  void theTotalMayNotBeBelowOneAddresssLimit() {
+    assertThatThrownBy(() -> new FailedKeyLookups(20, 19))
+        .hasMessage("total must be at least perAddress (20), was 19");
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.modelyard.workflows.models.RegisterModel;
 import dev.modelyard.workflows.models.RegisteredModel;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -57,24 +58,29 @@ public class ModelRegistry {
   }
 
   /**
-   * Records a host polling its queue, with the servers its model runtime runs; null leaves them
-   * unknown, and {@link #modelServers} empty.
+   * Records a host polling its queue, with what its model runtime runs; null leaves that unknown,
+   * {@link #modelServers} empty and {@link #runsContainers} empty.
    */
-  public void recordHost(String hostId, String taskQueue, Set<ModelServer> modelServers) {
+  public void recordHost(String hostId, String taskQueue, HostRuntime runtime) {
     jdbc.sql(
             """
-            insert into hosts (host_id, task_queue, model_servers)
-            values (:hostId, :taskQueue, :modelServers)
+            insert into hosts (host_id, task_queue, model_servers, runs_containers)
+            values (:hostId, :taskQueue, :modelServers, :runsContainers)
             on conflict (host_id) do update set task_queue = excluded.task_queue,
-                model_servers = excluded.model_servers, last_seen = now()
+                model_servers = excluded.model_servers,
+                runs_containers = excluded.runs_containers, last_seen = now()
             """)
         .param("hostId", hostId)
         .param("taskQueue", taskQueue)
         .param(
             "modelServers",
-            modelServers == null
+            runtime == null
                 ? null
-                : modelServers.stream().map(ModelServer::name).sorted().toArray(String[]::new))
+                : runtime.modelServers().stream()
+                    .map(ModelServer::name)
+                    .sorted()
+                    .toArray(String[]::new))
+        .param("runsContainers", runtime == null ? null : runtime.runsContainers(), Types.BOOLEAN)
         .update();
   }
 
@@ -91,6 +97,19 @@ public class ModelRegistry {
         .list()
         .forEach(name -> servers.add(ModelServer.valueOf(name)));
     return servers;
+  }
+
+  /**
+   * Whether the host's runtime runs instances in containers, as its worker last said; empty when
+   * unknown (no such host, or its worker predates the record).
+   */
+  public Optional<Boolean> runsContainers(String hostId) {
+    return jdbc.sql(
+            "select runs_containers from hosts where host_id = :hostId and runs_containers is not"
+                + " null")
+        .param("hostId", hostId)
+        .query(Boolean.class)
+        .optional();
   }
 
   /** The most recently seen host, until placement (by free memory) replaces this choice. */

@@ -169,6 +169,11 @@ public final class DockerRuntime implements ModelRuntime {
 
   /** The container of an instance this runtime runs, for operators and tests. */
   @Override
+  public boolean runsContainers() {
+    return true;
+  }
+
+  @Override
   public Optional<String> containerId(String instanceId) {
     return Optional.ofNullable(running.get(instanceId)).map(Running::containerId);
   }

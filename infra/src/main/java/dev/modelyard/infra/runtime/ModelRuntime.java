@@ -24,6 +24,11 @@ public interface ModelRuntime extends AutoCloseable {
 
   Optional<URI> endpoint(String instanceId);
 
+  /** Whether each instance runs in a container of its own. */
+  default boolean runsContainers() {
+    return false;
+  }
+
   /** The container an instance runs in, for runtimes that run containers; else empty. */
   default Optional<String> containerId(String instanceId) {
     return Optional.empty();

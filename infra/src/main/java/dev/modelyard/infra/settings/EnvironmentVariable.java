@@ -33,6 +33,10 @@ public enum EnvironmentVariable {
   MODELYARD_UNKNOWN_KEYS_PER_MINUTE(
       "modelyard.security.unknown-keys-per-minute",
       "a whole number, at least 1 (unknown API keys one client address may present per minute)"),
+  MODELYARD_UNKNOWN_KEYS_PER_MINUTE_TOTAL(
+      "modelyard.security.unknown-keys-per-minute-total",
+      "a whole number, at least MODELYARD_UNKNOWN_KEYS_PER_MINUTE (unknown API keys all client"
+          + " addresses together may present per minute)"),
   RATE_LIMIT_REQUESTS("modelyard.rate-limit.requests", "a whole number of requests, at least 1"),
   RATE_LIMIT_WINDOW("modelyard.rate-limit.window", "a whole number of seconds, at least 1"),
   RATE_LIMIT_GLOBAL_REQUESTS(

@@ -13,8 +13,9 @@ import org.springframework.util.unit.DataSize;
  * MODELYARD_JWT_AUDIENCE, when set, are required of every token's {@code iss} and {@code aud} (a
  * JWKS shared with other applications signs their tokens too); MODELYARD_MAX_REQUEST_BODY bounds
  * every request body; MODELYARD_UNKNOWN_KEYS_PER_MINUTE bounds the made-up API keys one client
- * address can have looked up. There is deliberately no default secret: without SECRET_KEY or a
- * JWKS, only API keys are accepted.
+ * address can have looked up, MODELYARD_UNKNOWN_KEYS_PER_MINUTE_TOTAL those of all addresses
+ * together. There is deliberately no default secret: without SECRET_KEY or a JWKS, only API keys
+ * are accepted.
  */
 @ConfigurationProperties("modelyard.security")
 public record SecuritySettings(
@@ -25,7 +26,8 @@ public record SecuritySettings(
     String jwtAudience,
     Secret adminKey,
     @DefaultValue("4MB") DataSize maxRequestBody,
-    @DefaultValue("20") int unknownKeysPerMinute) {
+    @DefaultValue("20") int unknownKeysPerMinute,
+    @DefaultValue("1000") int unknownKeysPerMinuteTotal) {
 
   /** Every API key starts with it, so that a bearer token is told from a JWT at a glance. */
   public static final String API_KEY_PREFIX = "my-";
@@ -71,6 +73,13 @@ public record SecuritySettings(
     }
     if (unknownKeysPerMinute < 1) {
       throw new IllegalArgumentException("MODELYARD_UNKNOWN_KEYS_PER_MINUTE must be at least 1");
+    }
+    if (unknownKeysPerMinuteTotal < unknownKeysPerMinute) {
+      throw new IllegalArgumentException(
+          "MODELYARD_UNKNOWN_KEYS_PER_MINUTE_TOTAL must be at least"
+              + " MODELYARD_UNKNOWN_KEYS_PER_MINUTE ("
+              + unknownKeysPerMinute
+              + ")");
     }
     if (maxRequestBody.toBytes() < 1024) {
       throw new IllegalArgumentException("MODELYARD_MAX_REQUEST_BODY must be at least 1KB");

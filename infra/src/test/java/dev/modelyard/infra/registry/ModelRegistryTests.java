@@ -52,18 +52,25 @@ class ModelRegistryTests {
   }
 
   @Test
-  void aHostSaysWhichServersItsRuntimeRunsAndAnOlderWorkerLeavesThemUnknown() {
+  void aHostSaysWhatItsRuntimeRunsAndAnOlderWorkerLeavesThatUnknown() {
     registry.recordHost(
-        "host-docker", "q", EnumSet.of(ModelServer.ENGINE_RUNNER, ModelServer.OLLAMA));
+        "host-docker",
+        "q",
+        new HostRuntime(EnumSet.of(ModelServer.ENGINE_RUNNER, ModelServer.OLLAMA), true));
     registry.recordHost("host-old", "q");
 
     assertThat(registry.modelServers("host-docker"))
         .containsExactlyInAnyOrder(ModelServer.ENGINE_RUNNER, ModelServer.OLLAMA);
+    assertThat(registry.runsContainers("host-docker")).contains(true);
     assertThat(registry.modelServers("host-old")).isEmpty();
+    assertThat(registry.runsContainers("host-old")).isEmpty();
     assertThat(registry.modelServers("no-such-host")).isEmpty();
+    assertThat(registry.runsContainers("no-such-host")).isEmpty();
 
-    registry.recordHost("host-docker", "q", EnumSet.of(ModelServer.ENGINE_RUNNER));
+    registry.recordHost(
+        "host-docker", "q", new HostRuntime(EnumSet.of(ModelServer.ENGINE_RUNNER), false));
     assertThat(registry.modelServers("host-docker")).containsExactly(ModelServer.ENGINE_RUNNER);
+    assertThat(registry.runsContainers("host-docker")).contains(false);
   }
 
   @Test

@@ -81,6 +81,27 @@ class SettingsBindingTests {
             });
   }
 
+  @Test
+  void theUnknownKeysOfAllAddressesMayNotBeFewerThanThoseOfOne() {
+    context
+        .withSystemProperties(
+            "MODELYARD_UNKNOWN_KEYS_PER_MINUTE=50", "MODELYARD_UNKNOWN_KEYS_PER_MINUTE_TOTAL=40")
+        .run(
+            ctx ->
+                assertThat(analysis(ctx.getStartupFailure()).getDescription())
+                    .startsWith(
+                        "MODELYARD_UNKNOWN_KEYS_PER_MINUTE_TOTAL must be at least"
+                            + " MODELYARD_UNKNOWN_KEYS_PER_MINUTE (50)"));
+    context
+        .withSystemProperties("MODELYARD_UNKNOWN_KEYS_PER_MINUTE_TOTAL=5000")
+        .run(
+            ctx -> {
+              SecuritySettings security = ctx.getBean(SecuritySettings.class);
+              assertThat(security.unknownKeysPerMinute()).isEqualTo(20);
+              assertThat(security.unknownKeysPerMinuteTotal()).isEqualTo(5000);
+            });
+  }
+
   private static FailureAnalysis analysis(Throwable failure) {
     Throwable cause = failure;
     while (!(cause instanceof BindException)) {

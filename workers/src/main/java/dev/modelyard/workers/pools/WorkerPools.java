@@ -1,7 +1,7 @@
 package dev.modelyard.workers.pools;
 
+import dev.modelyard.infra.registry.HostRuntime;
 import dev.modelyard.infra.registry.ModelRegistry;
-import dev.modelyard.infra.runtime.ModelServer;
 import dev.modelyard.workflows.TaskQueues;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -29,7 +28,7 @@ public class WorkerPools implements SmartLifecycle {
   private final WorkerFactory factory;
   private final ModelRegistry registry;
   private final String hostId;
-  private final Set<ModelServer> modelServers;
+  private final HostRuntime runtime;
   private final List<PoolRegistration> registrations;
   private final WorkerPoolSettings settings;
   private volatile boolean running;
@@ -38,13 +37,13 @@ public class WorkerPools implements SmartLifecycle {
       WorkflowClient client,
       ModelRegistry registry,
       String hostId,
-      Set<ModelServer> modelServers,
+      HostRuntime runtime,
       WorkerPoolSettings settings,
       List<PoolRegistration> registrations) {
     this.factory = WorkerFactory.newInstance(client);
     this.registry = registry;
     this.hostId = hostId;
-    this.modelServers = Set.copyOf(modelServers);
+    this.runtime = runtime;
     this.settings = settings;
     this.registrations = registrations;
   }
@@ -63,9 +62,9 @@ public class WorkerPools implements SmartLifecycle {
       registration.register(worker);
     }
     // Pulls and loads are sent to a recorded host's queue: only a process polling it may be one.
-    // Its servers let the API refuse at once what this host's runtime cannot run.
+    // What its runtime runs lets the API refuse at once what this host cannot run.
     if (settings.polls(PoolKind.HOST)) {
-      registry.recordHost(hostId, TaskQueues.host(hostId), modelServers);
+      registry.recordHost(hostId, TaskQueues.host(hostId), runtime);
     }
     factory.start();
     running = true;
