@@ -7,8 +7,10 @@ import java.util.Set;
 /**
  * Workflow IDs are derived from what a workflow works on, so that two requests for the same model
  * meet in the same workflow instead of doing the work twice. They double as task IDs in the API, so
- * they stay URL-safe: {@code operation:provider:name}, with a name's '/' written as '~' (neither
- * Ollama nor the Hugging Face Hub allows '~' in a name, so no two models share an ID).
+ * they stay URL-safe: {@code operation:provider:name}, the name in lower case with its '/' written
+ * as '~'. Neither Ollama nor the Hugging Face Hub allows '~' in a name, and the API refuses it in
+ * any name, as it refuses a name that differs from a registered one only in case, so no two models
+ * share an ID.
  */
 public final class WorkflowIds {
 

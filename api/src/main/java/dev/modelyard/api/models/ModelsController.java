@@ -1,5 +1,6 @@
 package dev.modelyard.api.models;
 
+import dev.modelyard.api.errors.ConflictException;
 import dev.modelyard.api.errors.InvalidFieldException;
 import dev.modelyard.infra.registry.ModelListing;
 import dev.modelyard.infra.registry.ModelRegistry;
@@ -57,6 +58,7 @@ class ModelsController {
               + " serves models it already has; register it with POST /api/v1/local-llm/models/register");
     }
     ModelRef model = new ModelRef(provider, pulledName(provider, body));
+    requireNameOfItsOwn(model);
     if (body.host() != null) {
       requireKnownHost(body.host());
     }
@@ -97,8 +99,36 @@ class ModelsController {
               + " models with POST /api/v1/local-llm/models/pull");
     }
     ModelRef model = new ModelRef(provider, body.modelName());
+    requireNameOfItsOwn(model);
     return TaskAccepted.of(
         lifecycle.startRegister(new RegisterEndpointRequest(model, body.baseUrl())), "register");
+  }
+
+  /**
+   * Task and deployment IDs write a name in lower case with '/' as '~' (readable, URL-safe IDs), so
+   * a new name must not become the ID of another: no '~', no spaces at either end, and no other
+   * model of the provider whose name differs only in case.
+   */
+  private void requireNameOfItsOwn(ModelRef model) {
+    String name = model.name();
+    if (name.indexOf('~') >= 0) {
+      throw new InvalidFieldException(
+          "model_name", "'~' is not allowed in a model name: task IDs write '/' as '~'");
+    }
+    if (!name.equals(name.strip())) {
+      throw new InvalidFieldException(
+          "model_name", "a model name must not start or end with white space");
+    }
+    registry
+        .nameDifferingOnlyInCase(model)
+        .ifPresent(
+            existing -> {
+              throw new ConflictException(
+                  "a %s model named '%s' is registered; '%s' differs from it only in case, and"
+                          .formatted(model.provider().wireName(), existing, name)
+                      + " the two would share their tasks and deployment: use that name, or"
+                      + " another one");
+            });
   }
 
   /**

@@ -132,6 +132,44 @@ class ModelRequestsOverHttpTests {
     api.bean(WorkflowClient.class).newUntypedWorkflowStub(taskId).terminate("test over");
   }
 
+  @Test
+  void aNameThatWouldShareItsTaskIdsWithAnotherModelIsRefused() throws Exception {
+    String name = "Cased-" + RUN;
+    api.bean(ModelRegistry.class)
+        .registerModel(
+            new RegisterModel(
+                new ModelRef(Provider.LOCAL_GGUF, name),
+                null,
+                new ModelFileFacts(
+                    "/models/c.gguf", 100, "00ff", "gguf", "llama", 5, "Q4_0", 2048)));
+
+    HttpResponse<String> sameButCase =
+        api.post(
+            "/api/v1/local-llm/models/pull",
+            """
+            {"provider":"local_gguf","model_name":"%s","path":"/models/c.gguf"}"""
+                .formatted(name.toLowerCase()));
+    assertThat(sameButCase.statusCode()).as(sameButCase.body()).isEqualTo(409);
+    assertThat(JSON.readTree(sameButCase.body()).get("detail").asString())
+        .contains("'" + name + "'", "only in case");
+    HttpResponse<String> registered =
+        api.post(
+            "/api/v1/local-llm/models/register",
+            """
+            {"provider":"openai_compatible","model_name":"ext-~-%s","base_url":"http://127.0.0.1:9"}"""
+                .formatted(RUN));
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(400);
+    assertThat(JSON.readTree(registered.body()).get("field").asString()).isEqualTo("model_name");
+    HttpResponse<String> padded =
+        api.post(
+            "/api/v1/local-llm/models/pull",
+            """
+            {"provider":"local_gguf","model_name":" padded-%s","path":"/models/c.gguf"}"""
+                .formatted(RUN));
+    assertThat(padded.statusCode()).as(padded.body()).isEqualTo(400);
+    assertThat(JSON.readTree(padded.body()).get("field").asString()).isEqualTo("model_name");
+  }
+
   private HttpResponse<String> put(String path, String json) throws Exception {
     return http.send(
         HttpRequest.newBuilder(api.uri(path))

@@ -143,6 +143,23 @@ public class ModelRegistry {
     return new RegisteredModel(modelId, request.model(), file.path(), request.hostId());
   }
 
+  /**
+   * The name of a model of the same provider that differs from this one's only in case, if one is
+   * registered: workflow IDs ignore case, so the two would share their tasks and deployment.
+   */
+  public Optional<String> nameDifferingOnlyInCase(ModelRef model) {
+    return jdbc.sql(
+            """
+            select name from models
+            where provider = :provider and lower(name) = lower(:name) and name <> :name
+            order by name limit 1
+            """)
+        .param("provider", model.provider().wireName())
+        .param("name", model.name())
+        .query(String.class)
+        .optional();
+  }
+
   public Optional<RegisteredModel> findModel(ModelRef model) {
     return jdbc.sql(
             "select model_id, location, host_id from models where provider = :provider and name = :name")
