@@ -35,6 +35,9 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
   /** The Hub's CDN keeps bytes flowing; a minute without any is a dead connection. */
   static final Duration STALL_TIMEOUT = Duration.ofMinutes(1);
 
+  /** Flushing a large file to a slow disk reports no progress; past this it is taken as stuck. */
+  private static final Duration FLUSH_TIMEOUT = Duration.ofMinutes(30);
+
   private final HuggingFaceClient hub;
   private final ModelStore store;
   private final Supplier<TransferPacer> pacers;
@@ -51,7 +54,17 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
     ActivityExecutionContext activity = Activity.getExecutionContext();
     Path target = store.huggingFaceFile(file);
     Path partial = ModelStore.partialOf(target);
-    RepoFile listed = listing(file);
+    // Read before this attempt heartbeats: where the last one got to.
+    TransferProgress resumable = activity.getHeartbeatDetails(TransferProgress.class).orElse(null);
+    RepoFile listed;
+    try {
+      // The Hub may be slow to answer: heartbeats go on meanwhile, carrying the last attempt's
+      // offset forward in case this one dies too.
+      listed =
+          HeartbeatingTransfer.run(activity, resumable, STALL_TIMEOUT, progress -> listing(file));
+    } catch (IOException e) {
+      throw classified(file, e);
+    }
     long size = listed.size();
     String sha256 =
         listed
@@ -65,7 +78,7 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
                         CHECKSUM_UNAVAILABLE));
     try {
       Files.createDirectories(partial.getParent());
-      long offset = trustedOffset(activity, partial, size);
+      long offset = trustedOffset(resumable, partial, size);
       HeartbeatingTransfer.run(
           activity,
           new TransferProgress(offset, size),
@@ -90,7 +103,7 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
     Path target = store.inside(download.finalPath());
     try {
       if (!Files.exists(partial)) {
-        return alreadyInstalled(download, target);
+        return alreadyInstalled(activity, download, target);
       }
       long size = Files.size(partial);
       if (size != download.sizeBytes()) {
@@ -108,10 +121,17 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
         throw mismatch(partial, "SHA-256 " + actual + " where the Hub lists " + download.sha256());
       }
       // On disk before it takes the final name, so that a crash cannot leave a short file there.
-      try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
-        channel.force(true);
-      }
-      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+      // Gigabytes may still be unwritten: heartbeats go on while they are.
+      HeartbeatingTransfer.run(
+          activity,
+          new TransferProgress(size, size),
+          FLUSH_TIMEOUT,
+          progress -> {
+            try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+              channel.force(true);
+            }
+            return Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+          });
       log.info("Installed {} ({} bytes, SHA-256 verified)", target, size);
       return target.toString();
     } catch (IOException e) {
@@ -153,13 +173,9 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
    * Where to resume: the offset the last attempt heartbeated, as far as the partial file holds it.
    * Bytes after that offset may have been written by an attempt that died mid-write, so they go.
    */
-  private static long trustedOffset(ActivityExecutionContext activity, Path partial, long size)
+  private static long trustedOffset(TransferProgress resumable, Path partial, long size)
       throws IOException {
-    long heartbeated =
-        activity
-            .getHeartbeatDetails(TransferProgress.class)
-            .map(TransferProgress::bytesDone)
-            .orElse(0L);
+    long heartbeated = resumable != null ? resumable.bytesDone() : 0;
     long onDisk = Files.exists(partial) ? Files.size(partial) : 0;
     long offset = Math.min(heartbeated, onDisk);
     if (offset > size) {
@@ -211,11 +227,24 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
     };
   }
 
-  /** The partial file is gone: fine if an earlier attempt already moved it into place. */
-  private static String alreadyInstalled(DownloadedFile download, Path target) throws IOException {
+  /**
+   * The partial file is gone: fine if an earlier attempt already moved it into place (one that
+   * timed out while flushing, say). Hashing it again takes as long as the first time, so it
+   * heartbeats as that did.
+   */
+  private static String alreadyInstalled(
+      ActivityExecutionContext activity, DownloadedFile download, Path target) throws IOException {
+    long size = download.sizeBytes();
     if (Files.exists(target)
-        && Files.size(target) == download.sizeBytes()
-        && Sha256.of(target).equals(download.sha256())) {
+        && Files.size(target) == size
+        && HeartbeatingTransfer.run(
+                activity,
+                new TransferProgress(0, size),
+                STALL_TIMEOUT,
+                progress ->
+                    Sha256.of(
+                        target, hashed -> progress.report(new TransferProgress(hashed, size))))
+            .equals(download.sha256())) {
       return target.toString();
     }
     throw ApplicationFailure.newNonRetryableFailure(

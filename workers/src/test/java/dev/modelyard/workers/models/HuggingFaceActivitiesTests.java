@@ -89,6 +89,21 @@ class HuggingFaceActivitiesTests {
   }
 
   @Test
+  void aRetriedInstallFindsTheFileInPlaceAndHeartbeatsWhileItHashesItAgain() throws Exception {
+    HuggingFaceActivities hub = activities(TransferPacer.UNLIMITED);
+    DownloadedFile downloaded = hub.downloadHuggingFaceFile(MODEL);
+    hub.installHuggingFaceFile(downloaded);
+    heartbeats.clear();
+
+    // The attempt that moved the file timed out before it could say so; its retry runs.
+    String installed = hub.installHuggingFaceFile(downloaded);
+
+    assertThat(installed).isEqualTo(target.toString());
+    // A large file takes minutes to hash: without heartbeats the retry would time out too.
+    assertThat(heartbeats).isNotEmpty().allSatisfy(h -> assertThat(h.bytesTotal()).isEqualTo(SIZE));
+  }
+
+  @Test
   void resumesFromTheHeartbeatedOffsetAndDropsTheBytesWrittenAfterIt() throws Exception {
     long heartbeated = SIZE / 2;
     byte[] original = download();
