@@ -24,9 +24,26 @@ public class LoadSamples {
     this.jdbc = JdbcClient.create(dataSource);
   }
 
-  /** Appends one window's samples from {@code source} (the API replica), ending now. */
+  /**
+   * Appends one window's samples from {@code source} (the API replica), ending now, and marks the
+   * active instances of each model that was called as used now: the cleanup cron unloads models
+   * whose instances have gone unused for its idle TTL.
+   */
   public void publish(String source, List<LoadSample> samples) {
     for (LoadSample sample : samples) {
+      if (sample.requests() > 0) {
+        jdbc.sql(
+                """
+                update model_instances i set last_used_at = now()
+                from models m
+                where i.model_id = m.model_id and m.provider = :provider
+                  and lower(m.name) = lower(:model)
+                  and i.state in ('starting', 'ready', 'unhealthy')
+                """)
+            .param("provider", sample.provider())
+            .param("model", sample.modelName())
+            .update();
+      }
       jdbc.sql(
               """
               insert into model_load_samples (source, provider, model_name, window_millis,

@@ -2,17 +2,26 @@ package dev.modelyard.infra.autoscaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelyard.infra.registry.MaintenanceRegistry;
+import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.testing.FreshSchema;
 import dev.modelyard.workflows.autoscaling.LoadSummary;
 import dev.modelyard.workflows.autoscaling.ScalingRecord;
+import dev.modelyard.workflows.deployments.NewInstance;
+import dev.modelyard.workflows.deployments.ResourceRequirements;
+import dev.modelyard.workflows.deployments.StartedInstance;
+import dev.modelyard.workflows.models.ModelFileFacts;
 import dev.modelyard.workflows.models.ModelRef;
 import dev.modelyard.workflows.models.Provider;
+import dev.modelyard.workflows.models.RegisterModel;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The load samples and the scaling log against the test PostgreSQL. */
 class LoadSamplesTests {
@@ -76,6 +85,52 @@ class LoadSamplesTests {
 
     assertThat(samples.summarize(old, Duration.ofHours(1))).isEqualTo(LoadSummary.NONE);
     assertThat(samples.prune(Duration.ofHours(2))).isEqualTo(1);
+  }
+
+  @Test
+  void aCalledModelsActiveInstancesAreMarkedUsedForTheIdleCleanup() {
+    JdbcClient jdbc = JdbcClient.create(schema.dataSource);
+    ModelRegistry registry = new ModelRegistry(jdbc);
+    MaintenanceRegistry maintenance =
+        new MaintenanceRegistry(
+            jdbc, new TransactionTemplate(new JdbcTransactionManager(schema.dataSource)));
+    registry.recordHost("host-a", "modelyard-host-host-a");
+    ModelRef busy = new ModelRef(Provider.LOCAL_GGUF, "Busy-Model");
+    ModelRef quiet = new ModelRef(Provider.LOCAL_GGUF, "quiet-model");
+    for (ModelRef model : List.of(busy, quiet)) {
+      String modelId =
+          registry
+              .registerModel(
+                  new RegisterModel(
+                      model,
+                      "host-a",
+                      new ModelFileFacts(
+                          "/m/" + model.name(), 1, "00", "gguf", "llama", 1, "F16", 512)))
+              .modelId();
+      String instanceId = "i-" + model.name();
+      registry.recordStarting(
+          new NewInstance(instanceId, modelId, "host-a", ResourceRequirements.DEFAULTS));
+      registry.recordReady(new StartedInstance(instanceId, "http://127.0.0.1:1"));
+    }
+    // Started two hours ago, and never called since, as far as the registry knows.
+    jdbc.sql("update model_instances set started_at = now() - interval '2 hours'").update();
+    long beforeCall = System.currentTimeMillis() - 60_000;
+
+    // The gateway names the model as the client spelt it; a window without calls marks nothing.
+    samples.publish(
+        "api-a",
+        List.of(
+            sample(new ModelRef(Provider.LOCAL_GGUF, "busy-model"), 1, 3, histogram(3, 40)),
+            sample(quiet, 0, 0, new LatencyHistogram())));
+
+    assertThat(maintenance.activeInstances())
+        .filteredOn(i -> i.instanceId().equals("i-Busy-Model"))
+        .singleElement()
+        .satisfies(i -> assertThat(i.lastUsedAtMillis()).isGreaterThan(beforeCall));
+    assertThat(maintenance.activeInstances())
+        .filteredOn(i -> i.instanceId().equals("i-quiet-model"))
+        .singleElement()
+        .satisfies(i -> assertThat(i.lastUsedAtMillis()).isLessThan(beforeCall));
   }
 
   @Test
