@@ -176,14 +176,16 @@ class Gateway {
    * Writes the stream to {@code out} as server-sent events, adding each event to {@code sent} as it
    * goes, so that what was sent can be accounted even when the client or the upstream stops early.
    * Answers whether the answer was complete; only a complete one is cached. An upstream whose body
-   * ends before [DONE] was cut: the client gets an error event in OpenAI's format instead of
-   * [DONE]. If the client goes away, the write fails and the upstream request is closed, which
-   * stops the backend's generation.
+   * ends before [DONE], or fails to be read (a deadline, a reset), was cut: the client gets an
+   * error event in OpenAI's format instead of [DONE]. If the client goes away, the write fails and
+   * the upstream request is closed, which stops the backend's generation. The usage chunk that
+   * Modelyard always asks for goes to the client only if it asked too ({@code usageAsked}).
    */
-  boolean relay(OpenStream stream, OutputStream out, List<String> sent) throws IOException {
+  boolean relay(OpenStream stream, OutputStream out, List<String> sent, boolean usageAsked)
+      throws IOException {
     if (stream.replay() != null) {
       for (String event : stream.replay()) {
-        writeEvent(out, event);
+        send(out, event, usageAsked);
         sent.add(event);
       }
       out.write(DONE);
@@ -192,10 +194,22 @@ class Gateway {
     }
     boolean failed = false;
     try (Backends.UpstreamStream upstream = stream.upstream()) {
-      for (String data = upstream.firstEvent(); data != null; data = upstream.next()) {
-        writeEvent(out, data);
+      String data = upstream.firstEvent();
+      while (data != null) {
+        send(out, data, usageAsked);
         sent.add(data);
         failed |= carriesError(data);
+        try {
+          data = upstream.next();
+        } catch (IOException readFailed) {
+          log.warn(
+              "instance {} failed mid-stream, after {} events: {}",
+              stream.instance().instanceId(),
+              sent.size(),
+              readFailed.getMessage());
+          writeEvent(out, cutShort(readFailed.getMessage()));
+          return false;
+        }
       }
       if (!upstream.finished()) {
         log.warn(
@@ -217,6 +231,34 @@ class Gateway {
       cache.put(stream.cacheKey(), CachedCompletion.ofEvents(sent));
     }
     return true;
+  }
+
+  private static void send(OutputStream out, String event, boolean usageAsked) throws IOException {
+    if (usageAsked || !isUsageOnly(event)) {
+      writeEvent(out, event);
+    }
+  }
+
+  /** OpenAI's last chunk under include_usage: no choices, the usage. Parsed only when it may be. */
+  private static boolean isUsageOnly(String data) {
+    if (!data.contains("\"usage\"")
+        || !(data.contains("\"choices\":[]") || data.contains("\"choices\": []"))) {
+      return false;
+    }
+    try {
+      JsonNode event = OpenAiJson.MAPPER.readTree(data);
+      JsonNode choices = event.path("choices");
+      return choices.isArray() && choices.isEmpty() && event.path("usage").isObject();
+    } catch (JacksonException e) {
+      return false;
+    }
+  }
+
+  private static String cutShort(String reason) {
+    return "{\"error\":{\"message\":"
+        + OpenAiJson.MAPPER.writeValueAsString(
+            "the instance's stream failed before the answer was complete: " + reason)
+        + ",\"type\":\"server_error\",\"param\":null,\"code\":null}}";
   }
 
   /**

@@ -77,7 +77,7 @@ class OpenAiController {
       List<String> sent = new ArrayList<>();
       boolean complete = false;
       try {
-        complete = gateway.relay(open, response.getOutputStream(), sent);
+        complete = gateway.relay(open, response.getOutputStream(), sent, request.usageAsked());
       } finally {
         // Also when the client or the upstream stopped early: what was generated was paid for.
         Usage usage = Usages.ofEvents(sent);

@@ -58,8 +58,9 @@ record OpenAiRequest(Endpoint endpoint, ObjectNode body, boolean useCache, byte[
   }
 
   /**
-   * The body for one backend: its own model name, usage reported also when streaming. Most often
-   * that is what the client sent, and those bytes go as they are rather than written anew.
+   * The body for one backend: its own model name, usage reported also when streaming (for the cost
+   * and the audit; the client gets that last chunk only if it asked, see {@link #usageAsked}). Most
+   * often that is what the client sent, and those bytes go as they are rather than written anew.
    */
   byte[] forBackend(String backendModel) {
     if (sent != null && !stream() && backendModel.equals(body.path("model").asString(null))) {
@@ -68,9 +69,21 @@ record OpenAiRequest(Endpoint endpoint, ObjectNode body, boolean useCache, byte[
     ObjectNode copy = body.deepCopy();
     copy.put("model", backendModel);
     if (stream()) {
-      copy.putObject("stream_options").put("include_usage", true);
+      // The client's other stream options (vLLM's continuous_usage_stats, say) go along.
+      JsonNode options = copy.get("stream_options");
+      (options instanceof ObjectNode own ? own : copy.putObject("stream_options"))
+          .put("include_usage", true);
     }
     return OpenAiJson.MAPPER.writeValueAsBytes(copy);
+  }
+
+  /**
+   * Whether a streaming client asked for the usage chunk (no choices, only usage) that OpenAI sends
+   * last when {@code stream_options.include_usage} is set; clients that did not ask may read the
+   * first choice of every chunk, and break on one without.
+   */
+  boolean usageAsked() {
+    return body.path("stream_options").path("include_usage").asBoolean(false);
   }
 
   /** Tokens the answer may take, as the client bounded them (0 when it did not). */

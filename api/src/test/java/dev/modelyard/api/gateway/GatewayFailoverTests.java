@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -283,6 +284,86 @@ class GatewayFailoverTests {
         }
         assertThat(calls.get() - before).isEqualTo(2);
       }
+    } finally {
+      backend.stop(0);
+    }
+  }
+
+  @Test
+  void theUsageChunkReachesOnlyClientsThatAskedAndASilenceMidStreamEndsInAnErrorEvent()
+      throws Exception {
+    String talker = "talker-" + RUN;
+    List<String> requests = new CopyOnWriteArrayList<>();
+    HttpServer backend =
+        LoopbackBackends.chat(
+            exchange -> {
+              String request = new String(exchange.getRequestBody().readAllBytes(), UTF_8);
+              requests.add(request);
+              exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+              exchange.sendResponseHeaders(200, 0);
+              try (OutputStream out = exchange.getResponseBody()) {
+                out.write(CHUNK.getBytes(UTF_8));
+                out.flush();
+                if (request.contains("fall silent")) {
+                  // Longer than the first-token timeout, which also bounds silences.
+                  Thread.sleep(3_000);
+                  return;
+                }
+                // As vLLM and OpenAI end a stream asked for usage: a chunk without choices.
+                out.write(
+                    ("data: {\"object\":\"chat.completion.chunk\",\"choices\":[],"
+                            + "\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":1,"
+                            + "\"total_tokens\":8}}\n\n")
+                        .getBytes(UTF_8));
+                out.write("data: [DONE]\n\n".getBytes(UTF_8));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    try {
+      String model = registry.model(Provider.OPENAI_COMPATIBLE, talker, "digest", 4096);
+      registry.ready(model, "talker-" + RUN, LoopbackBackends.endpointOf(backend));
+      awaitRoutable(talker);
+
+      HttpResponse<String> notAsked =
+          api.post(
+              "/v1/chat/completions",
+              """
+              {"model":"%s","stream":true,"stream_options":{"continuous_usage_stats":true},
+               "messages":[{"role":"user","content":"hello"}]}"""
+                  .formatted(talker));
+      HttpResponse<String> asked =
+          api.post(
+              "/v1/chat/completions",
+              """
+              {"model":"%s","stream":true,"stream_options":{"include_usage":true},
+               "messages":[{"role":"user","content":"hello"}]}"""
+                  .formatted(talker));
+
+      assertThat(notAsked.body())
+          .contains("\"content\":\"part\"")
+          .doesNotContain("\"usage\"")
+          .endsWith("data: [DONE]\n\n");
+      assertThat(asked.body()).contains("\"choices\":[]", "\"total_tokens\":8");
+      JsonNode upstreamOptions = JSON.readTree(requests.getFirst()).get("stream_options");
+      assertThat(upstreamOptions.get("include_usage").asBoolean()).isTrue();
+      assertThat(upstreamOptions.get("continuous_usage_stats").asBoolean())
+          .as("the client's own stream options go along")
+          .isTrue();
+
+      HttpResponse<String> silent =
+          api.post(
+              "/v1/chat/completions",
+              """
+              {"model":"%s","stream":true,"messages":[{"role":"user","content":"fall silent"}]}"""
+                  .formatted(talker));
+
+      assertThat(silent.statusCode()).isEqualTo(200);
+      assertThat(silent.body())
+          .contains("\"content\":\"part\"")
+          .contains("\"type\":\"server_error\"")
+          .contains("silent")
+          .doesNotContain("[DONE]");
     } finally {
       backend.stop(0);
     }
