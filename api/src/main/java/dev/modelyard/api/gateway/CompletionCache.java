@@ -117,11 +117,12 @@ class CompletionCache {
       return Optional.of(inProcess.join());
     }
     Optional<CachedCompletion> shared = fromRedis(key);
-    shared.ifPresent(
+    shared.ifPresentOrElse(
         value -> {
           redisHits.increment();
           local.put(key, CompletableFuture.completedFuture(value));
-        });
+        },
+        misses::increment);
     return shared;
   }
 

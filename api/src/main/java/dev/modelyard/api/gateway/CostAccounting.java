@@ -85,16 +85,20 @@ final class CostAccounting {
   /**
    * Lets a cloud fallback run for this caller, holding what it may cost at most against the monthly
    * limit and the caller's budget while it runs: a token in per four bytes of its request, and its
-   * {@code max_tokens} out ({@link #UNBOUNDED_ANSWER_TOKENS} where it has none, 0). Without the
-   * hold, every call that starts before the first one is recorded passes the check, and spend past
-   * the limit grows with concurrency. Checked and held as one step, so that concurrent calls see
-   * each other's holds: on every replica through Redis ({@link SharedCostHolds}, whose script is
-   * the one step), on this one alone while Redis is away. A hold that is never closed lapses after
-   * {@link #HOLD_LAPSE}.
+   * {@code max_tokens} out ({@link #UNBOUNDED_ANSWER_TOKENS} where it has none, 0) for each of its
+   * {@code choices} (OpenAI's {@code n}). Without the hold, every call that starts before the first
+   * one is recorded passes the check, and spend past the limit grows with concurrency. Checked and
+   * held as one step, so that concurrent calls see each other's holds: on every replica through
+   * Redis ({@link SharedCostHolds}, whose script is the one step), on this one alone while Redis is
+   * away. A hold that is never closed lapses after {@link #HOLD_LAPSE}.
    */
-  CloudPermit permitCloud(String provider, String model, int requestBytes, int maxTokens) {
+  CloudPermit permitCloud(
+      String provider, String model, int requestBytes, int maxTokens, int choices) {
+    long perChoice = maxTokens > 0 ? maxTokens : UNBOUNDED_ANSWER_TOKENS;
     Usage most =
-        new Usage((requestBytes + 3) / 4, maxTokens > 0 ? maxTokens : UNBOUNDED_ANSWER_TOKENS);
+        new Usage(
+            (requestBytes + 3) / 4,
+            (int) Math.min(Integer.MAX_VALUE, perChoice * Math.max(1, choices)));
     BigDecimal cost = prices.cloud(clock.instant(), null, provider, model, most).costUsd();
     Optional<Caller> caller = currentCaller.get();
     String callerId = caller.map(Caller::id).orElse(null);

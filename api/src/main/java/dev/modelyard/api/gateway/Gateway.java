@@ -423,7 +423,11 @@ class Gateway {
             byte[] body = request.forBackend(fallback.model());
             CostAccounting.CloudPermit permit =
                 costs.permitCloud(
-                    fallback.provider(), fallback.model(), body.length, request.maxTokens());
+                    fallback.provider(),
+                    fallback.model(),
+                    body.length,
+                    request.maxTokens(),
+                    request.choices());
             if (permit.refusal() != null) {
               budgetRefusal = permit.refusal();
               continue;

@@ -1,7 +1,9 @@
 package dev.modelyard.api.gateway;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -47,7 +49,13 @@ record GatewaySettings(
           "modelyard.gateway.max-concurrent-per-instance must be at least 1, was "
               + maxConcurrentPerInstance);
     }
-    fallbacks = fallbacks == null ? Map.of() : Map.copyOf(fallbacks);
+    // Models are routed by name regardless of case, and keys bound from environment variables
+    // arrive in lower case: the chains are looked up the same way.
+    Map<String, List<String>> chains = new HashMap<>();
+    if (fallbacks != null) {
+      fallbacks.forEach((model, chain) -> chains.put(model.toLowerCase(Locale.ROOT), chain));
+    }
+    fallbacks = Map.copyOf(chains);
   }
 
   private static void positive(String name, Duration timeout) {
@@ -58,6 +66,6 @@ record GatewaySettings(
   }
 
   List<String> fallbacksOf(String model) {
-    return fallbacks.getOrDefault(model, List.of());
+    return fallbacks.getOrDefault(model.toLowerCase(Locale.ROOT), List.of());
   }
 }

@@ -86,6 +86,11 @@ record OpenAiRequest(Endpoint endpoint, ObjectNode body, boolean useCache, byte[
     return body.path("stream_options").path("include_usage").asBoolean(false);
   }
 
+  /** How many answers the client asked for (OpenAI's {@code n}), each up to {@link #maxTokens}. */
+  int choices() {
+    return Math.max(1, body.path("n").asInt(1));
+  }
+
   /** Tokens the answer may take, as the client bounded them (0 when it did not). */
   int maxTokens() {
     return Math.max(body.path("max_tokens").asInt(0), body.path("max_completion_tokens").asInt(0));

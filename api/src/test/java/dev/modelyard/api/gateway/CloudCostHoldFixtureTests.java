@@ -82,6 +82,35 @@ class CloudCostHoldFixtureTests {
     assertThat(calls).hasValue(3);
   }
 
+  @Test
+  @Timeout(60)
+  void aCallAskingForSeveralAnswersHoldsWhatAllOfThemMayCost() throws Exception {
+    int before = calls.get();
+    List<Integer> statuses = new ArrayList<>();
+    try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        // Two answers of up to 10,000 tokens each may cost $0.012: the first call's hold alone
+        // reaches the $0.01 limit, so the second, made meanwhile, must wait for next month.
+        answers.add(
+            clients.submit(
+                () ->
+                    api.post(
+                        "/v1/chat/completions",
+                        """
+                        {"model":"%s","max_tokens":10000,"n":2,
+                         "messages":[{"role":"user","content":"two answers"}]}"""
+                            .formatted(MODEL))));
+      }
+      for (Future<HttpResponse<String>> answer : answers) {
+        statuses.add(answer.get(30, TimeUnit.SECONDS).statusCode());
+      }
+    }
+
+    assertThat(statuses).containsExactlyInAnyOrder(200, 402);
+    assertThat(calls.get() - before).isEqualTo(1);
+  }
+
   private static HttpResponse<String> chat(String prompt) throws Exception {
     return api.post(
         "/v1/chat/completions",

@@ -57,6 +57,19 @@ class CompletionCacheTests {
   }
 
   @Test
+  void aStreamsLookupCountsItsMissAsWellAsItsHit() {
+    CompletionCache cache = cacheOn(TestServices.get("REDIS_URL"));
+    String key = UUID.randomUUID().toString();
+
+    assertThat(cache.peek(key)).isEmpty();
+    cache.put(key, CachedCompletion.ofEvents(List.of("{}")));
+    assertThat(cache.peek(key)).isPresent();
+
+    assertThat(cache.stats().misses()).isEqualTo(1);
+    assertThat(cache.stats().hits()).isEqualTo(1);
+  }
+
+  @Test
   void clearingAModelByNameLeavesAModelWhoseNameEndsTheSame() {
     CompletionCache cache = cacheOn(TestServices.get("REDIS_URL"));
     String run = UUID.randomUUID().toString();

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hc.core5.concurrent.Cancellable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Cancels calls that outlive their deadlines, checked every {@link #TICK} by one thread.
@@ -17,6 +19,8 @@ import org.apache.hc.core5.concurrent.Cancellable;
  * kept to within a tick, which is nothing against timeouts of seconds to minutes.
  */
 final class CallDeadlines implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(CallDeadlines.class);
 
   static final Duration TICK = Duration.ofMillis(50);
 
@@ -41,7 +45,12 @@ final class CallDeadlines implements AutoCloseable {
         Thread.sleep(TICK);
         long now = System.nanoTime();
         for (Watch watch : watched) {
-          watch.expireIfPast(now);
+          try {
+            watch.expireIfPast(now);
+          } catch (RuntimeException e) {
+            // One call's failure to cancel must not end the one thread that times out all calls.
+            log.warn("cancelling an overdue call failed", e);
+          }
         }
       }
     } catch (InterruptedException e) {

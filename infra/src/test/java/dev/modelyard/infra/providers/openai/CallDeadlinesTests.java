@@ -1,0 +1,37 @@
+package dev.modelyard.infra.providers.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class CallDeadlinesTests {
+
+  @Test
+  void aCallThatFailsToCancelDoesNotStopTheDeadlinesOfTheOthers() throws Exception {
+    try (CallDeadlines deadlines = new CallDeadlines()) {
+      deadlines.watch(
+          () -> {
+            throw new IllegalStateException("the connection pool is shutting down");
+          },
+          Duration.ofMillis(10),
+          "past ");
+      Thread.sleep(CallDeadlines.TICK.multipliedBy(3).toMillis());
+      CountDownLatch cancelled = new CountDownLatch(1);
+
+      deadlines.watch(
+          () -> {
+            cancelled.countDown();
+            return true;
+          },
+          Duration.ofMillis(10),
+          "past ");
+
+      assertThat(cancelled.await(2, TimeUnit.SECONDS))
+          .as("the sweeper outlived the failed cancel")
+          .isTrue();
+    }
+  }
+}
