@@ -15,7 +15,9 @@ import dev.modelyard.workflows.models.PullModelRequest;
 import jakarta.validation.Valid;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -27,6 +29,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/local-llm/models")
 class ModelsController {
+
+  /** The Hub's name for one part of a model split across files: model-00001-of-00003.gguf. */
+  private static final Pattern SPLIT_GGUF =
+      Pattern.compile("-\\d{5}-of-\\d{5}\\.gguf$", Pattern.CASE_INSENSITIVE);
 
   /** Providers whose models Modelyard fetches; the others are servers registered by URL. */
   static final Set<Provider> PULLABLE =
@@ -157,19 +163,41 @@ class ModelsController {
       }
       case HUGGINGFACE -> {
         String name = body.file() != null ? body.modelName() + "/" + body.file() : body.modelName();
+        String field = body.file() != null ? "file" : "model_name";
+        HuggingFaceFile file;
         try {
-          HuggingFaceFile.parse(name);
+          file = HuggingFaceFile.parse(name);
         } catch (IllegalArgumentException e) {
           throw new InvalidFieldException(
-              body.file() != null ? "file" : "model_name",
+              field,
               e.getMessage()
                   + "; give model_name \"org/repo\" and file \"name.gguf\", or model_name"
                   + " \"org/repo/name.gguf\"");
         }
+        refuseWhatIsNoSingleGguf(file.path(), field);
         yield name;
       }
       default -> body.modelName();
     };
+  }
+
+  /**
+   * Only a whole GGUF file can be inspected, placed and served; anything else would be downloaded
+   * in full (gigabytes, often) before its inspection refused it.
+   */
+  private static void refuseWhatIsNoSingleGguf(String path, String field) {
+    if (!path.toLowerCase(Locale.ROOT).endsWith(".gguf")) {
+      throw new InvalidFieldException(
+          field, "'" + path + "' is no GGUF file; Modelyard pulls .gguf files from the Hub");
+    }
+    if (SPLIT_GGUF.matcher(path).find()) {
+      throw new InvalidFieldException(
+          field,
+          "'"
+              + path
+              + "' is one part of a split GGUF model, which Modelyard does not pull yet; pull a"
+              + " quantisation that is one file");
+    }
   }
 
   static Provider provider(String wireName) {

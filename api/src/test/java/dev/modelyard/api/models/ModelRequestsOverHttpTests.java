@@ -170,6 +170,27 @@ class ModelRequestsOverHttpTests {
     assertThat(JSON.readTree(padded.body()).get("field").asString()).isEqualTo("model_name");
   }
 
+  @Test
+  void aHuggingFacePullOfAnythingButOneWholeGgufFileIsA400BeforeAnyDownload() throws Exception {
+    HttpResponse<String> safetensors =
+        api.post(
+            "/api/v1/local-llm/models/pull",
+            """
+            {"provider":"huggingface","model_name":"org/repo","file":"model.safetensors"}""");
+    HttpResponse<String> split =
+        api.post(
+            "/api/v1/local-llm/models/pull",
+            """
+            {"provider":"huggingface","model_name":"org/repo/big-Q4_K_M-00001-of-00003.gguf"}""");
+
+    assertThat(safetensors.statusCode()).as(safetensors.body()).isEqualTo(400);
+    assertThat(JSON.readTree(safetensors.body()).get("field").asString()).isEqualTo("file");
+    assertThat(split.statusCode()).as(split.body()).isEqualTo(400);
+    JsonNode problem = JSON.readTree(split.body());
+    assertThat(problem.get("field").asString()).isEqualTo("model_name");
+    assertThat(problem.get("detail").asString()).contains("split");
+  }
+
   private HttpResponse<String> put(String path, String json) throws Exception {
     return http.send(
         HttpRequest.newBuilder(api.uri(path))
