@@ -19,6 +19,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -132,8 +133,10 @@ class Backends implements DisposableBean {
         throw new IOException("the stream ended before its first event");
       }
       upstream.firstEventArrived();
+      // The first event is the breaker's success, so that a recovering instance is back in
+      // rotation at once rather than after its whole answer; a failure after it counts as well.
       guard.succeeded();
-      return new UpstreamStream(first, lines, guard::exit);
+      return new UpstreamStream(first, lines, guard::exit, guard::failed);
     } catch (IOException | RuntimeException | InterruptedException e) {
       if (upstream != null) {
         closeQuietly(upstream);
@@ -260,13 +263,25 @@ class Backends implements DisposableBean {
     private final String firstEvent;
     private final BufferedReader lines;
     private final Runnable release;
+    private final Consumer<Exception> failedMidStream;
     private boolean finished;
+    private boolean failed;
     private boolean closed;
 
-    UpstreamStream(String firstEvent, BufferedReader lines, Runnable release) {
+    /**
+     * @param release lets go of the instance (or the cloud call's cost hold) when closed
+     * @param failedMidStream told once if the stream fails after its first event: a read that
+     *     fails, a body that ends before [DONE], or an error event
+     */
+    UpstreamStream(
+        String firstEvent,
+        BufferedReader lines,
+        Runnable release,
+        Consumer<Exception> failedMidStream) {
       this.firstEvent = firstEvent;
       this.lines = lines;
       this.release = release;
+      this.failedMidStream = failedMidStream;
     }
 
     String firstEvent() {
@@ -275,12 +290,33 @@ class Backends implements DisposableBean {
 
     /** The next event's data, or null at the end. */
     String next() throws IOException {
-      String data = nextData(lines);
+      String data;
+      try {
+        data = nextData(lines);
+      } catch (IOException e) {
+        failed(e);
+        throw e;
+      }
       if (DONE.equals(data)) {
         finished = true;
         return null;
       }
+      if (data == null) {
+        failed(new IOException("the stream ended before [DONE]"));
+      }
       return data;
+    }
+
+    /** The stream carried an error event (vLLM reports a failure mid-stream so). */
+    void carriedError(String event) {
+      failed(new IOException("the stream carried an error: " + event));
+    }
+
+    private void failed(Exception e) {
+      if (!failed) {
+        failed = true;
+        failedMidStream.accept(e);
+      }
     }
 
     /**

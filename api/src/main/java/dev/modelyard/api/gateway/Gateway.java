@@ -198,7 +198,10 @@ class Gateway {
       while (data != null) {
         send(out, data, usageAsked);
         sent.add(data);
-        failed |= carriesError(data);
+        if (carriesError(data)) {
+          failed = true;
+          upstream.carriedError(data);
+        }
         try {
           data = upstream.next();
         } catch (IOException readFailed) {
@@ -349,7 +352,8 @@ class Gateway {
       }
       events.firstEventArrived();
       return new Opened(
-          new Backends.UpstreamStream(first, lines, held::close), cloudInstance(cloud, model));
+          new Backends.UpstreamStream(first, lines, held::close, failure -> {}),
+          cloudInstance(cloud, model));
     } catch (IOException | RuntimeException | InterruptedException e) {
       held.close();
       if (lines != null) {

@@ -255,16 +255,18 @@ class GatewayFailoverTests {
               }
             });
     try {
-      String flakyModel = registry.model(Provider.OPENAI_COMPATIBLE, flaky, "digest", 4096);
-      registry.ready(flakyModel, "flaky-" + RUN, LoopbackBackends.endpointOf(backend));
-      awaitRoutable(flaky);
-
       for (String kind : List.of("llama.cpp", "vllm")) {
+        // A model and instance of each kind: each has a breaker of its own.
+        String model = flaky + "-" + kind;
+        String instance = "flaky-" + kind + "-" + RUN;
+        String modelId = registry.model(Provider.OPENAI_COMPATIBLE, model, "digest", 4096);
+        registry.ready(modelId, instance, LoopbackBackends.endpointOf(backend));
+        awaitRoutable(model);
         String body =
             """
             {"model":"%s","stream":true,"temperature":0,
              "messages":[{"role":"user","content":"%s"}]}"""
-                .formatted(flaky, kind);
+                .formatted(model, kind);
         int before = calls.get();
         for (int i = 0; i < 2; i++) {
           HttpResponse<String> streamed = api.post("/v1/chat/completions", body);
@@ -283,6 +285,11 @@ class GatewayFailoverTests {
           }
         }
         assertThat(calls.get() - before).isEqualTo(2);
+        // Each stream's first event was a success, its failure after it a failure: at half
+        // failed, the instance's breaker opens, and its next streams go elsewhere.
+        assertThat(circuitOf("openai_compatible", model, instance))
+            .as("%s: failures after the first event count against the instance", kind)
+            .isEqualTo("open");
       }
     } finally {
       backend.stop(0);
@@ -544,11 +551,19 @@ class GatewayFailoverTests {
   }
 
   private static String circuitOf(String instanceId) throws Exception {
+    return circuitOf("local_gguf", MODEL, instanceId);
+  }
+
+  private static String circuitOf(String provider, String model, String instanceId)
+      throws Exception {
     JsonNode view =
         JSON.readTree(
             api.send(
                     "GET",
-                    "/api/v1/local-llm/models/routing?provider=local_gguf&model_name=" + MODEL,
+                    "/api/v1/local-llm/models/routing?provider="
+                        + provider
+                        + "&model_name="
+                        + model,
                     null)
                 .body());
     for (JsonNode instance : view.get("instances")) {
