@@ -13,6 +13,7 @@ public final class TaskQueues {
   public static final String MAINTENANCE = "modelyard-maintenance";
 
   private static final String HOST_PREFIX = "modelyard-host-";
+  private static final String TRANSFERS_PREFIX = "modelyard-transfers-";
 
   private TaskQueues() {}
 
@@ -22,5 +23,14 @@ public final class TaskQueues {
       throw new IllegalArgumentException("hostId must not be blank");
     }
     return HOST_PREFIX + hostId;
+  }
+
+  /**
+   * The queue of one host's downloads (Hugging Face files, Ollama pulls): apart from {@link #host},
+   * so that transfers of hours neither hold the slots that instance starts need nor fail while they
+   * wait their turn behind each other.
+   */
+  public static String transfers(String hostId) {
+    return TRANSFERS_PREFIX + host(hostId).substring(HOST_PREFIX.length());
   }
 }

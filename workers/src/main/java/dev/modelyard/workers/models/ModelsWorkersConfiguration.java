@@ -38,6 +38,10 @@ class ModelsWorkersConfiguration {
         List.of(new ModelRegistryActivitiesImpl(registry)));
   }
 
+  /**
+   * The downloads stay on the host queue too, for pulls started before transfers had a queue of
+   * their own: their next download or install is scheduled there.
+   */
   @Bean
   PoolRegistration modelFilesOnHost(
       HuggingFaceActivitiesImpl huggingFaceActivities, OllamaActivitiesImpl ollamaActivities) {
@@ -45,6 +49,13 @@ class ModelsWorkersConfiguration {
         PoolKind.HOST,
         List.of(),
         List.of(new ModelFileActivitiesImpl(), huggingFaceActivities, ollamaActivities));
+  }
+
+  @Bean
+  PoolRegistration transfersOnHost(
+      HuggingFaceActivitiesImpl huggingFaceActivities, OllamaActivitiesImpl ollamaActivities) {
+    return new PoolRegistration(
+        PoolKind.TRANSFERS, List.of(), List.of(huggingFaceActivities, ollamaActivities));
   }
 
   @Bean(destroyMethod = "close")

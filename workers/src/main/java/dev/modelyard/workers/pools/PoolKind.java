@@ -6,5 +6,7 @@ public enum PoolKind {
   RUNTIME,
   HEALTH,
   MAINTENANCE,
-  HOST
+  HOST,
+  /** A host's downloads; polled wherever its host queue is (see {@link WorkerPoolSettings}). */
+  TRANSFERS
 }

@@ -18,6 +18,7 @@ public record PoolRegistration(
       case HEALTH -> TaskQueues.HEALTH;
       case MAINTENANCE -> TaskQueues.MAINTENANCE;
       case HOST -> TaskQueues.host(hostId);
+      case TRANSFERS -> TaskQueues.transfers(hostId);
     };
   }
 

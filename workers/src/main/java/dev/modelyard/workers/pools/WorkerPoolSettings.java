@@ -7,7 +7,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * How much of each kind of work one worker process runs at once ({@code modelyard.workers.*}).
  * Pulls are few and long; runtime work is heavier per task; health checks are tiny and many;
- * maintenance can wait; the host queue holds file and process work for this machine.
+ * maintenance can wait; the host queue holds file and process work for this machine, and its
+ * transfers queue the downloads onto it (a process polling the one polls the other).
  *
  * <p>{@code pools} (MODELYARD_WORKERS_POOLS, e.g. {@code pulls,runtime}) lets a process poll only
  * some queues, so that each kind of work can be scaled on its own (one Kubernetes Deployment per
@@ -21,20 +22,28 @@ public record WorkerPoolSettings(
     PoolSize runtime,
     PoolSize health,
     PoolSize maintenance,
-    PoolSize host) {
+    PoolSize host,
+    PoolSize transfers) {
 
   public WorkerPoolSettings {
-    pools = pools == null ? EnumSet.allOf(PoolKind.class) : Set.copyOf(pools);
-    if (pools.isEmpty()) {
+    if (pools != null && pools.isEmpty()) {
       throw new IllegalArgumentException(
           "MODELYARD_WORKERS_POOLS must name at least one of "
               + EnumSet.allOf(PoolKind.class).toString().toLowerCase(java.util.Locale.ROOT));
     }
+    EnumSet<PoolKind> polled =
+        pools == null ? EnumSet.allOf(PoolKind.class) : EnumSet.copyOf(pools);
+    if (polled.contains(PoolKind.HOST)) {
+      // Downloads onto this host belong to it as much as its instances do.
+      polled.add(PoolKind.TRANSFERS);
+    }
+    pools = Set.copyOf(polled);
     pulls = pulls != null ? pulls : new PoolSize(4, 10);
     runtime = runtime != null ? runtime : new PoolSize(8, 20);
     health = health != null ? health : new PoolSize(16, 10);
     maintenance = maintenance != null ? maintenance : new PoolSize(2, 4);
     host = host != null ? host : new PoolSize(8, 20);
+    transfers = transfers != null ? transfers : new PoolSize(4, 2);
   }
 
   /** Whether this process polls the queue of {@code kind}. */
@@ -49,6 +58,7 @@ public record WorkerPoolSettings(
       case HEALTH -> health;
       case MAINTENANCE -> maintenance;
       case HOST -> host;
+      case TRANSFERS -> transfers;
     };
   }
 

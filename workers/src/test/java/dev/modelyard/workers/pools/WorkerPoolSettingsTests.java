@@ -39,6 +39,14 @@ class WorkerPoolSettingsTests {
     WorkerPoolSettings settings = bind(Map.of("modelyard.workers.pools", "host"));
 
     assertThat(settings.size(PoolKind.HOST)).isEqualTo(new WorkerPoolSettings.PoolSize(8, 20));
+    assertThat(settings.size(PoolKind.TRANSFERS)).isEqualTo(new WorkerPoolSettings.PoolSize(4, 2));
+  }
+
+  @Test
+  void aProcessPollingItsHostQueuePollsItsTransfersQueueToo() {
+    assertThat(bind(Map.of("modelyard.workers.pools", "host")).polls(PoolKind.TRANSFERS)).isTrue();
+    assertThat(bind(Map.of("modelyard.workers.pools", "pulls")).polls(PoolKind.TRANSFERS))
+        .isFalse();
   }
 
   private static WorkerPoolSettings bind(Map<String, String> properties) {

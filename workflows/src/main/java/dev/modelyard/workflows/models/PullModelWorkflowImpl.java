@@ -195,22 +195,46 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
             .build());
   }
 
+  /** How long a transfer may take, its wait for a slot and all its attempts together. */
+  static final Duration TRANSFER_DEADLINE = Duration.ofDays(2);
+
   /**
    * Transfers heartbeat every second whatever the network does, so a short heartbeat timeout finds
    * a dead worker quickly (a retry then resumes on the host's next worker) and a cancellation
    * reaches the activity within the SDK's heartbeat throttle (0.8 × the timeout). The request's
-   * priority orders the transfer among the host's queued tasks (see {@link PullPriority}).
+   * priority orders the transfer among the host's queued transfers (see {@link PullPriority}).
+   *
+   * <p>They run on the host's transfers queue, where a transfer may wait its turn as long as the
+   * transfers before it take, and are retried (each attempt resumes) for as long as {@link
+   * #TRANSFER_DEADLINE} allows, however often a flaky link drops. Pulls started before that queue
+   * existed keep the host queue and its bounds.
    */
   private static ActivityOptions.Builder transferOn(String hostId, int priority) {
-    return ActivityOptions.newBuilder()
-        .setTaskQueue(TaskQueues.host(hostId))
-        .setScheduleToStartTimeout(Duration.ofMinutes(5))
-        // Large files take hours on slow links; a retry resumes, so an attempt may be cut short.
-        .setStartToCloseTimeout(Duration.ofHours(4))
-        .setHeartbeatTimeout(Duration.ofSeconds(10))
-        .setPriority(PullPriority.of(priority))
-        // Cleanup must not start while the cancelled attempt still writes.
-        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
+    boolean ownQueue = Workflow.getVersion("transfers-queue", Workflow.DEFAULT_VERSION, 1) == 1;
+    ActivityOptions.Builder options =
+        ActivityOptions.newBuilder()
+            // Large files take hours on slow links; a retry resumes, so an attempt may be cut
+            // short.
+            .setStartToCloseTimeout(Duration.ofHours(4))
+            .setHeartbeatTimeout(Duration.ofSeconds(10))
+            .setPriority(PullPriority.of(priority))
+            // Cleanup must not start while the cancelled attempt still writes.
+            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
+    return ownQueue
+        ? options
+            .setTaskQueue(TaskQueues.transfers(hostId))
+            .setScheduleToCloseTimeout(TRANSFER_DEADLINE)
+        : options
+            .setTaskQueue(TaskQueues.host(hostId))
+            .setScheduleToStartTimeout(Duration.ofMinutes(5));
+  }
+
+  /** Attempts, each resuming where the last stopped, until {@link #TRANSFER_DEADLINE}. */
+  private static RetryOptions.Builder transferRetries() {
+    return RetryOptions.newBuilder()
+        .setInitialInterval(Duration.ofSeconds(1))
+        .setMaximumInterval(Duration.ofMinutes(1))
+        .setMaximumAttempts(0);
   }
 
   private static HuggingFaceActivities huggingFaceOn(String hostId, int priority, String summary) {
@@ -218,10 +242,7 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
         HuggingFaceActivities.class,
         transferOn(hostId, priority)
             .setRetryOptions(
-                RetryOptions.newBuilder()
-                    .setInitialInterval(Duration.ofSeconds(1))
-                    .setMaximumInterval(Duration.ofMinutes(1))
-                    .setMaximumAttempts(10)
+                transferRetries()
                     .setDoNotRetry(
                         HuggingFaceActivities.FILE_NOT_FOUND,
                         HuggingFaceActivities.REQUEST_REJECTED,
@@ -238,10 +259,7 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
         OllamaActivities.class,
         transferOn(hostId, priority)
             .setRetryOptions(
-                RetryOptions.newBuilder()
-                    .setInitialInterval(Duration.ofSeconds(1))
-                    .setMaximumInterval(Duration.ofMinutes(1))
-                    .setMaximumAttempts(10)
+                transferRetries()
                     .setDoNotRetry(
                         OllamaActivities.OLLAMA_NOT_CONFIGURED, OllamaActivities.PULL_REJECTED)
                     .build())

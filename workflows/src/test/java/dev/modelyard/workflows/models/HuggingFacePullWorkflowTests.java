@@ -3,12 +3,15 @@ package dev.modelyard.workflows.models;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.util.Durations;
 import dev.modelyard.workflows.FakeRegistry;
 import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.WorkflowIds;
 import dev.modelyard.workflows.tasks.TransferProgress;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.api.history.v1.ActivityTaskScheduledEventAttributes;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -52,11 +55,12 @@ class HuggingFacePullWorkflowTests {
     pulls.registerActivitiesImplementations(registry);
     // Heartbeats reach the test server at once, so a cancellation reaches the activity at once.
     env.newWorker(
-            TaskQueues.host(HOST),
+            TaskQueues.transfers(HOST),
             WorkerOptions.newBuilder()
                 .setMaxHeartbeatThrottleInterval(Duration.ofMillis(50))
                 .build())
-        .registerActivitiesImplementations(hub, new FakeFiles());
+        .registerActivitiesImplementations(hub);
+    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(new FakeFiles());
     env.start();
   }
 
@@ -172,6 +176,32 @@ class HuggingFacePullWorkflowTests {
   void theDefaultPriorityIsTemporalsDefaultKey() {
     pull(PullPriority.DEFAULT);
     assertThat(hub.priorityKeys).containsOnly(3);
+  }
+
+  @Test
+  void transfersWaitTheirTurnOnTheHostsTransfersQueueAndRetryUntilTheirDeadline() {
+    pull(5);
+
+    List<ActivityTaskScheduledEventAttributes> transfers =
+        env.getWorkflowClient().fetchHistory(WorkflowIds.pull(MODEL)).getEvents().stream()
+            .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
+            .map(HistoryEvent::getActivityTaskScheduledEventAttributes)
+            .filter(a -> a.getActivityType().getName().contains("HuggingFace"))
+            .toList();
+
+    assertThat(transfers)
+        .extracting(a -> a.getActivityType().getName())
+        .containsExactly("DownloadHuggingFaceFile", "InstallHuggingFaceFile");
+    assertThat(transfers)
+        .allSatisfy(
+            a -> {
+              assertThat(a.getTaskQueue().getName()).isEqualTo(TaskQueues.transfers(HOST));
+              // No wait for a slot of its own: behind other transfers it waits as long as they
+              // take, within the deadline (the server sets an unset wait to the deadline).
+              assertThat(Durations.toMillis(a.getScheduleToStartTimeout()))
+                  .isEqualTo(PullModelWorkflowImpl.TRANSFER_DEADLINE.toMillis());
+              assertThat(a.getRetryPolicy().getMaximumAttempts()).isZero();
+            });
   }
 
   private PullModelResult pull(int priority) {

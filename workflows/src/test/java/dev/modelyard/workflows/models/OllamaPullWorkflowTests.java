@@ -37,7 +37,7 @@ class OllamaPullWorkflowTests {
     Worker pulls = env.newWorker(TaskQueues.PULLS);
     pulls.registerWorkflowImplementationTypes(PullModelWorkflowImpl.class);
     pulls.registerActivitiesImplementations(registry);
-    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(new FakeOllama());
+    env.newWorker(TaskQueues.transfers(HOST)).registerActivitiesImplementations(new FakeOllama());
     env.start();
   }
 
@@ -51,7 +51,7 @@ class OllamaPullWorkflowTests {
     PullModelResult result = pull();
 
     assertThat(pulled).containsExactly("llama3.2:1b");
-    assertThat(queues).containsExactly(TaskQueues.host(HOST));
+    assertThat(queues).containsExactly(TaskQueues.transfers(HOST));
     assertThat(result.hostId()).isEqualTo(HOST);
     assertThat(result.sha256()).isEqualTo("cd".repeat(32));
     RegisteredModel registered = registry.models.get(MODEL);
