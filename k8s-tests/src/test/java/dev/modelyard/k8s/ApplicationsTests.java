@@ -61,6 +61,25 @@ class ApplicationsTests {
   }
 
   @Test
+  void everyModelyardPodMayTakeTenMinutesToStartForItsMigrations() {
+    List<Container> modelyard =
+        Workloads.all().stream()
+            .flatMap(w -> w.containers().stream())
+            .filter(c -> c.getImage().equals(API_IMAGE) || c.getImage().equals(WORKERS_IMAGE))
+            .toList();
+
+    assertThat(modelyard).hasSize(6);
+    assertThat(modelyard)
+        .allSatisfy(
+            c ->
+                assertThat(
+                        c.getStartupProbe().getPeriodSeconds()
+                            * c.getStartupProbe().getFailureThreshold())
+                    .as(c.getName() + ": Flyway migrates at start, under a lock")
+                    .isGreaterThanOrEqualTo(600));
+  }
+
+  @Test
   void theApiRunsAtLeastTwoReplicasUnderAnAutoscalerAndADisruptionBudget() {
     Deployment api = deployment("llm-api");
     HorizontalPodAutoscaler hpa = autoscalerOf("llm-api");
