@@ -169,9 +169,20 @@ public class MaintenanceRegistry {
         == 1;
   }
 
-  public int deleteAuditBefore(Instant cutoff) {
-    return jdbc.sql("delete from request_audit where occurred_at < :cutoff")
+  /**
+   * Deletes at most {@code limit} request audit rows that occurred before the cutoff, oldest first,
+   * in a transaction of their own; returns how many. An hour of audit at a busy gateway is millions
+   * of rows: one statement for all of them would hold its locks past any timeout.
+   */
+  public int deleteAuditBatch(Instant cutoff, int limit) {
+    return jdbc.sql(
+            """
+            delete from request_audit where audit_id in (
+                select audit_id from request_audit where occurred_at < :cutoff
+                order by occurred_at limit :limit)
+            """)
         .param("cutoff", Timestamp.from(cutoff))
+        .param("limit", limit)
         .update();
   }
 }

@@ -6,12 +6,18 @@ import dev.modelyard.workflows.maintenance.CleanupActivities;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Cleanup's registry writes, and what Temporal says is running. */
 class CleanupActivitiesImpl implements CleanupActivities {
+
+  private static final int AUDIT_BATCH = 10_000;
+
+  /** Well inside the activity's 30 s: the workflow calls again for what is left. */
+  private static final Duration AUDIT_DELETION_BUDGET = Duration.ofSeconds(20);
 
   private final MaintenanceRegistry registry;
   private final WorkflowClient client;
@@ -51,6 +57,14 @@ class CleanupActivitiesImpl implements CleanupActivities {
 
   @Override
   public int deleteAuditBefore(long cutoffMillis) {
-    return registry.deleteAuditBefore(Instant.ofEpochMilli(cutoffMillis));
+    Instant cutoff = Instant.ofEpochMilli(cutoffMillis);
+    long deadline = System.nanoTime() + AUDIT_DELETION_BUDGET.toNanos();
+    int deleted = 0;
+    int batch;
+    do {
+      batch = registry.deleteAuditBatch(cutoff, AUDIT_BATCH);
+      deleted += batch;
+    } while (batch == AUDIT_BATCH && System.nanoTime() < deadline);
+    return deleted;
   }
 }

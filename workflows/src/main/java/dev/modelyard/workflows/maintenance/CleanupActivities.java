@@ -19,6 +19,9 @@ public interface CleanupActivities {
    */
   boolean failAbandonedStart(String instanceId, String reason, long unchangedSinceMillis);
 
-  /** Deletes request audit rows that occurred before the cutoff; returns how many. */
+  /**
+   * Deletes request audit rows that occurred before the cutoff, in batches, for some seconds at
+   * most; returns how many. Called again while it deletes any, it deletes them all.
+   */
   int deleteAuditBefore(long cutoffMillis);
 }

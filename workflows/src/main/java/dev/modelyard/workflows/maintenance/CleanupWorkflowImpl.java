@@ -26,6 +26,9 @@ import java.util.Set;
  */
 public class CleanupWorkflowImpl implements CleanupWorkflow {
 
+  /** Calls of the audit deletion per run: at most some minutes of deleting an hour. */
+  private static final int MAX_AUDIT_DELETIONS = 20;
+
   private final CleanupActivities cleanup =
       Workflow.newActivityStub(CleanupActivities.class, RegistryOptions.DEFAULT);
   private final DiscoveryActivities registry =
@@ -42,11 +45,36 @@ public class CleanupWorkflowImpl implements CleanupWorkflow {
     List<String> unloaded = unloadIdle(instances, now, policy);
     List<String> failedStarts = failAbandonedStarts(instances, now, policy);
     List<String> deletedPartials = deleteAbandonedPartials(now, policy);
-    int auditRows = cleanup.deleteAuditBefore(now - policy.auditRetention().toMillis());
+    int auditRows = deleteOldAudit(now - policy.auditRetention().toMillis());
 
     CleanupResult result =
         new CleanupResult(unloaded, failedStarts, deletedPartials, auditRows, problems);
     return result;
+  }
+
+  /**
+   * Each call deletes for some seconds; calls go on while rows are left, up to {@link
+   * #MAX_AUDIT_DELETIONS} a run (the next run deletes the rest). Runs before this deleted all in
+   * one call, and their failure failed the run.
+   */
+  private int deleteOldAudit(long cutoffMillis) {
+    if (Workflow.getVersion("audit-in-batches", Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return cleanup.deleteAuditBefore(cutoffMillis);
+    }
+    int deleted = 0;
+    try {
+      for (int call = 0; call < MAX_AUDIT_DELETIONS; call++) {
+        int batch = cleanup.deleteAuditBefore(cutoffMillis);
+        deleted += batch;
+        if (batch == 0) {
+          break;
+        }
+      }
+    } catch (ActivityFailure failure) {
+      problems.add("audit retention: " + DiscoveryWorkflowImpl.rootMessage(failure));
+    }
+    return deleted;
   }
 
   /**

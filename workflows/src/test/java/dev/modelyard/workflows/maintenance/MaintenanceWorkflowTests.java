@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -103,7 +105,7 @@ class MaintenanceWorkflowTests {
 
     env.sleep(Duration.ofHours(5).plusMinutes(1));
 
-    assertThat(fake.auditCutoffs).hasSize(5);
+    assertThat(fake.auditCutoffs.stream().distinct()).as("one cutoff per run").hasSize(5);
   }
 
   @Test
@@ -140,8 +142,9 @@ class MaintenanceWorkflowTests {
     assertThat(result.deletedPartialFiles()).containsExactly(HOST + ":/s/a.gguf.partial");
     long cutoff = now - Duration.ofDays(30).toMillis();
     assertThat(fake.auditCutoffs)
-        .singleElement()
-        .satisfies(c -> assertThat(c).isBetween(cutoff, cutoff + 1_000));
+        .as("called again until nothing is left")
+        .hasSize(2)
+        .allSatisfy(c -> assertThat(c).isBetween(cutoff, cutoff + 1_000));
     assertThat(result.deletedAuditRows()).isEqualTo(3);
     assertThat(result.problems()).isEmpty();
   }
@@ -153,7 +156,28 @@ class MaintenanceWorkflowTests {
     CleanupResult result = cleanUpOnce(CleanupPolicy.DEFAULTS);
 
     assertThat(result.problems()).singleElement().asString().startsWith("model store@h1");
-    assertThat(fake.auditCutoffs).hasSize(1);
+    assertThat(fake.auditCutoffs).isNotEmpty();
+  }
+
+  @Test
+  void theAuditPastRetentionIsDeletedCallByCallUntilNoneIsLeft() {
+    fake.auditBatches.clear();
+    fake.auditBatches.addAll(List.of(10_000, 10_000, 5));
+
+    CleanupResult result = cleanUpOnce(CleanupPolicy.DEFAULTS);
+
+    assertThat(result.deletedAuditRows()).isEqualTo(20_005);
+    assertThat(fake.auditCutoffs).hasSize(4);
+  }
+
+  @Test
+  void anAuditDeletionThatFailsIsAProblemNotAFailure() {
+    fake.auditBroken = true;
+
+    CleanupResult result = cleanUpOnce(CleanupPolicy.DEFAULTS);
+
+    assertThat(result.problems()).singleElement().asString().startsWith("audit retention:");
+    assertThat(result.deletedAuditRows()).isZero();
   }
 
   private DiscoveryResult discoverOnce() {
@@ -201,6 +225,11 @@ class MaintenanceWorkflowTests {
     final List<String> running = new CopyOnWriteArrayList<>();
     final Map<String, String> failed = new ConcurrentHashMap<>();
     final List<Long> auditCutoffs = new CopyOnWriteArrayList<>();
+
+    /** What each call deletes, in turn; then nothing. */
+    final Queue<Integer> auditBatches = new ConcurrentLinkedQueue<>(List.of(3));
+
+    volatile boolean auditBroken;
     volatile boolean ollamaDown;
 
     @Override
@@ -257,7 +286,11 @@ class MaintenanceWorkflowTests {
     @Override
     public int deleteAuditBefore(long cutoffMillis) {
       auditCutoffs.add(cutoffMillis);
-      return 3;
+      if (auditBroken) {
+        throw ApplicationFailure.newNonRetryableFailure("statement timeout", "DatabaseDown");
+      }
+      Integer batch = auditBatches.poll();
+      return batch == null ? 0 : batch;
     }
   }
 
