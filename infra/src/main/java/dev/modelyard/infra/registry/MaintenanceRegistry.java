@@ -42,8 +42,12 @@ public class MaintenanceRegistry {
         .list();
   }
 
+  /** The hosts alive now, as {@link ModelRegistry#hostIds()} says. */
   public List<String> hostIds() {
-    return jdbc.sql("select host_id from hosts order by host_id").query(String.class).list();
+    return jdbc.sql(ModelRegistry.LIVE_HOSTS)
+        .param("silence", ModelRegistry.HOST_SILENCE.toSeconds())
+        .query(String.class)
+        .list();
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.modelyard.workflows.models.RegisteredModel;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -24,6 +25,18 @@ import org.springframework.transaction.annotation.Transactional;
 
 /** The model registry in PostgreSQL: hosts, models and their instances. */
 public class ModelRegistry {
+
+  /** How often a host's worker says it is alive. */
+  public static final Duration HOST_TOUCH_INTERVAL = Duration.ofSeconds(30);
+
+  /** A host silent for longer is taken as gone (six touches missed). */
+  public static final Duration HOST_SILENCE = Duration.ofMinutes(3);
+
+  static final String LIVE_HOSTS =
+      """
+      select host_id from hosts where last_seen > now() - make_interval(secs => :silence)
+      order by host_id
+      """;
 
   /** Notified by migration V5's triggers on any change to instances or a model's routing. */
   public static final String ROUTING_CHANNEL = "modelyard_routing";
@@ -281,8 +294,23 @@ public class ModelRegistry {
   }
 
   /** Every host a worker has reported from, by name. */
+  /**
+   * The hosts whose workers said they were alive within {@link #HOST_SILENCE}: a host gone for good
+   * (a node replaced, a machine retired) keeps its row, but is no longer asked for its containers,
+   * files or models.
+   */
   public List<String> hostIds() {
-    return jdbc.sql("select host_id from hosts order by host_id").query(String.class).list();
+    return jdbc.sql(LIVE_HOSTS)
+        .param("silence", HOST_SILENCE.toSeconds())
+        .query(String.class)
+        .list();
+  }
+
+  /** A host's worker is alive: it calls this every {@link #HOST_TOUCH_INTERVAL}. */
+  public void touchHost(String hostId) {
+    jdbc.sql("update hosts set last_seen = now() where host_id = :hostId")
+        .param("hostId", hostId)
+        .update();
   }
 
   public void recordStopping(String instanceId) {

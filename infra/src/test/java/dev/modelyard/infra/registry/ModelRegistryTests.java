@@ -74,6 +74,21 @@ class ModelRegistryTests {
   }
 
   @Test
+  void aHostSilentForLongerThanTheSilenceIsNoLongerListedUntilItsWorkerSaysItIsAlive() {
+    registry.recordHost("host-alive", "q");
+    registry.recordHost("host-gone", "q");
+    JdbcClient.create(database.dataSource)
+        .sql("update hosts set last_seen = now() - interval '4 minutes' where host_id = :host")
+        .param("host", "host-gone")
+        .update();
+
+    assertThat(registry.hostIds()).contains("host-alive").doesNotContain("host-gone");
+
+    registry.touchHost("host-gone");
+    assertThat(registry.hostIds()).contains("host-alive", "host-gone");
+  }
+
+  @Test
   void anInstanceIsRoutableOnlyOnceReady() {
     RegisteredModel model =
         registry.registerModel(register(new ModelRef(Provider.LOCAL_GGUF, "served"), "/s.gguf"));

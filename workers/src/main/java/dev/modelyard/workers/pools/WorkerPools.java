@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -32,6 +35,8 @@ public class WorkerPools implements SmartLifecycle {
   private final List<PoolRegistration> registrations;
   private final WorkerPoolSettings settings;
   private volatile boolean running;
+  private ScheduledExecutorService touches;
+  private volatile boolean touchFailing;
 
   public WorkerPools(
       WorkflowClient client,
@@ -65,16 +70,44 @@ public class WorkerPools implements SmartLifecycle {
     // What its runtime runs lets the API refuse at once what this host cannot run.
     if (settings.polls(PoolKind.HOST)) {
       registry.recordHost(hostId, TaskQueues.host(hostId), runtime);
+      touches =
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofPlatform().name("host-alive").daemon().factory());
+      long every = ModelRegistry.HOST_TOUCH_INTERVAL.toMillis();
+      touches.scheduleWithFixedDelay(this::touch, every, every, TimeUnit.MILLISECONDS);
     }
     factory.start();
     running = true;
     log.info("Workers: polling {} as host {}", workers.keySet(), hostId);
   }
 
+  /** Says this host is alive; a database away for a while only makes it look gone meanwhile. */
+  private void touch() {
+    try {
+      registry.touchHost(hostId);
+      if (touchFailing) {
+        touchFailing = false;
+        log.info("Workers: host {} is recorded as alive again", hostId);
+      }
+    } catch (RuntimeException e) {
+      if (!touchFailing) {
+        touchFailing = true;
+        log.warn(
+            "Workers: cannot record host {} as alive; it looks gone after {}",
+            hostId,
+            ModelRegistry.HOST_SILENCE,
+            e);
+      }
+    }
+  }
+
   @Override
   public void stop() {
+    if (touches != null) {
+      touches.shutdownNow();
+    }
     factory.shutdown();
-    factory.awaitTermination(GRACE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    factory.awaitTermination(GRACE.toSeconds(), TimeUnit.SECONDS);
     running = false;
   }
 
