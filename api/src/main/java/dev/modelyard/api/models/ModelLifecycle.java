@@ -1,5 +1,6 @@
 package dev.modelyard.api.models;
 
+import dev.modelyard.api.errors.ConflictException;
 import dev.modelyard.api.errors.PlacementRefusedException;
 import dev.modelyard.api.errors.UnavailableException;
 import dev.modelyard.api.tasks.StartedTasks;
@@ -34,6 +35,7 @@ import io.temporal.common.converter.DataConverterException;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +72,42 @@ public class ModelLifecycle {
         client.newWorkflowStub(
             PullModelWorkflow.class,
             options(id, TaskQueues.PULLS, "pull", request.model(), request));
-    return start(() -> WorkflowClient.start(workflow::pull, request), id);
+    start(() -> WorkflowClient.start(workflow::pull, request), id);
+    refuseJoiningAnotherPull(WorkflowStub.fromTyped(workflow), request);
+    return id;
+  }
+
+  /**
+   * A pull of the model already running is joined, not started again; but only if it pulls what
+   * this request asks for. One of another file, onto another host, or of a name spelt otherwise
+   * (IDs ignore case) would register something else under this request's task: a 409 instead.
+   * Priorities may differ: the running one's stands.
+   */
+  private static void refuseJoiningAnotherPull(WorkflowStub running, PullModelRequest request) {
+    PullModelRequest joined;
+    try {
+      joined = (PullModelRequest) running.describe().getMemo("request", PullModelRequest.class);
+    } catch (WorkflowException | StatusRuntimeException | DataConverterException e) {
+      // The pull has started either way; what it pulls is the task's to report.
+      return;
+    }
+    if (joined == null) {
+      return;
+    }
+    boolean sameFile =
+        joined.model().equals(request.model())
+            && Objects.equals(joined.location(), request.location())
+            && (request.hostId() == null || request.hostId().equals(joined.hostId()));
+    if (!sameFile) {
+      throw new ConflictException(
+          "a pull of %s is already running (task %s)%s%s; wait for it to end, or cancel it with"
+                  .formatted(
+                      joined.model(),
+                      running.getExecution().getWorkflowId(),
+                      joined.location() != null ? " from " + joined.location() : "",
+                      joined.hostId() != null ? " onto host " + joined.hostId() : "")
+              + " DELETE /api/v1/local-llm/tasks/{task_id}, then pull again");
+    }
   }
 
   /**

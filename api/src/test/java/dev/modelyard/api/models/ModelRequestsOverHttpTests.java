@@ -191,6 +191,36 @@ class ModelRequestsOverHttpTests {
     assertThat(problem.get("detail").asString()).contains("split");
   }
 
+  @Test
+  void aPullJoinsOneRunningForTheSameFileAndIsA409ForAnotherFile() throws Exception {
+    // No worker polls this namespace: the first pull stays running.
+    String name = "joined-" + RUN;
+    String pull =
+        """
+        {"provider":"local_gguf","model_name":"%s","path":"%s"}""";
+    HttpResponse<String> first =
+        api.post("/api/v1/local-llm/models/pull", pull.formatted(name, "/a.gguf"));
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+    String taskId = JSON.readTree(first.body()).get("task_id").asString();
+    try {
+      HttpResponse<String> same =
+          api.post("/api/v1/local-llm/models/pull", pull.formatted(name, "/a.gguf"));
+      HttpResponse<String> otherFile =
+          api.post("/api/v1/local-llm/models/pull", pull.formatted(name, "/b.gguf"));
+      HttpResponse<String> otherCase =
+          api.post("/api/v1/local-llm/models/pull", pull.formatted(name.toUpperCase(), "/a.gguf"));
+
+      assertThat(same.statusCode()).as(same.body()).isEqualTo(202);
+      assertThat(JSON.readTree(same.body()).get("task_id").asString()).isEqualTo(taskId);
+      assertThat(otherFile.statusCode()).as(otherFile.body()).isEqualTo(409);
+      assertThat(JSON.readTree(otherFile.body()).get("detail").asString())
+          .contains(taskId, "/a.gguf");
+      assertThat(otherCase.statusCode()).as(otherCase.body()).isEqualTo(409);
+    } finally {
+      api.bean(WorkflowClient.class).newUntypedWorkflowStub(taskId).terminate("test over");
+    }
+  }
+
   private HttpResponse<String> put(String path, String json) throws Exception {
     return http.send(
         HttpRequest.newBuilder(api.uri(path))
