@@ -5,11 +5,13 @@ import dev.modelyard.infra.gpu.GpuInventory;
 import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.infra.settings.DataDirSettings;
 import dev.modelyard.infra.temporal.TemporalEndpoint;
+import dev.modelyard.workflows.TaskQueues;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.DiskSpaceMetrics;
 import io.micrometer.observation.ObservationPredicate;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.util.List;
+import java.util.stream.Stream;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -66,10 +68,16 @@ class MetricsConfiguration {
             new TaskQueueGauges(
                 temporal,
                 endpoint.namespace(),
+                // Each host's own queue and its transfers queue, where downloads wait their turn.
                 () ->
-                    jdbc.sql("select task_queue from hosts order by host_id")
+                    jdbc
+                        .sql("select host_id from hosts order by host_id")
                         .query(String.class)
-                        .list(),
+                        .list()
+                        .stream()
+                        .flatMap(
+                            host -> Stream.of(TaskQueues.host(host), TaskQueues.transfers(host)))
+                        .toList(),
                 meters)),
         settings.pollInterval());
   }

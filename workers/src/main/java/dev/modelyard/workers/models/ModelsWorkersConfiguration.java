@@ -39,8 +39,9 @@ class ModelsWorkersConfiguration {
   }
 
   /**
-   * The downloads stay on the host queue too, for pulls started before transfers had a queue of
-   * their own: their next download or install is scheduled there.
+   * The Hugging Face and Ollama activities are on both of a host's queues: downloads run on its
+   * transfers queue, the steps around them (verify and install, discard) on the host queue, which
+   * also takes every step of a pull started before transfers had a queue of their own.
    */
   @Bean
   PoolRegistration modelFilesOnHost(

@@ -89,11 +89,12 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
       phase = "downloading";
       String again = download > 1 ? " (download " + download + " of " + MAX_DOWNLOADS + ")" : "";
       DownloadedFile downloaded =
-          hub.on("download " + file.repo() + "/" + file.path() + " from huggingface" + again)
+          hub.downloading(
+                  "download " + file.repo() + "/" + file.path() + " from huggingface" + again)
               .downloadHuggingFaceFile(file);
       phase = "verifying";
       try {
-        return hub.on("verify and install " + file.path() + again)
+        return hub.around("verify and install " + file.path() + again)
             .installHuggingFaceFile(downloaded);
       } catch (ActivityFailure failure) {
         if (download >= MAX_DOWNLOADS || !DOWNLOAD_AGAIN.contains(failureType(failure))) {
@@ -113,7 +114,7 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
     Workflow.newDetachedCancellationScope(
             () -> {
               try {
-                hub.on("discard the partial download of " + file.path())
+                hub.around("discard the partial download of " + file.path())
                     .discardHuggingFaceDownload(file);
               } catch (ActivityFailure cleanupFailure) {
                 // The failure that brought us here is the one to report; this one stays in the
@@ -171,8 +172,14 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
    */
   private record Hub(String hostId, int priority) {
 
-    HuggingFaceActivities on(String summary) {
-      return huggingFaceOn(hostId, priority, summary);
+    /** The download itself, on the host's transfers queue. */
+    HuggingFaceActivities downloading(String summary) {
+      return huggingFaceOn(hostId, priority, true, summary);
+    }
+
+    /** A step around the download (verify and install, discard), on the host queue. */
+    HuggingFaceActivities around(String summary) {
+      return huggingFaceOn(hostId, priority, false, summary);
     }
   }
 
@@ -204,12 +211,15 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
    * reaches the activity within the SDK's heartbeat throttle (0.8 × the timeout). The request's
    * priority orders the transfer among the host's queued transfers (see {@link PullPriority}).
    *
-   * <p>They run on the host's transfers queue, where a transfer may wait its turn as long as the
-   * transfers before it take, and are retried (each attempt resumes) for as long as {@link
-   * #TRANSFER_DEADLINE} allows, however often a flaky link drops. Pulls started before that queue
-   * existed keep the host queue and its bounds.
+   * <p>Downloads run on the host's transfers queue, where one may wait its turn as long as the
+   * downloads before it take, and are retried (each attempt resumes) for as long as {@link
+   * #TRANSFER_DEADLINE} allows, however often a flaky link drops. The steps around a download
+   * (verifying and installing it, discarding a partial file) run on the host queue, so that they
+   * never wait behind other downloads; so does everything of a pull started before the transfers
+   * queue existed, with its bounds of then.
    */
-  private static ActivityOptions.Builder transferOn(String hostId, int priority) {
+  private static ActivityOptions.Builder transferOn(
+      String hostId, int priority, boolean download, String... notRetried) {
     boolean ownQueue = Workflow.getVersion("transfers-queue", Workflow.DEFAULT_VERSION, 1) == 1;
     ActivityOptions.Builder options =
         ActivityOptions.newBuilder()
@@ -220,36 +230,36 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
             .setPriority(PullPriority.of(priority))
             // Cleanup must not start while the cancelled attempt still writes.
             .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
-    return ownQueue
-        ? options
-            .setTaskQueue(TaskQueues.transfers(hostId))
-            .setScheduleToCloseTimeout(TRANSFER_DEADLINE)
-        : options
-            .setTaskQueue(TaskQueues.host(hostId))
-            .setScheduleToStartTimeout(Duration.ofMinutes(5));
+    RetryOptions.Builder retries =
+        RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setMaximumInterval(Duration.ofMinutes(1))
+            .setDoNotRetry(notRetried);
+    if (ownQueue && download) {
+      return options
+          .setTaskQueue(TaskQueues.transfers(hostId))
+          .setScheduleToCloseTimeout(TRANSFER_DEADLINE)
+          .setRetryOptions(retries.setMaximumAttempts(0).build());
+    }
+    return options
+        .setTaskQueue(TaskQueues.host(hostId))
+        .setScheduleToStartTimeout(Duration.ofMinutes(5))
+        .setRetryOptions(retries.setMaximumAttempts(10).build());
   }
 
-  /** Attempts, each resuming where the last stopped, until {@link #TRANSFER_DEADLINE}. */
-  private static RetryOptions.Builder transferRetries() {
-    return RetryOptions.newBuilder()
-        .setInitialInterval(Duration.ofSeconds(1))
-        .setMaximumInterval(Duration.ofMinutes(1))
-        .setMaximumAttempts(0);
-  }
-
-  private static HuggingFaceActivities huggingFaceOn(String hostId, int priority, String summary) {
+  private static HuggingFaceActivities huggingFaceOn(
+      String hostId, int priority, boolean download, String summary) {
     return Workflow.newActivityStub(
         HuggingFaceActivities.class,
-        transferOn(hostId, priority)
-            .setRetryOptions(
-                transferRetries()
-                    .setDoNotRetry(
-                        HuggingFaceActivities.FILE_NOT_FOUND,
-                        HuggingFaceActivities.REQUEST_REJECTED,
-                        HuggingFaceActivities.CHECKSUM_UNAVAILABLE,
-                        HuggingFaceActivities.CHECKSUM_MISMATCH,
-                        HuggingFaceActivities.DOWNLOAD_MISSING)
-                    .build())
+        transferOn(
+                hostId,
+                priority,
+                download,
+                HuggingFaceActivities.FILE_NOT_FOUND,
+                HuggingFaceActivities.REQUEST_REJECTED,
+                HuggingFaceActivities.CHECKSUM_UNAVAILABLE,
+                HuggingFaceActivities.CHECKSUM_MISMATCH,
+                HuggingFaceActivities.DOWNLOAD_MISSING)
             .setSummary(summary)
             .build());
   }
@@ -257,12 +267,12 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
   private static OllamaActivities ollamaOn(String hostId, int priority, String summary) {
     return Workflow.newActivityStub(
         OllamaActivities.class,
-        transferOn(hostId, priority)
-            .setRetryOptions(
-                transferRetries()
-                    .setDoNotRetry(
-                        OllamaActivities.OLLAMA_NOT_CONFIGURED, OllamaActivities.PULL_REJECTED)
-                    .build())
+        transferOn(
+                hostId,
+                priority,
+                true,
+                OllamaActivities.OLLAMA_NOT_CONFIGURED,
+                OllamaActivities.PULL_REJECTED)
             .setSummary(summary)
             .build());
   }

@@ -54,13 +54,18 @@ class HuggingFacePullWorkflowTests {
     pulls.registerWorkflowImplementationTypes(PullModelWorkflowImpl.class);
     pulls.registerActivitiesImplementations(registry);
     // Heartbeats reach the test server at once, so a cancellation reaches the activity at once.
-    env.newWorker(
-            TaskQueues.transfers(HOST),
-            WorkerOptions.newBuilder()
-                .setMaxHeartbeatThrottleInterval(Duration.ofMillis(50))
-                .build())
-        .registerActivitiesImplementations(hub);
-    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(new FakeFiles());
+    for (String queue : List.of(TaskQueues.transfers(HOST), TaskQueues.host(HOST))) {
+      Worker worker =
+          env.newWorker(
+              queue,
+              WorkerOptions.newBuilder()
+                  .setMaxHeartbeatThrottleInterval(Duration.ofMillis(50))
+                  .build());
+      worker.registerActivitiesImplementations(hub);
+      if (queue.equals(TaskQueues.host(HOST))) {
+        worker.registerActivitiesImplementations(new FakeFiles());
+      }
+    }
     env.start();
   }
 
@@ -179,7 +184,7 @@ class HuggingFacePullWorkflowTests {
   }
 
   @Test
-  void transfersWaitTheirTurnOnTheHostsTransfersQueueAndRetryUntilTheirDeadline() {
+  void downloadsWaitTheirTurnOnTheHostsTransfersQueueAndRetryUntilTheirDeadline() {
     pull(5);
 
     List<ActivityTaskScheduledEventAttributes> transfers =
@@ -192,16 +197,15 @@ class HuggingFacePullWorkflowTests {
     assertThat(transfers)
         .extracting(a -> a.getActivityType().getName())
         .containsExactly("DownloadHuggingFaceFile", "InstallHuggingFaceFile");
-    assertThat(transfers)
-        .allSatisfy(
-            a -> {
-              assertThat(a.getTaskQueue().getName()).isEqualTo(TaskQueues.transfers(HOST));
-              // No wait for a slot of its own: behind other transfers it waits as long as they
-              // take, within the deadline (the server sets an unset wait to the deadline).
-              assertThat(Durations.toMillis(a.getScheduleToStartTimeout()))
-                  .isEqualTo(PullModelWorkflowImpl.TRANSFER_DEADLINE.toMillis());
-              assertThat(a.getRetryPolicy().getMaximumAttempts()).isZero();
-            });
+    ActivityTaskScheduledEventAttributes download = transfers.getFirst();
+    assertThat(download.getTaskQueue().getName()).isEqualTo(TaskQueues.transfers(HOST));
+    // No wait for a slot of its own: behind other downloads it waits as long as they take,
+    // within the deadline (the server sets an unset wait to the deadline).
+    assertThat(Durations.toMillis(download.getScheduleToStartTimeout()))
+        .isEqualTo(PullModelWorkflowImpl.TRANSFER_DEADLINE.toMillis());
+    assertThat(download.getRetryPolicy().getMaximumAttempts()).isZero();
+    // Installing a finished download never waits behind other downloads.
+    assertThat(transfers.getLast().getTaskQueue().getName()).isEqualTo(TaskQueues.host(HOST));
   }
 
   private PullModelResult pull(int priority) {
