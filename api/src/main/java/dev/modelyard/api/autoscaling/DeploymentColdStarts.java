@@ -18,17 +18,33 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Cold starts through the deployment workflows: the {@code wake} update (which the deployment
  * refuses unless it is autoscaled), then the registry polled until an instance is routable. A model
  * found not to be autoscaled is remembered for a few seconds, so that requests for a model that
- * nobody deployed do not each ask Temporal.
+ * nobody deployed do not each ask Temporal; so is a model woken, and the requests that arrive while
+ * one wake is under way wait for that one: a burst of requests for a model at zero is one update,
+ * not one each (the server allows a workflow only a few in flight). A wake waits no longer than the
+ * cold start may take: with no worker to take the update, it would wait for ever.
  */
 class DeploymentColdStarts implements ColdStarts {
 
   /** How long "not autoscaled" is believed before Temporal is asked again. */
   static final Duration NOT_AUTOSCALED_FOR = Duration.ofSeconds(5);
+
+  /** How long a wake answers for the requests after it, which then only wait for the instance. */
+  static final Duration WOKEN_FOR = Duration.ofSeconds(5);
+
+  private static final ExecutorService WAKES = Executors.newVirtualThreadPerTaskExecutor();
 
   private final WorkflowClient client;
   private final ModelRegistry registry;
@@ -36,6 +52,10 @@ class DeploymentColdStarts implements ColdStarts {
   private final AutoscalingSettings settings;
   private final Cache<ModelRef, Boolean> notAutoscaled =
       Caffeine.newBuilder().expireAfterWrite(NOT_AUTOSCALED_FOR).maximumSize(10_000).build();
+  private final Cache<ModelRef, Boolean> woken =
+      Caffeine.newBuilder().expireAfterWrite(WOKEN_FOR).maximumSize(10_000).build();
+  private final ConcurrentMap<ModelRef, CompletableFuture<Boolean>> waking =
+      new ConcurrentHashMap<>();
 
   DeploymentColdStarts(
       WorkflowClient client,
@@ -60,7 +80,7 @@ class DeploymentColdStarts implements ColdStarts {
       if (notAutoscaled.getIfPresent(model) != null) {
         continue;
       }
-      if (wake(model)) {
+      if (woken.getIfPresent(model) != null || wake(model, deadline)) {
         awaitRoutable(model, timeout, deadline);
         return true;
       }
@@ -86,8 +106,48 @@ class DeploymentColdStarts implements ColdStarts {
         .toList();
   }
 
-  /** True when the model's deployment is autoscaled and now wants at least one replica. */
-  private boolean wake(ModelRef model) {
+  /**
+   * True when the model's deployment is autoscaled and now wants at least one replica: this
+   * request's wake, or the one under way for the model, awaited until the deadline.
+   */
+  private boolean wake(ModelRef model, long deadline) {
+    CompletableFuture<Boolean> call =
+        waking.computeIfAbsent(
+            model,
+            m -> {
+              CompletableFuture<Boolean> wake =
+                  CompletableFuture.supplyAsync(() -> wakeNow(m), WAKES);
+              // Async: the wake may be over already, and the map is being updated here.
+              wake.whenCompleteAsync(
+                  (yes, failed) -> {
+                    waking.remove(m, wake);
+                    if (Boolean.TRUE.equals(yes)) {
+                      woken.put(m, Boolean.TRUE);
+                    }
+                  },
+                  WAKES);
+              return wake;
+            });
+    try {
+      return call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new UnavailableException(
+          "model "
+              + model
+              + " has no instance and its deployment did not answer the wake in time: no worker"
+              + " polls the runtime queue, or it is busy; it may still start",
+          e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException failure
+          ? failure
+          : new UnavailableException("model " + model + " could not be woken", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("interrupted while model " + model + " wakes", e);
+    }
+  }
+
+  private boolean wakeNow(ModelRef model) {
     String id = WorkflowIds.deployment(model);
     try {
       client.newWorkflowStub(DeploymentWorkflow.class, id).wake();

@@ -38,6 +38,7 @@ import dev.modelyard.workflows.placement.PlacementActivities;
 import dev.modelyard.workflows.placement.PlacementDecision.Placed;
 import dev.modelyard.workflows.placement.ReserveRequest;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WithStartWorkflowOperation;
 import io.temporal.client.WorkflowClient;
@@ -46,9 +47,12 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -171,6 +175,65 @@ class DeploymentColdStartsTests {
     startsMayFinish.countDown();
     assertThat(coldStarts.awaitInstance("local_gguf", model.name())).isTrue();
     assertThat(started).hasSize(1);
+  }
+
+  @Test
+  void aBurstOfRequestsForAModelAtZeroWakesItsDeploymentOnce() throws Exception {
+    startsMayFinish = new CountDownLatch(1);
+    autoscale(AutoscalingPolicy.between(0, 2));
+    List<Future<Boolean>> requests = new ArrayList<>();
+    try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 20; i++) {
+        requests.add(clients.submit(() -> coldStarts.awaitInstance("local_gguf", model.name())));
+      }
+      Thread.sleep(500);
+      startsMayFinish.countDown();
+      for (Future<Boolean> request : requests) {
+        assertThat(request.get(30, TimeUnit.SECONDS)).isTrue();
+      }
+    }
+
+    long wakes =
+        env.getWorkflowClient().fetchHistory(WorkflowIds.deployment(model)).getEvents().stream()
+            .filter(HistoryEvent::hasWorkflowExecutionUpdateAcceptedEventAttributes)
+            .filter(
+                e ->
+                    e.getWorkflowExecutionUpdateAcceptedEventAttributes()
+                        .getAcceptedRequest()
+                        .getInput()
+                        .getName()
+                        .equals("wake"))
+            .count();
+    assertThat(wakes).isOne();
+    assertThat(started).hasSize(1);
+  }
+
+  @Test
+  void aWakeNoWorkerTakesFailsTheRequestAtItsDeadlineNotNever() {
+    // A deployment whose workflow no worker runs: its wake would wait for ever.
+    ModelRef orphan = new ModelRef(Provider.LOCAL_GGUF, "orphan-" + System.nanoTime());
+    registry.registerModel(
+        new RegisterModel(
+            orphan,
+            HOST,
+            new ModelFileFacts("/models/tiny.gguf", 1, "00", "gguf", "llama", 1, "F16", 2048)));
+    WorkflowClient.start(
+        env.getWorkflowClient()
+                .newWorkflowStub(
+                    DeploymentWorkflow.class,
+                    WorkflowOptions.newBuilder()
+                        .setWorkflowId(WorkflowIds.deployment(orphan))
+                        .setTaskQueue("nobody-polls-" + orphan.name())
+                        .build())
+            ::run,
+        DeploymentInput.of(orphan));
+
+    long began = System.nanoTime();
+    assertThatThrownBy(
+            () -> coldStarts.awaitInstance("local_gguf", orphan.name(), Duration.ofMillis(500)))
+        .isInstanceOf(UnavailableException.class)
+        .hasMessageContaining("did not answer the wake in time");
+    assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(10));
   }
 
   private AutoscalingAccepted autoscale(AutoscalingPolicy policy) {

@@ -19,6 +19,9 @@ import java.util.List;
  */
 public final class DeploymentAutoscaler {
 
+  /** Manual scales that count as activity; before, one was undone by the idle rule. */
+  static final String MANUAL_SCALE_CHANGE = "manual-scale-resets-idle";
+
   /** How many decisions the status shows; the scaling log in PostgreSQL keeps them all. */
   public static final int RECENT_DECISIONS = 10;
 
@@ -86,7 +89,13 @@ public final class DeploymentAutoscaler {
     if (policy == null) {
       return;
     }
-    lastChangeMillis = Workflow.currentTimeMillis();
+    long now = Workflow.currentTimeMillis();
+    lastChangeMillis = now;
+    if (to > 0 && Workflow.getVersion(MANUAL_SCALE_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      // Someone warming the model up expects use: idle is counted from now, or a model idle for
+      // hours would be scaled back to zero at the next evaluation.
+      lastActiveMillis = now;
+    }
     if (to == 0) {
       policy = null;
       queue(ScalingRecord.REQUEST, from, to, "scaled to 0 by request; autoscaling off", null);

@@ -1,5 +1,6 @@
 package dev.modelyard.workflows.deployments;
 
+import dev.modelyard.workflows.autoscaling.AutoscalingPolicy;
 import dev.modelyard.workflows.autoscaling.DeploymentAutoscaler;
 import dev.modelyard.workflows.autoscaling.LoadSummary;
 import dev.modelyard.workflows.autoscaling.ScalingDecision;
@@ -28,9 +29,9 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
   static final Duration RECHECK_INTERVAL = Duration.ofMinutes(1);
 
   private final ModelRegistryActivities models =
-      Workflow.newActivityStub(ModelRegistryActivities.class, RegistryOptions.DEFAULT);
+      Workflow.newActivityStub(ModelRegistryActivities.class, RegistryOptions.UNTIL_ANSWERED);
   private final InstanceRegistryActivities instances =
-      Workflow.newActivityStub(InstanceRegistryActivities.class, RegistryOptions.DEFAULT);
+      Workflow.newActivityStub(InstanceRegistryActivities.class, RegistryOptions.UNTIL_ANSWERED);
   private final PlacementActivities placement =
       Workflow.newActivityStub(PlacementActivities.class, PlacementOptions.RESERVE);
   private final PlacementActivities releases =
@@ -150,6 +151,16 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
           "desired_instances must be between 0 and "
               + MAX_INSTANCES
               + (request == null ? "" : ", was " + request.desiredInstances()));
+    }
+    // Zero turns autoscaling off (an unload sends it); any other count outside the policy would
+    // be undone at once by the autoscaler.
+    AutoscalingPolicy policy = autoscaler.policy();
+    int count = request.desiredInstances();
+    if (policy != null && count != 0 && policy.clamp(count) != count) {
+      throw new IllegalArgumentException(
+          "desired_instances must be between %d and %d while the deployment is autoscaled, was %d;"
+                  .formatted(policy.minReplicas(), policy.maxReplicas(), count)
+              + " change the policy, or turn autoscaling off first");
     }
   }
 

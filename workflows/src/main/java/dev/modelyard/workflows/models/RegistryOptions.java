@@ -19,5 +19,19 @@ public final class RegistryOptions {
                   .build())
           .build();
 
+  /**
+   * For workflows that run for good (a deployment): an outage longer than {@link #DEFAULT}'s
+   * attempts would otherwise fail the workflow and leave its replicas without an owner; it waits
+   * for the database instead, retrying every half minute at most.
+   */
+  public static final ActivityOptions UNTIL_ANSWERED =
+      ActivityOptions.newBuilder(DEFAULT)
+          .setRetryOptions(
+              RetryOptions.newBuilder(DEFAULT.getRetryOptions())
+                  .setMaximumInterval(Duration.ofSeconds(30))
+                  .setMaximumAttempts(0)
+                  .build())
+          .build();
+
   private RegistryOptions() {}
 }

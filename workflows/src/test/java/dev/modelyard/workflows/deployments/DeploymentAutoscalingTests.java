@@ -169,6 +169,35 @@ class DeploymentAutoscalingTests {
   }
 
   @Test
+  void aModelWarmedUpByHandAfterHoursIdleIsNotScaledBackAtTheNextEvaluation() {
+    autoscaleWithStart(AutoscalingPolicy.between(0, 3).withIdlePeriod(Duration.ofMinutes(15)));
+    env.sleep(Duration.ofHours(2));
+
+    assertThat(deployment().scale(new ScaleRequest(2)).desiredInstances()).isEqualTo(2);
+    awaitReady(2);
+    // Several evaluations, all within the scale-down cooldown: only the idle rule, which ignores
+    // cooldowns, could stop them now, and idle counts from the scale.
+    env.sleep(Duration.ofMinutes(1));
+
+    assertThat(readyIds()).hasSize(2);
+    assertThat(deployment().state().desiredInstances()).isEqualTo(2);
+  }
+
+  @Test
+  void aCountOutsideThePolicyIsRefusedWhileAutoscaledAndZeroStillTurnsItOff() {
+    autoscaleWithStart(AutoscalingPolicy.between(1, 3));
+    awaitReady(1);
+
+    assertThatThrownBy(() -> deployment().scale(new ScaleRequest(5)))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .rootCause()
+        .hasMessageContaining("desired_instances must be between 1 and 3 while the deployment");
+    assertThat(deployment().state().desiredInstances()).isOne();
+    assertThat(deployment().scale(new ScaleRequest(0)).desiredInstances()).isZero();
+    assertThat(deployment().state().autoscaling()).isNull();
+  }
+
+  @Test
   void theValidatorRejectsAMaximumAboveTheDeploymentsLimit() {
     autoscaleWithStart(AutoscalingPolicy.between(0, 2));
 

@@ -12,7 +12,9 @@ import dev.modelyard.workflows.models.Provider;
 import dev.modelyard.workflows.models.RegisteredModel;
 import dev.modelyard.workflows.placement.DeviceMemory;
 import dev.modelyard.workflows.placement.InMemoryLedger;
+import io.temporal.activity.Activity;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.UpdateOptions;
@@ -23,6 +25,7 @@ import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -204,6 +207,22 @@ class DeploymentWorkflowTests {
   }
 
   @Test
+  void aDatabaseOutageLongerThanARegistryCallsAttemptsIsWaitedOutNotFatal() {
+    scaleWithStart(DeploymentInput.of(TINY), 1);
+    awaitReady(1);
+
+    // PostgreSQL away for ten minutes: every registry call fails meanwhile (far more than 20
+    // attempts at a call's backoff).
+    registry.outageUntil(env.currentTimeMillis() + Duration.ofMinutes(10).toMillis());
+    env.sleep(Duration.ofMinutes(12));
+
+    assertThat(deploymentStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    assertThat(scale(2)).isEqualTo(2);
+    awaitReady(2);
+  }
+
+  @Test
   void continuingAsNewKeepsTheDesiredCount() {
     WorkflowExecution first =
         WorkflowClient.start(
@@ -293,6 +312,19 @@ class DeploymentWorkflowTests {
         .newWorkflowStub(DeploymentWorkflow.class, WorkflowIds.deployment(TINY));
   }
 
+  private WorkflowExecutionStatus deploymentStatus() {
+    return env.getWorkflowServiceStubs()
+        .blockingStub()
+        .describeWorkflowExecution(
+            DescribeWorkflowExecutionRequest.newBuilder()
+                .setNamespace(env.getNamespace())
+                .setExecution(
+                    WorkflowExecution.newBuilder().setWorkflowId(WorkflowIds.deployment(TINY)))
+                .build())
+        .getWorkflowExecutionInfo()
+        .getStatus();
+  }
+
   private String currentRunId() {
     return env.getWorkflowServiceStubs()
         .blockingStub()
@@ -355,8 +387,19 @@ class DeploymentWorkflowTests {
       super.recordStarting(instance);
     }
 
+    private volatile long outageUntilMillis;
+
+    /** Registry reads fail, as with PostgreSQL away, until the test environment's clock passes. */
+    void outageUntil(long millis) {
+      outageUntilMillis = millis;
+    }
+
     @Override
     public List<InstanceView> findActiveInstances(String modelId) {
+      if (Activity.getExecutionContext().getInfo().getCurrentAttemptScheduledTimestamp()
+          < outageUntilMillis) {
+        throw new IllegalStateException("Connection to 127.0.0.1:5432 refused");
+      }
       return super.findActiveInstances(modelId).stream()
           .sorted(Comparator.comparing(i -> startOrder.get(i.instanceId())))
           .toList();
