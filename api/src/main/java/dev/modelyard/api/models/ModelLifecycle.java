@@ -21,6 +21,7 @@ import dev.modelyard.workflows.placement.PlacementActivities;
 import dev.modelyard.workflows.placement.PlacementDecision.Refused;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.query.v1.WorkflowQuery;
@@ -28,6 +29,7 @@ import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
 import io.temporal.api.workflowservice.v1.QueryWorkflowResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
@@ -86,7 +88,12 @@ public class ModelLifecycle {
   private static void refuseJoiningAnotherPull(WorkflowStub running, PullModelRequest request) {
     PullModelRequest joined;
     try {
-      joined = (PullModelRequest) running.describe().getMemo("request", PullModelRequest.class);
+      WorkflowExecutionDescription run = running.describe();
+      if (run.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        // The run joined has ended meanwhile: the caller may pull again, and its 202 says so.
+        return;
+      }
+      joined = (PullModelRequest) run.getMemo("request", PullModelRequest.class);
     } catch (WorkflowException | StatusRuntimeException | DataConverterException e) {
       // The pull has started either way; what it pulls is the task's to report.
       return;

@@ -138,8 +138,8 @@ class ModelsController {
   }
 
   /**
-   * A pull pinned to a host no worker has reported from would wait for that worker until it timed
-   * out; the caller hears it now instead.
+   * A pull pinned to a host no live worker serves would wait for that worker until it timed out;
+   * the caller hears it now instead.
    */
   private void requireKnownHost(String host) {
     List<String> hosts =
@@ -148,7 +148,11 @@ class ModelsController {
             .toList();
     if (!hosts.contains(host)) {
       throw new InvalidFieldException(
-          "host", "no worker has reported from host '" + host + "'; known hosts: " + hosts);
+          "host",
+          "no worker of host '"
+              + host
+              + "' has said it is alive in the last few minutes; live hosts: "
+              + hosts);
     }
   }
 

@@ -80,7 +80,7 @@ final class FailedKeyLookups {
                 + " together (MODELYARD_UNKNOWN_KEYS_PER_MINUTE_TOTAL); keys this replica has not"
                 + " seen are refused with 429 for the next {} s",
             total,
-            own.left(now).toSeconds());
+            everyone.left(now).toSeconds());
       }
       throw new KeyLookupsRefusedException(
           KeyLookupsRefusedException.FROM_ALL_ADDRESSES, everyone.left(now));

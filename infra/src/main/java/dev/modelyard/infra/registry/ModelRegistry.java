@@ -293,7 +293,6 @@ public class ModelRegistry {
             .list());
   }
 
-  /** Every host a worker has reported from, by name. */
   /**
    * The hosts whose workers said they were alive within {@link #HOST_SILENCE}: a host gone for good
    * (a node replaced, a machine retired) keeps its row, but is no longer asked for its containers,

@@ -167,12 +167,12 @@ public final class DockerRuntime implements ModelRuntime {
     return Optional.of(instance.endpoint());
   }
 
-  /** The container of an instance this runtime runs, for operators and tests. */
   @Override
   public boolean runsContainers() {
     return true;
   }
 
+  /** The container of an instance this runtime runs, for operators and tests. */
   @Override
   public Optional<String> containerId(String instanceId) {
     return Optional.ofNullable(running.get(instanceId)).map(Running::containerId);

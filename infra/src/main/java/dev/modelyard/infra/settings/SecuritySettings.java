@@ -27,7 +27,13 @@ public record SecuritySettings(
     Secret adminKey,
     @DefaultValue("4MB") DataSize maxRequestBody,
     @DefaultValue("20") int unknownKeysPerMinute,
-    @DefaultValue("1000") int unknownKeysPerMinuteTotal) {
+    Integer unknownKeysPerMinuteTotal) {
+
+  /**
+   * Unknown keys of all addresses together per minute, unless MODELYARD_UNKNOWN_KEYS_PER_MINUTE is
+   * higher: a deployment that raised that one keeps working as before.
+   */
+  public static final int DEFAULT_UNKNOWN_KEYS_PER_MINUTE_TOTAL = 1000;
 
   /** Every API key starts with it, so that a bearer token is told from a JWT at a glance. */
   public static final String API_KEY_PREFIX = "my-";
@@ -73,6 +79,10 @@ public record SecuritySettings(
     }
     if (unknownKeysPerMinute < 1) {
       throw new IllegalArgumentException("MODELYARD_UNKNOWN_KEYS_PER_MINUTE must be at least 1");
+    }
+    if (unknownKeysPerMinuteTotal == null) {
+      unknownKeysPerMinuteTotal =
+          Math.max(DEFAULT_UNKNOWN_KEYS_PER_MINUTE_TOTAL, unknownKeysPerMinute);
     }
     if (unknownKeysPerMinuteTotal < unknownKeysPerMinute) {
       throw new IllegalArgumentException(

@@ -40,6 +40,14 @@ class MaintenanceRegistryTests {
     audit(5, "interval '1 day'");
 
     assertThat(registry.deleteAuditBatch(cutoff, 10)).isEqualTo(10);
+    // The ten oldest went (40 days and 16 to 25 seconds ago); the fifteen newer old rows stay.
+    assertThat(
+            jdbc.sql(
+                    "select count(*) from request_audit"
+                        + " where occurred_at < now() - interval '40 days 15.5 seconds'")
+                .query(Long.class)
+                .single())
+        .isZero();
     assertThat(registry.deleteAuditBatch(cutoff, 10)).isEqualTo(10);
     assertThat(registry.deleteAuditBatch(cutoff, 10)).isEqualTo(5);
     assertThat(registry.deleteAuditBatch(cutoff, 10)).isZero();

@@ -100,6 +100,17 @@ class SettingsBindingTests {
               assertThat(security.unknownKeysPerMinute()).isEqualTo(20);
               assertThat(security.unknownKeysPerMinuteTotal()).isEqualTo(5000);
             });
+    // A deployment that had raised the per-address limit above the total's default still starts.
+    context
+        .withSystemProperties("MODELYARD_UNKNOWN_KEYS_PER_MINUTE=2000")
+        .run(
+            ctx ->
+                assertThat(ctx.getBean(SecuritySettings.class).unknownKeysPerMinuteTotal())
+                    .isEqualTo(2000));
+    context.run(
+        ctx ->
+            assertThat(ctx.getBean(SecuritySettings.class).unknownKeysPerMinuteTotal())
+                .isEqualTo(1000));
   }
 
   private static FailureAnalysis analysis(Throwable failure) {
