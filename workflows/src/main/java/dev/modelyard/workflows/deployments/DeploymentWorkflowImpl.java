@@ -17,6 +17,7 @@ import dev.modelyard.workflows.placement.ReserveRequest;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
@@ -63,8 +64,21 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
   /** Deployments that stop their instances when cancelled; before, they were left running. */
   static final String CANCEL_STOPS_CHANGE = "cancel-stops-instances";
 
+  /**
+   * Deployments that stop their instances also when cancelled during an activity (a stop, a
+   * registry read); before, only a cancellation while the loop waited did.
+   */
+  static final String CANCEL_DURING_ACTIVITY_CHANGE = "cancel-during-activity-stops-instances";
+
+  private boolean cancelDuringActivityStops;
+
+  /** The instance a stop is under way for: it is no longer active, but may still run. */
+  private InstanceView beingStopped;
+
   @Override
   public void run(DeploymentInput input) {
+    cancelDuringActivityStops =
+        Workflow.getVersion(CANCEL_DURING_ACTIVITY_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
     phase = "finding model";
     RegisteredModel model = models.findModel(input.model());
     placed =
@@ -84,11 +98,16 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
     } catch (CanceledFailure cancelled) {
       if (Workflow.getVersion(CANCEL_STOPS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
         // Cancelled (DELETE /tasks/{id}): nothing it kept up is left running without an owner.
-        Workflow.newDetachedCancellationScope(
-                () -> instances.findActiveInstances(model.modelId()).forEach(this::stopOne))
-            .run();
+        stopEverything(model);
       }
       throw cancelled;
+    } catch (ActivityFailure failure) {
+      // A cancellation that arrives during an activity surfaces as that activity's failure.
+      if (!cancelDuringActivityStops || !CancellationScope.current().isCancelRequested()) {
+        throw failure;
+      }
+      stopEverything(model);
+      throw new CanceledFailure("cancelled while " + phase);
     }
     phase = "continuing as new";
     // An update accepted in this run must complete here; its effect then travels in the new input.
@@ -191,9 +210,16 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
     if (woken != desired) {
       desired = woken;
       changes++;
+    } else if (Workflow.getVersion(WAKE_RECHECKS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      // A request found no instance although the count is above zero: the replica may have died
+      // since the last re-check, so reconcile now rather than up to a minute later.
+      changes++;
     }
     return new ScaleAccepted(desired);
   }
+
+  /** Wakes of a deployment above zero that reconcile at once; before, they changed nothing. */
+  static final String WAKE_RECHECKS_CHANGE = "wake-rechecks";
 
   @Override
   public void validateWake() {
@@ -347,20 +373,47 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
   private void stopOne(InstanceView instance) {
     String instanceId = instance.instanceId();
     phase = "stopping " + instanceId;
+    beingStopped = instance;
     // Marked first, so that the gateway stops routing to it before it goes away.
     instances.recordStopping(instanceId);
     try {
       HostActivityStubs.stopping(instanceId, instance.hostId()).stopInstance(instanceId);
       instances.recordStopped(instanceId);
     } catch (ActivityFailure failure) {
+      if (cancelDuringActivityStops && CancellationScope.current().isCancelRequested()) {
+        // Not the host's failure: the deployment's cancellation, which stops this one again.
+        throw failure;
+      }
       // Its host cannot be reached: record it failed so that it is neither counted nor routed to.
       instances.recordFailed(instanceId, Failures.rootMessage(failure));
     }
+    beingStopped = null;
     // Only once it is stopped (or its host is gone): its memory is in use until then. A replica
     // started by a load or by a run before placement holds no reservation; releasing it is a no-op.
     if (placed) {
       releases.release(instanceId);
     }
+  }
+
+  /**
+   * Stops every instance the deployment kept up, and the one a stop was under way for, even though
+   * the deployment is being cancelled.
+   */
+  private void stopEverything(RegisteredModel model) {
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              List<InstanceView> left =
+                  new ArrayList<>(instances.findActiveInstances(model.modelId()));
+              InstanceView interrupted = beingStopped;
+              if (cancelDuringActivityStops
+                  && interrupted != null
+                  && left.stream()
+                      .noneMatch(i -> i.instanceId().equals(interrupted.instanceId()))) {
+                left.add(interrupted);
+              }
+              left.forEach(this::stopOne);
+            })
+        .run();
   }
 
   private static List<String> ids(List<InstanceView> active) {

@@ -198,6 +198,20 @@ class DeploymentAutoscalingTests {
   }
 
   @Test
+  void aWakeWhileTheOnlyReplicaIsGoneReplacesItAtOnceNotAtTheNextRecheck() {
+    autoscaleWithStart(AutoscalingPolicy.between(1, 2));
+    awaitReady(1);
+    registry.recordFailed(started.getFirst(), "process exited");
+
+    assertThat(deployment().wake().desiredInstances()).isOne();
+    // Well before the minute's re-check.
+    env.sleep(Duration.ofSeconds(5));
+
+    awaitReady(1);
+    assertThat(started).hasSize(2);
+  }
+
+  @Test
   void theValidatorRejectsAMaximumAboveTheDeploymentsLimit() {
     autoscaleWithStart(AutoscalingPolicy.between(0, 2));
 

@@ -32,6 +32,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -54,6 +57,11 @@ class DeploymentWorkflowTests {
   private final List<StartInstance> starts = new CopyOnWriteArrayList<>();
   private volatile boolean failStarts;
   private volatile boolean unloadedWhileStarting;
+
+  /** When set, the first stop waits for it: a stop under way when something else happens. */
+  private volatile CountDownLatch firstStopHeld;
+
+  private final AtomicInteger stopsBegun = new AtomicInteger();
 
   @BeforeEach
   void start() {
@@ -172,6 +180,30 @@ class DeploymentWorkflowTests {
     assertThat(started)
         .allSatisfy(id -> assertThat(registry.instanceStates).containsEntry(id, "stopped"));
     assertThat(ledger.reservations()).isEmpty();
+  }
+
+  @Test
+  void aDeploymentCancelledWhileItStopsAnInstanceStillStopsThemAll() {
+    scaleWithStart(DeploymentInput.of(TINY), 2);
+    awaitReady(2);
+    firstStopHeld = new CountDownLatch(1);
+    scale(1);
+    awaitUntil(() -> stopsBegun.get() == 1);
+
+    // The stop under way stays stuck: the cancellation must not wait for it.
+    env.getWorkflowClient().newUntypedWorkflowStub(WorkflowIds.deployment(TINY)).cancel();
+
+    try {
+      awaitUntil(
+          () ->
+              started.stream().allMatch(id -> "stopped".equals(registry.instanceStates.get(id)))
+                  && ledger.reservations().isEmpty());
+      assertThat(stopped).containsAll(started);
+      awaitUntil(
+          () -> deploymentStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
+    } finally {
+      firstStopHeld.countDown();
+    }
   }
 
   @Test
@@ -424,6 +456,14 @@ class DeploymentWorkflowTests {
 
     @Override
     public void stopInstance(String instanceId) {
+      CountDownLatch hold = firstStopHeld;
+      if (hold != null && stopsBegun.getAndIncrement() == 0) {
+        try {
+          hold.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       stopped.add(instanceId);
     }
   }
