@@ -2,6 +2,7 @@ package dev.modelyard.api.audit;
 
 import dev.modelyard.api.gateway.GenerationOutcome;
 import dev.modelyard.api.ratelimit.Callers;
+import dev.modelyard.api.security.RequestPaths;
 import dev.modelyard.infra.audit.AuditLog;
 import dev.modelyard.infra.audit.AuditRecord;
 import jakarta.servlet.AsyncEvent;
@@ -27,7 +28,7 @@ import org.springframework.web.util.UrlPathHelper;
  */
 final class AuditFilter extends OncePerRequestFilter {
 
-  private static final UrlPathHelper PATHS = UrlPathHelper.defaultInstance;
+  private static final UrlPathHelper PATHS = RequestPaths.UTF8;
 
   private final AuditLog log;
   private final Clock clock;

@@ -1,5 +1,6 @@
 package dev.modelyard.api.gateway;
 
+import dev.modelyard.api.security.RequestPaths;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -27,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class OpenAiGenerationFilter extends OncePerRequestFilter {
 
   private static final Logger log = LoggerFactory.getLogger(OpenAiGenerationFilter.class);
-  private static final UrlPathHelper PATHS = UrlPathHelper.defaultInstance;
+  private static final UrlPathHelper PATHS = RequestPaths.UTF8;
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String JSON_TYPE = MediaType.APPLICATION_JSON_VALUE;
 

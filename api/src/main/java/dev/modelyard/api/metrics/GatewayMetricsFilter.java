@@ -2,6 +2,7 @@ package dev.modelyard.api.metrics;
 
 import dev.modelyard.api.gateway.GenerationOutcome;
 import dev.modelyard.api.security.GenerationEndpoints;
+import dev.modelyard.api.security.RequestPaths;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
@@ -18,7 +19,7 @@ import org.springframework.web.util.UrlPathHelper;
  */
 final class GatewayMetricsFilter extends OncePerRequestFilter {
 
-  private static final UrlPathHelper PATHS = UrlPathHelper.defaultInstance;
+  private static final UrlPathHelper PATHS = RequestPaths.UTF8;
 
   private final GatewayMetrics metrics;
 

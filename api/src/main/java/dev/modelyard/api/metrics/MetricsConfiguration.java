@@ -1,6 +1,7 @@
 package dev.modelyard.api.metrics;
 
 import dev.modelyard.api.security.GenerationEndpoints;
+import dev.modelyard.api.security.RequestPaths;
 import dev.modelyard.infra.gpu.GpuInventory;
 import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.infra.settings.DataDirSettings;
@@ -25,7 +26,7 @@ import org.springframework.web.util.UrlPathHelper;
 @EnableConfigurationProperties(MetricsSettings.class)
 class MetricsConfiguration {
 
-  private static final UrlPathHelper PATHS = UrlPathHelper.defaultInstance;
+  private static final UrlPathHelper PATHS = RequestPaths.UTF8;
 
   @Bean
   GatewayMetrics gatewayMetrics(MeterRegistry meters) {

@@ -1,5 +1,6 @@
 package dev.modelyard.api.ratelimit;
 
+import dev.modelyard.api.security.RequestPaths;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -24,7 +25,7 @@ class RateLimitFilter extends OncePerRequestFilter {
 
   // Decoded and normalised, as the dispatcher matches it: an encoded or doubled slash, or a
   // ";jsessionid", cannot reach a handler unlimited.
-  private static final UrlPathHelper PATHS = UrlPathHelper.defaultInstance;
+  private static final UrlPathHelper PATHS = RequestPaths.UTF8;
 
   private final RateLimiter limiter;
 

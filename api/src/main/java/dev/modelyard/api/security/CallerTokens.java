@@ -13,7 +13,7 @@ import org.springframework.web.util.UrlPathHelper;
  */
 final class CallerTokens implements BearerTokenResolver {
 
-  private static final UrlPathHelper PATHS = UrlPathHelper.defaultInstance;
+  private static final UrlPathHelper PATHS = RequestPaths.UTF8;
 
   static final String API_KEY_HEADER = "X-API-Key";
   private static final String BEARER = "Bearer ";

@@ -19,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class ErrorBodies {
 
   private static final PathPattern OPENAI = PathPatternParser.defaultInstance.parse("/v1/**");
-  private static final UrlPathHelper PATHS = UrlPathHelper.defaultInstance;
+  private static final UrlPathHelper PATHS = RequestPaths.UTF8;
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private ErrorBodies() {}

@@ -30,7 +30,7 @@ import org.springframework.web.util.UrlPathHelper;
  */
 final class GenerationCallerFilter extends OncePerRequestFilter {
 
-  private static final UrlPathHelper PATHS = UrlPathHelper.defaultInstance;
+  private static final UrlPathHelper PATHS = RequestPaths.UTF8;
 
   private final CallerTokens tokens = new CallerTokens();
   private final SecurityErrorResponses errors = new SecurityErrorResponses();

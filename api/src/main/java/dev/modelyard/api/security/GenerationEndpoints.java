@@ -4,7 +4,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Set;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.web.util.matcher.RequestMatcher;
-import org.springframework.web.util.UrlPathHelper;
 
 /**
  * The endpoints that generate: the hot path, which {@link GenerationCallerFilter} authenticates in
@@ -28,7 +27,7 @@ public final class GenerationEndpoints {
   static final RequestMatcher MATCHER =
       request ->
           HttpMethod.POST.matches(request.getMethod())
-              && PATHS.contains(UrlPathHelper.defaultInstance.getPathWithinApplication(request));
+              && PATHS.contains(RequestPaths.UTF8.getPathWithinApplication(request));
 
   private GenerationEndpoints() {}
 

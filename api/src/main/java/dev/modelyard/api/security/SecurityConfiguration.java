@@ -1,5 +1,9 @@
 package dev.modelyard.api.security;
 
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 import dev.modelyard.infra.postgres.NotificationListener;
 import dev.modelyard.infra.security.ApiKeyStore;
 import dev.modelyard.infra.settings.SecuritySettings;
@@ -9,6 +13,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -229,6 +235,37 @@ class SecurityConfiguration {
     };
   }
 
+  /**
+   * Checks tokens against the keys of MODELYARD_JWKS_URL, cached for 5 minutes. A token naming a
+   * key the cache lacks fetches the set again at most once in 30 s: Spring's own JWKS builder turns
+   * that limit off, and a stream of tokens with made-up key IDs, unauthenticated, then fetched the
+   * set once per request.
+   */
+  static NimbusJwtDecoder jwksDecoder(SecuritySettings settings) {
+    URL keys;
+    try {
+      keys = settings.jwksUrl().toURL();
+    } catch (MalformedURLException e) {
+      throw new IllegalArgumentException("MODELYARD_JWKS_URL is no URL: " + e.getMessage(), e);
+    }
+    JWKSource<SecurityContext> source =
+        JWKSourceBuilder.<SecurityContext>create(
+                keys,
+                new DefaultResourceRetriever(
+                    (int) JWKS_TIMEOUT.toMillis(),
+                    (int) JWKS_TIMEOUT.toMillis(),
+                    JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT))
+            .rateLimited(JWKS_REFETCH_INTERVAL.toMillis())
+            .build();
+    return NimbusJwtDecoder.withJwkSource(source)
+        .jwsAlgorithm(SignatureAlgorithm.from(settings.algorithm()))
+        .build();
+  }
+
+  private static final Duration JWKS_TIMEOUT = Duration.ofSeconds(5);
+
+  static final Duration JWKS_REFETCH_INTERVAL = Duration.ofSeconds(30);
+
   private static JwtAuthenticationProvider jwtProvider(SecuritySettings settings) {
     NimbusJwtDecoder decoder;
     if (settings.hmac()) {
@@ -244,10 +281,7 @@ class SecurityConfiguration {
               .macAlgorithm(algorithm)
               .build();
     } else {
-      decoder =
-          NimbusJwtDecoder.withJwkSetUri(settings.jwksUrl().toString())
-              .jwsAlgorithm(SignatureAlgorithm.from(settings.algorithm()))
-              .build();
+      decoder = jwksDecoder(settings);
     }
     // A token must say who it is and when it ends: a JWT without exp would be valid forever.
     List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();

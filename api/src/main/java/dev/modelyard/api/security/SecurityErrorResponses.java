@@ -13,7 +13,6 @@ import org.springframework.security.authentication.InsufficientAuthenticationExc
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
-import org.springframework.web.util.UrlPathHelper;
 
 /**
  * 401 for a missing or bad credential, 403 for a caller whose roles do not reach the endpoint, 429
@@ -80,7 +79,7 @@ final class SecurityErrorResponses implements AuthenticationEntryPoint, AccessDe
   public void handle(
       HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
       throws IOException {
-    String path = UrlPathHelper.defaultInstance.getPathWithinApplication(request);
+    String path = RequestPaths.UTF8.getPathWithinApplication(request);
     EndpointAccess.Rule rule = EndpointAccess.ruleFor(request.getMethod(), path);
     response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_scope\"");
     ErrorBodies.write(

@@ -124,6 +124,12 @@ class RateLimitFilterTests {
         .andExpect(status().isTooManyRequests());
     mvc.perform(post(URI.create("/api/v1/local-llm/generate;jsessionid=x")))
         .andExpect(status().isTooManyRequests());
+    // The dispatcher decodes as UTF-8 whatever charset the body declares; so must the limiter.
+    mvc.perform(
+            post(URI.create("/api/v1/local-llm/%67enerate"))
+                .contentType("application/json; charset=UTF-16")
+                .content("{}"))
+        .andExpect(status().isTooManyRequests());
   }
 
   private void spend(MockHttpServletRequestBuilder request, int times) throws Exception {

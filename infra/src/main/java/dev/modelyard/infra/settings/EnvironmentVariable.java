@@ -38,7 +38,8 @@ public enum EnvironmentVariable {
       "a whole number, at least MODELYARD_UNKNOWN_KEYS_PER_MINUTE (unknown API keys all client"
           + " addresses together may present per minute)"),
   RATE_LIMIT_REQUESTS("modelyard.rate-limit.requests", "a whole number of requests, at least 1"),
-  RATE_LIMIT_WINDOW("modelyard.rate-limit.window", "a whole number of seconds, at least 1"),
+  RATE_LIMIT_WINDOW(
+      "modelyard.rate-limit.window", "a whole number of seconds, from 1 to 2678400 (31 days)"),
   RATE_LIMIT_GLOBAL_REQUESTS(
       "modelyard.rate-limit.global-requests", "a whole number of requests, at least 1"),
   COST_TRACKING_ENABLED("modelyard.costs.tracking-enabled", "true or false"),

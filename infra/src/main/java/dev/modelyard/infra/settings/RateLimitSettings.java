@@ -23,12 +23,20 @@ public record RateLimitSettings(
    */
   public static final int DEFAULT_GLOBAL_MULTIPLE = 10;
 
+  /** A month's quota is the longest window a limit is counted over. */
+  public static final Duration MAX_WINDOW = Duration.ofDays(31);
+
   public RateLimitSettings {
     if (requests < 1) {
       throw new IllegalArgumentException("RATE_LIMIT_REQUESTS must be at least 1");
     }
     if (window.isNegative() || window.isZero()) {
       throw new IllegalArgumentException("RATE_LIMIT_WINDOW must be a positive number of seconds");
+    }
+    if (window.compareTo(MAX_WINDOW) > 0) {
+      // A window of centuries overflowed as nanoseconds and failed every generation request.
+      throw new IllegalArgumentException(
+          "RATE_LIMIT_WINDOW must be at most " + MAX_WINDOW.toSeconds() + " seconds (31 days)");
     }
     if (globalRequests == null) {
       globalRequests = (int) Math.min(Integer.MAX_VALUE, (long) requests * DEFAULT_GLOBAL_MULTIPLE);

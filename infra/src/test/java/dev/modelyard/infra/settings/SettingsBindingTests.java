@@ -64,7 +64,7 @@ class SettingsBindingTests {
                 assertThat(analysis(ctx.getStartupFailure()).getDescription())
                     .isEqualTo(
                         "RATE_LIMIT_WINDOW='soon' is not valid: expected a whole number of"
-                            + " seconds, at least 1"));
+                            + " seconds, from 1 to 2678400 (31 days)"));
   }
 
   @Test
@@ -111,6 +111,16 @@ class SettingsBindingTests {
         ctx ->
             assertThat(ctx.getBean(SecuritySettings.class).unknownKeysPerMinuteTotal())
                 .isEqualTo(1000));
+  }
+
+  @Test
+  void aRateLimitWindowLongerThanAMonthIsRefusedAtStart() {
+    context
+        .withSystemProperties("RATE_LIMIT_WINDOW=10000000000")
+        .run(
+            ctx ->
+                assertThat(analysis(ctx.getStartupFailure()).getDescription())
+                    .startsWith("RATE_LIMIT_WINDOW must be at most 2678400 seconds"));
   }
 
   private static FailureAnalysis analysis(Throwable failure) {
