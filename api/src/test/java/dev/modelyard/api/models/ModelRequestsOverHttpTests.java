@@ -55,13 +55,7 @@ class ModelRequestsOverHttpTests {
   void aScaleNoWorkerTakesIsA503WithinTheDeadlineNotAHang() throws Exception {
     // This namespace has no worker: nothing polls the runtime queue the deployment runs on.
     String name = "unserved-" + RUN;
-    api.bean(ModelRegistry.class)
-        .registerModel(
-            new RegisterModel(
-                new ModelRef(Provider.LOCAL_GGUF, name),
-                null,
-                new ModelFileFacts(
-                    "/models/u.gguf", 100, "00ff", "gguf", "llama", 5, "Q4_0", 2048)));
+    registered(name);
 
     HttpResponse<String> response =
         api.post(
@@ -135,13 +129,7 @@ class ModelRequestsOverHttpTests {
   @Test
   void aNameThatWouldShareItsTaskIdsWithAnotherModelIsRefused() throws Exception {
     String name = "Cased-" + RUN;
-    api.bean(ModelRegistry.class)
-        .registerModel(
-            new RegisterModel(
-                new ModelRef(Provider.LOCAL_GGUF, name),
-                null,
-                new ModelFileFacts(
-                    "/models/c.gguf", 100, "00ff", "gguf", "llama", 5, "Q4_0", 2048)));
+    registered(name);
 
     HttpResponse<String> sameButCase =
         api.post(
@@ -219,6 +207,17 @@ class ModelRequestsOverHttpTests {
     } finally {
       api.bean(WorkflowClient.class).newUntypedWorkflowStub(taskId).terminate("test over");
     }
+  }
+
+  /** A local_gguf model as a pull registers it, straight into the registry. */
+  private static void registered(String name) {
+    api.bean(ModelRegistry.class)
+        .registerModel(
+            new RegisterModel(
+                new ModelRef(Provider.LOCAL_GGUF, name),
+                null,
+                new ModelFileFacts(
+                    "/models/" + name + ".gguf", 100, "00ff", "gguf", "llama", 5, "Q4_0", 2048)));
   }
 
   private HttpResponse<String> put(String path, String json) throws Exception {

@@ -16,6 +16,7 @@ import io.temporal.activity.Activity;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WithStartWorkflowOperation;
@@ -345,19 +346,14 @@ class DeploymentWorkflowTests {
   }
 
   private WorkflowExecutionStatus deploymentStatus() {
-    return env.getWorkflowServiceStubs()
-        .blockingStub()
-        .describeWorkflowExecution(
-            DescribeWorkflowExecutionRequest.newBuilder()
-                .setNamespace(env.getNamespace())
-                .setExecution(
-                    WorkflowExecution.newBuilder().setWorkflowId(WorkflowIds.deployment(TINY)))
-                .build())
-        .getWorkflowExecutionInfo()
-        .getStatus();
+    return describeDeployment().getStatus();
   }
 
   private String currentRunId() {
+    return describeDeployment().getExecution().getRunId();
+  }
+
+  private WorkflowExecutionInfo describeDeployment() {
     return env.getWorkflowServiceStubs()
         .blockingStub()
         .describeWorkflowExecution(
@@ -366,9 +362,7 @@ class DeploymentWorkflowTests {
                 .setExecution(
                     WorkflowExecution.newBuilder().setWorkflowId(WorkflowIds.deployment(TINY)))
                 .build())
-        .getWorkflowExecutionInfo()
-        .getExecution()
-        .getRunId();
+        .getWorkflowExecutionInfo();
   }
 
   private List<String> readyIds() {
