@@ -120,10 +120,11 @@ class DeploymentColdStarts implements ColdStarts {
               // Async: the wake may be over already, and the map is being updated here.
               wake.whenCompleteAsync(
                   (yes, failed) -> {
-                    waking.remove(m, wake);
+                    // Remembered before it is let go: a request in between would wake again.
                     if (Boolean.TRUE.equals(yes)) {
                       woken.put(m, Boolean.TRUE);
                     }
+                    waking.remove(m, wake);
                   },
                   WAKES);
               return wake;

@@ -21,7 +21,6 @@ import dev.modelyard.workflows.placement.PlacementActivities;
 import dev.modelyard.workflows.placement.PlacementDecision.Refused;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.query.v1.WorkflowQuery;
@@ -29,7 +28,6 @@ import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
 import io.temporal.api.workflowservice.v1.QueryWorkflowResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
-import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
@@ -88,12 +86,8 @@ public class ModelLifecycle {
   private static void refuseJoiningAnotherPull(WorkflowStub running, PullModelRequest request) {
     PullModelRequest joined;
     try {
-      WorkflowExecutionDescription run = running.describe();
-      if (run.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        // The run joined has ended meanwhile: the caller may pull again, and its 202 says so.
-        return;
-      }
-      joined = (PullModelRequest) run.getMemo("request", PullModelRequest.class);
+      // The run this request started or joined (the stub holds its run ID), ended or not.
+      joined = (PullModelRequest) running.describe().getMemo("request", PullModelRequest.class);
     } catch (WorkflowException | StatusRuntimeException | DataConverterException e) {
       // The pull has started either way; what it pulls is the task's to report.
       return;
@@ -107,7 +101,7 @@ public class ModelLifecycle {
             && (request.hostId() == null || request.hostId().equals(joined.hostId()));
     if (!sameFile) {
       throw new ConflictException(
-          "a pull of %s is already running (task %s)%s%s; wait for it to end, or cancel it with"
+          "a pull of %s (task %s)%s%s is under way or has just ended; wait for it to end, or cancel it with"
                   .formatted(
                       joined.model(),
                       running.getExecution().getWorkflowId(),

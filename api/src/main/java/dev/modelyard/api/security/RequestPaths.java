@@ -13,12 +13,32 @@ import org.springframework.web.util.UrlPathHelper;
  */
 public final class RequestPaths {
 
-  /** For every filter that reads a request's path. */
+  /** For every filter that reads a request's path; like the default instance, not to be changed. */
   public static final UrlPathHelper UTF8 =
       new UrlPathHelper() {
         @Override
         protected String determineEncoding(HttpServletRequest request) {
           return StandardCharsets.UTF_8.name();
+        }
+
+        @Override
+        public void setAlwaysUseFullPath(boolean alwaysUseFullPath) {
+          throw new UnsupportedOperationException("shared by every filter");
+        }
+
+        @Override
+        public void setUrlDecode(boolean urlDecode) {
+          throw new UnsupportedOperationException("shared by every filter");
+        }
+
+        @Override
+        public void setRemoveSemicolonContent(boolean removeSemicolonContent) {
+          throw new UnsupportedOperationException("shared by every filter");
+        }
+
+        @Override
+        public void setDefaultEncoding(String defaultEncoding) {
+          throw new UnsupportedOperationException("shared by every filter");
         }
       };
 

@@ -2,8 +2,8 @@ package dev.modelyard.api.security;
 
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
 import dev.modelyard.infra.postgres.NotificationListener;
 import dev.modelyard.infra.security.ApiKeyStore;
 import dev.modelyard.infra.settings.SecuritySettings;
@@ -42,9 +42,12 @@ import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
@@ -236,10 +239,10 @@ class SecurityConfiguration {
   }
 
   /**
-   * Checks tokens against the keys of MODELYARD_JWKS_URL, cached for 5 minutes. A token naming a
-   * key the cache lacks fetches the set again at most once in 30 s: Spring's own JWKS builder turns
-   * that limit off, and a stream of tokens with made-up key IDs, unauthenticated, then fetched the
-   * set once per request.
+   * Checks tokens against the keys of MODELYARD_JWKS_URL, cached for 5 minutes, fetched with
+   * Nimbus's timeouts of half a second. A token naming a key the cache lacks fetches the set again
+   * at most twice in 30 s: Spring's own JWKS builder turns that limit off, and a stream of tokens
+   * with made-up key IDs, unauthenticated, then fetched the set once per request.
    */
   static NimbusJwtDecoder jwksDecoder(SecuritySettings settings) {
     URL keys;
@@ -249,12 +252,8 @@ class SecurityConfiguration {
       throw new IllegalArgumentException("MODELYARD_JWKS_URL is no URL: " + e.getMessage(), e);
     }
     JWKSource<SecurityContext> source =
-        JWKSourceBuilder.<SecurityContext>create(
-                keys,
-                new DefaultResourceRetriever(
-                    (int) JWKS_TIMEOUT.toMillis(),
-                    (int) JWKS_TIMEOUT.toMillis(),
-                    JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT))
+        JWKSourceBuilder.<SecurityContext>create(keys)
+            .refreshAheadCache(false)
             .rateLimited(JWKS_REFETCH_INTERVAL.toMillis())
             .build();
     return NimbusJwtDecoder.withJwkSource(source)
@@ -262,9 +261,27 @@ class SecurityConfiguration {
         .build();
   }
 
-  private static final Duration JWKS_TIMEOUT = Duration.ofSeconds(5);
-
   static final Duration JWKS_REFETCH_INTERVAL = Duration.ofSeconds(30);
+
+  /**
+   * A token whose key could not be fetched because the re-fetches of this interval are spent names
+   * no key we know: a bad token (401), not an outage of the key store (503).
+   */
+  static JwtDecoder rateLimitedFetchIsABadToken(JwtDecoder decoder) {
+    return token -> {
+      try {
+        return decoder.decode(token);
+      } catch (JwtException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+          if (cause instanceof RateLimitReachedException) {
+            throw new BadJwtException(
+                "the token's key is not among those of MODELYARD_JWKS_URL", e);
+          }
+        }
+        throw e;
+      }
+    };
+  }
 
   private static JwtAuthenticationProvider jwtProvider(SecuritySettings settings) {
     NimbusJwtDecoder decoder;
@@ -306,7 +323,9 @@ class SecurityConfiguration {
               + " key set also signs for other applications");
     }
     decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
-    JwtAuthenticationProvider provider = new JwtAuthenticationProvider(decoder);
+    JwtAuthenticationProvider provider =
+        new JwtAuthenticationProvider(
+            settings.hmac() ? decoder : rateLimitedFetchIsABadToken(decoder));
     provider.setJwtAuthenticationConverter(new JwtCallers());
     return provider;
   }

@@ -210,9 +210,11 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
     if (woken != desired) {
       desired = woken;
       changes++;
-    } else if (Workflow.getVersion(WAKE_RECHECKS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+    } else if (lastFailure == null
+        && Workflow.getVersion(WAKE_RECHECKS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
       // A request found no instance although the count is above zero: the replica may have died
-      // since the last re-check, so reconcile now rather than up to a minute later.
+      // since the last re-check, so reconcile now rather than up to a minute later. Not after a
+      // failed start: that one waits for the re-check, however many requests arrive.
       changes++;
     }
     return new ScaleAccepted(desired);
@@ -321,7 +323,9 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
     } catch (ActivityFailure | CanceledFailure failure) {
       lastFailure = Failures.rootMessage(failure);
       stopAndRelease(instanceId, model.hostId(), lastFailure);
-      if (failure instanceof CanceledFailure) {
+      if (failure instanceof CanceledFailure
+          || (cancelDuringActivityStops && CancellationScope.current().isCancelRequested())) {
+        // The deployment's cancellation, not the start's failure: it stops everything.
         throw failure;
       }
       return null;
