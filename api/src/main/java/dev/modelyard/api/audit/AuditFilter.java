@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingRequestWrapper;
-import org.springframework.web.util.UrlPathHelper;
 
 /**
  * Records every API call once its answer is complete: it hands a record to the {@link AuditLog}
@@ -27,8 +26,6 @@ import org.springframework.web.util.UrlPathHelper;
  * Actuator calls (Prometheus scrapes every few seconds, health probes) are not API calls.
  */
 final class AuditFilter extends OncePerRequestFilter {
-
-  private static final UrlPathHelper PATHS = RequestPaths.UTF8;
 
   private final AuditLog log;
   private final Clock clock;
@@ -44,7 +41,7 @@ final class AuditFilter extends OncePerRequestFilter {
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
-    return PATHS.getPathWithinApplication(request).startsWith("/actuator");
+    return RequestPaths.path(request).startsWith("/actuator");
   }
 
   @Override
@@ -114,7 +111,7 @@ final class AuditFilter extends OncePerRequestFilter {
             at,
             Callers.identify(request),
             request.getMethod(),
-            PATHS.getPathWithinApplication(request),
+            RequestPaths.path(request),
             outcome == null ? null : outcome.model(),
             outcome == null ? null : outcome.provider(),
             outcome == null ? null : outcome.instanceId(),

@@ -1,6 +1,6 @@
 package dev.modelyard.api.autoscaling;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.modelyard.api.errors.UnavailableException;
 import dev.modelyard.infra.registry.ModelRegistry;
@@ -19,8 +19,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,20 +27,17 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Cold starts through the deployment workflows: the {@code wake} update (which the deployment
- * refuses unless it is autoscaled), then the registry polled until an instance is routable. A model
- * found not to be autoscaled is remembered for a few seconds, so that requests for a model that
- * nobody deployed do not each ask Temporal; so is a model woken, and the requests that arrive while
- * one wake is under way wait for that one: a burst of requests for a model at zero is one update,
- * not one each (the server allows a workflow only a few in flight). A wake waits no longer than the
- * cold start may take: with no worker to take the update, it would wait for ever.
+ * refuses unless it is autoscaled), then the registry polled until an instance is routable. A
+ * wake's answer is remembered for a few seconds, and the requests that arrive while one is under
+ * way wait for that one: a burst of requests for a model at zero is one update, not one each (the
+ * server allows a workflow only a few in flight), and requests for a model that nobody deployed do
+ * not each ask Temporal. A wake waits no longer than the cold start may take: with no worker to
+ * take the update, it would wait for ever.
  */
 class DeploymentColdStarts implements ColdStarts {
 
-  /** How long "not autoscaled" is believed before Temporal is asked again. */
-  static final Duration NOT_AUTOSCALED_FOR = Duration.ofSeconds(5);
-
-  /** How long a wake answers for the requests after it, which then only wait for the instance. */
-  static final Duration WOKEN_FOR = Duration.ofSeconds(5);
+  /** How long a wake's answer (woken, or not autoscaled) stands before Temporal is asked again. */
+  static final Duration WAKE_ANSWER_FOR = Duration.ofSeconds(5);
 
   private static final ExecutorService WAKES = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -50,12 +45,14 @@ class DeploymentColdStarts implements ColdStarts {
   private final ModelRegistry registry;
   private final ReadyInstances ready;
   private final AutoscalingSettings settings;
-  private final Cache<ModelRef, Boolean> notAutoscaled =
-      Caffeine.newBuilder().expireAfterWrite(NOT_AUTOSCALED_FOR).maximumSize(10_000).build();
-  private final Cache<ModelRef, Boolean> woken =
-      Caffeine.newBuilder().expireAfterWrite(WOKEN_FOR).maximumSize(10_000).build();
-  private final ConcurrentMap<ModelRef, CompletableFuture<Boolean>> waking =
-      new ConcurrentHashMap<>();
+
+  /** One wake per model at a time; a failed one is not kept, so the next request wakes again. */
+  private final AsyncCache<ModelRef, Boolean> wakes =
+      Caffeine.newBuilder()
+          .expireAfterWrite(WAKE_ANSWER_FOR)
+          .maximumSize(10_000)
+          .executor(WAKES)
+          .buildAsync();
 
   DeploymentColdStarts(
       WorkflowClient client,
@@ -77,14 +74,10 @@ class DeploymentColdStarts implements ColdStarts {
   public boolean awaitInstance(String provider, String modelName, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     for (ModelRef model : registered(provider, modelName)) {
-      if (notAutoscaled.getIfPresent(model) != null) {
-        continue;
-      }
-      if (woken.getIfPresent(model) != null || wake(model, deadline)) {
+      if (wake(model, deadline)) {
         awaitRoutable(model, timeout, deadline);
         return true;
       }
-      notAutoscaled.put(model, Boolean.TRUE);
     }
     return false;
   }
@@ -108,27 +101,11 @@ class DeploymentColdStarts implements ColdStarts {
 
   /**
    * True when the model's deployment is autoscaled and now wants at least one replica: this
-   * request's wake, or the one under way for the model, awaited until the deadline.
+   * request's wake, or the one under way or answered lately for the model, awaited until the
+   * deadline.
    */
   private boolean wake(ModelRef model, long deadline) {
-    CompletableFuture<Boolean> call =
-        waking.computeIfAbsent(
-            model,
-            m -> {
-              CompletableFuture<Boolean> wake =
-                  CompletableFuture.supplyAsync(() -> wakeNow(m), WAKES);
-              // Async: the wake may be over already, and the map is being updated here.
-              wake.whenCompleteAsync(
-                  (yes, failed) -> {
-                    // Remembered before it is let go: a request in between would wake again.
-                    if (Boolean.TRUE.equals(yes)) {
-                      woken.put(m, Boolean.TRUE);
-                    }
-                    waking.remove(m, wake);
-                  },
-                  WAKES);
-              return wake;
-            });
+    CompletableFuture<Boolean> call = wakes.get(model, this::wakeNow);
     try {
       return call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {

@@ -14,7 +14,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.util.UrlPathHelper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -28,7 +27,6 @@ import tools.jackson.databind.json.JsonMapper;
 final class OpenAiGenerationFilter extends OncePerRequestFilter {
 
   private static final Logger log = LoggerFactory.getLogger(OpenAiGenerationFilter.class);
-  private static final UrlPathHelper PATHS = RequestPaths.UTF8;
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String JSON_TYPE = MediaType.APPLICATION_JSON_VALUE;
 
@@ -50,14 +48,14 @@ final class OpenAiGenerationFilter extends OncePerRequestFilter {
     return !HttpMethod.POST.matches(request.getMethod())
         || type == null
         || !type.regionMatches(true, 0, JSON_TYPE, 0, JSON_TYPE.length())
-        || !ENDPOINTS.containsKey(PATHS.getPathWithinApplication(request));
+        || !ENDPOINTS.containsKey(RequestPaths.path(request));
   }
 
   @Override
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    Endpoint endpoint = ENDPOINTS.get(PATHS.getPathWithinApplication(request));
+    Endpoint endpoint = ENDPOINTS.get(RequestPaths.path(request));
     // Exactly the declared length: readAllBytes would fill 16 KB buffers for a 1 KB body, on
     // every request.
     int length = request.getContentLength();

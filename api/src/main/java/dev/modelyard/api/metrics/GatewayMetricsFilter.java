@@ -11,15 +11,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.util.UrlPathHelper;
 
 /**
  * Feeds {@link GatewayMetrics} once a generation request's answer is complete, refused and failed
  * ones included, reading what was served from the {@link GenerationOutcome} the endpoint left.
  */
 final class GatewayMetricsFilter extends OncePerRequestFilter {
-
-  private static final UrlPathHelper PATHS = RequestPaths.UTF8;
 
   private final GatewayMetrics metrics;
 
@@ -29,7 +26,7 @@ final class GatewayMetricsFilter extends OncePerRequestFilter {
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !GenerationEndpoints.contains(PATHS.getPathWithinApplication(request));
+    return !GenerationEndpoints.contains(RequestPaths.path(request));
   }
 
   @Override

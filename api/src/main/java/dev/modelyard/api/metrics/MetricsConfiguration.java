@@ -20,13 +20,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.web.util.UrlPathHelper;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(MetricsSettings.class)
 class MetricsConfiguration {
-
-  private static final UrlPathHelper PATHS = RequestPaths.UTF8;
 
   @Bean
   GatewayMetrics gatewayMetrics(MeterRegistry meters) {
@@ -50,7 +47,7 @@ class MetricsConfiguration {
   ObservationPredicate noHttpObservationOfGenerations() {
     return (name, context) ->
         !(context instanceof ServerRequestObservationContext request
-            && GenerationEndpoints.contains(PATHS.getPathWithinApplication(request.getCarrier())));
+            && GenerationEndpoints.contains(RequestPaths.path(request.getCarrier())));
   }
 
   @Bean

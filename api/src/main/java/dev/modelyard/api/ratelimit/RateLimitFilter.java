@@ -11,7 +11,6 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.util.UrlPathHelper;
 
 /**
  * Counts each generation request against its caller's and the global limit before any work is done,
@@ -25,7 +24,6 @@ class RateLimitFilter extends OncePerRequestFilter {
 
   // Decoded and normalised, as the dispatcher matches it: an encoded or doubled slash, or a
   // ";jsessionid", cannot reach a handler unlimited.
-  private static final UrlPathHelper PATHS = RequestPaths.UTF8;
 
   private final RateLimiter limiter;
 
@@ -49,11 +47,11 @@ class RateLimitFilter extends OncePerRequestFilter {
       chain.doFilter(request, response);
     } else {
       RateLimitResponses.writeRefusal(
-          response, decision, family(request).orElseThrow(), PATHS.getRequestUri(request));
+          response, decision, family(request).orElseThrow(), RequestPaths.uri(request));
     }
   }
 
   private static Optional<PathFamily> family(HttpServletRequest request) {
-    return PathFamily.of(PATHS.getPathWithinApplication(request));
+    return PathFamily.of(RequestPaths.path(request));
   }
 }

@@ -3,7 +3,6 @@ package dev.modelyard.api.security;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
-import org.springframework.web.util.UrlPathHelper;
 
 /**
  * Where a request carries its credential: {@code Authorization: Bearer …} (an API key or a JWT), or
@@ -13,15 +12,12 @@ import org.springframework.web.util.UrlPathHelper;
  */
 final class CallerTokens implements BearerTokenResolver {
 
-  private static final UrlPathHelper PATHS = RequestPaths.UTF8;
-
   static final String API_KEY_HEADER = "X-API-Key";
   private static final String BEARER = "Bearer ";
 
   @Override
   public String resolve(HttpServletRequest request) {
-    if (EndpointAccess.ruleFor(request.getMethod(), PATHS.getPathWithinApplication(request))
-            .required()
+    if (EndpointAccess.ruleFor(request.getMethod(), RequestPaths.path(request)).required()
         == null) {
       return null;
     }

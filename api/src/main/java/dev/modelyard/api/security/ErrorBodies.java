@@ -6,7 +6,6 @@ import java.io.IOException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.PathContainer;
-import org.springframework.web.util.UrlPathHelper;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,7 +18,6 @@ import tools.jackson.databind.json.JsonMapper;
 final class ErrorBodies {
 
   private static final PathPattern OPENAI = PathPatternParser.defaultInstance.parse("/v1/**");
-  private static final UrlPathHelper PATHS = RequestPaths.UTF8;
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private ErrorBodies() {}
@@ -44,7 +42,7 @@ final class ErrorBodies {
       throws IOException {
     response.setStatus(status.value());
     Object body;
-    if (OPENAI.matches(PathContainer.parsePath(PATHS.getPathWithinApplication(request)))) {
+    if (OPENAI.matches(PathContainer.parsePath(RequestPaths.path(request)))) {
       response.setContentType(MediaType.APPLICATION_JSON_VALUE);
       body = new OpenAiError(new OpenAiError.Error(message, openAiType, null, openAiCode));
     } else {
@@ -55,7 +53,7 @@ final class ErrorBodies {
               status.getReasonPhrase(),
               status.value(),
               message,
-              PATHS.getRequestUri(request));
+              RequestPaths.uri(request));
     }
     JSON.writeValue(response.getOutputStream(), body);
   }

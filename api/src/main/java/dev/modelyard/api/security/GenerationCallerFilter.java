@@ -19,7 +19,6 @@ import org.springframework.security.core.context.SecurityContextImpl;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.util.UrlPathHelper;
 
 /**
  * Authenticates and authorises the {@link GenerationEndpoints} in one step, instead of Spring
@@ -29,8 +28,6 @@ import org.springframework.web.util.UrlPathHelper;
  * EndpointAccess}) and the same 401 and 403 bodies ({@link SecurityErrorResponses}).
  */
 final class GenerationCallerFilter extends OncePerRequestFilter {
-
-  private static final UrlPathHelper PATHS = RequestPaths.UTF8;
 
   private final CallerTokens tokens = new CallerTokens();
   private final SecurityErrorResponses errors = new SecurityErrorResponses();
@@ -70,7 +67,7 @@ final class GenerationCallerFilter extends OncePerRequestFilter {
       return;
     }
     EndpointAccess.Rule rule =
-        EndpointAccess.ruleFor(request.getMethod(), PATHS.getPathWithinApplication(request));
+        EndpointAccess.ruleFor(request.getMethod(), RequestPaths.path(request));
     if (!granted(caller, rule)) {
       errors.handle(request, response, new AccessDeniedException("insufficient roles"));
       return;

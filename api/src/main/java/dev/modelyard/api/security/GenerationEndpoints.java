@@ -27,7 +27,7 @@ public final class GenerationEndpoints {
   static final RequestMatcher MATCHER =
       request ->
           HttpMethod.POST.matches(request.getMethod())
-              && PATHS.contains(RequestPaths.UTF8.getPathWithinApplication(request));
+              && PATHS.contains(RequestPaths.path(request));
 
   private GenerationEndpoints() {}
 

@@ -79,7 +79,7 @@ final class SecurityErrorResponses implements AuthenticationEntryPoint, AccessDe
   public void handle(
       HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
       throws IOException {
-    String path = RequestPaths.UTF8.getPathWithinApplication(request);
+    String path = RequestPaths.path(request);
     EndpointAccess.Rule rule = EndpointAccess.ruleFor(request.getMethod(), path);
     response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_scope\"");
     ErrorBodies.write(

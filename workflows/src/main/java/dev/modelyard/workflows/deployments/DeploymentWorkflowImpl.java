@@ -332,27 +332,9 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
     }
   }
 
-  /**
-   * Stops what a start left running, records {@code failure} on it (unless null), then frees its
-   * memory. Detached, so that even a cancelled deployment does; the reservation goes last: released
-   * earlier, another start could be placed on memory this one still holds.
-   */
   private void stopAndRelease(String instanceId, String hostId, String failure) {
-    Workflow.newDetachedCancellationScope(
-            () -> {
-              try {
-                HostActivityStubs.stopping(instanceId, hostId).stopInstance(instanceId);
-              } catch (ActivityFailure stopFailure) {
-                // The host is gone; so is the instance. The registry still learns it failed.
-              }
-              if (failure != null) {
-                instances.recordFailed(instanceId, failure);
-              }
-              if (placed) {
-                releases.release(instanceId);
-              }
-            })
-        .run();
+    LoadModelWorkflowImpl.stopAndRelease(
+        instances, placed ? releases : null, instanceId, hostId, failure);
   }
 
   /** Reserves memory for the instance on the model's host, as a load does. */

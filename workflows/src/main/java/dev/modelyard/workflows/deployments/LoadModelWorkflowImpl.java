@@ -100,23 +100,35 @@ public class LoadModelWorkflowImpl implements LoadModelWorkflow {
     }
   }
 
+  private void stopAndRelease(String instanceId, String hostId, String failure) {
+    stopAndRelease(instances, releases, instanceId, hostId, failure);
+  }
+
   /**
    * Stops what a start left running, records {@code failure} on it (unless null), then frees its
-   * memory. Detached, so that even a cancelled load does; the reservation goes last: released
-   * earlier, another load could be placed on memory that this instance still holds.
+   * memory (unless {@code releases} is null: a start that reserved none). Detached, so that even a
+   * cancelled load or deployment does; the reservation goes last: released earlier, another start
+   * could be placed on memory that this instance still holds.
    */
-  private void stopAndRelease(String instanceId, String hostId, String failure) {
+  static void stopAndRelease(
+      InstanceRegistryActivities instances,
+      PlacementActivities releases,
+      String instanceId,
+      String hostId,
+      String failure) {
     Workflow.newDetachedCancellationScope(
             () -> {
               try {
                 HostActivityStubs.stopping(instanceId, hostId).stopInstance(instanceId);
               } catch (ActivityFailure stopFailure) {
-                // The host is gone, and the instance with it; its memory is free all the same.
+                // The host is gone, and the instance with it; the registry still learns it failed.
               }
               if (failure != null) {
                 instances.recordFailed(instanceId, failure);
               }
-              releases.release(instanceId);
+              if (releases != null) {
+                releases.release(instanceId);
+              }
             })
         .run();
   }
