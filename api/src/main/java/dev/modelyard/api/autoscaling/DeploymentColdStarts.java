@@ -145,6 +145,9 @@ class DeploymentColdStarts implements ColdStarts {
 
   private void awaitRoutable(ModelRef model, Duration timeout, long deadline) {
     while (!ready.anyRoutable(model)) {
+      // A wake remembered from a few seconds ago may be stale (the deployment went back to zero
+      // since): once its answer expires, this asks again, without waiting for the answer.
+      wakes.get(model, this::wakeNow);
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         throw new UnavailableException(
