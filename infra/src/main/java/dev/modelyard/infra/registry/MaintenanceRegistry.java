@@ -6,6 +6,7 @@ import dev.modelyard.workflows.maintenance.DiscoveredInstance;
 import dev.modelyard.workflows.maintenance.DiscoveryApplied;
 import dev.modelyard.workflows.maintenance.DiscoveryPlan;
 import dev.modelyard.workflows.maintenance.ModelEntry;
+import dev.modelyard.workflows.maintenance.RetainedRecords;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -188,5 +189,41 @@ public class MaintenanceRegistry {
         .param("cutoff", Timestamp.from(cutoff))
         .param("limit", limit)
         .update();
+  }
+
+  /**
+   * As {@link #deleteAuditBatch}, for the other records kept for a while. An instance is deleted
+   * only once stopped or failed, and its events with it.
+   */
+  public int deleteBatch(RetainedRecords records, Instant cutoff, int limit) {
+    String sql =
+        switch (records) {
+          case COST_RECORDS ->
+              """
+              delete from cost_records where cost_id in (
+                  select cost_id from cost_records where occurred_at < :cutoff
+                  order by occurred_at limit :limit)
+              """;
+          case INSTANCE_EVENTS ->
+              """
+              delete from instance_events where event_id in (
+                  select event_id from instance_events where at < :cutoff
+                  order by at limit :limit)
+              """;
+          case SCALING_DECISIONS ->
+              """
+              delete from scaling_decisions where decision_id in (
+                  select decision_id from scaling_decisions where decided_at < :cutoff
+                  order by decided_at limit :limit)
+              """;
+          case ENDED_INSTANCES ->
+              """
+              delete from model_instances where instance_id in (
+                  select instance_id from model_instances
+                  where state in ('stopped', 'failed') and updated_at < :cutoff
+                  order by updated_at limit :limit)
+              """;
+        };
+    return jdbc.sql(sql).param("cutoff", Timestamp.from(cutoff)).param("limit", limit).update();
   }
 }

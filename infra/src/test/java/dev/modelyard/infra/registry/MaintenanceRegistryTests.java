@@ -3,6 +3,7 @@ package dev.modelyard.infra.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.testing.FreshSchema;
+import dev.modelyard.workflows.maintenance.RetainedRecords;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
@@ -54,6 +55,74 @@ class MaintenanceRegistryTests {
     assertThat(jdbc.sql("select count(*) from request_audit").query(Long.class).single())
         .as("what is within retention stays")
         .isEqualTo(5);
+  }
+
+  @Test
+  void recordsPastTheirCutoffAreDeletedInBatchesAndAnInstanceOnlyOnceItHasEnded() {
+    Instant cutoff = Instant.now().minus(Duration.ofDays(90));
+    jdbc.sql(
+            """
+            insert into models (model_id, provider, name)
+            values ('m-retention', 'local_gguf', 'retention')
+            """)
+        .update();
+    instance("i-old-stopped", "stopped", "interval '100 days'");
+    instance("i-old-failed", "failed", "interval '100 days'");
+    instance("i-old-ready", "ready", "interval '100 days'");
+    instance("i-recent-stopped", "stopped", "interval '1 day'");
+    jdbc.sql(
+            """
+            insert into instance_events (instance_id, at, kind)
+            values ('i-old-ready', now() - interval '100 days', 'healthy'),
+                   ('i-old-ready', now() - interval '1 day', 'unhealthy'),
+                   ('i-recent-stopped', now() - interval '100 days', 'healthy')
+            """)
+        .update();
+    jdbc.sql(
+            """
+            insert into scaling_decisions (provider, model_name, decided_at, trigger,
+                from_replicas, to_replicas, reason)
+            values ('local_gguf', 'retention', now() - interval '100 days', 'load', 1, 2, 'busy'),
+                   ('local_gguf', 'retention', now() - interval '1 day', 'load', 2, 1, 'idle')
+            """)
+        .update();
+    jdbc.sql(
+            """
+            insert into cost_records (occurred_at, model, provider, kind, cost_usd)
+            select now() - interval '100 days' - make_interval(secs => n), 'retention',
+                'local_gguf', 'local', 0.1
+            from generate_series(1, 3) as n
+            """)
+        .update();
+
+    assertThat(registry.deleteBatch(RetainedRecords.COST_RECORDS, cutoff, 2)).isEqualTo(2);
+    assertThat(registry.deleteBatch(RetainedRecords.COST_RECORDS, cutoff, 2)).isEqualTo(1);
+    assertThat(registry.deleteBatch(RetainedRecords.COST_RECORDS, cutoff, 2)).isZero();
+    assertThat(registry.deleteBatch(RetainedRecords.INSTANCE_EVENTS, cutoff, 10)).isEqualTo(2);
+    assertThat(registry.deleteBatch(RetainedRecords.SCALING_DECISIONS, cutoff, 10)).isEqualTo(1);
+    assertThat(registry.deleteBatch(RetainedRecords.ENDED_INSTANCES, cutoff, 10)).isEqualTo(2);
+
+    assertThat(
+            jdbc.sql("select instance_id from model_instances order by instance_id")
+                .query(String.class)
+                .list())
+        .containsExactly("i-old-ready", "i-recent-stopped");
+    assertThat(jdbc.sql("select kind from instance_events").query(String.class).list())
+        .containsExactly("unhealthy");
+    assertThat(jdbc.sql("select reason from scaling_decisions").query(String.class).list())
+        .containsExactly("idle");
+  }
+
+  private static void instance(String instanceId, String state, String age) {
+    jdbc.sql(
+            """
+            insert into model_instances (instance_id, model_id, host_id, state, updated_at)
+            values (:instanceId, 'm-retention', 'h1', :state, now() - %s)
+            """
+                .formatted(age))
+        .param("instanceId", instanceId)
+        .param("state", state)
+        .update();
   }
 
   private static void audit(int rows, String age) {

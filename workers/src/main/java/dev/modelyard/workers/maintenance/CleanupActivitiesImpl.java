@@ -3,6 +3,7 @@ package dev.modelyard.workers.maintenance;
 import dev.modelyard.infra.registry.MaintenanceRegistry;
 import dev.modelyard.workflows.maintenance.ActiveInstance;
 import dev.modelyard.workflows.maintenance.CleanupActivities;
+import dev.modelyard.workflows.maintenance.RetainedRecords;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
@@ -10,14 +11,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 /** Cleanup's registry writes, and what Temporal says is running. */
 class CleanupActivitiesImpl implements CleanupActivities {
 
-  private static final int AUDIT_BATCH = 10_000;
+  private static final int BATCH = 10_000;
 
   /** Well inside the activity's 30 s: the workflow calls again for what is left. */
-  private static final Duration AUDIT_DELETION_BUDGET = Duration.ofSeconds(20);
+  private static final Duration DELETION_BUDGET = Duration.ofSeconds(20);
 
   private final MaintenanceRegistry registry;
   private final WorkflowClient client;
@@ -58,13 +60,23 @@ class CleanupActivitiesImpl implements CleanupActivities {
   @Override
   public int deleteAuditBefore(long cutoffMillis) {
     Instant cutoff = Instant.ofEpochMilli(cutoffMillis);
-    long deadline = System.nanoTime() + AUDIT_DELETION_BUDGET.toNanos();
+    return deleteInBatches(() -> registry.deleteAuditBatch(cutoff, BATCH));
+  }
+
+  @Override
+  public int deleteRecordsBefore(RetainedRecords records, long cutoffMillis) {
+    Instant cutoff = Instant.ofEpochMilli(cutoffMillis);
+    return deleteInBatches(() -> registry.deleteBatch(records, cutoff, BATCH));
+  }
+
+  private static int deleteInBatches(IntSupplier batchDeletion) {
+    long deadline = System.nanoTime() + DELETION_BUDGET.toNanos();
     int deleted = 0;
     int batch;
     do {
-      batch = registry.deleteAuditBatch(cutoff, AUDIT_BATCH);
+      batch = batchDeletion.getAsInt();
       deleted += batch;
-    } while (batch == AUDIT_BATCH && System.nanoTime() < deadline);
+    } while (batch == BATCH && System.nanoTime() < deadline);
     return deleted;
   }
 }

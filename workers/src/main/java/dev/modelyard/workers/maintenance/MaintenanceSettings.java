@@ -29,6 +29,8 @@ public record MaintenanceSettings(
     Duration startingGrace,
     Duration partialGrace,
     Duration auditRetention,
+    Duration historyRetention,
+    Duration costRetention,
     Duration startRetry,
     Duration executionTimeout) {
 
@@ -49,11 +51,13 @@ public record MaintenanceSettings(
     }
     // Fail at start-up, naming the bad value, rather than when the workflows first start.
     MaintenanceWorkflowIds.discovery(deployment);
-    policyOf(idleTtl, startingGrace, partialGrace, auditRetention);
+    // The compact constructor sees the parameters; the fields are assigned after it.
+    policyOf(idleTtl, startingGrace, partialGrace, auditRetention, historyRetention, costRetention);
   }
 
   public CleanupPolicy policy() {
-    return policyOf(idleTtl, startingGrace, partialGrace, auditRetention);
+    return policyOf(
+        idleTtl, startingGrace, partialGrace, auditRetention, historyRetention, costRetention);
   }
 
   public String discoveryWorkflowId() {
@@ -65,9 +69,15 @@ public record MaintenanceSettings(
   }
 
   private static CleanupPolicy policyOf(
-      Duration idleTtl, Duration startingGrace, Duration partialGrace, Duration auditRetention) {
+      Duration idleTtl,
+      Duration startingGrace,
+      Duration partialGrace,
+      Duration auditRetention,
+      Duration historyRetention,
+      Duration costRetention) {
     try {
-      return new CleanupPolicy(idleTtl, startingGrace, partialGrace, auditRetention);
+      return new CleanupPolicy(
+          idleTtl, startingGrace, partialGrace, auditRetention, historyRetention, costRetention);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("modelyard.maintenance." + e.getMessage());
     }

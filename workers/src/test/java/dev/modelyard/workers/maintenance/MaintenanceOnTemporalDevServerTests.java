@@ -35,6 +35,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,64 @@ class MaintenanceOnTemporalDevServerTests {
     for (String id : List.of(settings.discoveryWorkflowId(), settings.cleanupWorkflowId())) {
       awaitRunning(id);
     }
+  }
+
+  @Test
+  @Timeout(60)
+  void aWorkerWithTheSameSettingsJoinsTheCronsAndOneWithOtherSettingsReplacesThem()
+      throws InterruptedException {
+    for (String id : List.of(settings.discoveryWorkflowId(), settings.cleanupWorkflowId())) {
+      awaitRunning(id);
+    }
+    String discoveryRun = runId(settings.discoveryWorkflowId());
+    String cleanupRun = runId(settings.cleanupWorkflowId());
+
+    new MaintenanceStarter(client, settings).ensureRunning();
+
+    assertThat(runId(settings.discoveryWorkflowId())).isEqualTo(discoveryRun);
+    assertThat(runId(settings.cleanupWorkflowId())).isEqualTo(cleanupRun);
+
+    MaintenanceSettings longerCostRetention =
+        new MaintenanceSettings(
+            true,
+            settings.deployment(),
+            settings.discoverySchedule(),
+            settings.cleanupSchedule(),
+            settings.idleTtl(),
+            settings.startingGrace(),
+            settings.partialGrace(),
+            settings.auditRetention(),
+            settings.historyRetention(),
+            Duration.ofDays(800),
+            settings.startRetry(),
+            settings.executionTimeout());
+    new MaintenanceStarter(client, longerCostRetention).ensureRunning();
+
+    assertThat(runId(settings.discoveryWorkflowId()))
+        .as("discovery's settings did not change")
+        .isEqualTo(discoveryRun);
+    String replacement = runId(settings.cleanupWorkflowId());
+    assertThat(replacement).isNotEqualTo(cleanupRun);
+    assertThat(
+            client
+                .newUntypedWorkflowStub(
+                    settings.cleanupWorkflowId(), Optional.of(cleanupRun), Optional.empty())
+                .describe()
+                .getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
+    assertThat(client.newUntypedWorkflowStub(settings.cleanupWorkflowId()).describe().getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+
+    // Back to the settings the other tests expect: replaced again, then joined.
+    new MaintenanceStarter(client, settings).ensureRunning();
+    String restored = runId(settings.cleanupWorkflowId());
+    assertThat(restored).isNotEqualTo(replacement);
+    new MaintenanceStarter(client, settings).ensureRunning();
+    assertThat(runId(settings.cleanupWorkflowId())).isEqualTo(restored);
+  }
+
+  private String runId(String workflowId) {
+    return client.newUntypedWorkflowStub(workflowId).describe().getExecution().getRunId();
   }
 
   @Test
@@ -224,7 +283,9 @@ class MaintenanceOnTemporalDevServerTests {
                         Duration.ofDays(1),
                         Duration.ofMinutes(30),
                         Duration.ofHours(1),
-                        Duration.ofDays(30))));
+                        Duration.ofDays(30),
+                        null,
+                        null)));
     System.out.printf("cleanup: %d ms, %s%n", (System.nanoTime() - started) / 1_000_000, result);
     client.newUntypedWorkflowStub(pull).terminate("test over");
 

@@ -43,9 +43,36 @@ class MaintenanceSettingsTests {
         .withMessageContaining("PT0S");
   }
 
+  @Test
+  void costRecordsAreKeptLongEnoughForTheMonthsLimit() {
+    assertThat(settings(null, null, null).policy().costRetention()).isEqualTo(Duration.ofDays(400));
+    assertThat(settings(null, null, null).policy().historyRetention())
+        .isEqualTo(Duration.ofDays(90));
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> settings(null, null, null, Duration.ofDays(7)))
+        .withMessageContaining("modelyard.maintenance.cost-retention")
+        .withMessageContaining("PT168H");
+  }
+
   private static MaintenanceSettings settings(
       String deployment, String discoverySchedule, Duration idleTtl) {
+    return settings(deployment, discoverySchedule, idleTtl, null);
+  }
+
+  private static MaintenanceSettings settings(
+      String deployment, String discoverySchedule, Duration idleTtl, Duration costRetention) {
     return new MaintenanceSettings(
-        true, deployment, discoverySchedule, null, idleTtl, null, null, null, null, null);
+        true,
+        deployment,
+        discoverySchedule,
+        null,
+        idleTtl,
+        null,
+        null,
+        null,
+        null,
+        costRetention,
+        null,
+        null);
   }
 }

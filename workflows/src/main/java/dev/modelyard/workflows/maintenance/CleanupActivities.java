@@ -24,4 +24,7 @@ public interface CleanupActivities {
    * most; returns how many. Called again while it deletes any, it deletes them all.
    */
   int deleteAuditBefore(long cutoffMillis);
+
+  /** As {@link #deleteAuditBefore}, for one of the other records kept for a while. */
+  int deleteRecordsBefore(RetainedRecords records, long cutoffMillis);
 }

@@ -14,11 +14,14 @@ import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntSupplier;
 
 /**
  * One cleanup. Each part runs on its own: a failure in one (a host that is down, a model that will
@@ -26,8 +29,8 @@ import java.util.Set;
  */
 public class CleanupWorkflowImpl implements CleanupWorkflow {
 
-  /** Calls of the audit deletion per run: at most some minutes of deleting an hour. */
-  private static final int MAX_AUDIT_DELETIONS = 20;
+  /** Calls of a deletion per run: at most some minutes of deleting an hour. */
+  private static final int MAX_DELETIONS = 20;
 
   private final CleanupActivities cleanup =
       Workflow.newActivityStub(CleanupActivities.class, RegistryOptions.DEFAULT);
@@ -46,33 +49,46 @@ public class CleanupWorkflowImpl implements CleanupWorkflow {
     List<String> failedStarts = failAbandonedStarts(instances, now, policy);
     List<String> deletedPartials = deleteAbandonedPartials(now, policy);
     int auditRows = deleteOldAudit(now - policy.auditRetention().toMillis());
-
-    CleanupResult result =
-        new CleanupResult(unloaded, failedStarts, deletedPartials, auditRows, problems);
-    return result;
+    Map<RetainedRecords, Integer> deletedRecords = new EnumMap<>(RetainedRecords.class);
+    if (Workflow.getVersion("records-retention", Workflow.DEFAULT_VERSION, 1) == 1) {
+      for (RetainedRecords records : RetainedRecords.values()) {
+        long cutoff = now - records.retention(policy).toMillis();
+        deletedRecords.put(
+            records,
+            deleteInCalls(
+                records.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " retention",
+                () -> cleanup.deleteRecordsBefore(records, cutoff)));
+      }
+    }
+    return new CleanupResult(
+        unloaded, failedStarts, deletedPartials, auditRows, deletedRecords, problems);
   }
 
-  /**
-   * Each call deletes for some seconds; calls go on while rows are left, up to {@link
-   * #MAX_AUDIT_DELETIONS} a run (the next run deletes the rest). Runs before this deleted all in
-   * one call, and their failure failed the run.
-   */
+  /** Runs before batches deleted all in one call, and their failure failed the run. */
   private int deleteOldAudit(long cutoffMillis) {
     if (Workflow.getVersion("audit-in-batches", Workflow.DEFAULT_VERSION, 1)
         == Workflow.DEFAULT_VERSION) {
       return cleanup.deleteAuditBefore(cutoffMillis);
     }
+    return deleteInCalls("audit retention", () -> cleanup.deleteAuditBefore(cutoffMillis));
+  }
+
+  /**
+   * Each call deletes for some seconds; calls go on while rows are left, up to {@link
+   * #MAX_DELETIONS} a run (the next run deletes the rest). A failure is one of the run's problems.
+   */
+  private int deleteInCalls(String what, IntSupplier call) {
     int deleted = 0;
     try {
-      for (int call = 0; call < MAX_AUDIT_DELETIONS; call++) {
-        int batch = cleanup.deleteAuditBefore(cutoffMillis);
+      for (int calls = 0; calls < MAX_DELETIONS; calls++) {
+        int batch = call.getAsInt();
         deleted += batch;
         if (batch == 0) {
           break;
         }
       }
     } catch (ActivityFailure failure) {
-      problems.add("audit retention: " + DiscoveryWorkflowImpl.rootMessage(failure));
+      problems.add(what + ": " + DiscoveryWorkflowImpl.rootMessage(failure));
     }
     return deleted;
   }

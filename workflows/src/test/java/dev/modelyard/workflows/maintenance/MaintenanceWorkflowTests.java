@@ -1,6 +1,7 @@
 package dev.modelyard.workflows.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.deployments.UnloadModelRequest;
@@ -129,7 +130,12 @@ class MaintenanceWorkflowTests {
             new PartialFile("/s/c.gguf.partial", 1, now - HOUR, null)));
     CleanupPolicy policy =
         new CleanupPolicy(
-            Duration.ofHours(1), Duration.ofMinutes(30), Duration.ofHours(24), Duration.ofDays(30));
+            Duration.ofHours(1),
+            Duration.ofMinutes(30),
+            Duration.ofHours(24),
+            Duration.ofDays(30),
+            Duration.ofDays(90),
+            Duration.ofDays(400));
 
     CleanupResult result = cleanUpOnce(policy);
 
@@ -178,6 +184,35 @@ class MaintenanceWorkflowTests {
 
     assertThat(result.problems()).singleElement().asString().startsWith("audit retention:");
     assertThat(result.deletedAuditRows()).isZero();
+  }
+
+  @Test
+  void eachKindOfRecordPastItsRetentionIsDeletedAndAFailureIsAProblemOfItsKindOnly() {
+    fake.brokenRecords = RetainedRecords.SCALING_DECISIONS;
+    long now = env.currentTimeMillis();
+    CleanupPolicy policy =
+        new CleanupPolicy(null, null, null, null, Duration.ofDays(60), Duration.ofDays(365));
+
+    CleanupResult result = cleanUpOnce(policy);
+
+    assertThat(result.deletedRecords())
+        .containsOnly(
+            Map.entry(RetainedRecords.COST_RECORDS, 2),
+            Map.entry(RetainedRecords.INSTANCE_EVENTS, 2),
+            Map.entry(RetainedRecords.SCALING_DECISIONS, 0),
+            Map.entry(RetainedRecords.ENDED_INSTANCES, 2));
+    assertThat(fake.recordCutoffs.get(RetainedRecords.COST_RECORDS))
+        .as("called again until nothing is left")
+        .hasSize(2)
+        .allSatisfy(
+            c -> assertThat(c).isCloseTo(now - Duration.ofDays(365).toMillis(), within(5_000L)));
+    assertThat(fake.recordCutoffs.get(RetainedRecords.ENDED_INSTANCES))
+        .allSatisfy(
+            c -> assertThat(c).isCloseTo(now - Duration.ofDays(60).toMillis(), within(5_000L)));
+    assertThat(result.problems())
+        .singleElement()
+        .asString()
+        .startsWith("scaling decisions retention:");
   }
 
   private DiscoveryResult discoverOnce() {
@@ -229,7 +264,11 @@ class MaintenanceWorkflowTests {
     /** What each call deletes, in turn; then nothing. */
     final Queue<Integer> auditBatches = new ConcurrentLinkedQueue<>(List.of(3));
 
+    /** Cutoffs asked for, by kind; each kind's first call deletes 2, then none are left. */
+    final Map<RetainedRecords, List<Long>> recordCutoffs = new ConcurrentHashMap<>();
+
     volatile boolean auditBroken;
+    volatile RetainedRecords brokenRecords;
     volatile boolean ollamaDown;
 
     @Override
@@ -291,6 +330,17 @@ class MaintenanceWorkflowTests {
       }
       Integer batch = auditBatches.poll();
       return batch == null ? 0 : batch;
+    }
+
+    @Override
+    public int deleteRecordsBefore(RetainedRecords records, long cutoffMillis) {
+      if (records == brokenRecords) {
+        throw ApplicationFailure.newNonRetryableFailure("statement timeout", "DatabaseDown");
+      }
+      List<Long> cutoffs =
+          recordCutoffs.computeIfAbsent(records, r -> new CopyOnWriteArrayList<>());
+      cutoffs.add(cutoffMillis);
+      return cutoffs.size() == 1 ? 2 : 0;
     }
   }
 
