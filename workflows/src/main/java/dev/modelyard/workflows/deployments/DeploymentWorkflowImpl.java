@@ -127,15 +127,47 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
       return;
     }
     long recheckAt = Workflow.currentTimeMillis() + RECHECK_INTERVAL.toMillis();
+    if (Workflow.getVersion(RECHECK_WHILE_AUTOSCALED_CHANGE, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      while (changes == seenChanges
+          && autoscaler.enabled()
+          && Workflow.currentTimeMillis() < recheckAt) {
+        if (!Workflow.await(autoscaler.evaluationInterval(), () -> changes != seenChanges)) {
+          evaluate();
+          phase = "waiting";
+        }
+      }
+      return;
+    }
     while (changes == seenChanges
         && autoscaler.enabled()
         && Workflow.currentTimeMillis() < recheckAt) {
-      if (!Workflow.await(autoscaler.evaluationInterval(), () -> changes != seenChanges)) {
-        evaluate();
-        phase = "waiting";
+      long now = Workflow.currentTimeMillis();
+      // A policy changed meanwhile to a shorter interval evaluates on its schedule, not the old.
+      nextEvaluationAt =
+          Math.min(nextEvaluationAt, now + autoscaler.evaluationInterval().toMillis());
+      if (now < nextEvaluationAt) {
+        Duration untilDue = Duration.ofMillis(Math.min(recheckAt, nextEvaluationAt) - now);
+        if (Workflow.await(untilDue, () -> changes != seenChanges)
+            || Workflow.currentTimeMillis() < nextEvaluationAt) {
+          continue;
+        }
       }
+      evaluate();
+      nextEvaluationAt = Workflow.currentTimeMillis() + autoscaler.evaluationInterval().toMillis();
+      phase = "waiting";
     }
   }
+
+  /**
+   * Deployments whose wait for the next evaluation ends at the minute's re-check. Before, a wait
+   * lasted the whole evaluation interval (up to 30 days), and a replica that died meanwhile was
+   * replaced only after it.
+   */
+  static final String RECHECK_WHILE_AUTOSCALED_CHANGE = "recheck-while-autoscaled";
+
+  /** When the load is next read; it keeps its schedule across the minute's re-checks. */
+  private long nextEvaluationAt = Long.MAX_VALUE;
 
   /** Reads the load and applies the autoscaler's decision; a hold changes nothing. */
   private void evaluate() {

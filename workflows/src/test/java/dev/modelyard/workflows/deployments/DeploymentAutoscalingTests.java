@@ -212,6 +212,27 @@ class DeploymentAutoscalingTests {
   }
 
   @Test
+  void aReplicaThatDiesIsReplacedAtTheMinutesRecheckWhateverTheEvaluationInterval() {
+    autoscaleWithStart(
+        AutoscalingPolicy.between(1, 2)
+            .withCooldowns(Duration.ofSeconds(1), Duration.ofSeconds(1))
+            .withEvaluation(Duration.ofHours(1), Duration.ofMinutes(1)));
+    awaitReady(1);
+    registry.recordFailed(started.getFirst(), "process exited");
+
+    env.sleep(Duration.ofSeconds(70));
+
+    awaitReady(1);
+    assertThat(started).hasSize(2);
+    assertThat(loads.queries).as("the load is read on its own schedule, not each minute").isEmpty();
+
+    loads.load = new LoadSummary(7, 120, Duration.ofMillis(300));
+    env.sleep(Duration.ofMinutes(59));
+    awaitReady(2);
+    assertThat(loads.queries).hasSize(1);
+  }
+
+  @Test
   void theValidatorRejectsAMaximumAboveTheDeploymentsLimit() {
     autoscaleWithStart(AutoscalingPolicy.between(0, 2));
 
