@@ -31,6 +31,7 @@ import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilte
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.config.ObjectPostProcessor;
@@ -179,14 +180,20 @@ class SecurityConfiguration {
     return registration;
   }
 
-  /** Right after security, so that an unauthenticated caller is refused before either. */
+  /**
+   * After security and the rate limit ({@code RateLimitFilter}), so that a caller who is refused
+   * either way is answered before its body is read (a chunked one is read here, up to the limit).
+   */
   @Bean
   FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimit(SecuritySettings settings) {
     var registration =
         new FilterRegistrationBean<>(new RequestBodyLimitFilter(settings.maxRequestBody()));
-    registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 1);
+    registration.setOrder(BODY_LIMIT_ORDER);
     return registration;
   }
+
+  /** Right after the rate limit's {@code Ordered.LOWEST_PRECEDENCE - 100}. */
+  static final int BODY_LIMIT_ORDER = Ordered.LOWEST_PRECEDENCE - 99;
 
   /**
    * Leaves the authenticated caller's name on the request, where the audit filter, which wraps the
@@ -215,7 +222,7 @@ class SecurityConfiguration {
   @Bean
   FilterRegistrationBean<MalformedParametersFilter> malformedParameters() {
     var registration = new FilterRegistrationBean<>(new MalformedParametersFilter());
-    registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 2);
+    registration.setOrder(BODY_LIMIT_ORDER + 1);
     return registration;
   }
 

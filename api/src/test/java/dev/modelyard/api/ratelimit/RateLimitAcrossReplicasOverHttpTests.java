@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.api.ApiProcess;
 import dev.modelyard.testing.TestApiKeys;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -102,6 +107,47 @@ class RateLimitAcrossReplicasOverHttpTests {
     assertThat(otherOnFirst.statusCode()).as(otherOnFirst.body()).isEqualTo(200);
     assertThat(otherOnSecond.statusCode()).as(otherOnSecond.body()).isEqualTo(200);
     assertThat(otherOnSecond.headers().firstValue("X-RateLimit-Remaining")).hasValue("2");
+  }
+
+  @Test
+  void aRefusedRequestIsAnsweredBeforeItsChunkedBodyIsRead() throws Exception {
+    String key = createKey("chunked-" + RUN);
+    for (int i = 0; i < LIMIT; i++) {
+      assertThat(first.post(CHAT, body(), "X-API-Key", key).statusCode()).isEqualTo(200);
+    }
+    URI api = first.uri(CHAT);
+
+    // A body sent chunked that never ends: the 429 must not wait for it (nor read it at all).
+    try (Socket socket = new Socket(api.getHost(), api.getPort())) {
+      socket.setSoTimeout(5_000);
+      String firstChunk = body();
+      socket
+          .getOutputStream()
+          .write(
+              ("POST "
+                      + CHAT
+                      + " HTTP/1.1\r\n"
+                      + "Host: "
+                      + api.getAuthority()
+                      + "\r\n"
+                      + "X-API-Key: "
+                      + key
+                      + "\r\n"
+                      + "Content-Type: application/json\r\n"
+                      + "Transfer-Encoding: chunked\r\n\r\n"
+                      + Integer.toHexString(firstChunk.length())
+                      + "\r\n"
+                      + firstChunk
+                      + "\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      String statusLine =
+          new BufferedReader(
+                  new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+              .readLine();
+
+      assertThat(statusLine).startsWith("HTTP/1.1 429");
+    }
   }
 
   @Test
