@@ -77,6 +77,12 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
                             + ", so a download cannot be verified",
                         CHECKSUM_UNAVAILABLE));
     try {
+      if (resumable == null && installedAlready(activity, target, size, sha256)) {
+        // A pull of a file already in place: install finds no partial file and checks it again.
+        // A partial file left by an earlier pull of it (one pull of a file runs at a time) goes.
+        Files.deleteIfExists(partial);
+        return new DownloadedFile(partial.toString(), target.toString(), size, sha256);
+      }
       Files.createDirectories(partial.getParent());
       long offset = trustedOffset(resumable, partial, size);
       HeartbeatingTransfer.run(
@@ -228,14 +234,13 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
   }
 
   /**
-   * The partial file is gone: fine if an earlier attempt already moved it into place (one that
-   * timed out while flushing, say). Hashing it again takes as long as the first time, so it
-   * heartbeats as that did.
+   * Whether the file in place is the one the Hub lists now (its size, then its hash): a model
+   * pulled again, or pulled anew after its registration was deleted, is then not downloaded again.
+   * A file of another size, or whose hash differs (the repository changed), is downloaded afresh.
    */
-  private static String alreadyInstalled(
-      ActivityExecutionContext activity, DownloadedFile download, Path target) throws IOException {
-    long size = download.sizeBytes();
-    if (Files.exists(target)
+  private static boolean installedAlready(
+      ActivityExecutionContext activity, Path target, long size, String sha256) throws IOException {
+    return Files.isRegularFile(target)
         && Files.size(target) == size
         && HeartbeatingTransfer.run(
                 activity,
@@ -244,7 +249,17 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
                 progress ->
                     Sha256.of(
                         target, hashed -> progress.report(new TransferProgress(hashed, size))))
-            .equals(download.sha256())) {
+            .equals(sha256);
+  }
+
+  /**
+   * The partial file is gone: fine if an earlier attempt already moved it into place (one that
+   * timed out while flushing, say). Hashing it again takes as long as the first time, so it
+   * heartbeats as that did.
+   */
+  private static String alreadyInstalled(
+      ActivityExecutionContext activity, DownloadedFile download, Path target) throws IOException {
+    if (installedAlready(activity, target, download.sizeBytes(), download.sha256())) {
       return target.toString();
     }
     throw ApplicationFailure.newNonRetryableFailure(

@@ -104,6 +104,27 @@ class HuggingFaceActivitiesTests {
   }
 
   @Test
+  void aFileAlreadyInPlaceIsNotDownloadedAgainUnlessItsBytesDifferFromTheHubs() throws Exception {
+    HuggingFaceActivities hub = activities(TransferPacer.UNLIMITED);
+    hub.installHuggingFaceFile(hub.downloadHuggingFaceFile(MODEL));
+    AccessLog afterFirstPull = AccessLog.fromNow();
+
+    String again = hub.installHuggingFaceFile(hub.downloadHuggingFaceFile(MODEL));
+
+    assertThat(again).isEqualTo(target.toString());
+    assertThat(afterFirstPull.requestsFor(FILE, host)).isEmpty();
+
+    // Same size, other bytes (a repository that changed, a damaged disk): downloaded afresh.
+    byte[] damaged = Files.readAllBytes(target);
+    damaged[damaged.length / 2] ^= 1;
+    Files.write(target, damaged);
+    String repaired = hub.installHuggingFaceFile(hub.downloadHuggingFaceFile(MODEL));
+
+    assertThat(Sha256.of(Path.of(repaired))).isEqualTo(SHA256);
+    assertThat(afterFirstPull.requestsFor(FILE, host)).singleElement();
+  }
+
+  @Test
   void resumesFromTheHeartbeatedOffsetAndDropsTheBytesWrittenAfterIt() throws Exception {
     long heartbeated = SIZE / 2;
     byte[] original = download();
