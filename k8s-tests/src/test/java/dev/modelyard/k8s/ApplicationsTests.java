@@ -162,6 +162,13 @@ class ApplicationsTests {
   }
 
   @Test
+  void maintenanceNamesItsDiscoveryReportsTheSameInEveryPod() {
+    Container c = Workloads.named("workers-maintenance").pod().getContainers().getFirst();
+    // Without it each pod reports under its own name, and Ollama's instances are recorded again.
+    assertThat(Workloads.env(c, "MODELYARD_HOST_ID")).hasValue("maintenance");
+  }
+
+  @Test
   void workersServeTheirProbesOnTheManagementPortOfTheirProfile() throws Exception {
     JsonNode profile =
         Manifests.YAML.readTree(

@@ -20,8 +20,10 @@ import java.util.Locale;
 
 /**
  * Asks this worker's Ollama (OLLAMA_HOST) and TGI server (HF_LOCAL_HOST). Ollama's models are
- * recorded on this worker's host, as a pull into Ollama records them; its loaded models become
- * instances on the {@code external} host, since Ollama, not Modelyard, starts and stops them.
+ * recorded on this worker's host, as a pull into Ollama records them, if this worker is a host
+ * (polls its host queue); a worker that only runs maintenance (on Kubernetes) names no host, and a
+ * model's recorded host is kept. Ollama's loaded models become instances on the {@code external}
+ * host, since Ollama, not Modelyard, starts and stops them.
  */
 class DiscoveryActivitiesImpl implements DiscoveryActivities {
 
@@ -32,22 +34,27 @@ class DiscoveryActivitiesImpl implements DiscoveryActivities {
   private final URI ollamaUrl;
   private final TgiInfoClient tgi;
   private final String hostId;
+  private final boolean isHost;
 
   /**
    * @param ollama null when OLLAMA_HOST is not set on this worker
    * @param tgi null when HF_LOCAL_HOST is not set on this worker
+   * @param hostId names this worker's reports (and the instances they find), host or not
+   * @param isHost whether this worker records itself as a host, where models may be recorded
    */
   DiscoveryActivitiesImpl(
       MaintenanceRegistry registry,
       OllamaClient ollama,
       URI ollamaUrl,
       TgiInfoClient tgi,
-      String hostId) {
+      String hostId,
+      boolean isHost) {
     this.registry = registry;
     this.ollama = ollama;
     this.ollamaUrl = ollamaUrl;
     this.tgi = tgi;
     this.hostId = hostId;
+    this.isHost = isHost;
   }
 
   @Override
@@ -121,7 +128,7 @@ class DiscoveryActivitiesImpl implements DiscoveryActivities {
     return new ModelEntry(
         Provider.LOCAL_OLLAMA.wireName(),
         model.name(),
-        hostId,
+        isHost ? hostId : null,
         model.name(),
         "ollama",
         details == null ? null : details.family(),

@@ -8,6 +8,7 @@ import dev.modelyard.infra.settings.HostSettings;
 import dev.modelyard.infra.settings.ProviderSettings;
 import dev.modelyard.workers.pools.PoolKind;
 import dev.modelyard.workers.pools.PoolRegistration;
+import dev.modelyard.workers.pools.WorkerPoolSettings;
 import dev.modelyard.workflows.maintenance.CleanupWorkflowImpl;
 import dev.modelyard.workflows.maintenance.DiscoveryWorkflowImpl;
 import io.temporal.client.WorkflowClient;
@@ -58,13 +59,19 @@ class MaintenanceWorkersConfiguration {
       MaintenanceClients clients,
       ProviderSettings providers,
       HostSettings host,
+      WorkerPoolSettings pools,
       WorkflowClient client) {
     return new PoolRegistration(
         PoolKind.MAINTENANCE,
         List.of(DiscoveryWorkflowImpl.class, CleanupWorkflowImpl.class),
         List.of(
             new DiscoveryActivitiesImpl(
-                registry, clients.ollama(), providers.ollamaHost(), clients.tgi(), host.hostId()),
+                registry,
+                clients.ollama(),
+                providers.ollamaHost(),
+                clients.tgi(),
+                host.hostId(),
+                pools.polls(PoolKind.HOST)),
             new CleanupActivitiesImpl(registry, client)));
   }
 
