@@ -39,7 +39,7 @@ public class InstanceHealthRegistry {
   public List<InstanceToCheck> instancesToCheck(Duration startingTooLong) {
     return jdbc.sql(
             """
-            select i.instance_id, m.name, i.host_id, i.endpoint, i.state
+            select i.instance_id, m.name, i.host_id, i.endpoint, i.state, m.provider
             from model_instances i join models m using (model_id)
             where i.state in ('ready', 'unhealthy')
                or (i.state = 'starting' and i.updated_at < now() - make_interval(secs => :seconds))
@@ -53,7 +53,8 @@ public class InstanceHealthRegistry {
                     rs.getString("name"),
                     rs.getString("host_id"),
                     rs.getString("endpoint"),
-                    rs.getString("state")))
+                    rs.getString("state"),
+                    rs.getString("provider")))
         .list();
   }
 

@@ -1,9 +1,11 @@
 package dev.modelyard.workers.health;
 
 import dev.modelyard.infra.registry.InstanceHealthRegistry;
+import dev.modelyard.infra.temporal.RunningWorkflows;
 import dev.modelyard.workers.pools.PoolKind;
 import dev.modelyard.workers.pools.PoolRegistration;
 import dev.modelyard.workflows.health.HealthCheckWorkflowImpl;
+import dev.modelyard.workflows.health.InstanceOwnerActivities;
 import dev.modelyard.workflows.health.RestartInstanceWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import java.util.List;
@@ -27,13 +29,15 @@ class HealthWorkersConfiguration {
   }
 
   @Bean
-  PoolRegistration healthPool(InstanceHealthRegistry instanceHealthRegistry) {
+  PoolRegistration healthPool(
+      InstanceHealthRegistry instanceHealthRegistry, WorkflowClient client) {
     return new PoolRegistration(
         PoolKind.HEALTH,
         List.of(HealthCheckWorkflowImpl.class, RestartInstanceWorkflowImpl.class),
         List.of(
             new HealthRegistryActivitiesImpl(instanceHealthRegistry),
-            new InstanceProbeActivitiesImpl()));
+            new InstanceProbeActivitiesImpl(),
+            (InstanceOwnerActivities) ids -> RunningWorkflows.among(client, ids)));
   }
 
   @Bean

@@ -1,15 +1,13 @@
 package dev.modelyard.workers.maintenance;
 
 import dev.modelyard.infra.registry.MaintenanceRegistry;
+import dev.modelyard.infra.temporal.RunningWorkflows;
 import dev.modelyard.workflows.maintenance.ActiveInstance;
 import dev.modelyard.workflows.maintenance.CleanupActivities;
 import dev.modelyard.workflows.maintenance.RetainedRecords;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowNotFoundException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntSupplier;
 
@@ -36,19 +34,7 @@ class CleanupActivitiesImpl implements CleanupActivities {
 
   @Override
   public List<String> runningWorkflows(List<String> workflowIds) {
-    List<String> running = new ArrayList<>();
-    for (String id : workflowIds) {
-      try {
-        // The latest run of the ID: a finished one no longer owns anything.
-        if (client.newUntypedWorkflowStub(id).describe().getStatus()
-            == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-          running.add(id);
-        }
-      } catch (WorkflowNotFoundException e) {
-        // Never ran, or its history is past retention: not running.
-      }
-    }
-    return running;
+    return RunningWorkflows.among(client, workflowIds);
   }
 
   @Override

@@ -42,6 +42,8 @@ public class HealthCheckWorkflowImpl implements HealthCheckWorkflow {
 
   private final HealthRegistryActivities registry =
       Workflow.newActivityStub(HealthRegistryActivities.class, REGISTRY);
+  private final InstanceOwnerActivities owners =
+      Workflow.newActivityStub(InstanceOwnerActivities.class, REGISTRY);
 
   private HealthPolicy policy;
   private boolean reconfigured;
@@ -166,7 +168,47 @@ public class HealthCheckWorkflowImpl implements HealthCheckWorkflow {
         // The scores live on here; the next round stores them again.
       }
     }
+    if (!toRestart.isEmpty()
+        && Workflow.getVersion("starts-still-owned", Workflow.DEFAULT_VERSION, 1) == 1) {
+      leaveStartsStillOwned(listed, toRestart);
+    }
     toRestart.forEach(this::restart);
+  }
+
+  /**
+   * An instance starting for too long whose load, deployment or restart still runs is theirs: a
+   * large model may take that long to load, and a restart would stop it and start it over, again
+   * and again. Only one whose owners have all ended is restarted (before, every one was). Owners
+   * that cannot be asked this round keep their instance for another round.
+   */
+  private void leaveStartsStillOwned(List<InstanceToCheck> listed, Map<String, String> toRestart) {
+    Map<String, List<String>> ownersOf = new LinkedHashMap<>();
+    for (InstanceToCheck instance : listed) {
+      if (instance.starting() && toRestart.containsKey(instance.instanceId())) {
+        ownersOf.put(
+            instance.instanceId(),
+            InstanceOwners.of(instance.provider(), instance.modelName(), instance.instanceId()));
+      }
+    }
+    if (ownersOf.isEmpty()) {
+      return;
+    }
+    Set<String> running;
+    try {
+      running =
+          new HashSet<>(
+              owners.ownersRunning(
+                  ownersOf.values().stream().flatMap(List::stream).distinct().toList()));
+    } catch (ActivityFailure failure) {
+      toRestart.keySet().removeAll(ownersOf.keySet());
+      return;
+    }
+    ownersOf.forEach(
+        (instanceId, possible) -> {
+          if (possible.stream().anyMatch(running::contains)) {
+            toRestart.remove(instanceId);
+          }
+        });
   }
 
   private void restart(String instanceId, String reason) {

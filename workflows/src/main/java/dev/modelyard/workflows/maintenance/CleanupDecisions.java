@@ -1,8 +1,7 @@
 package dev.modelyard.workflows.maintenance;
 
-import dev.modelyard.workflows.WorkflowIds;
 import dev.modelyard.workflows.deployments.RegisterEndpointWorkflow;
-import dev.modelyard.workflows.health.HealthWorkflowIds;
+import dev.modelyard.workflows.health.InstanceOwners;
 import dev.modelyard.workflows.models.ModelRef;
 import dev.modelyard.workflows.models.Provider;
 import java.time.Duration;
@@ -57,21 +56,9 @@ public final class CleanupDecisions {
     return instances.stream().filter(i -> i.starting() && i.updatedAtMillis() < cutoff).toList();
   }
 
-  /**
-   * The workflows that may own a starting instance: the model's load or deployment, and a restart
-   * of the instance. While any of them runs, the instance is theirs to finish or fail.
-   */
+  /** The workflows that may own a starting instance ({@link InstanceOwners}). */
   public static List<String> possibleOwners(ActiveInstance instance) {
-    List<String> owners = new ArrayList<>();
-    Provider.fromWireName(instance.provider())
-        .map(p -> new ModelRef(p, instance.modelName()))
-        .ifPresent(
-            model -> {
-              owners.add(WorkflowIds.load(model));
-              owners.add(WorkflowIds.deployment(model));
-            });
-    owners.add(HealthWorkflowIds.restart(instance.instanceId()));
-    return owners;
+    return InstanceOwners.of(instance.provider(), instance.modelName(), instance.instanceId());
   }
 
   /** Partial files not written to for longer than {@code grace}. */

@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The registry's health side in memory: these tests prove the workflows' decisions; the PostgreSQL
  * registry has its own tests against the real database.
  */
-class FakeHealthRegistry implements HealthRegistryActivities {
+class FakeHealthRegistry implements HealthRegistryActivities, InstanceOwnerActivities {
 
   static final String HOST = "host-a";
 
@@ -32,6 +32,14 @@ class FakeHealthRegistry implements HealthRegistryActivities {
 
   /** Servers registered as running elsewhere: no host of ours started them. */
   final Set<String> external = ConcurrentHashMap.newKeySet();
+
+  /** Instances that have been starting for too long: listed though starting. */
+  final Set<String> startingForTooLong = ConcurrentHashMap.newKeySet();
+
+  /** The workflows Temporal says are running, and each question asked of it. */
+  final Set<String> runningOwners = ConcurrentHashMap.newKeySet();
+
+  final List<List<String>> ownerQuestions = new CopyOnWriteArrayList<>();
 
   private final TestWorkflowEnvironment env;
 
@@ -58,7 +66,11 @@ class FakeHealthRegistry implements HealthRegistryActivities {
   @Override
   public List<InstanceToCheck> instancesToCheck(Duration startingTooLong) {
     return instances.entrySet().stream()
-        .filter(e -> List.of("ready", "unhealthy").contains(e.getValue().state()))
+        .filter(
+            e ->
+                List.of("ready", "unhealthy").contains(e.getValue().state())
+                    || (e.getValue().state().equals("starting")
+                        && startingForTooLong.contains(e.getKey())))
         .map(
             e ->
                 new InstanceToCheck(
@@ -66,7 +78,8 @@ class FakeHealthRegistry implements HealthRegistryActivities {
                     "tiny",
                     external.contains(e.getKey()) ? RegisterEndpointWorkflow.EXTERNAL_HOST : HOST,
                     e.getValue().endpoint(),
-                    e.getValue().state()))
+                    e.getValue().state(),
+                    Provider.LOCAL_GGUF.wireName()))
         .sorted(Comparator.comparing(InstanceToCheck::instanceId))
         .toList();
   }
@@ -134,6 +147,12 @@ class FakeHealthRegistry implements HealthRegistryActivities {
   public void recordRestartFailed(String instanceId, String reason) {
     instances.computeIfPresent(instanceId, (id, old) -> new Instance("failed", old.endpoint(), 0));
     event(instanceId, "restart-failed", reason);
+  }
+
+  @Override
+  public List<String> ownersRunning(List<String> workflowIds) {
+    ownerQuestions.add(List.copyOf(workflowIds));
+    return workflowIds.stream().filter(runningOwners::contains).toList();
   }
 
   private void event(String instanceId, String kind, String detail) {

@@ -134,6 +134,35 @@ class HealthCheckWorkflowTests {
   }
 
   @Test
+  void anInstanceStartingTooLongIsRestartedOnlyOnceNoLoadOrRestartOwnsIt() {
+    // Its load still runs (a large model, a slow disk), and it does not answer yet.
+    registry.instances.put(
+        "i-loading", new FakeHealthRegistry.Instance("starting", "http://127.0.0.1:1", 100));
+    registry.startingForTooLong.add("i-loading");
+    registry.runningOwners.add("load:local_gguf:tiny");
+    startLoop(policy(3));
+
+    env.sleep(Duration.ofMinutes(1));
+
+    assertThat(registry.ownerQuestions)
+        .isNotEmpty()
+        .allSatisfy(
+            asked ->
+                assertThat(asked)
+                    .containsExactly(
+                        "load:local_gguf:tiny", "deployment:local_gguf:tiny", "restart:i-loading"));
+    assertThat(registry.events("restart-started")).isEmpty();
+    assertThat(host.startsOf("i-loading")).isEmpty();
+
+    // Its load was terminated: nothing will finish or fail the start but a restart.
+    registry.runningOwners.clear();
+    env.sleep(Duration.ofSeconds(30));
+
+    assertThat(registry.events("restart-started")).singleElement();
+    assertThat(host.startsOf("i-loading")).isNotEmpty();
+  }
+
+  @Test
   void aDeadServerRegisteredFromElsewhereIsScoredButNotRestarted() {
     registry.ready("i-ext", host.run("i-ext"));
     registry.external.add("i-ext");
