@@ -216,14 +216,27 @@ public class MaintenanceRegistry {
                   select decision_id from scaling_decisions where decided_at < :cutoff
                   order by decided_at limit :limit)
               """;
+          // A failed instance may still have its reservation (a restart that gave up does not
+          // release it): the ledger counts it as held once the instance row is gone, so it goes
+          // too. The state is checked again: a row revived meanwhile stays.
           case ENDED_INSTANCES ->
               """
-              delete from model_instances where instance_id in (
-                  select instance_id from model_instances
-                  where state in ('stopped', 'failed') and updated_at < :cutoff
-                  order by updated_at limit :limit)
+              with ended as (
+                  delete from model_instances where instance_id in (
+                      select instance_id from model_instances
+                      where state in ('stopped', 'failed') and updated_at < :cutoff
+                      order by updated_at limit :limit)
+                  and state in ('stopped', 'failed') and updated_at < :cutoff
+                  returning instance_id),
+              released as (
+                  delete from placement_reservations
+                  where reservation_id in (select instance_id from ended))
+              select count(*) from ended
               """;
         };
-    return jdbc.sql(sql).param("cutoff", Timestamp.from(cutoff)).param("limit", limit).update();
+    var statement = jdbc.sql(sql).param("cutoff", Timestamp.from(cutoff)).param("limit", limit);
+    return records == RetainedRecords.ENDED_INSTANCES
+        ? statement.query(Integer.class).single()
+        : statement.update();
   }
 }

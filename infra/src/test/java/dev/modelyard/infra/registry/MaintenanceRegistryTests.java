@@ -70,10 +70,25 @@ class MaintenanceRegistryTests {
     instance("i-old-failed", "failed", "interval '100 days'");
     instance("i-old-ready", "ready", "interval '100 days'");
     instance("i-recent-stopped", "stopped", "interval '1 day'");
+    // A restart that gave up left the failed instance's reservation behind.
+    jdbc.sql(
+            """
+            insert into placement_devices (host_id, device_id, device_index, name, total_bytes,
+                capacity_bytes)
+            values ('h1', 'GPU-0', 0, 'gpu', 1000, 1000)
+            """)
+        .update();
+    jdbc.sql(
+            """
+            insert into placement_reservations (reservation_id, host_id, device_id, bytes)
+            values ('i-old-failed', 'h1', 'GPU-0', 100), ('i-old-ready', 'h1', 'GPU-0', 100)
+            """)
+        .update();
     jdbc.sql(
             """
             insert into instance_events (instance_id, at, kind)
-            values ('i-old-ready', now() - interval '100 days', 'healthy'),
+            values ('i-old-stopped', now() - interval '1 day', 'stopped'),
+                   ('i-old-ready', now() - interval '100 days', 'healthy'),
                    ('i-old-ready', now() - interval '1 day', 'unhealthy'),
                    ('i-recent-stopped', now() - interval '100 days', 'healthy')
             """)
@@ -94,6 +109,12 @@ class MaintenanceRegistryTests {
             from generate_series(1, 3) as n
             """)
         .update();
+    jdbc.sql(
+            """
+            insert into cost_records (occurred_at, model, provider, kind, cost_usd)
+            values (now() - interval '1 day', 'retention', 'local_gguf', 'local', 0.2)
+            """)
+        .update();
 
     assertThat(registry.deleteBatch(RetainedRecords.COST_RECORDS, cutoff, 2)).isEqualTo(2);
     assertThat(registry.deleteBatch(RetainedRecords.COST_RECORDS, cutoff, 2)).isEqualTo(1);
@@ -108,7 +129,15 @@ class MaintenanceRegistryTests {
                 .list())
         .containsExactly("i-old-ready", "i-recent-stopped");
     assertThat(jdbc.sql("select kind from instance_events").query(String.class).list())
+        .as("the recent event of a deleted instance went with it")
         .containsExactly("unhealthy");
+    assertThat(
+            jdbc.sql("select reservation_id from placement_reservations")
+                .query(String.class)
+                .list())
+        .containsExactly("i-old-ready");
+    assertThat(jdbc.sql("select cost_usd from cost_records").query(Double.class).list())
+        .containsExactly(0.2);
     assertThat(jdbc.sql("select reason from scaling_decisions").query(String.class).list())
         .containsExactly("idle");
   }

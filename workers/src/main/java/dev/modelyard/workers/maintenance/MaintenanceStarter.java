@@ -13,6 +13,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.common.converter.DataConverterException;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -37,8 +38,13 @@ public class MaintenanceStarter extends StartsWithTheWorker {
   private final MaintenanceSettings settings;
   private volatile boolean started;
 
-  public MaintenanceStarter(WorkflowClient client, MaintenanceSettings settings) {
-    super("Maintenance", settings.enabled(), settings.startRetry());
+  /**
+   * @param runsMaintenance whether this worker polls the maintenance queue; one that does not never
+   *     starts (or replaces) the crons
+   */
+  public MaintenanceStarter(
+      WorkflowClient client, MaintenanceSettings settings, boolean runsMaintenance) {
+    super("Maintenance", settings.enabled() && runsMaintenance, settings.startRetry());
     this.client = client;
     this.settings = settings;
   }
@@ -134,11 +140,17 @@ public class MaintenanceStarter extends StartsWithTheWorker {
             .getHistory()
             .getEvents(0)
             .getWorkflowExecutionStartedEventAttributes();
-    Object input =
-        client
-            .getOptions()
-            .getDataConverter()
-            .fromPayloads(0, Optional.of(started.getInput()), cron.inputType(), cron.inputType());
+    Object input;
+    try {
+      input =
+          client
+              .getOptions()
+              .getDataConverter()
+              .fromPayloads(0, Optional.of(started.getInput()), cron.inputType(), cron.inputType());
+    } catch (DataConverterException e) {
+      // Written by a build whose input this one cannot read: other settings, so replaced.
+      input = "unreadable input (" + e.getMessage() + ")";
+    }
     return new Running(execution.getRunId(), started.getCronSchedule(), input);
   }
 

@@ -84,9 +84,15 @@ class MaintenanceWorkersConfiguration {
             new ModelStoreActivitiesImpl(dataDir.modelStore(), host.hostId(), Clock.systemUTC())));
   }
 
+  /**
+   * Only a worker that runs maintenance starts its crons: the settings they are started with are
+   * that worker's, and a worker of another pool (restarted with other settings, or none) must not
+   * replace them.
+   */
   @Bean
-  MaintenanceStarter maintenanceStarter(WorkflowClient client, MaintenanceSettings settings) {
-    return new MaintenanceStarter(client, settings);
+  MaintenanceStarter maintenanceStarter(
+      WorkflowClient client, MaintenanceSettings settings, WorkerPoolSettings pools) {
+    return new MaintenanceStarter(client, settings, pools.polls(PoolKind.MAINTENANCE));
   }
 
   /** The HTTP clients of discovery, closed with the context; either may be absent. */

@@ -77,7 +77,9 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
                             + ", so a download cannot be verified",
                         CHECKSUM_UNAVAILABLE));
     try {
-      if (resumable == null && installedAlready(activity, target, size, sha256)) {
+      // A retry after an attempt that only hashed heartbeated no bytes (see installedAlready).
+      if ((resumable == null || resumable.bytesDone() == 0)
+          && installedAlready(activity, target, size, sha256, false)) {
         // A pull of a file already in place: install finds no partial file and checks it again.
         // A partial file left by an earlier pull of it (one pull of a file runs at a time) goes.
         Files.deleteIfExists(partial);
@@ -237,9 +239,17 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
    * Whether the file in place is the one the Hub lists now (its size, then its hash): a model
    * pulled again, or pulled anew after its registration was deleted, is then not downloaded again.
    * A file of another size, or whose hash differs (the repository changed), is downloaded afresh.
+   *
+   * @param hashingIsProgress whether the heartbeats carry the bytes hashed; a download's must not,
+   *     since a retry of it resumes from the bytes they carry
    */
   private static boolean installedAlready(
-      ActivityExecutionContext activity, Path target, long size, String sha256) throws IOException {
+      ActivityExecutionContext activity,
+      Path target,
+      long size,
+      String sha256,
+      boolean hashingIsProgress)
+      throws IOException {
     return Files.isRegularFile(target)
         && Files.size(target) == size
         && HeartbeatingTransfer.run(
@@ -248,7 +258,14 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
                 STALL_TIMEOUT,
                 progress ->
                     Sha256.of(
-                        target, hashed -> progress.report(new TransferProgress(hashed, size))))
+                        target,
+                        hashed -> {
+                          if (hashingIsProgress) {
+                            progress.report(new TransferProgress(hashed, size));
+                          } else {
+                            progress.alive();
+                          }
+                        }))
             .equals(sha256);
   }
 
@@ -259,7 +276,7 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
    */
   private static String alreadyInstalled(
       ActivityExecutionContext activity, DownloadedFile download, Path target) throws IOException {
-    if (installedAlready(activity, target, download.sizeBytes(), download.sha256())) {
+    if (installedAlready(activity, target, download.sizeBytes(), download.sha256(), true)) {
       return target.toString();
     }
     throw ApplicationFailure.newNonRetryableFailure(

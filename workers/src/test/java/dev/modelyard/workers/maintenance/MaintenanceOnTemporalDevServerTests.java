@@ -115,7 +115,7 @@ class MaintenanceOnTemporalDevServerTests {
     String discoveryRun = runId(settings.discoveryWorkflowId());
     String cleanupRun = runId(settings.cleanupWorkflowId());
 
-    new MaintenanceStarter(client, settings).ensureRunning();
+    new MaintenanceStarter(client, settings, true).ensureRunning();
 
     assertThat(runId(settings.discoveryWorkflowId())).isEqualTo(discoveryRun);
     assertThat(runId(settings.cleanupWorkflowId())).isEqualTo(cleanupRun);
@@ -134,7 +134,7 @@ class MaintenanceOnTemporalDevServerTests {
             Duration.ofDays(800),
             settings.startRetry(),
             settings.executionTimeout());
-    new MaintenanceStarter(client, longerCostRetention).ensureRunning();
+    new MaintenanceStarter(client, longerCostRetention, true).ensureRunning();
 
     assertThat(runId(settings.discoveryWorkflowId()))
         .as("discovery's settings did not change")
@@ -152,10 +152,10 @@ class MaintenanceOnTemporalDevServerTests {
         .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
 
     // Back to the settings the other tests expect: replaced again, then joined.
-    new MaintenanceStarter(client, settings).ensureRunning();
+    new MaintenanceStarter(client, settings, true).ensureRunning();
     String restored = runId(settings.cleanupWorkflowId());
     assertThat(restored).isNotEqualTo(replacement);
-    new MaintenanceStarter(client, settings).ensureRunning();
+    new MaintenanceStarter(client, settings, true).ensureRunning();
     assertThat(runId(settings.cleanupWorkflowId())).isEqualTo(restored);
   }
 

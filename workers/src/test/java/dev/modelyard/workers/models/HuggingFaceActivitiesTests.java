@@ -108,11 +108,16 @@ class HuggingFaceActivitiesTests {
     HuggingFaceActivities hub = activities(TransferPacer.UNLIMITED);
     hub.installHuggingFaceFile(hub.downloadHuggingFaceFile(MODEL));
     AccessLog afterFirstPull = AccessLog.fromNow();
+    heartbeats.clear();
 
-    String again = hub.installHuggingFaceFile(hub.downloadHuggingFaceFile(MODEL));
+    DownloadedFile inPlace = hub.downloadHuggingFaceFile(MODEL);
+    List<TransferProgress> downloadHeartbeats = List.copyOf(heartbeats);
+    String again = hub.installHuggingFaceFile(inPlace);
 
     assertThat(again).isEqualTo(target.toString());
     assertThat(afterFirstPull.requestsFor(FILE, host)).isEmpty();
+    // A retry of the download resumes from the bytes its heartbeats carried: hashing carried none.
+    assertThat(downloadHeartbeats).isNotEmpty().allSatisfy(h -> assertThat(h.bytesDone()).isZero());
 
     // Same size, other bytes (a repository that changed, a damaged disk): downloaded afresh.
     byte[] damaged = Files.readAllBytes(target);

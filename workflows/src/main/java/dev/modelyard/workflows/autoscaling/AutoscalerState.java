@@ -4,15 +4,17 @@ import java.util.List;
 
 /**
  * What the autoscaler remembers across a deployment's continue-as-new: its policy (null: off), the
- * times its cooldowns and idle period count from, and its latest decisions for the status.
+ * times its cooldowns and idle period count from, its latest decisions for the status, and when it
+ * next reads the load (0: not yet scheduled; an interval may be longer than a run lasts).
  */
 public record AutoscalerState(
     AutoscalingPolicy policy,
     long lastChangeMillis,
     long lastActiveMillis,
-    List<ScalingRecord> recentDecisions) {
+    List<ScalingRecord> recentDecisions,
+    long nextEvaluationMillis) {
 
-  public static final AutoscalerState OFF = new AutoscalerState(null, 0, 0, List.of());
+  public static final AutoscalerState OFF = new AutoscalerState(null, 0, 0, List.of(), 0);
 
   public AutoscalerState {
     recentDecisions = recentDecisions == null ? List.of() : List.copyOf(recentDecisions);

@@ -34,6 +34,7 @@ public final class DeploymentAutoscaler {
   private AutoscalingPolicy policy;
   private long lastChangeMillis;
   private long lastActiveMillis;
+  private long nextEvaluationMillis;
   private String lastEvaluation;
   private final Deque<ScalingRecord> recent = new ArrayDeque<>();
   private final List<ScalingRecord> unrecorded = new ArrayList<>();
@@ -44,6 +45,7 @@ public final class DeploymentAutoscaler {
     this.policy = state.policy();
     this.lastChangeMillis = state.lastChangeMillis();
     this.lastActiveMillis = state.lastActiveMillis();
+    this.nextEvaluationMillis = state.nextEvaluationMillis();
     this.recent.addAll(state.recentDecisions());
   }
 
@@ -57,6 +59,22 @@ public final class DeploymentAutoscaler {
 
   public Duration evaluationInterval() {
     return policy.evaluationInterval();
+  }
+
+  /**
+   * When the load is next read: an interval after the last reading, whatever re-checks and runs
+   * come between; a policy changed meanwhile to a shorter interval counts it from now.
+   */
+  public long nextEvaluationAt(long nowMillis) {
+    long byInterval = nowMillis + evaluationInterval().toMillis();
+    nextEvaluationMillis =
+        nextEvaluationMillis == 0 ? byInterval : Math.min(nextEvaluationMillis, byInterval);
+    return nextEvaluationMillis;
+  }
+
+  /** The load was read now: the next reading is an interval away. */
+  public void evaluated(long nowMillis) {
+    nextEvaluationMillis = nowMillis + evaluationInterval().toMillis();
   }
 
   /**
@@ -183,7 +201,8 @@ public final class DeploymentAutoscaler {
   }
 
   public AutoscalerState carry() {
-    return new AutoscalerState(policy, lastChangeMillis, lastActiveMillis, List.copyOf(recent));
+    return new AutoscalerState(
+        policy, lastChangeMillis, lastActiveMillis, List.copyOf(recent), nextEvaluationMillis);
   }
 
   private void queue(String trigger, int from, int to, String reason, LoadSummary load) {

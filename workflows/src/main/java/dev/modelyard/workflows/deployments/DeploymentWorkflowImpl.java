@@ -143,18 +143,18 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
         && autoscaler.enabled()
         && Workflow.currentTimeMillis() < recheckAt) {
       long now = Workflow.currentTimeMillis();
-      // A policy changed meanwhile to a shorter interval evaluates on its schedule, not the old.
-      nextEvaluationAt =
-          Math.min(nextEvaluationAt, now + autoscaler.evaluationInterval().toMillis());
-      if (now < nextEvaluationAt) {
-        Duration untilDue = Duration.ofMillis(Math.min(recheckAt, nextEvaluationAt) - now);
+      long evaluationAt = autoscaler.nextEvaluationAt(now);
+      if (now < evaluationAt) {
+        Duration untilDue = Duration.ofMillis(Math.min(recheckAt, evaluationAt) - now);
         if (Workflow.await(untilDue, () -> changes != seenChanges)
-            || Workflow.currentTimeMillis() < nextEvaluationAt) {
+            || Workflow.currentTimeMillis() < evaluationAt) {
           continue;
         }
       }
       evaluate();
-      nextEvaluationAt = Workflow.currentTimeMillis() + autoscaler.evaluationInterval().toMillis();
+      if (autoscaler.enabled()) {
+        autoscaler.evaluated(Workflow.currentTimeMillis());
+      }
       phase = "waiting";
     }
   }
@@ -165,9 +165,6 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
    * replaced only after it.
    */
   static final String RECHECK_WHILE_AUTOSCALED_CHANGE = "recheck-while-autoscaled";
-
-  /** When the load is next read; it keeps its schedule across the minute's re-checks. */
-  private long nextEvaluationAt = Long.MAX_VALUE;
 
   /** Reads the load and applies the autoscaler's decision; a hold changes nothing. */
   private void evaluate() {

@@ -84,7 +84,8 @@ public final class DiscoveryMerge {
     for (ModelEntry entry : known) {
       if (entry.provider().equals(reported.provider())
           && reported.location().equals(entry.location())
-          && Objects.equals(entry.hostId(), reported.hostId())) {
+          // A report that names no host (a maintenance-only worker's) matches on any host.
+          && (reported.hostId() == null || Objects.equals(entry.hostId(), reported.hostId()))) {
         return entry;
       }
     }

@@ -233,6 +233,29 @@ class DeploymentAutoscalingTests {
   }
 
   @Test
+  void anIntervalLongerThanARunIsKeptAcrossContinuingAsNew() {
+    DeploymentWorkflow workflow = newDeployment();
+    // Two re-checks a run: an interval of 5 minutes outlasts each run.
+    WorkflowClient.start(
+        workflow::run, new DeploymentInput(TINY, 0, ResourceRequirements.DEFAULTS, 2));
+    deployment()
+        .autoscale(
+            new AutoscalingRequest(
+                AutoscalingPolicy.between(1, 2)
+                    .withCooldowns(Duration.ofSeconds(1), Duration.ofSeconds(1))
+                    .withEvaluation(Duration.ofMinutes(5), Duration.ofMinutes(1))));
+    awaitReady(1);
+    loads.load = new LoadSummary(7, 120, Duration.ofMillis(300));
+
+    env.sleep(Duration.ofMinutes(4));
+    assertThat(loads.queries).isEmpty();
+    env.sleep(Duration.ofMinutes(1).plusSeconds(30));
+
+    awaitReady(2);
+    assertThat(loads.queries).hasSize(1);
+  }
+
+  @Test
   void theValidatorRejectsAMaximumAboveTheDeploymentsLimit() {
     autoscaleWithStart(AutoscalingPolicy.between(0, 2));
 

@@ -68,6 +68,45 @@ class DiscoveryMergeTests {
   }
 
   @Test
+  void aModelReportedOnNoHostIsMatchedByItsLocationOnWhicheverHostPulledIt() {
+    ModelEntry pulled = entry("local_ollama", "tiny", "tiny:latest", 5L, "d");
+    // Reported by a worker that runs maintenance only (on Kubernetes): it names no host.
+    ModelEntry listed =
+        new ModelEntry(
+            "local_ollama",
+            "tiny:latest",
+            null,
+            "tiny:latest",
+            "ollama",
+            null,
+            null,
+            null,
+            null,
+            5L,
+            "d");
+    DiscoveredInstance loaded =
+        new DiscoveredInstance(
+            "ollama@maintenance:tiny:latest", "local_ollama", "tiny:latest", "http://o");
+
+    DiscoveryPlan plan =
+        DiscoveryMerge.merge(
+            List.of(pulled),
+            List.of(
+                new ProviderReport(
+                    "ollama@maintenance", true, List.of(listed), List.of(loaded), null)));
+
+    assertThat(plan.toAdd()).isEmpty();
+    assertThat(plan.toUpdate())
+        .singleElement()
+        .satisfies(
+            model -> {
+              assertThat(model.name()).isEqualTo("tiny");
+              assertThat(model.hostId()).isEqualTo("h1");
+            });
+    assertThat(plan.instances()).extracting(DiscoveredInstance::modelName).containsExactly("tiny");
+  }
+
+  @Test
   void registeredModelsNoProviderReportsAreNeverTouched() {
     ModelEntry endpoint = entry("openai_compatible", "remote", "http://x", null, null);
 
