@@ -27,6 +27,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.unit.DataSize;
 
 public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoCloseable {
 
@@ -41,12 +42,14 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
   private final HuggingFaceClient hub;
   private final ModelStore store;
   private final Supplier<TransferPacer> pacers;
+  private final DataSize keepFree;
 
   HuggingFaceActivitiesImpl(
-      HuggingFaceClient hub, ModelStore store, Supplier<TransferPacer> pacers) {
+      HuggingFaceClient hub, ModelStore store, Supplier<TransferPacer> pacers, DataSize keepFree) {
     this.hub = hub;
     this.store = store;
     this.pacers = pacers;
+    this.keepFree = keepFree;
   }
 
   @Override
@@ -87,6 +90,7 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
       }
       Files.createDirectories(partial.getParent());
       long offset = trustedOffset(resumable, partial, size);
+      requireRoomFor(file, partial, size - offset);
       HeartbeatingTransfer.run(
           activity,
           new TransferProgress(offset, size),
@@ -181,6 +185,25 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
    * Where to resume: the offset the last attempt heartbeated, as far as the partial file holds it.
    * Bytes after that offset may have been written by an attempt that died mid-write, so they go.
    */
+  /** Fails the pull before a download that would fill the disk (less {@code keepFree}) starts. */
+  private void requireRoomFor(HuggingFaceFile file, Path partial, long bytesLeft)
+      throws IOException {
+    long usable = Files.getFileStore(partial.getParent()).getUsableSpace();
+    if (usable - bytesLeft < keepFree.toBytes()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "not enough disk space for "
+              + file
+              + ": "
+              + bytesLeft
+              + " bytes are left to download and the model store's disk has "
+              + usable
+              + " bytes free, of which "
+              + keepFree.toBytes()
+              + " stay free (modelyard.models.download.keep-free)",
+          NOT_ENOUGH_SPACE);
+    }
+  }
+
   private static long trustedOffset(TransferProgress resumable, Path partial, long size)
       throws IOException {
     long heartbeated = resumable != null ? resumable.bytesDone() : 0;

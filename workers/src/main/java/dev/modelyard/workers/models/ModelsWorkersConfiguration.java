@@ -79,7 +79,7 @@ class ModelsWorkersConfiguration {
         new HuggingFaceClient(
             HuggingFaceSettings.of(endpoint)
                 .withUserAgent("modelyard (host " + host.hostId() + ")"));
-    return new HuggingFaceActivitiesImpl(hub, store, downloads::pacer);
+    return new HuggingFaceActivitiesImpl(hub, store, downloads::pacer, downloads.keepFree());
   }
 
   @Bean(destroyMethod = "close")

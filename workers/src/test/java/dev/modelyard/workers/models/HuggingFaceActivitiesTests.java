@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The download activities against the real Hugging Face mirror, one attempt at a time: what an
@@ -130,6 +131,29 @@ class HuggingFaceActivitiesTests {
   }
 
   @Test
+  void aDownloadTheDiskHasNoRoomForFailsForGoodBeforeItStarts() throws Exception {
+    long free = Files.getFileStore(dataDir).getUsableSpace();
+    // Room for half the file once what is kept free is set aside.
+    HuggingFaceActivities hub =
+        activities(TransferPacer.UNLIMITED, DataSize.ofBytes(free - SIZE / 2));
+
+    assertThatThrownBy(() -> hub.downloadHuggingFaceFile(MODEL))
+        .isInstanceOf(ActivityFailure.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo(HuggingFaceActivities.NOT_ENOUGH_SPACE);
+              assertThat(f.isNonRetryable()).isTrue();
+              assertThat(f.getOriginalMessage())
+                  .contains(SIZE + " bytes are left to download")
+                  .contains("modelyard.models.download.keep-free");
+            });
+    assertThat(accessLog.requestsFor(FILE, host)).isEmpty();
+    assertThat(partial).doesNotExist();
+  }
+
+  @Test
   void resumesFromTheHeartbeatedOffsetAndDropsTheBytesWrittenAfterIt() throws Exception {
     long heartbeated = SIZE / 2;
     byte[] original = download();
@@ -206,6 +230,10 @@ class HuggingFaceActivitiesTests {
   }
 
   private HuggingFaceActivities activities(TransferPacer pacer) {
+    return activities(pacer, DownloadSettings.DEFAULT_KEEP_FREE);
+  }
+
+  private HuggingFaceActivities activities(TransferPacer pacer, DataSize keepFree) {
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
         new HuggingFaceActivitiesImpl(
@@ -213,7 +241,8 @@ class HuggingFaceActivitiesTests {
                 HuggingFaceSettings.of(URI.create(TestServices.get("HF_ENDPOINT")))
                     .withUserAgent("modelyard (host " + host + ")")),
             new ModelStore(dataDir.resolve("models")),
-            () -> pacer));
+            () -> pacer,
+            keepFree));
     env.setActivityHeartbeatListener(TransferProgress.class, heartbeats::add);
     return env.newActivityStub(
         HuggingFaceActivities.class,

@@ -25,6 +25,12 @@ public interface HuggingFaceActivities {
    */
   String CHECKSUM_MISMATCH = "ChecksumMismatch";
 
+  /**
+   * The model store's disk lacks the room the rest of the file needs (beyond what is kept free);
+   * never retried: the pull fails at once, naming both sizes, instead of filling the disk.
+   */
+  String NOT_ENOUGH_SPACE = "NotEnoughSpace";
+
   /** There is no download to verify (deleted meanwhile); the workflow downloads again. */
   String DOWNLOAD_MISSING = "DownloadMissing";
 
