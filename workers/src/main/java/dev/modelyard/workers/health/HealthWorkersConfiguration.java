@@ -1,11 +1,9 @@
 package dev.modelyard.workers.health;
 
 import dev.modelyard.infra.registry.InstanceHealthRegistry;
-import dev.modelyard.infra.temporal.RunningWorkflows;
 import dev.modelyard.workers.pools.PoolKind;
 import dev.modelyard.workers.pools.PoolRegistration;
 import dev.modelyard.workflows.health.HealthCheckWorkflowImpl;
-import dev.modelyard.workflows.health.InstanceOwnerActivities;
 import dev.modelyard.workflows.health.RestartInstanceWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import java.util.List;
@@ -37,7 +35,7 @@ class HealthWorkersConfiguration {
         List.of(
             new HealthRegistryActivitiesImpl(instanceHealthRegistry),
             new InstanceProbeActivitiesImpl(),
-            (InstanceOwnerActivities) ids -> RunningWorkflows.among(client, ids)));
+            new InstanceOwnerActivitiesImpl(client)));
   }
 
   @Bean

@@ -176,10 +176,11 @@ public class HealthCheckWorkflowImpl implements HealthCheckWorkflow {
   }
 
   /**
-   * An instance starting for too long whose load, deployment or restart still runs is theirs: a
-   * large model may take that long to load, and a restart would stop it and start it over, again
-   * and again. Only one whose owners have all ended is restarted (before, every one was). Owners
-   * that cannot be asked this round keep their instance for another round.
+   * An instance starting for too long that its load, restart or deployment is still bringing up is
+   * theirs ({@link InstanceOwnerActivities#ownersRunning}): a large model may take that long to
+   * load, and a restart would stop it and start it over, again and again. Only one no owner brings
+   * up is restarted (before, every one was). Owners that cannot be asked this round keep their
+   * instance for another round.
    */
   private void leaveStartsStillOwned(List<InstanceToCheck> listed, Map<String, String> toRestart) {
     Map<String, List<String>> ownersOf = new LinkedHashMap<>();
