@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,14 +29,16 @@ class CloudCostHoldFixtureTests {
   private static final String MODEL = "held-" + RUN;
   private static final AtomicInteger calls = new AtomicInteger();
 
+  /** Calls stay under way until the test lets them answer. */
+  private static final Semaphore answers = new Semaphore(0);
+
   private static HttpServer openAi;
   private static ApiReplica api;
 
   @BeforeAll
   static void start() throws Exception {
     openAi =
-        LoopbackBackends.replaying(
-            LoopbackBackends.recordedOpenAiAnswer(), calls, Duration.ofMillis(1_500));
+        LoopbackBackends.replayingThrough(LoopbackBackends.recordedOpenAiAnswer(), calls, answers);
     // A call of gpt-4o-mini with max_tokens 10,000 may cost up to $0.006 ($0.60 a million out):
     // under a $0.01 limit the first two may run together, not a third. Each then costs $0.0000084.
     api =
@@ -62,13 +65,16 @@ class CloudCostHoldFixtureTests {
   void cloudCallsUnderWayHoldWhatTheyMayCostAgainstTheLimit() throws Exception {
     List<Integer> statuses = new ArrayList<>();
     try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+      List<Future<HttpResponse<String>>> replies = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         int n = i;
-        answers.add(clients.submit(() -> chat("together " + n)));
+        replies.add(clients.submit(() -> chat("together " + n)));
       }
-      for (Future<HttpResponse<String>> answer : answers) {
-        statuses.add(answer.get(30, TimeUnit.SECONDS).statusCode());
+      // Two calls under way hold the limit: the other three are refused while they wait.
+      awaitUntil(() -> calls.get() == 2 && replies.stream().filter(Future::isDone).count() == 3);
+      answers.release(2);
+      for (Future<HttpResponse<String>> reply : replies) {
+        statuses.add(reply.get(30, TimeUnit.SECONDS).statusCode());
       }
     }
 
@@ -77,6 +83,7 @@ class CloudCostHoldFixtureTests {
     assertThat(calls).hasValue(2);
 
     // Their holds went with them: what they cost, $0.0000168, leaves room for more.
+    answers.release();
     HttpResponse<String> after = chat("after");
     assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
     assertThat(calls).hasValue(3);
@@ -88,11 +95,11 @@ class CloudCostHoldFixtureTests {
     int before = calls.get();
     List<Integer> statuses = new ArrayList<>();
     try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+      List<Future<HttpResponse<String>>> replies = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
         // Two answers of up to 10,000 tokens each may cost $0.012: the first call's hold alone
         // reaches the $0.01 limit, so the second, made meanwhile, must wait for next month.
-        answers.add(
+        replies.add(
             clients.submit(
                 () ->
                     api.post(
@@ -102,13 +109,27 @@ class CloudCostHoldFixtureTests {
                          "messages":[{"role":"user","content":"two answers"}]}"""
                             .formatted(MODEL))));
       }
-      for (Future<HttpResponse<String>> answer : answers) {
-        statuses.add(answer.get(30, TimeUnit.SECONDS).statusCode());
+      awaitUntil(
+          () -> calls.get() - before == 1 && replies.stream().filter(Future::isDone).count() == 1);
+      answers.release();
+      for (Future<HttpResponse<String>> reply : replies) {
+        statuses.add(reply.get(30, TimeUnit.SECONDS).statusCode());
       }
     }
 
     assertThat(statuses).containsExactlyInAnyOrder(200, 402);
     assertThat(calls.get() - before).isEqualTo(1);
+  }
+
+  private static void awaitUntil(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "calls and replies not as expected within 30 s: " + calls.get() + " calls");
+      }
+      Thread.sleep(10);
+    }
   }
 
   private static HttpResponse<String> chat(String prompt) throws Exception {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -46,6 +47,25 @@ final class LoopbackBackends {
           exchange.getRequestBody().readAllBytes();
           try {
             Thread.sleep(pause);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          answerJson(exchange, answer);
+        });
+  }
+
+  /**
+   * Answers every call with {@code answer} once {@code gate} lets it through (a permit a call), so
+   * that a test decides how long calls stay under way instead of hoping they overlap.
+   */
+  static HttpServer replayingThrough(byte[] answer, AtomicInteger calls, Semaphore gate)
+      throws IOException {
+    return chat(
+        exchange -> {
+          calls.incrementAndGet();
+          exchange.getRequestBody().readAllBytes();
+          try {
+            gate.acquire();
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }

@@ -181,10 +181,6 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
     }
   }
 
-  /**
-   * Where to resume: the offset the last attempt heartbeated, as far as the partial file holds it.
-   * Bytes after that offset may have been written by an attempt that died mid-write, so they go.
-   */
   /** Fails the pull before a download that would fill the disk (less {@code keepFree}) starts. */
   private void requireRoomFor(HuggingFaceFile file, Path partial, long bytesLeft)
       throws IOException {
@@ -204,6 +200,10 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
     }
   }
 
+  /**
+   * Where to resume: the offset the last attempt heartbeated, as far as the partial file holds it.
+   * Bytes after that offset may have been written by an attempt that died mid-write, so they go.
+   */
   private static long trustedOffset(TransferProgress resumable, Path partial, long size)
       throws IOException {
     long heartbeated = resumable != null ? resumable.bytesDone() : 0;

@@ -84,6 +84,8 @@ public final class DeploymentAutoscaler {
   public int setPolicy(AutoscalingPolicy newPolicy, int desired) {
     long now = Workflow.currentTimeMillis();
     policy = newPolicy;
+    // A reading scheduled under an older policy, or before autoscaling was last off, is not due.
+    nextEvaluationMillis = 0;
     if (newPolicy == null) {
       queue(ScalingRecord.POLICY, desired, desired, "autoscaling off; the count stays", null);
       return desired;

@@ -8,8 +8,9 @@ import java.util.Objects;
 
 /**
  * Merges what providers report into what the registry holds. A reported model is the registered one
- * with the same provider and name, or failing that with the same file or server on the same host (a
- * model pulled as {@code tiny} is listed by Ollama as {@code tiny:latest}). It is added when there
+ * with the same provider and name, or failing that with the same file or server on the same host,
+ * or on any host when the report names none (a model pulled as {@code tiny} is listed by Ollama as
+ * {@code tiny:latest}; a worker that runs maintenance only names no host). It is added when there
  * is none, updated when it tells something new, and left alone otherwise; a registered model that
  * no provider reports is never touched.
  */
