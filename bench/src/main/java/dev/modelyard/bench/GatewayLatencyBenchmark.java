@@ -47,8 +47,10 @@ public final class GatewayLatencyBenchmark {
           + "y".repeat(890)
           + "\"}],\"max_tokens\":200,\"temperature\":0}";
 
+  /** Asks for the usage chunk, which the backend always sends and the gateway relays if asked. */
   private static final String STREAM_BODY =
-      "{\"model\":\"fast\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\""
+      "{\"model\":\"fast\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+          + "\"messages\":[{\"role\":\"user\",\"content\":\""
           + "y".repeat(900)
           + "\"}],\"max_tokens\":20,\"temperature\":0.5}";
 
