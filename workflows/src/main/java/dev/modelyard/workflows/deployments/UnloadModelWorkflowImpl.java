@@ -40,6 +40,9 @@ public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
     List<String> stopped = new ArrayList<>();
     List<String> failed = new ArrayList<>();
     for (InstanceView instance : instances.findActiveInstances(model.modelId())) {
+      if (!request.includes(instance.instanceId())) {
+        continue;
+      }
       phase = "stopping " + instance.instanceId();
       // Marked first, so that the gateway stops routing to it before it goes away.
       instances.recordStopping(instance.instanceId());

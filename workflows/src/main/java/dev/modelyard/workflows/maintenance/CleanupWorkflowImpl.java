@@ -106,6 +106,10 @@ public class CleanupWorkflowImpl implements CleanupWorkflow {
     Set<String> deployed =
         new HashSet<>(
             cleanup.runningWorkflows(idle.stream().map(WorkflowIds::deployment).toList()));
+    // Only the instances seen idle: one started since (a load, a new deployment) stays. Runs
+    // before this unloaded every instance of the model.
+    boolean onlySeen =
+        Workflow.getVersion("unload-only-instances-seen", Workflow.DEFAULT_VERSION, 1) == 1;
     Map<ModelRef, Promise<?>> unloading = new LinkedHashMap<>();
     for (ModelRef model : idle) {
       if (deployed.contains(WorkflowIds.deployment(model))) {
@@ -120,7 +124,17 @@ public class CleanupWorkflowImpl implements CleanupWorkflow {
                   // An unload half done must finish even if this run ends first.
                   .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
                   .build());
-      unloading.put(model, Async.function(unload::unload, new UnloadModelRequest(model)));
+      List<String> seen =
+          onlySeen
+              ? instances.stream()
+                  .filter(
+                      i ->
+                          i.provider().equals(model.provider().wireName())
+                              && i.modelName().equals(model.name()))
+                  .map(ActiveInstance::instanceId)
+                  .toList()
+              : null;
+      unloading.put(model, Async.function(unload::unload, new UnloadModelRequest(model, seen)));
     }
     List<String> unloaded = new ArrayList<>();
     unloading.forEach(

@@ -162,6 +162,29 @@ class LoadModelWorkflowTests {
   }
 
   @Test
+  void anUnloadNamingInstancesStopsOnlyThoseAndLeavesOneStartedSince() {
+    LoadModelResult seen = load(TINY);
+    // Started after cleanup looked, e.g. by a deployment made meanwhile.
+    registry.instances.put(
+        "i-since", new InstanceView("i-since", "model-1", HOST, "http://127.0.0.1:9001"));
+    registry.instanceStates.put("i-since", "ready");
+
+    UnloadModelResult unloaded =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                UnloadModelWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(WorkflowIds.unload(TINY))
+                    .setTaskQueue(TaskQueues.RUNTIME)
+                    .build())
+            .unload(new UnloadModelRequest(TINY, List.of(seen.instanceId())));
+
+    assertThat(unloaded.stoppedInstanceIds()).containsExactly(seen.instanceId());
+    assertThat(stopped).containsExactly(seen.instanceId());
+    assertThat(registry.instanceStates).containsEntry("i-since", "ready");
+  }
+
+  @Test
   void anInstanceItsHostDoesNotStopIsRecordedFailedAndReleasedNotLeftStopping() {
     LoadModelResult loaded = load(TINY);
     failStops = true;

@@ -36,6 +36,9 @@ class MaintenanceWorkflowTests {
   /** Unloads the child workflows asked for, by model. */
   static final List<String> UNLOADED = new CopyOnWriteArrayList<>();
 
+  /** The instances each unload was limited to, by model. */
+  static final Map<String, List<String>> UNLOADED_INSTANCES = new ConcurrentHashMap<>();
+
   private TestWorkflowEnvironment env;
   private final FakeMaintenance fake = new FakeMaintenance();
   private final FakeModelStore store = new FakeModelStore();
@@ -43,6 +46,7 @@ class MaintenanceWorkflowTests {
   @BeforeEach
   void start() {
     UNLOADED.clear();
+    UNLOADED_INSTANCES.clear();
     env = TestWorkflowEnvironment.newInstance();
     Worker maintenance = env.newWorker(TaskQueues.MAINTENANCE);
     maintenance.registerWorkflowImplementationTypes(
@@ -140,6 +144,9 @@ class MaintenanceWorkflowTests {
     CleanupResult result = cleanUpOnce(policy);
 
     assertThat(UNLOADED).containsExactly("local_gguf/idle");
+    assertThat(UNLOADED_INSTANCES)
+        .as("only the instances seen idle: one started since stays")
+        .containsExactly(Map.entry("local_gguf/idle", List.of("i-idle")));
     assertThat(result.unloadedModels()).containsExactly("local_gguf/idle");
     assertThat(result.failedStarts()).containsExactly("i-stuck");
     assertThat(fake.failed).containsOnlyKeys("i-stuck");
@@ -242,6 +249,7 @@ class MaintenanceWorkflowTests {
     @Override
     public UnloadModelResult unload(UnloadModelRequest request) {
       UNLOADED.add(request.model().toString());
+      UNLOADED_INSTANCES.put(request.model().toString(), request.instanceIds());
       return new UnloadModelResult(List.of());
     }
 
