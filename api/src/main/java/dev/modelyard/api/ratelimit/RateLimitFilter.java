@@ -22,9 +22,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.LOWEST_PRECEDENCE - 100)
 class RateLimitFilter extends OncePerRequestFilter {
 
-  // Decoded and normalised, as the dispatcher matches it: an encoded or doubled slash, or a
-  // ";jsessionid", cannot reach a handler unlimited.
-
   private final RateLimiter limiter;
 
   RateLimitFilter(RateLimiter limiter) {
@@ -51,6 +48,10 @@ class RateLimitFilter extends OncePerRequestFilter {
     }
   }
 
+  /**
+   * By the path as the dispatcher matches it: an encoded or doubled slash, or a ";jsessionid",
+   * cannot reach a handler unlimited.
+   */
   private static Optional<PathFamily> family(HttpServletRequest request) {
     return PathFamily.of(RequestPaths.path(request));
   }

@@ -41,17 +41,7 @@ final class LoopbackBackends {
    */
   static HttpServer replaying(byte[] answer, AtomicInteger calls, Duration pause)
       throws IOException {
-    return chat(
-        exchange -> {
-          calls.incrementAndGet();
-          exchange.getRequestBody().readAllBytes();
-          try {
-            Thread.sleep(pause);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          answerJson(exchange, answer);
-        });
+    return replayingAfter(answer, calls, () -> Thread.sleep(pause));
   }
 
   /**
@@ -60,12 +50,23 @@ final class LoopbackBackends {
    */
   static HttpServer replayingThrough(byte[] answer, AtomicInteger calls, Semaphore gate)
       throws IOException {
+    return replayingAfter(answer, calls, gate::acquire);
+  }
+
+  /** What a replaying server waits for before it answers. */
+  @FunctionalInterface
+  private interface Wait {
+    void run() throws InterruptedException;
+  }
+
+  private static HttpServer replayingAfter(byte[] answer, AtomicInteger calls, Wait wait)
+      throws IOException {
     return chat(
         exchange -> {
           calls.incrementAndGet();
           exchange.getRequestBody().readAllBytes();
           try {
-            gate.acquire();
+            wait.run();
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }

@@ -83,8 +83,8 @@ public class MaintenanceStarter extends StartsWithTheWorker {
   /** A cron workflow as this worker would start it. */
   private record Cron<T>(String workflowId, String schedule, Class<T> inputType, T input) {}
 
-  /** The cron schedule and input that a running cron workflow was started with. */
-  private record Running(String runId, String schedule, Object input) {}
+  /** The cron schedule and input that a running cron run was started with. */
+  private record Running(String schedule, Object input) {}
 
   /** {@code start} starts the workflow with a stub of its own: a stub starts one execution. */
   private <T> void ensureCron(Cron<T> wanted, Runnable start) {
@@ -114,7 +114,7 @@ public class MaintenanceStarter extends StartsWithTheWorker {
         try {
           client
               .newUntypedWorkflowStub(
-                  wanted.workflowId(), Optional.of(running.runId()), Optional.empty())
+                  wanted.workflowId(), Optional.of(e.getExecution().getRunId()), Optional.empty())
               .terminate("replaced by a worker whose maintenance settings differ");
         } catch (WorkflowNotFoundException ended) {
           // That run ended meanwhile (its cron started the next, or another worker replaced it).
@@ -151,7 +151,7 @@ public class MaintenanceStarter extends StartsWithTheWorker {
       // Written by a build whose input this one cannot read: other settings, so replaced.
       input = "unreadable input (" + e.getMessage() + ")";
     }
-    return new Running(execution.getRunId(), started.getCronSchedule(), input);
+    return new Running(started.getCronSchedule(), input);
   }
 
   private WorkflowOptions options(String workflowId, String schedule) {

@@ -80,9 +80,9 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
                             + ", so a download cannot be verified",
                         CHECKSUM_UNAVAILABLE));
     try {
-      // A retry after an attempt that only hashed heartbeated no bytes (see installedAlready).
+      // A retry after an attempt that only hashed heartbeated no bytes (see isInPlace).
       if ((resumable == null || resumable.bytesDone() == 0)
-          && installedAlready(activity, target, size, sha256, false)) {
+          && isInPlace(activity, target, size, sha256, false)) {
         // A pull of a file already in place: install finds no partial file and checks it again.
         // A partial file left by an earlier pull of it (one pull of a file runs at a time) goes.
         Files.deleteIfExists(partial);
@@ -266,7 +266,7 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
    * @param hashingIsProgress whether the heartbeats carry the bytes hashed; a download's must not,
    *     since a retry of it resumes from the bytes they carry
    */
-  private static boolean installedAlready(
+  private static boolean isInPlace(
       ActivityExecutionContext activity,
       Path target,
       long size,
@@ -299,7 +299,7 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
    */
   private static String alreadyInstalled(
       ActivityExecutionContext activity, DownloadedFile download, Path target) throws IOException {
-    if (installedAlready(activity, target, download.sizeBytes(), download.sha256(), true)) {
+    if (isInPlace(activity, target, download.sizeBytes(), download.sha256(), true)) {
       return target.toString();
     }
     throw ApplicationFailure.newNonRetryableFailure(

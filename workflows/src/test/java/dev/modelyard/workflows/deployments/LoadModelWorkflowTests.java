@@ -169,15 +169,7 @@ class LoadModelWorkflowTests {
         "i-since", new InstanceView("i-since", "model-1", HOST, "http://127.0.0.1:9001"));
     registry.instanceStates.put("i-since", "ready");
 
-    UnloadModelResult unloaded =
-        env.getWorkflowClient()
-            .newWorkflowStub(
-                UnloadModelWorkflow.class,
-                WorkflowOptions.newBuilder()
-                    .setWorkflowId(WorkflowIds.unload(TINY))
-                    .setTaskQueue(TaskQueues.RUNTIME)
-                    .build())
-            .unload(new UnloadModelRequest(TINY, List.of(seen.instanceId())));
+    UnloadModelResult unloaded = unload(new UnloadModelRequest(TINY, List.of(seen.instanceId())));
 
     assertThat(unloaded.stoppedInstanceIds()).containsExactly(seen.instanceId());
     assertThat(stopped).containsExactly(seen.instanceId());
@@ -362,14 +354,18 @@ class LoadModelWorkflowTests {
   }
 
   private UnloadModelResult unload(ModelRef model) {
+    return unload(new UnloadModelRequest(model));
+  }
+
+  private UnloadModelResult unload(UnloadModelRequest request) {
     return env.getWorkflowClient()
         .newWorkflowStub(
             UnloadModelWorkflow.class,
             WorkflowOptions.newBuilder()
-                .setWorkflowId(WorkflowIds.unload(model))
+                .setWorkflowId(WorkflowIds.unload(request.model()))
                 .setTaskQueue(TaskQueues.RUNTIME)
                 .build())
-        .unload(new UnloadModelRequest(model));
+        .unload(request);
   }
 
   private LoadModelResult load(ModelRef model) {
