@@ -27,7 +27,6 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.util.unit.DataSize;
 
 public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoCloseable {
 
@@ -42,14 +41,14 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
   private final HuggingFaceClient hub;
   private final ModelStore store;
   private final Supplier<TransferPacer> pacers;
-  private final DataSize keepFree;
+  private final DiskRoom room;
 
   HuggingFaceActivitiesImpl(
-      HuggingFaceClient hub, ModelStore store, Supplier<TransferPacer> pacers, DataSize keepFree) {
+      HuggingFaceClient hub, ModelStore store, Supplier<TransferPacer> pacers, DiskRoom room) {
     this.hub = hub;
     this.store = store;
     this.pacers = pacers;
-    this.keepFree = keepFree;
+    this.room = room;
   }
 
   @Override
@@ -90,12 +89,13 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
       }
       Files.createDirectories(partial.getParent());
       long offset = trustedOffset(resumable, partial, size);
-      requireRoomFor(file, partial, size - offset);
-      HeartbeatingTransfer.run(
-          activity,
-          new TransferProgress(offset, size),
-          STALL_TIMEOUT,
-          progress -> download(file, partial, offset, size, progress));
+      try (DiskRoom.Claim claimed = room.claim(file, partial, size, offset)) {
+        HeartbeatingTransfer.run(
+            activity,
+            new TransferProgress(offset, size),
+            STALL_TIMEOUT,
+            progress -> download(file, partial, offset, size, progress));
+      }
     } catch (ActivityCanceledException e) {
       // A heartbeat timeout is not a cancellation: the retry resumes from what is on disk.
       if (!(e.getCause() instanceof TimeoutFailure)) {
@@ -178,25 +178,6 @@ public class HuggingFaceActivitiesImpl implements HuggingFaceActivities, AutoClo
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Activity.wrap(e);
-    }
-  }
-
-  /** Fails the pull before a download that would fill the disk (less {@code keepFree}) starts. */
-  private void requireRoomFor(HuggingFaceFile file, Path partial, long bytesLeft)
-      throws IOException {
-    long usable = Files.getFileStore(partial.getParent()).getUsableSpace();
-    if (usable - bytesLeft < keepFree.toBytes()) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "not enough disk space for "
-              + file
-              + ": "
-              + bytesLeft
-              + " bytes are left to download and the model store's disk has "
-              + usable
-              + " bytes free, of which "
-              + keepFree.toBytes()
-              + " stay free (modelyard.models.download.keep-free)",
-          NOT_ENOUGH_SPACE);
     }
   }
 

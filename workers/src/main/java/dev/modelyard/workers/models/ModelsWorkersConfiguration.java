@@ -79,7 +79,8 @@ class ModelsWorkersConfiguration {
         new HuggingFaceClient(
             HuggingFaceSettings.of(endpoint)
                 .withUserAgent("modelyard (host " + host.hostId() + ")"));
-    return new HuggingFaceActivitiesImpl(hub, store, downloads::pacer, downloads.keepFree());
+    return new HuggingFaceActivitiesImpl(
+        hub, store, downloads::pacer, new DiskRoom(downloads.keepFree()));
   }
 
   @Bean(destroyMethod = "close")

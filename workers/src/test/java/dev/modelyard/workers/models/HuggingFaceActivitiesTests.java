@@ -243,7 +243,7 @@ class HuggingFaceActivitiesTests {
                     .withUserAgent("modelyard (host " + host + ")")),
             new ModelStore(dataDir.resolve("models")),
             () -> pacer,
-            keepFree));
+            new DiskRoom(keepFree)));
     env.setActivityHeartbeatListener(TransferProgress.class, heartbeats::add);
     return env.newActivityStub(
         HuggingFaceActivities.class,
