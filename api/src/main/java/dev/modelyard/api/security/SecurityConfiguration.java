@@ -51,6 +51,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.JwtTypeValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
@@ -290,6 +291,18 @@ class SecurityConfiguration {
     };
   }
 
+  /**
+   * A token typed as something other than an access token (a logout token, a security event) is
+   * signed by the same key and may carry the same claims, but is not meant for calling an API. No
+   * type, or JWT, is what most identity providers give their access tokens; RFC 9068 names them
+   * at+jwt.
+   */
+  private static JwtTypeValidator accessTokenTypes() {
+    JwtTypeValidator types = new JwtTypeValidator("JWT", "at+jwt", "application/at+jwt");
+    types.setAllowEmpty(true);
+    return types;
+  }
+
   private static JwtAuthenticationProvider jwtProvider(SecuritySettings settings) {
     NimbusJwtDecoder decoder;
     if (settings.hmac()) {
@@ -310,6 +323,7 @@ class SecurityConfiguration {
     // A token must say who it is and when it ends: a JWT without exp would be valid forever.
     List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
     validators.add(new JwtTimestampValidator(CLOCK_SKEW));
+    validators.add(accessTokenTypes());
     validators.add(new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull));
     validators.add(
         new JwtClaimValidator<String>(

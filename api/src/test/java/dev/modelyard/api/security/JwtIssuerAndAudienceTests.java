@@ -2,6 +2,7 @@ package dev.modelyard.api.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
@@ -64,6 +65,15 @@ class JwtIssuerAndAudienceTests {
     assertThat(status(token(ISSUER, null))).as("with no audience").isEqualTo(401);
   }
 
+  @Test
+  void aTokenOfAnotherTypeThanAnAccessTokenIsRefused() throws Exception {
+    assertThat(status(token(ISSUER, List.of(AUDIENCE), "JWT"))).isEqualTo(200);
+    assertThat(status(token(ISSUER, List.of(AUDIENCE), "at+jwt"))).as("RFC 9068").isEqualTo(200);
+    // Signed by the same identity provider, with the same claims, but not for calling APIs.
+    assertThat(status(token(ISSUER, List.of(AUDIENCE), "logout+jwt"))).isEqualTo(401);
+    assertThat(status(token(ISSUER, List.of(AUDIENCE), "secevent+jwt"))).isEqualTo(401);
+  }
+
   private static int status(String token) throws Exception {
     return api.send(
             "GET", "/api/v1/local-llm/tasks/active", null, "Authorization", "Bearer " + token)
@@ -71,6 +81,10 @@ class JwtIssuerAndAudienceTests {
   }
 
   private static String token(String issuer, List<String> audience) throws Exception {
+    return token(issuer, audience, null);
+  }
+
+  private static String token(String issuer, List<String> audience, String type) throws Exception {
     JWTClaimsSet.Builder claims =
         new JWTClaimsSet.Builder()
             .subject("ops")
@@ -82,7 +96,11 @@ class JwtIssuerAndAudienceTests {
     if (audience != null) {
       claims.audience(audience);
     }
-    SignedJWT token = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
+    JWSHeader.Builder header = new JWSHeader.Builder(JWSAlgorithm.HS256);
+    if (type != null) {
+      header.type(new JOSEObjectType(type));
+    }
+    SignedJWT token = new SignedJWT(header.build(), claims.build());
     token.sign(new MACSigner(SecuredApi.SECRET_KEY.getBytes(StandardCharsets.UTF_8)));
     return token.serialize();
   }
