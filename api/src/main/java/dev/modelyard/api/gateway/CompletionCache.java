@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -45,14 +43,12 @@ class CompletionCache {
   static final Duration TTL = Duration.ofHours(1);
   private static final long MAX_BYTES_IN_PROCESS = 64L << 20;
 
-  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final AsyncCache<String, CachedCompletion> local =
       Caffeine.newBuilder()
           .maximumWeight(MAX_BYTES_IN_PROCESS)
           .<String, CachedCompletion>weigher(
               (key, value) -> (int) Math.min(Integer.MAX_VALUE, value.weight()))
           .expireAfterWrite(TTL)
-          .executor(executor)
           .buildAsync();
   private final RedissonClient redis;
   private final String prefix;
@@ -78,35 +74,40 @@ class CompletionCache {
 
   /**
    * The cached answer for {@code key}, or the one {@code compute} makes (once per key at a time).
+   * The first request to miss loads it on its own thread, and identical requests meanwhile wait for
+   * its future. A failed load leaves the cache before its failure is thrown, so a request that
+   * follows tries again: with Caffeine's loader on a thread of its own, the failed future could
+   * still be there for the client's retry, which then got the same failure without a call.
    */
   CachedCompletion get(String key, Supplier<CachedCompletion> compute) {
-    boolean[] loaded = {false};
-    CompletableFuture<CachedCompletion> future =
-        local.get(
-            key,
-            (k, exec) ->
-                CompletableFuture.supplyAsync(
-                    () -> {
-                      loaded[0] = true;
-                      Optional<CachedCompletion> shared = fromRedis(k);
-                      if (shared.isPresent()) {
-                        redisHits.increment();
-                        return shared.get();
-                      }
-                      misses.increment();
-                      CachedCompletion fresh = compute.get();
-                      toRedis(k, fresh);
-                      return fresh;
-                    },
-                    exec));
-    try {
-      CachedCompletion value = future.join();
-      if (!loaded[0]) {
+    CompletableFuture<CachedCompletion> loading = new CompletableFuture<>();
+    CompletableFuture<CachedCompletion> present = local.asMap().putIfAbsent(key, loading);
+    if (present != null) {
+      try {
+        CachedCompletion value = present.join();
         hits.increment();
+        return value;
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
       }
-      return value;
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+    }
+    try {
+      Optional<CachedCompletion> shared = fromRedis(key);
+      if (shared.isPresent()) {
+        redisHits.increment();
+        loading.complete(shared.get());
+        return shared.get();
+      }
+      misses.increment();
+      CachedCompletion fresh = compute.get();
+      loading.complete(fresh);
+      toRedis(key, fresh);
+      return fresh;
+    } catch (RuntimeException | Error e) {
+      local.asMap().remove(key, loading);
+      // Those already waiting for it get the same failure.
+      loading.completeExceptionally(e);
+      throw e;
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.modelyard.api.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelyard.infra.postgres.DeploymentIdentity;
 import dev.modelyard.testing.TestServices;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -112,6 +114,66 @@ class CompletionCacheTests {
 
     assertThat(backendCalls).hasValue(1);
     assertThat(cache.stats().hits() + cache.stats().misses()).isEqualTo(16);
+  }
+
+  @Test
+  @Timeout(30)
+  void aFailedLoadIsSharedByThoseWaitingForItAndNotKept() throws Exception {
+    CompletionCache cache = cacheOn(TestServices.get("REDIS_URL"));
+    String key = UUID.randomUUID().toString();
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch fail = new CountDownLatch(1);
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      CompletableFuture<CachedCompletion> first =
+          CompletableFuture.supplyAsync(
+              () ->
+                  cache.get(
+                      key,
+                      () -> {
+                        loading.countDown();
+                        await(fail);
+                        throw new IllegalStateException("every instance failed");
+                      }),
+              pool);
+      assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<CachedCompletion> waiting = new CompletableFuture<>();
+      Thread second =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      waiting.complete(
+                          cache.get(key, () -> answer(new AtomicInteger(), "not asked")));
+                    } catch (RuntimeException e) {
+                      waiting.completeExceptionally(e);
+                    }
+                  });
+      // Parked: it found the first request's load under way and waits for it.
+      while (second.getState() != Thread.State.WAITING) {
+        Thread.sleep(5);
+      }
+      fail.countDown();
+
+      assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS))
+          .hasRootCauseMessage("every instance failed");
+      assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS))
+          .hasRootCauseMessage("every instance failed");
+    }
+    AtomicInteger backendCalls = new AtomicInteger();
+
+    CachedCompletion retried = cache.get(key, () -> answer(backendCalls, "second try"));
+
+    assertThat(backendCalls).hasValue(1);
+    assertThat(new String(retried.body(), StandardCharsets.UTF_8)).isEqualTo("second try");
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
