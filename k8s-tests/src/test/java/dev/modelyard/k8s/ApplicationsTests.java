@@ -190,6 +190,26 @@ class ApplicationsTests {
   }
 
   @Test
+  void ollamaAndAHostWorkerShareAGpuNodeOnlyWhereItIsLabelledShared() {
+    Workloads ollama = Workloads.named("ollama");
+    Workloads host = Workloads.named("workers-host");
+    Map<String, String> gpuNode = Map.of("nvidia.com/gpu.present", "true");
+    Map<String, String> forOllama =
+        Map.of("nvidia.com/gpu.present", "true", "modelyard.dev/gpu-for", "ollama");
+    Map<String, String> shared =
+        Map.of("nvidia.com/gpu.present", "true", "modelyard.dev/gpu-for", "shared");
+
+    // Each claims a GPU: on a one-GPU node that both could take, one of them would stay Pending.
+    assertThat(host.schedulableOn(gpuNode)).isTrue();
+    assertThat(ollama.schedulableOn(gpuNode)).isFalse();
+    assertThat(ollama.schedulableOn(forOllama)).isTrue();
+    assertThat(host.schedulableOn(forOllama)).isFalse();
+    assertThat(ollama.schedulableOn(shared)).isTrue();
+    assertThat(host.schedulableOn(shared)).isTrue();
+    assertThat(host.schedulableOn(Map.of())).as("a node without a GPU").isFalse();
+  }
+
+  @Test
   void ollamaRunsOnAGpuWithItsModelsOnAVolume() {
     StatefulSet ollama = (StatefulSet) Workloads.named("ollama").owner();
     Container c = ollama.getSpec().getTemplate().getSpec().getContainers().getFirst();

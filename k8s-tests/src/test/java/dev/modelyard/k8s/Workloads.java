@@ -104,4 +104,42 @@ record Workloads(HasMetadata owner, PodTemplateSpec template, boolean runsToComp
         ? Optional.empty()
         : container.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst();
   }
+
+  /**
+   * Whether the scheduler may place this pod on a node with these labels, by its node selector and
+   * required node affinity (taints and resources apart).
+   */
+  boolean schedulableOn(Map<String, String> nodeLabels) {
+    Map<String, String> selector = pod().getNodeSelector();
+    if (selector != null && !nodeLabels.entrySet().containsAll(selector.entrySet())) {
+      return false;
+    }
+    var affinity = pod().getAffinity();
+    if (affinity == null
+        || affinity.getNodeAffinity() == null
+        || affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
+      return true;
+    }
+    return affinity
+        .getNodeAffinity()
+        .getRequiredDuringSchedulingIgnoredDuringExecution()
+        .getNodeSelectorTerms()
+        .stream()
+        .anyMatch(
+            term ->
+                term.getMatchExpressions().stream()
+                    .allMatch(
+                        e -> {
+                          String value = nodeLabels.get(e.getKey());
+                          return switch (e.getOperator()) {
+                            case "In" -> value != null && e.getValues().contains(value);
+                            case "NotIn" -> value == null || !e.getValues().contains(value);
+                            case "Exists" -> value != null;
+                            case "DoesNotExist" -> value == null;
+                            default ->
+                                throw new AssertionError(
+                                    where() + ": operator " + e.getOperator() + " not evaluated");
+                          };
+                        }));
+  }
 }
