@@ -89,6 +89,17 @@ optional_secret() { # NAME WHAT
   k get secret "$1" >/dev/null 2>&1 || log "note: no Secret $1 yet: $2"
 }
 
+# Ollama is scheduled only on a GPU node labelled for it; without one it would stay Pending and the
+# rollout below would wait for it until its timeout. A deployer who may not list nodes is told so.
+require_ollama_node() {
+  local nodes
+  if ! nodes=$(kubectl get nodes -l 'modelyard.dev/gpu-for in (ollama,shared)' -o name 2>/dev/null); then
+    log "note: cannot list nodes; Ollama needs a GPU node labelled modelyard.dev/gpu-for=ollama or =shared"
+    return
+  fi
+  [[ -n $nodes ]] || die "no node is labelled modelyard.dev/gpu-for=ollama (or =shared): Ollama could not be scheduled; kubectl label node <gpu-node> modelyard.dev/gpu-for=ollama (k8s/README.md)"
+}
+
 # A hash of the monitoring configuration, set on the pods' template, so that they restart exactly
 # when it changed (mounted files of subPath mounts never update in place).
 monitoring_hash() {
@@ -105,6 +116,7 @@ require_secret grafana-admin password
 optional_secret modelyard-cloud "no cloud fallbacks"
 optional_secret prometheus-scrape "Prometheus cannot read the API's metrics until a viewer key is stored there"
 optional_secret modelyard-tls "the ingress serves no certificate until cert-manager or you make one"
+require_ollama_node
 
 apply rbac.yaml
 apply network-policies.yaml

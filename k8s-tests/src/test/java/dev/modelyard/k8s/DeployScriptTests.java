@@ -6,12 +6,15 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * deploy.sh passes {@code bash -n} and shellcheck (which scripts/test-services.sh installs: its
@@ -59,6 +62,59 @@ class DeployScriptTests {
           };
       assertThat(script).as(w.where()).contains(target);
     }
+  }
+
+  @Test
+  @Timeout(120)
+  void deployShStopsBeforeApplyingAnythingButTheNamespaceWhenNoNodeIsLabelledForOllama(
+      @TempDir Path bin) throws Exception {
+    Path calls = bin.resolve("calls");
+    Deployed unlabelled = deployWithKubectlStandIn(bin, calls, "");
+
+    assertThat(unlabelled.exitCode()).isEqualTo(1);
+    assertThat(unlabelled.output()).contains("no node is labelled modelyard.dev/gpu-for=ollama");
+    assertThat(Files.readAllLines(calls))
+        .filteredOn(call -> call.contains(" apply "))
+        .as("the namespace only")
+        .hasSize(1);
+
+    Deployed labelled = deployWithKubectlStandIn(bin, calls, "node/gpu-1");
+
+    assertThat(labelled.exitCode()).as(labelled.output()).isZero();
+    assertThat(Files.readString(calls)).contains("rollout status statefulset/ollama");
+  }
+
+  private record Deployed(int exitCode, String output) {}
+
+  /**
+   * deploy.sh against a stand-in for kubectl (no cluster here) that records its calls, has every
+   * Secret deploy.sh asks for, and lists {@code labelledNodes} for Ollama's node label.
+   */
+  private static Deployed deployWithKubectlStandIn(Path bin, Path calls, String labelledNodes)
+      throws IOException, InterruptedException {
+    Path kubectl = bin.resolve("kubectl");
+    Files.writeString(
+        kubectl,
+        """
+        #!/usr/bin/env bash
+        echo "kubectl $*" >> "%s"
+        case "$*" in
+          *"get secret"*) echo "password database-url secret-key admin-key" ;;
+          *"get nodes"*) echo "%s" | grep . || true ;;
+          *" apply "*) cat > /dev/null ;;
+        esac
+        """
+            .formatted(calls, labelledNodes));
+    kubectl.toFile().setExecutable(true);
+    Files.deleteIfExists(calls);
+    ProcessBuilder deploy =
+        new ProcessBuilder(DEPLOY.toString(), "modelyard-test").redirectErrorStream(true);
+    deploy.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    deploy.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    Process process = deploy.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Deployed(process.exitValue(), output);
   }
 
   /** Runs a command; returns its output when it succeeds, fails the test with it otherwise. */
