@@ -159,6 +159,11 @@ class ApplicationsTests {
     assertThat(hostId.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
     assertThat(c.getResources().getLimits()).containsKey("nvidia.com/gpu");
     assertThat(host.pod().getNodeSelector()).containsKey("nvidia.com/gpu.present");
+    // Registrations of local files are kept to a folder of the node's model store mount.
+    assertThat(Workloads.env(c, "MODELYARD_MODELS_LOCAL_ROOTS"))
+        .hasValueSatisfying(
+            roots ->
+                assertThat(roots).startsWith(Workloads.env(c, "MODELYARD_DATA_DIR").orElseThrow()));
   }
 
   @Test

@@ -16,10 +16,22 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 public class ModelFileActivitiesImpl implements ModelFileActivities {
 
   private static final int BUFFER = 1 << 20;
+
+  /** The folders files may be registered from; empty for anywhere. */
+  private final List<Path> roots;
+
+  /**
+   * @param roots the folders whose files may be inspected and registered, the model store among
+   *     them; empty for any file this worker can read
+   */
+  ModelFileActivitiesImpl(List<Path> roots) {
+    this.roots = roots.stream().map(r -> r.toAbsolutePath().normalize()).toList();
+  }
 
   @Override
   public ModelFileFacts inspectLocalFile(String location) {
@@ -44,16 +56,49 @@ public class ModelFileActivitiesImpl implements ModelFileActivities {
     }
   }
 
-  private static Path validPath(String location) {
+  private Path validPath(String location) {
     if (location == null || location.isBlank()) {
       throw ApplicationFailure.newNonRetryableFailure("no path given", INVALID_MODEL_FILE);
     }
     Path path = Path.of(location).toAbsolutePath().normalize();
+    // Before anything is read of it, even whether it exists: a caller may not probe the host's
+    // files outside the roots.
+    requireUnderRoots(path, path);
     if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
       throw ApplicationFailure.newNonRetryableFailure(
           path + " does not exist or is not a readable file", INVALID_MODEL_FILE);
     }
+    try {
+      // A link inside a root may lead out of it.
+      requireUnderRoots(path, path.toRealPath());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot resolve " + path, e);
+    }
     return path;
+  }
+
+  private void requireUnderRoots(Path named, Path resolved) {
+    if (roots.isEmpty() || roots.stream().anyMatch(root -> under(resolved, root))) {
+      return;
+    }
+    throw ApplicationFailure.newNonRetryableFailure(
+        named
+            + " is outside the folders models may be registered from on this host"
+            + " (modelyard.models.local.roots: "
+            + roots
+            + ")",
+        INVALID_MODEL_FILE);
+  }
+
+  /** Compared as real paths where the root exists, so that a root given through a link works. */
+  private static boolean under(Path path, Path root) {
+    Path real = root;
+    try {
+      real = root.toRealPath();
+    } catch (IOException e) {
+      // A root that does not exist (yet) holds nothing that could be resolved into it.
+    }
+    return path.startsWith(root) || path.startsWith(real);
   }
 
   /** Hashes the file, heartbeating the bytes done so the tasks API can show progress. */

@@ -12,7 +12,9 @@ import dev.modelyard.workers.pools.PoolKind;
 import dev.modelyard.workers.pools.PoolRegistration;
 import dev.modelyard.workflows.models.PullModelWorkflowImpl;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -25,7 +27,7 @@ import org.springframework.context.annotation.Configuration;
  * and the model's blobs end up on the host the registry row names.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(DownloadSettings.class)
+@EnableConfigurationProperties({DownloadSettings.class, LocalModelSettings.class})
 class ModelsWorkersConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(ModelsWorkersConfiguration.class);
@@ -45,11 +47,24 @@ class ModelsWorkersConfiguration {
    */
   @Bean
   PoolRegistration modelFilesOnHost(
-      HuggingFaceActivitiesImpl huggingFaceActivities, OllamaActivitiesImpl ollamaActivities) {
+      HuggingFaceActivitiesImpl huggingFaceActivities,
+      OllamaActivitiesImpl ollamaActivities,
+      LocalModelSettings local,
+      DataDirSettings dataDir) {
+    List<Path> roots = List.of();
+    if (local.roots().isEmpty()) {
+      log.warn(
+          "local_gguf models may be registered from any file this worker can read; set"
+              + " MODELYARD_MODELS_LOCAL_ROOTS to the folders that hold them");
+    } else {
+      // Downloads are inspected in the model store once installed.
+      roots = Stream.concat(local.roots().stream(), Stream.of(dataDir.modelStore())).toList();
+      log.info("local_gguf models may be registered from {}", roots);
+    }
     return new PoolRegistration(
         PoolKind.HOST,
         List.of(),
-        List.of(new ModelFileActivitiesImpl(), huggingFaceActivities, ollamaActivities));
+        List.of(new ModelFileActivitiesImpl(roots), huggingFaceActivities, ollamaActivities));
   }
 
   @Bean
