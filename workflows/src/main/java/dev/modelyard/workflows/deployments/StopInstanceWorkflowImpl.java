@@ -15,8 +15,24 @@ public class StopInstanceWorkflowImpl implements StopInstanceWorkflow {
 
   private String phase = "starting";
 
+  private final InstanceRegistryActivities instancesUntilAnswered =
+      Workflow.newActivityStub(InstanceRegistryActivities.class, RegistryOptions.UNTIL_ANSWERED);
+
   @Override
   public StopInstanceResult stop(StopInstanceRequest request) {
+    if (Workflow.getVersion(UnloadModelWorkflowImpl.CANCEL_CHANGE, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return stop(request, instances);
+    }
+    // Once begun, the stop runs to its end whatever the workflow is told meanwhile: a cancel
+    // halfway left the instance in stopping, holding its memory's reservation for good.
+    StopInstanceResult[] result = {null};
+    Workflow.newDetachedCancellationScope(() -> result[0] = stop(request, instancesUntilAnswered))
+        .run();
+    return result[0];
+  }
+
+  private StopInstanceResult stop(StopInstanceRequest request, InstanceRegistryActivities records) {
     String instanceId = request.instanceId();
     // Marked first, so that the gateway stops routing to it before it goes away.
     phase = "stopping";
@@ -30,12 +46,12 @@ public class StopInstanceWorkflowImpl implements StopInstanceWorkflow {
       if (failure != null) {
         // Not left in stopping, where nothing looks again and its memory stays reserved.
         phase = "failed";
-        instances.recordFailed(instanceId, "not stopped: " + Failures.rootMessage(failure));
+        records.recordFailed(instanceId, "not stopped: " + Failures.rootMessage(failure));
         placement.release(instanceId);
         throw failure;
       }
     }
-    instances.recordStopped(instanceId);
+    records.recordStopped(instanceId);
     // Only once it is stopped: its memory is in use until then.
     phase = "releasing";
     placement.release(instanceId);

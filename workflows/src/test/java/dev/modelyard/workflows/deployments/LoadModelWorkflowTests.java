@@ -13,15 +13,20 @@ import dev.modelyard.workflows.placement.DeviceMemory;
 import dev.modelyard.workflows.placement.InMemoryLedger;
 import dev.modelyard.workflows.placement.PlacementActivities;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +53,9 @@ class LoadModelWorkflowTests {
   private volatile boolean failStarts;
   private volatile boolean unloadedWhileStarting;
   private volatile boolean failStops;
+  // Set, a host's stop says it began and waits until it may end.
+  private volatile CountDownLatch stopping;
+  private volatile CountDownLatch stopsMayEnd;
 
   @BeforeEach
   void start() {
@@ -191,6 +199,61 @@ class LoadModelWorkflowTests {
 
     assertThat(registry.instanceStates).containsEntry(loaded.instanceId(), "failed");
     assertThat(ledger.reservations()).isEmpty();
+  }
+
+  @Test
+  void anUnloadCancelledWhileAnInstanceStopsFinishesThatOneAndStopsNoOther() throws Exception {
+    LoadModelResult loaded = load(TINY);
+    registry.instances.put(
+        "i-other", new InstanceView("i-other", "model-1", HOST, "http://127.0.0.1:9001"));
+    registry.instanceStates.put("i-other", "ready");
+    stopping = new CountDownLatch(1);
+    stopsMayEnd = new CountDownLatch(1);
+    UnloadModelWorkflow workflow =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                UnloadModelWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(WorkflowIds.unload(TINY))
+                    .setTaskQueue(TaskQueues.RUNTIME)
+                    .build());
+    WorkflowClient.start(workflow::unload, new UnloadModelRequest(TINY));
+    assertThat(stopping.await(10, TimeUnit.SECONDS)).isTrue();
+    String first = stopped.isEmpty() ? null : stopped.getFirst();
+    assertThat(first).as("the host's stop is under way, not done").isNull();
+
+    WorkflowStub.fromTyped(workflow).cancel();
+    awaitCancelSeenBy(WorkflowIds.unload(TINY));
+    stopsMayEnd.countDown();
+
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(workflow).getResult(UnloadModelResult.class))
+        .isInstanceOf(WorkflowFailedException.class)
+        .cause()
+        .isInstanceOf(CanceledFailure.class);
+    assertThat(stopped).hasSize(1);
+    String stoppedOne = stopped.getFirst();
+    String otherOne = stoppedOne.equals("i-other") ? loaded.instanceId() : "i-other";
+    assertThat(registry.instanceStates)
+        .containsEntry(stoppedOne, "stopped")
+        .containsEntry(otherOne, "ready");
+    assertThat(ledger.reservations()).doesNotContainKey(stoppedOne);
+  }
+
+  /** Until the workflow has run a task since its cancel was asked for. */
+  private void awaitCancelSeenBy(String workflowId) throws InterruptedException {
+    for (int i = 0; i < 500; i++) {
+      List<HistoryEvent> events =
+          env.getWorkflowClient().fetchHistory(workflowId).getHistory().getEventsList();
+      boolean asked = false;
+      for (HistoryEvent event : events) {
+        asked |= event.hasWorkflowExecutionCancelRequestedEventAttributes();
+        if (asked && event.hasWorkflowTaskCompletedEventAttributes()) {
+          return;
+        }
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("the workflow never ran a task after its cancel");
   }
 
   @Test
@@ -404,6 +467,15 @@ class LoadModelWorkflowTests {
     public void stopInstance(String instanceId) {
       if (failStops) {
         throw new IllegalStateException("the host is gone");
+      }
+      if (stopping != null) {
+        stopping.countDown();
+        try {
+          stopsMayEnd.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
       }
       stopped.add(instanceId);
     }

@@ -1,6 +1,7 @@
 package dev.modelyard.workflows.deployments;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelyard.workflows.FakeRegistry;
 import dev.modelyard.workflows.TaskQueues;
@@ -10,10 +11,17 @@ import dev.modelyard.workflows.models.Provider;
 import dev.modelyard.workflows.models.RegisteredModel;
 import dev.modelyard.workflows.placement.DeviceMemory;
 import dev.modelyard.workflows.placement.InMemoryLedger;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +38,9 @@ class StopInstanceWorkflowTests {
   private final InMemoryLedger ledger =
       new InMemoryLedger(List.of(new DeviceMemory(HOST, "ram", -1, 16 * GIB, 0)), 2 * GIB);
   private final List<String> stopped = new CopyOnWriteArrayList<>();
+  // Set, the host's stop says it began and waits until it may end.
+  private volatile CountDownLatch stopping;
+  private final CountDownLatch stopMayEnd = new CountDownLatch(1);
 
   @BeforeEach
   void start() {
@@ -69,6 +80,50 @@ class StopInstanceWorkflowTests {
     assertThat(ledger.reservations()).isEmpty();
   }
 
+  @Test
+  void aStopCancelledWhileItsHostStopsTheInstanceStillRecordsItStoppedAndReleasesItsMemory()
+      throws Exception {
+    LoadModelResult loaded =
+        workflow(LoadModelWorkflow.class, WorkflowIds.load(TINY))
+            .load(
+                new LoadModelRequest(
+                    TINY, new ResourceRequirements(512, 1, 1, List.of(), 512L << 20)));
+    stopping = new CountDownLatch(1);
+    String id = WorkflowIds.stopInstance(loaded.instanceId());
+    StopInstanceWorkflow workflow = workflow(StopInstanceWorkflow.class, id);
+    WorkflowClient.start(workflow::stop, new StopInstanceRequest(loaded.instanceId(), HOST));
+    assertThat(stopping.await(10, TimeUnit.SECONDS)).isTrue();
+
+    WorkflowStub.fromTyped(workflow).cancel();
+    awaitCancelSeenBy(id);
+    stopMayEnd.countDown();
+
+    // The workflow ends cancelled, as asked, but not before the stop it had begun ends.
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(workflow).getResult(StopInstanceResult.class))
+        .isInstanceOf(WorkflowFailedException.class)
+        .cause()
+        .isInstanceOf(CanceledFailure.class);
+    assertThat(stopped).containsExactly(loaded.instanceId());
+    assertThat(registry.instanceStates).containsEntry(loaded.instanceId(), "stopped");
+    assertThat(ledger.reservations()).isEmpty();
+  }
+
+  /** Until the workflow has run a task since its cancel was asked for. */
+  private void awaitCancelSeenBy(String workflowId) throws InterruptedException {
+    for (int i = 0; i < 500; i++) {
+      boolean asked = false;
+      for (HistoryEvent event :
+          env.getWorkflowClient().fetchHistory(workflowId).getHistory().getEventsList()) {
+        asked |= event.hasWorkflowExecutionCancelRequestedEventAttributes();
+        if (asked && event.hasWorkflowTaskCompletedEventAttributes()) {
+          return;
+        }
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("the workflow never ran a task after its cancel");
+  }
+
   private <T> T workflow(Class<T> type, String id) {
     return env.getWorkflowClient()
         .newWorkflowStub(
@@ -90,6 +145,15 @@ class StopInstanceWorkflowTests {
 
     @Override
     public void stopInstance(String instanceId) {
+      if (stopping != null) {
+        stopping.countDown();
+        try {
+          stopMayEnd.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
       stopped.add(instanceId);
     }
   }
