@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,6 +89,42 @@ class LoadRequestsApiTests {
         "LoadRequestsApiTests: a load that fits answered 202 in %d ms%n",
         Duration.ofNanos(System.nanoTime() - began).toMillis());
     modelyard.awaitTask(accepted.get("task_id").asString());
+  }
+
+  @Test
+  @Timeout(120)
+  void aLoadOrUnloadOfAModelNotRegisteredIs404EvenWhenItsNameDiffersFromOneOnlyInCase()
+      throws Exception {
+    pull("tiny-cased");
+    modelyard.post(
+        "/api/v1/local-llm/models/scale",
+        """
+        {"provider":"local_gguf","model_name":"tiny-cased","desired_instances":1}""",
+        202);
+
+    for (String path :
+        List.of("/api/v1/local-llm/models/load", "/api/v1/local-llm/models/unload")) {
+      assertThat(
+              modelyard
+                  .post(
+                      path,
+                      """
+                      {"provider":"local_gguf","model_name":"TINY-cased"}""",
+                      404)
+                  .get("detail")
+                  .asString())
+          .as(path)
+          .contains("is not registered");
+    }
+    // Before, the unload's ID, in lower case, was that of tiny-cased's deployment: scaled to zero.
+    assertThat(
+            modelyard
+                .get(
+                    "/api/v1/local-llm/models/status?provider=local_gguf&model_name=tiny-cased",
+                    200)
+                .get("desired_instances")
+                .asInt())
+        .isEqualTo(1);
   }
 
   @Test

@@ -2,11 +2,13 @@ package dev.modelyard.api.models;
 
 import dev.modelyard.api.errors.ConflictException;
 import dev.modelyard.api.errors.InvalidFieldException;
+import dev.modelyard.api.errors.NotFoundException;
 import dev.modelyard.infra.registry.ModelListing;
 import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.workflows.deployments.LoadModelRequest;
 import dev.modelyard.workflows.deployments.RegisterEndpointRequest;
 import dev.modelyard.workflows.deployments.RegisterEndpointWorkflow;
+import dev.modelyard.workflows.deployments.ResourceRequirements;
 import dev.modelyard.workflows.deployments.UnloadModelRequest;
 import dev.modelyard.workflows.models.HuggingFaceFile;
 import dev.modelyard.workflows.models.ModelRef;
@@ -78,9 +80,9 @@ class ModelsController {
   @ResponseStatus(HttpStatus.ACCEPTED)
   TaskAccepted load(@Valid @RequestBody LoadRequest body) {
     ModelRef model = new ModelRef(provider(body.provider()), body.modelName());
-    String taskId =
-        lifecycle.startLoad(
-            new LoadModelRequest(model, ResourceRequirementsBody.of(body.resourceRequirements())));
+    ResourceRequirements resources = ResourceRequirementsBody.of(body.resourceRequirements());
+    requireRegistered(model);
+    String taskId = lifecycle.startLoad(new LoadModelRequest(model, resources));
     return TaskAccepted.of(taskId, "load");
   }
 
@@ -88,6 +90,7 @@ class ModelsController {
   @ResponseStatus(HttpStatus.ACCEPTED)
   TaskAccepted unload(@Valid @RequestBody UnloadRequest body) {
     ModelRef model = new ModelRef(provider(body.provider()), body.modelName());
+    requireRegistered(model);
     // A deployment would start again what the unload stops: its desired count goes to zero first.
     deployments.scaleToZeroIfDeployed(model);
     return TaskAccepted.of(lifecycle.startUnload(new UnloadModelRequest(model)), "unload");
@@ -108,6 +111,20 @@ class ModelsController {
     requireNameOfItsOwn(model);
     return TaskAccepted.of(
         lifecycle.startRegister(new RegisterEndpointRequest(model, body.baseUrl())), "register");
+  }
+
+  /**
+   * Before any task starts: task and deployment IDs ignore case and surrounding spaces, so a name
+   * that is not registered could otherwise join another model's load, or scale its deployment to
+   * zero before the unload failed.
+   */
+  private void requireRegistered(ModelRef model) {
+    if (registry.findModel(model).isEmpty()) {
+      throw new NotFoundException(
+          "model "
+              + model
+              + " is not registered; GET /api/v1/local-llm/models lists those that are");
+    }
   }
 
   /**
