@@ -72,6 +72,16 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
 
   private boolean cancelDuringActivityStops;
 
+  /**
+   * Deployments that neither count nor stop instances on host {@code external}: a model Ollama
+   * itself has loaded (which discovery records) or a server registered by URL runs nowhere of ours.
+   * Before, such an instance counted as a replica, so fewer of the deployment's own ran, and a
+   * scale-down sent its stop to a host queue that no worker polls.
+   */
+  static final String EXTERNAL_NOT_REPLICAS_CHANGE = "external-instances-are-not-replicas";
+
+  private boolean externalsAreReplicas;
+
   /** The instance a stop is under way for: it is no longer active, but may still run. */
   private InstanceView beingStopped;
 
@@ -79,6 +89,9 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
   public void run(DeploymentInput input) {
     cancelDuringActivityStops =
         Workflow.getVersion(CANCEL_DURING_ACTIVITY_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+    externalsAreReplicas =
+        Workflow.getVersion(EXTERNAL_NOT_REPLICAS_CHANGE, Workflow.DEFAULT_VERSION, 1)
+            == Workflow.DEFAULT_VERSION;
     phase = "finding model";
     RegisteredModel model = models.findModel(input.model());
     placed =
@@ -283,7 +296,7 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
    */
   private void reconcile(RegisteredModel model, ResourceRequirements resources) {
     phase = "reconciling";
-    List<InstanceView> active = new ArrayList<>(instances.findActiveInstances(model.modelId()));
+    List<InstanceView> active = replicas(instances.findActiveInstances(model.modelId()));
     instanceIds = ids(active);
     while (active.size() < desired) {
       InstanceView started = startOne(model, resources, active.size() + 1);
@@ -417,8 +430,7 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
   private void stopEverything(RegisteredModel model) {
     Workflow.newDetachedCancellationScope(
             () -> {
-              List<InstanceView> left =
-                  new ArrayList<>(instances.findActiveInstances(model.modelId()));
+              List<InstanceView> left = replicas(instances.findActiveInstances(model.modelId()));
               InstanceView interrupted = beingStopped;
               if (cancelDuringActivityStops
                   && interrupted != null
@@ -429,6 +441,15 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
               left.forEach(this::stopOne);
             })
         .run();
+  }
+
+  /** The model's active instances that are this deployment's to count and stop. */
+  private List<InstanceView> replicas(List<InstanceView> active) {
+    List<InstanceView> replicas = new ArrayList<>(active);
+    if (!externalsAreReplicas) {
+      replicas.removeIf(i -> RegisterEndpointWorkflow.EXTERNAL_HOST.equals(i.hostId()));
+    }
+    return replicas;
   }
 
   private static List<String> ids(List<InstanceView> active) {

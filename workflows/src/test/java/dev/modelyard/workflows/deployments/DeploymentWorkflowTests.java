@@ -169,6 +169,28 @@ class DeploymentWorkflowTests {
   }
 
   @Test
+  void anInstanceOllamaRunsOfItsOwnIsNeitherAReplicaNorStoppedByTheDeployment() {
+    // What discovery records for a model Ollama has loaded itself.
+    registry.instances.put(
+        "ollama:tiny",
+        new InstanceView(
+            "ollama:tiny",
+            "model-1",
+            RegisterEndpointWorkflow.EXTERNAL_HOST,
+            "http://127.0.0.1:11434"));
+    registry.instanceStates.put("ollama:tiny", "ready");
+
+    scaleWithStart(DeploymentInput.of(TINY), 1);
+    awaitUntil(() -> started.size() == 1 && readyIds().size() == 2);
+    scale(0);
+
+    awaitUntil(() -> stopped.size() == 1 && readyIds().size() == 1);
+    assertThat(stopped).containsExactly(started.getFirst());
+    assertThat(readyIds()).containsExactly("ollama:tiny");
+    assertThat(deployment().state().instanceIds()).isEmpty();
+  }
+
+  @Test
   void aCancelledDeploymentStopsItsInstances() {
     scaleWithStart(DeploymentInput.of(TINY), 2);
     awaitReady(2);
@@ -427,7 +449,8 @@ class DeploymentWorkflowTests {
         throw new IllegalStateException("Connection to 127.0.0.1:5432 refused");
       }
       return super.findActiveInstances(modelId).stream()
-          .sorted(Comparator.comparing(i -> startOrder.get(i.instanceId())))
+          // An instance put in by a test, not started through the registry, counts as oldest.
+          .sorted(Comparator.comparing(i -> startOrder.getOrDefault(i.instanceId(), 0L)))
           .toList();
     }
   }
