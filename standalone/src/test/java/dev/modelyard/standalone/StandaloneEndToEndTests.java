@@ -220,6 +220,17 @@ class StandaloneEndToEndTests {
             "{\"provider\":\"openai_compatible\",\"model_name\":\"x\"}",
             400),
         "provider");
+    // PostgreSQL stores no NUL in text: each was a 500, or a task failing minutes later.
+    assertField(
+        post(
+            "/api/v1/local-llm/models/pull",
+            "{\"provider\":\"local_ollama\",\"model_name\":\"a\\u0000b\"}",
+            400),
+        "model_name");
+    assertField(
+        post("/api/v1/local-llm/keys", "{\"name\":\"x\\u0000\",\"roles\":[\"viewer\"]}", 400),
+        "name");
+    assertField(get("/api/v1/local-llm/audit?model=a%00b", 400), "model");
     JsonNode gpu = get("/api/v1/local-llm/metrics/gpu", 200);
     assertThat(gpu.get("devices").isEmpty()).isTrue();
     assertThat(gpu.get("status").asString()).contains("libnvidia-ml.so.1");

@@ -58,6 +58,31 @@ final class ErrorBodies {
     JSON.writeValue(response.getOutputStream(), body);
   }
 
+  /** A 400 for a query parameter: its name is the problem's {@code field}, or OpenAI's param. */
+  static void writeInvalid(
+      HttpServletRequest request, HttpServletResponse response, String field, String message)
+      throws IOException {
+    response.setStatus(HttpStatus.BAD_REQUEST.value());
+    Object body;
+    if (OPENAI.matches(PathContainer.parsePath(RequestPaths.path(request)))) {
+      response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+      body =
+          new OpenAiError(
+              new OpenAiError.Error(message, "invalid_request_error", field, "invalid_value"));
+    } else {
+      response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+      body =
+          new FieldProblem(
+              "about:blank",
+              HttpStatus.BAD_REQUEST.getReasonPhrase(),
+              HttpStatus.BAD_REQUEST.value(),
+              message,
+              RequestPaths.uri(request),
+              field);
+    }
+    JSON.writeValue(response.getOutputStream(), body);
+  }
+
   /** OpenAI's error object. */
   record OpenAiError(Error error) {
     record Error(String message, String type, String param, String code) {}
@@ -65,4 +90,8 @@ final class ErrorBodies {
 
   /** RFC 9457's members, as ProblemDetailsAdvice writes them for the other errors. */
   record Problem(String type, String title, int status, String detail, String instance) {}
+
+  /** A problem naming the field at fault, as ProblemDetailsAdvice writes one. */
+  record FieldProblem(
+      String type, String title, int status, String detail, String instance, String field) {}
 }
