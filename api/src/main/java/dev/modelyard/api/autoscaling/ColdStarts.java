@@ -29,6 +29,13 @@ public interface ColdStarts {
   boolean awaitInstance(String provider, String modelName, Duration timeout);
 
   /**
+   * Wakes the model's autoscaled deployment, if it has one, without waiting: for a request that a
+   * fallback serves meanwhile, so that the model itself comes back for those that follow. At most
+   * one wake per model every few seconds, whatever the number of requests; failures are logged.
+   */
+  void wakeInBackground(String provider, String modelName);
+
+  /**
    * Whether a model of that name is registered at all (of that provider, if one is given): asked
    * only when a request names a model that no instance serves, to tell "not loaded" from "no such
    * model".

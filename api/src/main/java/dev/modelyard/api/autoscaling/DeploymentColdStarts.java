@@ -1,6 +1,7 @@
 package dev.modelyard.api.autoscaling;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.modelyard.api.errors.UnavailableException;
 import dev.modelyard.infra.registry.ModelRegistry;
@@ -24,6 +25,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Cold starts through the deployment workflows: the {@code wake} update (which the deployment
@@ -39,6 +42,8 @@ class DeploymentColdStarts implements ColdStarts {
   /** How long a wake's answer (woken, or not autoscaled) stands before Temporal is asked again. */
   static final Duration WAKE_ANSWER_FOR = Duration.ofSeconds(5);
 
+  private static final Logger log = LoggerFactory.getLogger(DeploymentColdStarts.class);
+
   private static final ExecutorService WAKES = Executors.newVirtualThreadPerTaskExecutor();
 
   private final WorkflowClient client;
@@ -53,6 +58,10 @@ class DeploymentColdStarts implements ColdStarts {
           .maximumSize(10_000)
           .executor(WAKES)
           .buildAsync();
+
+  /** Models woken in the background lately: a wake each every few seconds at most. */
+  private final Cache<String, Boolean> wokenInBackground =
+      Caffeine.newBuilder().expireAfterWrite(WAKE_ANSWER_FOR).maximumSize(10_000).build();
 
   DeploymentColdStarts(
       WorkflowClient client,
@@ -80,6 +89,24 @@ class DeploymentColdStarts implements ColdStarts {
       }
     }
     return false;
+  }
+
+  @Override
+  public void wakeInBackground(String provider, String modelName) {
+    if (wokenInBackground.asMap().putIfAbsent(provider + "/" + modelName, Boolean.TRUE) != null) {
+      return;
+    }
+    // The registry is read here too: off the request's thread.
+    WAKES.execute(
+        () -> {
+          try {
+            for (ModelRef model : registered(provider, modelName)) {
+              wakes.get(model, this::wakeNow);
+            }
+          } catch (RuntimeException e) {
+            log.warn("model {} could not be woken: {}", modelName, e.getMessage());
+          }
+        });
   }
 
   @Override

@@ -148,11 +148,20 @@ class Gateway {
 
   /**
    * The plan; a named model with no ready instance whose deployment is autoscaled (possibly to
-   * zero) is woken first, and the request waits for its first instance.
+   * zero) is woken first, and the request waits for its first instance, unless a fallback can serve
+   * it meanwhile.
    */
   private List<Router.Step> planOrColdStart(OpenAiRequest request, String providerPreference) {
     try {
-      return router.plan(request, providerPreference);
+      List<Router.Step> plan = router.plan(request, providerPreference);
+      if (request.model() != null
+          && !(plan.getFirst() instanceof Router.Step.Local first
+              && first.model().equalsIgnoreCase(request.model()))) {
+        // Its fallback serves this request; without a wake, every later one too (and a cloud
+        // fallback bills them), while the model stays at zero.
+        coldStarts.wakeInBackground(providerPreference, request.model());
+      }
+      return plan;
     } catch (UnavailableException noInstance) {
       if (request.model() == null) {
         throw noInstance;

@@ -144,6 +144,26 @@ class DeploymentColdStartsTests {
   }
 
   @Test
+  void aRequestAFallbackServesWakesTheModelWithoutWaitingForIt() throws Exception {
+    startsMayFinish = new CountDownLatch(1);
+    autoscale(AutoscalingPolicy.between(0, 2));
+
+    // Returns while the instance cannot finish starting: it waits for nothing.
+    coldStarts.wakeInBackground(null, model.name());
+    coldStarts.wakeInBackground(null, model.name());
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (deployment().state().desiredInstances() < 1 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(deployment().state().desiredInstances()).isOne();
+    assertThat(routable()).isZero();
+    startsMayFinish.countDown();
+    assertThat(coldStarts.awaitInstance("local_gguf", model.name())).isTrue();
+    assertThat(started).hasSize(1);
+  }
+
+  @Test
   void aModelWithoutAnAutoscaledDeploymentHasNothingToWaitFor() {
     assertThat(coldStarts.awaitInstance("local_gguf", model.name())).as("no deployment").isFalse();
     assertThat(coldStarts.awaitInstance("local_gguf", "never-registered")).isFalse();
