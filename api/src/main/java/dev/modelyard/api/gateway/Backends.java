@@ -45,7 +45,7 @@ class Backends implements DisposableBean {
   Backends(GatewaySettings settings, LoadMeter meter) {
     this.settings = settings;
     this.meter = meter;
-    this.client = new RelayClient(settings.connectTimeout(), settings.maxConcurrentPerInstance());
+    this.client = new RelayClient(settings.connectTimeout());
     this.breakers =
         CircuitBreakerRegistry.of(
             CircuitBreakerConfig.custom()

@@ -35,18 +35,17 @@ public final class RelayClient implements AutoCloseable {
   private final CloseableHttpClient http;
   private final CallDeadlines deadlines = new CallDeadlines();
 
-  /**
-   * @param maxPerInstance connections kept per instance, at least the calls it may take at once
-   */
-  public RelayClient(Duration connectTimeout, int maxPerInstance) {
+  public RelayClient(Duration connectTimeout) {
     this.http =
         HttpClients.custom()
             .setConnectionManager(
                 PoolingHttpClientConnectionManagerBuilder.create()
-                    .setMaxConnPerRoute(maxPerInstance)
-                    // No cap across instances: each instance's bulkhead already bounds its calls,
-                    // and a shared cap (once 16 instances' worth) made calls to the 17th busy
-                    // instance wait for a lease, then fail as if that instance had.
+                    // No cap of the pool's own: each instance's bulkhead already bounds its calls.
+                    // A cap across instances (once 16 instances' worth) made calls to the 17th
+                    // busy instance wait for a lease, then fail as if that instance had; a cap per
+                    // address (once one instance's worth) did the same to instances that share an
+                    // address, such as the models of one Ollama.
+                    .setMaxConnPerRoute(Integer.MAX_VALUE)
                     .setMaxConnTotal(Integer.MAX_VALUE)
                     .setDefaultConnectionConfig(
                         ConnectionConfig.custom()

@@ -14,7 +14,11 @@ import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +28,7 @@ class RelayClientTests {
 
   private static final byte[] BODY = "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8);
 
-  private final RelayClient client = new RelayClient(Duration.ofSeconds(2), 8);
+  private final RelayClient client = new RelayClient(Duration.ofSeconds(2));
   private ScriptedServer server;
 
   @AfterEach
@@ -59,6 +63,39 @@ class RelayClientTests {
     client.post(server.base(), "/v1/chat/completions", BODY, timeout());
 
     assertThat(server.connections.get()).isEqualTo(1);
+  }
+
+  @Test
+  void manyCallsToOneAddressAreNotHeldForAConnection() throws Exception {
+    // The models of one Ollama are instances of their own at one address: each instance's
+    // bulkhead admits its calls, and the pool must not hold those beyond one instance's worth.
+    int calls = 40;
+    CountDownLatch allArrived = new CountDownLatch(calls);
+    server =
+        new ScriptedServer(
+            (connection, request) -> {
+              allArrived.countDown();
+              try {
+                allArrived.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return 200;
+            });
+    List<Future<byte[]>> answers = new ArrayList<>();
+    try (var callers = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < calls; i++) {
+        answers.add(
+            callers.submit(
+                () ->
+                    client.post(
+                        server.base(), "/v1/chat/completions", BODY, Duration.ofSeconds(5))));
+      }
+      for (Future<byte[]> answer : answers) {
+        assertThat(answer.get(20, TimeUnit.SECONDS)).isNotEmpty();
+      }
+    }
+    assertThat(server.connections.get()).isEqualTo(calls);
   }
 
   @Test
