@@ -43,6 +43,16 @@ class AutoscalingEndToEndTests {
     assertThat(refused.get("field").asString()).isEqualTo("min_replicas");
     assertThat(refused.get("detail").asString())
         .isEqualTo("min_replicas must not exceed max_replicas, was 2 > 1");
+    assertThat(
+            put(
+                    """
+                    {"provider":"local_gguf","model_name":"tiny","min_replicas":1,"max_replicas":2,
+                     "p95_latency_ceiling_ms":0}""",
+                    400)
+                .get("field")
+                .asString())
+        .as("named as the request names it")
+        .isEqualTo("p95_latency_ceiling_ms");
 
     JsonNode accepted =
         put(

@@ -128,6 +128,33 @@ class LoadRequestsApiTests {
   }
 
   @Test
+  @Timeout(120)
+  void aTaskOfAModelWhoseNameAPathMustEscapeIsReadAtItsStatusUrl() throws Exception {
+    JsonNode accepted =
+        modelyard.post(
+            "/api/v1/local-llm/models/pull",
+            """
+            {"provider":"local_gguf","model_name":"tiny #2","path":"%s"}"""
+                .formatted(TestServices.tinyModel()),
+            202);
+    String statusUrl = accepted.get("status_url").asString();
+
+    assertThat(statusUrl).isEqualTo("/api/v1/local-llm/tasks/pull:local_gguf:tiny%20%232");
+    assertThat(modelyard.get(statusUrl, 200).get("task_id").asString())
+        .isEqualTo(accepted.get("task_id").asString());
+    modelyard.awaitTask(statusUrl.substring("/api/v1/local-llm/tasks/".length()));
+    // What the server refuses in a path even escaped is refused in a name.
+    assertField(
+        modelyard.post(
+            "/api/v1/local-llm/models/pull",
+            """
+            {"provider":"local_gguf","model_name":"tiny;2","path":"%s"}"""
+                .formatted(TestServices.tinyModel()),
+            400),
+        "model_name");
+  }
+
+  @Test
   void badContainerRequestsGetAProblemNamingTheField() throws Exception {
     assertField(
         modelyard.post(

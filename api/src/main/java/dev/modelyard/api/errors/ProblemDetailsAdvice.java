@@ -172,7 +172,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
   }
 
   private static String snakeCase(String field) {
-    return field.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+    // p95LatencyCeilingMs is p95_latency_ceiling_ms, as Jackson names it.
+    return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
   }
 
   record FieldProblem(String field, String message) {}

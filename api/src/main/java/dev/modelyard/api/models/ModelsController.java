@@ -113,6 +113,9 @@ class ModelsController {
         lifecycle.startRegister(new RegisterEndpointRequest(model, body.baseUrl())), "register");
   }
 
+  /** What the server's request firewall refuses in a path, escaped or not. */
+  private static final String PATH_REFUSED = "%;\\";
+
   /**
    * Before any task starts: task and deployment IDs ignore case and surrounding spaces, so a name
    * that is not registered could otherwise join another model's load, or scale its deployment to
@@ -137,6 +140,16 @@ class ModelsController {
     if (name.indexOf('~') >= 0) {
       throw new InvalidFieldException(
           "model_name", "'~' is not allowed in a model name: task IDs write '/' as '~'");
+    }
+    for (char refused : PATH_REFUSED.toCharArray()) {
+      if (name.indexOf(refused) >= 0) {
+        throw new InvalidFieldException(
+            "model_name",
+            "'"
+                + refused
+                + "' is not allowed in a model name: its task's URL could not be read (the"
+                + " server refuses it in a path, even escaped)");
+      }
     }
     if (!name.equals(name.strip())) {
       throw new InvalidFieldException(
