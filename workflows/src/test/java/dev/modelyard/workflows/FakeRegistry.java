@@ -39,9 +39,11 @@ public class FakeRegistry implements ModelRegistryActivities, InstanceRegistryAc
 
   @Override
   public RegisteredModel registerModel(RegisterModel request) {
+    RegisteredModel existing = models.get(request.model());
+    // Registered again, a model keeps its ID, as the real registry's upsert does.
     RegisteredModel model =
         new RegisteredModel(
-            "model-" + (models.size() + 1),
+            existing != null ? existing.modelId() : "model-" + (models.size() + 1),
             request.model(),
             request.file().path(),
             request.hostId());
@@ -71,7 +73,10 @@ public class FakeRegistry implements ModelRegistryActivities, InstanceRegistryAc
   public List<InstanceView> findActiveInstances(String modelId) {
     return instances.values().stream()
         .filter(i -> i.modelId().equals(modelId))
-        .filter(i -> List.of("starting", "ready").contains(instanceStates.get(i.instanceId())))
+        .filter(
+            i ->
+                List.of("starting", "ready", "unhealthy")
+                    .contains(instanceStates.get(i.instanceId())))
         .toList();
   }
 

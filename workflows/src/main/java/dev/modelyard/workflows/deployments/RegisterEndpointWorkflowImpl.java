@@ -30,6 +30,14 @@ public class RegisterEndpointWorkflowImpl implements RegisterEndpointWorkflow {
                       .build())
               .build());
 
+  /**
+   * Registrations that find the model's instance at this URL among all its active ones, and mark it
+   * ready again (the probe has just had an answer from it). Before, only the first ready instance
+   * was compared: a URL registered second was added again at each registration, and took a larger
+   * share of the traffic each time, and an unhealthy one was added beside itself.
+   */
+  static final String ANY_INSTANCE_AT_URL_CHANGE = "register-finds-any-instance-at-its-url";
+
   @Override
   public LoadModelResult register(RegisterEndpointRequest request) {
     endpoints.probeEndpoint(request.baseUrl(), request.model().name());
@@ -39,9 +47,19 @@ public class RegisterEndpointWorkflowImpl implements RegisterEndpointWorkflow {
                 request.model(),
                 null,
                 new ModelFileFacts(request.baseUrl(), 0, null, "openai", null, 0, null, 0)));
-    InstanceView serving = instances.findReadyInstance(model.modelId());
-    if (serving != null && request.baseUrl().equals(serving.endpoint())) {
-      return new LoadModelResult(serving.instanceId(), serving.endpoint(), EXTERNAL_HOST, true);
+    if (Workflow.getVersion(ANY_INSTANCE_AT_URL_CHANGE, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      InstanceView serving = instances.findReadyInstance(model.modelId());
+      if (serving != null && request.baseUrl().equals(serving.endpoint())) {
+        return new LoadModelResult(serving.instanceId(), serving.endpoint(), EXTERNAL_HOST, true);
+      }
+    } else {
+      for (InstanceView active : instances.findActiveInstances(model.modelId())) {
+        if (EXTERNAL_HOST.equals(active.hostId()) && request.baseUrl().equals(active.endpoint())) {
+          instances.recordReady(new StartedInstance(active.instanceId(), active.endpoint()));
+          return new LoadModelResult(active.instanceId(), active.endpoint(), EXTERNAL_HOST, true);
+        }
+      }
     }
     String instanceId = Workflow.randomUUID().toString();
     instances.recordStarting(
