@@ -391,7 +391,8 @@ class Gateway {
    * skipping those whose breaker is open or bulkhead full; if every one tried failed, up to {@code
    * retries} more rounds after a growing pause. A cloud step runs once, if its provider has a key,
    * the endpoint is chat, and the monthly cost limit allows it. Connection errors, timeouts, 429
-   * and 5xx move on; any other 4xx is the request's fault and goes back to the client.
+   * and 5xx move on; any other 4xx is the request's fault and goes back to the client, unless an
+   * instance configured otherwise accepts the request (see {@link Refusal}).
    */
   private <T> T firstAnswering(
       OpenAiRequest request, List<Router.Step> plan, LocalAttempt<T> local, CloudAttempt<T> cloud) {
@@ -402,19 +403,28 @@ class Gateway {
       for (Router.Step step : plan) {
         switch (step) {
           case Router.Step.Local instances -> {
-            for (int round = 0; round <= settings.retries(); round++) {
+            Refusal refusal = null;
+            for (int round = 0; round <= settings.retries() && refusal == null; round++) {
               if (round > 0) {
                 Thread.sleep(settings.retryBackoff().multipliedBy(1L << (round - 1)));
               }
               boolean triedThisRound = false;
               for (Candidate candidate : instances.candidates()) {
+                if (refusal != null && !refusal.mayAcceptOtherwise(candidate.instance())) {
+                  continue;
+                }
                 try {
                   T answer = local.call(request, candidate);
                   if (answer != null) {
                     return answer;
                   }
                 } catch (UpstreamException e) {
-                  rejectIfRequestsFault(e);
+                  if (isRequestsFault(e)) {
+                    if (refusal == null) {
+                      refusal = new Refusal(e, candidate.instance());
+                    }
+                    continue;
+                  }
                   last = failed(candidate.id(), e);
                   triedThisRound = true;
                 } catch (IOException e) {
@@ -426,6 +436,10 @@ class Gateway {
               if (!triedThisRound) {
                 break; // every instance is cooling down or full: retrying at once would not help
               }
+            }
+            if (refusal != null) {
+              // No instance configured otherwise accepted it: the request's fault after all.
+              throw new UpstreamRejectedException(refusal.answer());
             }
           }
           case Router.Step.Cloud fallback -> {
@@ -480,6 +494,21 @@ class Gateway {
   private static void rejectIfRequestsFault(UpstreamException e) {
     if (isRequestsFault(e)) {
       throw new UpstreamRejectedException(e);
+    }
+  }
+
+  /**
+   * An instance refused the request itself (a 4xx that is the request's fault). Another instance of
+   * the model configured alike would refuse it too, and is not asked; one that differs (another
+   * provider, version or context length: a prompt too long for a 4k instance fits a 32k one) may
+   * accept it, and is.
+   */
+  private record Refusal(UpstreamException answer, RoutableInstance by) {
+
+    boolean mayAcceptOtherwise(RoutableInstance other) {
+      return !Objects.equals(other.provider(), by.provider())
+          || !Objects.equals(other.modelDigest(), by.modelDigest())
+          || !Objects.equals(other.contextLength(), by.contextLength());
     }
   }
 

@@ -405,6 +405,63 @@ class GatewayFailoverTests {
   }
 
   @Test
+  void aRequestOneInstanceRefusesGoesToOneConfiguredOtherwiseButNotToOneConfiguredAlike()
+      throws Exception {
+    String tooLong = "{\"error\":{\"message\":\"maximum context length is 4096 tokens\"}}";
+    AtomicInteger smallCalls = new AtomicInteger();
+    AtomicInteger largeCalls = new AtomicInteger();
+    HttpServer small = counting(smallCalls, 400, tooLong);
+    HttpServer alsoSmall = counting(smallCalls, 400, tooLong);
+    HttpServer large = counting(largeCalls, 200, ANSWER);
+    String mixed = "mixed-" + RUN;
+    String alike = "alike-" + RUN;
+    try {
+      String mixedId = registry.model(Provider.OPENAI_COMPATIBLE, mixed, "digest", 4096);
+      registry.ready(mixedId, "4k-" + mixed, LoopbackBackends.endpointOf(small), 4096);
+      registry.ready(mixedId, "32k-" + mixed, LoopbackBackends.endpointOf(large), 32768);
+      String alikeId = registry.model(Provider.OPENAI_COMPATIBLE, alike, "digest", 4096);
+      registry.ready(alikeId, "a-" + alike, LoopbackBackends.endpointOf(small), 4096);
+      registry.ready(alikeId, "b-" + alike, LoopbackBackends.endpointOf(alsoSmall), 4096);
+      roundRobin(mixed);
+      awaitRoutable(mixed);
+      awaitRoutable(alike);
+
+      // Round robin puts each instance first in turn: the 4k one refuses, the 32k one answers.
+      for (int i = 0; i < 4; i++) {
+        HttpResponse<String> answered = chat(mixed, "a long conversation " + i);
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+        assertThat(answered.headers().firstValue("X-Modelyard-Instance")).hasValue("32k-" + mixed);
+      }
+      assertThat(largeCalls).hasValue(4);
+
+      smallCalls.set(0);
+      HttpResponse<String> refused = chat(alike, "a long conversation");
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+      assertThat(refused.body()).contains("maximum context length");
+      assertThat(smallCalls).as("the instance configured alike is not asked").hasValue(1);
+    } finally {
+      small.stop(0);
+      alsoSmall.stop(0);
+      large.stop(0);
+    }
+  }
+
+  private static HttpServer counting(AtomicInteger calls, int status, String body)
+      throws IOException {
+    byte[] bytes = body.getBytes(UTF_8);
+    return LoopbackBackends.chat(
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          calls.incrementAndGet();
+          exchange.getResponseHeaders().set("Content-Type", "application/json");
+          exchange.sendResponseHeaders(status, bytes.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+          }
+        });
+  }
+
+  @Test
   void anInstanceRefusingOurCredentialsOrNotHavingTheModelIsFailedOverNotPassedOn()
       throws Exception {
     String model = "refusing-" + RUN;

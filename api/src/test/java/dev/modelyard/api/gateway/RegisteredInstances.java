@@ -46,6 +46,17 @@ final class RegisteredInstances {
     registry.recordReady(new StartedInstance(instanceId, endpoint.toString()));
   }
 
+  /** Ready with a context length of its own, as an instance loaded with one has. */
+  void ready(String modelId, String instanceId, URI endpoint, int contextLength) {
+    registry.recordStarting(
+        new NewInstance(instanceId, modelId, HOST, ResourceRequirements.DEFAULTS));
+    jdbc.sql("update model_instances set context_length = :context where instance_id = :id")
+        .param("context", contextLength)
+        .param("id", instanceId)
+        .update();
+    registry.recordReady(new StartedInstance(instanceId, endpoint.toString()));
+  }
+
   void stopped(String instanceId) {
     registry.recordStopped(instanceId);
   }
