@@ -69,7 +69,12 @@ final class GenerationCallerFilter extends OncePerRequestFilter {
     EndpointAccess.Rule rule =
         EndpointAccess.ruleFor(request.getMethod(), RequestPaths.path(request));
     if (!granted(caller, rule)) {
-      errors.handle(request, response, new AccessDeniedException("insufficient roles"));
+      SecurityContextHolder.setContext(new SecurityContextImpl(caller));
+      try {
+        errors.handle(request, response, new AccessDeniedException("insufficient roles"));
+      } finally {
+        SecurityContextHolder.clearContext();
+      }
       return;
     }
     // Also where Spring Security would hold it, for code that asks the context (Caller.current).

@@ -8,9 +8,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.InsufficientAuthenticationException;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
@@ -79,6 +82,12 @@ final class SecurityErrorResponses implements AuthenticationEntryPoint, AccessDe
   public void handle(
       HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
       throws IOException {
+    // The caller is known, though refused: the audit log names it as its allowed calls name it,
+    // not by its key's hash.
+    Authentication caller = SecurityContextHolder.getContext().getAuthentication();
+    if (caller != null && !(caller instanceof AnonymousAuthenticationToken)) {
+      request.setAttribute(Caller.NAME_ATTRIBUTE, caller.getName());
+    }
     String path = RequestPaths.path(request);
     EndpointAccess.Rule rule = EndpointAccess.ruleFor(request.getMethod(), path);
     response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_scope\"");

@@ -154,6 +154,30 @@ class AuditLogOverHttpTests {
   }
 
   @Test
+  void aCallRefusedForItsRolesIsAuditedUnderItsCallerAsItsAllowedCallsAre() throws Exception {
+    Key viewer = Key.create(api, "refused", "viewer");
+
+    HttpResponse<String> keys =
+        api.post(
+            "/api/v1/local-llm/keys",
+            "{\"name\":\"not-mine\",\"roles\":[\"admin\"]}",
+            "X-API-Key",
+            viewer.key());
+    HttpResponse<String> generation =
+        api.post(
+            "/v1/chat/completions",
+            "{\"model\":\"refused-%s\"}".formatted(RUN),
+            "X-API-Key",
+            viewer.key());
+    assertThat(keys.statusCode()).as(keys.body()).isEqualTo(403);
+    assertThat(generation.statusCode()).as(generation.body()).isEqualTo(403);
+    api.bean(AuditLogLifecycle.class).log().flush(Duration.ofSeconds(10));
+
+    // Before, by the SHA-256 of the key, which an admin filtering by key_id never finds.
+    assertThat(count("caller = ? and status = 403", viewer.caller())).isEqualTo(2);
+  }
+
+  @Test
   void badAuditParametersAreProblemsNamingTheField() throws Exception {
     for (String[] bad :
         new String[][] {
@@ -248,10 +272,14 @@ class AuditLogOverHttpTests {
   record Key(String key, String caller) {
 
     static Key create(ApiProcess api, String name) throws Exception {
+      return create(api, name, "user");
+    }
+
+    static Key create(ApiProcess api, String name, String role) throws Exception {
       HttpResponse<String> created =
           api.post(
               "/api/v1/local-llm/keys",
-              "{\"name\":\"%s-%s\",\"roles\":[\"user\"]}".formatted(name, RUN));
+              "{\"name\":\"%s-%s\",\"roles\":[\"%s\"]}".formatted(name, RUN, role));
       assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
       JsonNode body = JSON.readTree(created.body());
       return new Key(
