@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 public class OllamaActivitiesImpl implements OllamaActivities, AutoCloseable {
 
@@ -129,17 +130,25 @@ public class OllamaActivitiesImpl implements OllamaActivities, AutoCloseable {
   }
 
   /**
-   * A refusal (4xx, or a stream that says the model does not exist) is final; a server or registry
-   * that is down or slow is retried.
+   * Failures Ollama reports mid-stream, after its 200, that another attempt would meet too: the
+   * registry refused the manifest (a 4xx in its words, such as 412 for a model that needs a newer
+   * Ollama), or the disk is full. Retried, each kept the pull "downloading" for two days.
    */
-  private static RuntimeException classified(String model, IOException e) {
+  private static final Pattern FINAL_MID_STREAM =
+      Pattern.compile(
+          "file does not exist|not found|manifest: 4\\d\\d|requires a newer version"
+              + "|no space left on device|invalid model name|unauthorized");
+
+  /**
+   * A refusal (4xx, or a stream that says the model does not exist, or another failure that would
+   * recur) is final; a server or registry that is down or slow is retried.
+   */
+  static RuntimeException classified(String model, IOException e) {
     if (e instanceof OllamaException refused) {
       int status = refused.status();
       boolean clientError = status >= 400 && status < 500 && status != 408 && status != 429;
       String message = String.valueOf(refused.getMessage()).toLowerCase(Locale.ROOT);
-      boolean unknownModel =
-          message.contains("file does not exist") || message.contains("not found");
-      if (clientError || unknownModel) {
+      if (clientError || FINAL_MID_STREAM.matcher(message).find()) {
         return ApplicationFailure.newNonRetryableFailure(
             "Ollama cannot pull " + model + ": " + refused.getMessage(), PULL_REJECTED);
       }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelyard.infra.providers.ollama.OllamaClient;
+import dev.modelyard.infra.providers.ollama.OllamaException;
 import dev.modelyard.infra.providers.ollama.OllamaModel;
 import dev.modelyard.infra.providers.ollama.OllamaSettings;
 import dev.modelyard.testing.TestServices;
@@ -88,6 +89,32 @@ class OllamaActivitiesTests {
               assertThat(f.isNonRetryable()).isTrue();
               assertThat(f.getOriginalMessage()).contains("OLLAMA_HOST").contains("host-a");
             });
+  }
+
+  @Test
+  void failuresOllamaReportsMidStreamThatWouldRecurAreFinalAndAnOutageIsRetried() {
+    for (String error :
+        List.of(
+            "pull model manifest: 412: The model you are attempting to pull requires a newer"
+                + " version of Ollama",
+            "write /models/blobs/sha256-partial: no space left on device",
+            "pull model manifest: file does not exist")) {
+      RuntimeException failure =
+          OllamaActivitiesImpl.classified(
+              "llama3", new OllamaException(200, "pulling llama3 failed: " + error));
+      assertThat(failure)
+          .as(error)
+          .isInstanceOfSatisfying(
+              ApplicationFailure.class,
+              f -> {
+                assertThat(f.isNonRetryable()).isTrue();
+                assertThat(f.getOriginalMessage()).contains(error);
+              });
+    }
+    RuntimeException outage =
+        OllamaActivitiesImpl.classified(
+            "llama3", new OllamaException(200, "pulling llama3 failed: dial tcp: i/o timeout"));
+    assertThat(outage instanceof ApplicationFailure f && f.isNonRetryable()).isFalse();
   }
 
   private OllamaActivities activities(OllamaClient client) {
