@@ -21,8 +21,10 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -404,13 +406,17 @@ class Gateway {
         switch (step) {
           case Router.Step.Local instances -> {
             Refusal refusal = null;
+            // An instance that let a call run out its deadline is not asked again in a later
+            // round: it would hold the request for another whole timeout.
+            Set<String> timedOut = new HashSet<>();
             for (int round = 0; round <= settings.retries() && refusal == null; round++) {
               if (round > 0) {
                 Thread.sleep(settings.retryBackoff().multipliedBy(1L << (round - 1)));
               }
               boolean triedThisRound = false;
               for (Candidate candidate : instances.candidates()) {
-                if (refusal != null && !refusal.mayAcceptOtherwise(candidate.instance())) {
+                if ((refusal != null && !refusal.mayAcceptOtherwise(candidate.instance()))
+                    || timedOut.contains(candidate.id())) {
                   continue;
                 }
                 try {
@@ -430,6 +436,9 @@ class Gateway {
                 } catch (IOException e) {
                   last = failed(candidate.id(), e);
                   triedThisRound = true;
+                  if (e instanceof HttpTimeoutException) {
+                    timedOut.add(candidate.id());
+                  }
                 }
               }
               anyTried |= triedThisRound;

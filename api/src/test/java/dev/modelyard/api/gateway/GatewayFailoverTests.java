@@ -162,6 +162,40 @@ class GatewayFailoverTests {
   }
 
   @Test
+  void anInstanceThatRanOutTheDeadlineIsNotAskedAgainInALaterRound() throws Exception {
+    String hung = "hung-" + RUN;
+    AtomicInteger calls = new AtomicInteger();
+    CountDownLatch released = new CountDownLatch(1);
+    HttpServer backend =
+        LoopbackBackends.chat(
+            exchange -> {
+              exchange.getRequestBody().readAllBytes();
+              calls.incrementAndGet();
+              try {
+                released.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              exchange.close();
+            });
+    try {
+      String hungModel = registry.model(Provider.OPENAI_COMPATIBLE, hung, "digest", 512);
+      registry.ready(hungModel, "hung-" + RUN, LoopbackBackends.endpointOf(backend));
+      awaitRoutable(hung);
+
+      HttpResponse<String> response = chat(hung, "anyone there?");
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+      assertThat(response.body()).contains("HttpTimeoutException");
+      // Before, the retry round waited out the whole deadline again.
+      assertThat(calls).hasValue(1);
+    } finally {
+      released.countDown();
+      backend.stop(0);
+    }
+  }
+
+  @Test
   void aClientThatGoesAwayMidStreamClosesTheUpstreamRequest() throws Exception {
     String slow = "slow-" + RUN;
     CountDownLatch upstreamClosed = new CountDownLatch(1);
