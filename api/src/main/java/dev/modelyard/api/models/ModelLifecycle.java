@@ -125,6 +125,7 @@ public class ModelLifecycle {
             LoadModelWorkflow.class,
             options(id, TaskQueues.RUNTIME, "load", request.model(), request));
     start(() -> WorkflowClient.start(workflow::load, request), id);
+    refuseJoiningAnother(WorkflowStub.fromTyped(workflow), request, "load");
     awaitPlacement(WorkflowStub.fromTyped(workflow));
     return id;
   }
@@ -206,7 +207,30 @@ public class ModelLifecycle {
         client.newWorkflowStub(
             RegisterEndpointWorkflow.class,
             options(id, TaskQueues.RUNTIME, "register", request.model(), request));
-    return start(() -> WorkflowClient.start(workflow::register, request), id);
+    start(() -> WorkflowClient.start(workflow::register, request), id);
+    refuseJoiningAnother(WorkflowStub.fromTyped(workflow), request, "registration");
+    return id;
+  }
+
+  /**
+   * As for pulls: a load or registration of the model already running is joined only if it asks for
+   * the same; one with other settings (another URL, other resources, a name spelt otherwise) would
+   * have its request dropped while the caller was told it had started: a 409 instead.
+   */
+  private static void refuseJoiningAnother(WorkflowStub running, Record request, String what) {
+    Object joined;
+    try {
+      joined = running.describe().getMemo("request", request.getClass());
+    } catch (WorkflowException | StatusRuntimeException | DataConverterException e) {
+      return; // it has started either way; what it does is the task's to report
+    }
+    if (joined != null && !joined.equals(request)) {
+      throw new ConflictException(
+          "a %s of the model with other settings (task %s) is under way or has just ended; wait"
+                  .formatted(what, running.getExecution().getWorkflowId())
+              + " for it to end, or cancel it with DELETE /api/v1/local-llm/tasks/{task_id}, then"
+              + " try again");
+    }
   }
 
   private String start(Runnable start, String id) {

@@ -209,6 +209,38 @@ class ModelRequestsOverHttpTests {
     }
   }
 
+  @Test
+  void aRegistrationJoinsOneRunningForTheSameUrlAndIsA409ForAnotherUrl() throws Exception {
+    // No worker polls this namespace: the first registration stays running.
+    String name = "endpoint-" + RUN;
+    String register =
+        """
+        {"provider":"openai_compatible","model_name":"%s","base_url":"%s"}""";
+    HttpResponse<String> first =
+        api.post(
+            "/api/v1/local-llm/models/register", register.formatted(name, "http://10.0.0.7:8000"));
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+    String taskId = JSON.readTree(first.body()).get("task_id").asString();
+    try {
+      HttpResponse<String> same =
+          api.post(
+              "/api/v1/local-llm/models/register",
+              register.formatted(name, "http://10.0.0.7:8000"));
+      HttpResponse<String> corrected =
+          api.post(
+              "/api/v1/local-llm/models/register",
+              register.formatted(name, "http://10.0.0.7:8001"));
+
+      assertThat(same.statusCode()).as(same.body()).isEqualTo(202);
+      assertThat(JSON.readTree(same.body()).get("task_id").asString()).isEqualTo(taskId);
+      // Before, a 202 for the running task, and the corrected URL was dropped.
+      assertThat(corrected.statusCode()).as(corrected.body()).isEqualTo(409);
+      assertThat(JSON.readTree(corrected.body()).get("detail").asString()).contains(taskId);
+    } finally {
+      api.bean(WorkflowClient.class).newUntypedWorkflowStub(taskId).terminate("test over");
+    }
+  }
+
   /** A local_gguf model as a pull registers it, straight into the registry. */
   private static void registered(String name) {
     api.bean(ModelRegistry.class)
