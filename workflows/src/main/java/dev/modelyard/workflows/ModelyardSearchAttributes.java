@@ -23,6 +23,11 @@ public final class ModelyardSearchAttributes {
 
   private ModelyardSearchAttributes() {}
 
+  /** A task of no one model (stopping an instance, discovering models): listed as a task. */
+  public static SearchAttributes of(String operation) {
+    return SearchAttributes.newBuilder().set(OPERATION, operation).build();
+  }
+
   public static SearchAttributes of(String operation, ModelRef model) {
     return SearchAttributes.newBuilder()
         .set(OPERATION, operation)

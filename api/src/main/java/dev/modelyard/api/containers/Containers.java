@@ -7,6 +7,7 @@ import dev.modelyard.api.errors.UnavailableException;
 import dev.modelyard.api.tasks.StartedTasks;
 import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.infra.runtime.ModelServer;
+import dev.modelyard.workflows.ModelyardSearchAttributes;
 import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.WorkflowIds;
 import dev.modelyard.workflows.containers.ContainerHostActivities;
@@ -145,6 +146,8 @@ class Containers {
                 .setWorkflowIdReusePolicy(
                     WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
                 .setStaticSummary("stop instance " + container.instanceId())
+                // Listed by GET /tasks/active, as every task the API starts.
+                .setTypedSearchAttributes(ModelyardSearchAttributes.of("stop"))
                 .build());
     try {
       WorkflowClient.start(

@@ -2,6 +2,7 @@ package dev.modelyard.api.maintenance;
 
 import dev.modelyard.api.errors.UnavailableException;
 import dev.modelyard.api.tasks.StartedTasks;
+import dev.modelyard.workflows.ModelyardSearchAttributes;
 import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.WorkflowIds;
 import dev.modelyard.workflows.maintenance.DiscoveryRequest;
@@ -48,6 +49,8 @@ class DiscoveryController {
                 .setTaskQueue(TaskQueues.MAINTENANCE)
                 .setWorkflowExecutionTimeout(TIMEOUT)
                 .setStaticSummary("discover models")
+                // Listed by GET /tasks/active, as every task the API starts.
+                .setTypedSearchAttributes(ModelyardSearchAttributes.of("discover"))
                 .build());
     try {
       WorkflowClient.start(workflow::discover, new DiscoveryRequest("api"));

@@ -97,6 +97,34 @@ class TasksOnTemporalDevServerTests {
   }
 
   @Test
+  void aDiscoveryStartedByTheApiCarriesTheOperationThatListsItAsATask() throws Exception {
+    JsonNode accepted =
+        send(
+            HttpRequest.newBuilder(uri("/api/v1/local-llm/models/discover"))
+                .POST(HttpRequest.BodyPublishers.noBody()),
+            202);
+    String taskId = accepted.get("task_id").asString();
+    try {
+      // What /tasks/active lists among running executions; a worker elsewhere may already have
+      // ended this one, so it is looked for whatever its status. Visibility lags a moment.
+      String query = "WorkflowId = '" + taskId + "' AND ModelyardOperation = 'discover'";
+      Instant deadline = Instant.now().plusSeconds(10);
+      long found = 0;
+      while (found == 0 && Instant.now().isBefore(deadline)) {
+        found = client.listExecutions(query).count();
+        Thread.sleep(200);
+      }
+      assertThat(found).as(query).isOne();
+    } finally {
+      try {
+        client.newUntypedWorkflowStub(taskId).terminate("test cleanup");
+      } catch (RuntimeException alreadyEnded) {
+        // a worker may have run it to its end
+      }
+    }
+  }
+
+  @Test
   void cancellingTheHealthCheckLoopIsNotFoundAndLeavesItRunning() throws Exception {
     // Started here on a queue no worker polls: a stand-in with the loop's ID format.
     String loop = HealthWorkflowIds.healthCheck("tasks-" + RUN);
