@@ -5,10 +5,9 @@ import dev.modelyard.workflows.deployments.ResourceRequirements;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,7 +36,7 @@ public record ResourceRequirementsBody(
   private static final Pattern GPU_INDEX = Pattern.compile("\\d{1,3}");
   private static final Pattern GPU_UUID =
       Pattern.compile(
-          "(?:GPU-|MIG-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+          "(GPU-|MIG-)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})",
           Pattern.CASE_INSENSITIVE);
 
   /**
@@ -83,26 +82,44 @@ public record ResourceRequirementsBody(
     return number << shift;
   }
 
+  /**
+   * The GPUs as placement names them: an index without leading zeros, a UUID as NVML writes it
+   * ("GPU-" and lower-case hex). A MIG instance is refused: placement reserves whole GPUs.
+   */
   private List<String> checkedGpuDeviceIds() {
     if (gpuDeviceIds == null) {
       return List.of();
     }
-    Set<String> seen = new HashSet<>();
+    List<String> ids = new ArrayList<>();
     for (int i = 0; i < gpuDeviceIds.size(); i++) {
-      String id = gpuDeviceIds.get(i) == null ? "" : gpuDeviceIds.get(i).strip();
+      String given = gpuDeviceIds.get(i) == null ? "" : gpuDeviceIds.get(i).strip();
       String field = FIELD + "gpu_device_ids[" + i + "]";
-      if (!GPU_INDEX.matcher(id).matches() && !GPU_UUID.matcher(id).matches()) {
+      Matcher uuid = GPU_UUID.matcher(given);
+      String id;
+      if (GPU_INDEX.matcher(given).matches()) {
+        id = Integer.toString(Integer.parseInt(given));
+      } else if (uuid.matches() && "MIG-".equalsIgnoreCase(uuid.group(1))) {
         throw new InvalidFieldException(
             field,
             "'"
-                + id
+                + given
+                + "' is a MIG instance; Modelyard places models on whole GPUs: name the GPU"
+                + " (its index or GPU-… UUID)");
+      } else if (uuid.matches()) {
+        id = "GPU-" + uuid.group(2).toLowerCase(Locale.ROOT);
+      } else {
+        throw new InvalidFieldException(
+            field,
+            "'"
+                + given
                 + "' is neither a GPU index (0, 1, …) nor a GPU UUID (GPU-xxxxxxxx-xxxx-xxxx-xxxx-"
                 + "xxxxxxxxxxxx)");
       }
-      if (!seen.add(id.toLowerCase(Locale.ROOT))) {
-        throw new InvalidFieldException(field, "GPU '" + id + "' is named twice");
+      if (ids.contains(id)) {
+        throw new InvalidFieldException(field, "GPU '" + given + "' is named twice");
       }
+      ids.add(id);
     }
-    return gpuDeviceIds.stream().map(String::strip).toList();
+    return List.copyOf(ids);
   }
 }

@@ -36,9 +36,12 @@ public record DeviceMemory(
     return Math.max(0, capacityBytes - reservedBytes);
   }
 
-  /** A GPU is named by its UUID or by its index on its host, as {@code gpu_device_ids} allow. */
+  /**
+   * A GPU is named by its UUID (in any case: hex digits are) or by its index on its host, as {@code
+   * gpu_device_ids} allow.
+   */
   boolean isNamed(String id) {
-    return isGpu() && (deviceId.equals(id) || Integer.toString(index).equals(id));
+    return isGpu() && (deviceId.equalsIgnoreCase(id) || Integer.toString(index).equals(id));
   }
 
   String label() {

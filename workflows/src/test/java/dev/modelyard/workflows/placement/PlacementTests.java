@@ -87,6 +87,9 @@ class PlacementTests {
     assertThat(byIndex.shares()).extracting(DeviceShare::index).containsExactly(2);
     assertThat(byUuid.hostId()).isEqualTo("gpu-a");
     assertThat(byUuid.shares()).extracting(DeviceShare::index).containsExactly(1);
+    // Hex digits in either case name the same GPU.
+    assertThat(placed(request(5 * GIB, null, "GPU-A1111111-1111-1111-1111-111111111111"), FLEET))
+        .isEqualTo(byUuid);
   }
 
   @Test
