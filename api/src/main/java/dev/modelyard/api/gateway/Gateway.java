@@ -104,6 +104,19 @@ class Gateway {
                 return CachedCompletion.ofBody(fresh[0].body());
               });
       return fresh[0] != null ? fresh[0] : new Served(answer.body(), first, true);
+    } catch (UpstreamRejectedException refused) {
+      // The versions that differ from the one that refused it may accept it (see Refusal); the
+      // fallback chain is not asked, as on the uncached path.
+      Router.Step.Local otherVersions = primary.only(i -> !sameVersion(i, first));
+      if (otherVersions.candidates().isEmpty()) {
+        throw refused;
+      }
+      try {
+        return firstAnswering(
+            request, List.of(otherVersions), this::complete, this::completeInCloud);
+      } catch (UnavailableException noneAnswered) {
+        throw refused;
+      }
     } catch (UnavailableException e) {
       List<Router.Step> rest = new ArrayList<>();
       Router.Step.Local otherVersions = primary.only(i -> !sameVersion(i, first));
@@ -158,9 +171,11 @@ class Gateway {
       List<Router.Step> plan = router.plan(request, providerPreference);
       if (request.model() != null
           && !(plan.getFirst() instanceof Router.Step.Local first
-              && first.model().equalsIgnoreCase(request.model()))) {
-        // Its fallback serves this request; without a wake, every later one too (and a cloud
-        // fallback bills them), while the model stays at zero.
+              && first.model().equalsIgnoreCase(request.model()))
+          && table.candidates(request.model(), providerPreference).isEmpty()) {
+        // At zero, its fallback serves this request; without a wake, every later one too (and a
+        // cloud fallback bills them). Not when it has instances that cannot serve this endpoint:
+        // each wake counts as activity, and the model would never scale down.
         coldStarts.wakeInBackground(providerPreference, request.model());
       }
       return plan;

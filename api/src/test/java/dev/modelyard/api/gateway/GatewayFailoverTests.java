@@ -468,6 +468,25 @@ class GatewayFailoverTests {
       }
       assertThat(largeCalls).hasValue(4);
 
+      // Cached (temperature 0): the answer is first asked of the version its key names.
+      String twoProviders = "two-providers-" + RUN;
+      String small4k = registry.model(Provider.OPENAI_COMPATIBLE, twoProviders, "digest-a", 4096);
+      String large32k = registry.model(Provider.HUGGINGFACE, twoProviders, "digest-b", 32768);
+      registry.ready(small4k, "4k-" + twoProviders, LoopbackBackends.endpointOf(small), 4096);
+      registry.ready(large32k, "32k-" + twoProviders, LoopbackBackends.endpointOf(large), 32768);
+      awaitRoutable(twoProviders);
+      for (int i = 0; i < 6; i++) {
+        HttpResponse<String> cached =
+            api.post(
+                "/v1/chat/completions",
+                """
+                {"model":"%s","temperature":0,"max_tokens":2,
+                 "messages":[{"role":"user","content":"a long conversation, cached %d"}]}"""
+                    .formatted(twoProviders, i));
+        assertThat(cached.statusCode()).as(cached.body()).isEqualTo(200);
+      }
+      assertThat(smallCalls.get()).as("the 4k version was asked first at least once").isPositive();
+
       smallCalls.set(0);
       HttpResponse<String> refused = chat(alike, "a long conversation");
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
