@@ -132,11 +132,12 @@ public class OllamaActivitiesImpl implements OllamaActivities, AutoCloseable {
   /**
    * Failures Ollama reports mid-stream, after its 200, that another attempt would meet too: the
    * registry refused the manifest (a 4xx in its words, such as 412 for a model that needs a newer
-   * Ollama), or the disk is full. Retried, each kept the pull "downloading" for two days.
+   * Ollama; not 408 or 429, which a later attempt may not meet), or the disk is full. Retried, each
+   * kept the pull "downloading" for two days.
    */
   private static final Pattern FINAL_MID_STREAM =
       Pattern.compile(
-          "file does not exist|not found|manifest: 4\\d\\d|requires a newer version"
+          "file does not exist|not found|manifest: 4(?!08|29)\\d\\d|requires a newer version"
               + "|no space left on device|invalid model name|unauthorized");
 
   /**

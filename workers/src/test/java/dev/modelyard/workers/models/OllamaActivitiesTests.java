@@ -111,10 +111,16 @@ class OllamaActivitiesTests {
                 assertThat(f.getOriginalMessage()).contains(error);
               });
     }
-    RuntimeException outage =
-        OllamaActivitiesImpl.classified(
-            "llama3", new OllamaException(200, "pulling llama3 failed: dial tcp: i/o timeout"));
-    assertThat(outage instanceof ApplicationFailure f && f.isNonRetryable()).isFalse();
+    for (String error :
+        List.of(
+            "dial tcp: i/o timeout",
+            "pull model manifest: 429: too many requests",
+            "pull model manifest: 408: request timeout")) {
+      RuntimeException passing =
+          OllamaActivitiesImpl.classified(
+              "llama3", new OllamaException(200, "pulling llama3 failed: " + error));
+      assertThat(passing instanceof ApplicationFailure f && f.isNonRetryable()).as(error).isFalse();
+    }
   }
 
   private OllamaActivities activities(OllamaClient client) {
