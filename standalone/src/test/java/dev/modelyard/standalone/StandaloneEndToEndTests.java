@@ -231,6 +231,12 @@ class StandaloneEndToEndTests {
         post("/api/v1/local-llm/keys", "{\"name\":\"x\\u0000\",\"roles\":[\"viewer\"]}", 400),
         "name");
     assertField(get("/api/v1/local-llm/audit?model=a%00b", 400), "model");
+    // A prompt is not stored: it reaches the backend as it is (here: no instance is loaded).
+    assertThat(
+            post("/api/v1/local-llm/generate", "{\"prompt\":\"a\\u0000b\"}", 503)
+                .get("detail")
+                .asString())
+        .contains("load one");
     JsonNode gpu = get("/api/v1/local-llm/metrics/gpu", 200);
     assertThat(gpu.get("devices").isEmpty()).isTrue();
     assertThat(gpu.get("status").asString()).contains("libnvidia-ml.so.1");

@@ -23,7 +23,8 @@ import tools.jackson.databind.type.LogicalType;
  *       failed deep in a query, as a 500, or as a task failing minutes later.
  * </ul>
  *
- * OpenAI's generation endpoints read their bodies themselves and pass prompts on as they are.
+ * Prompts go to the backend as they are: OpenAI's generation endpoints read their bodies
+ * themselves, and {@code /generate}'s prompt fields take Jackson's own text deserializer.
  */
 @Configuration(proxyBeanMethods = false)
 class StrictJson {

@@ -6,11 +6,15 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
+import tools.jackson.databind.annotation.JsonDeserialize;
+import tools.jackson.databind.deser.jdk.StringDeserializer;
 
 /** {@code POST /api/v1/local-llm/generate}. */
 record GenerateRequest(
-    @NotBlank @Size(max = 200_000) String prompt,
-    @Size(max = 50_000) String systemPrompt,
+    // Prompts go to the backend as they are, NUL included, as on OpenAI's endpoints: only text
+    // the API stores refuses it (StrictJson).
+    @NotBlank @Size(max = 200_000) @JsonDeserialize(using = StringDeserializer.class) String prompt,
+    @Size(max = 50_000) @JsonDeserialize(using = StringDeserializer.class) String systemPrompt,
     @DecimalMin("0.0") @DecimalMax("2.0") Double temperature,
     @Min(1) @Max(32_768) Integer maxTokens,
     String providerPreference,
