@@ -9,9 +9,11 @@ import dev.modelyard.workflows.models.ModelRegistryActivities;
 import dev.modelyard.workflows.models.RegisterModel;
 import dev.modelyard.workflows.models.RegisteredModel;
 import io.temporal.failure.ApplicationFailure;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An in-memory registry for workflow tests: these tests prove the workflows' decisions, while the
@@ -25,6 +27,9 @@ public class FakeRegistry implements ModelRegistryActivities, InstanceRegistryAc
 
   /** What each instance was recorded as starting with, as a restart reads it back. */
   public final Map<String, NewInstance> recorded = new ConcurrentHashMap<>();
+
+  private final Map<String, Long> startedOrder = new ConcurrentHashMap<>();
+  private final AtomicLong started = new AtomicLong();
 
   private final String host;
 
@@ -65,8 +70,13 @@ public class FakeRegistry implements ModelRegistryActivities, InstanceRegistryAc
     return instances.values().stream()
         .filter(i -> i.modelId().equals(modelId))
         .filter(i -> "ready".equals(instanceStates.get(i.instanceId())))
-        .findFirst()
+        .min(oldestFirst())
         .orElse(null);
+  }
+
+  /** As the real registry orders instances: by when they started; put in by a test, first. */
+  private Comparator<InstanceView> oldestFirst() {
+    return Comparator.comparing(i -> startedOrder.getOrDefault(i.instanceId(), 0L));
   }
 
   @Override
@@ -77,6 +87,7 @@ public class FakeRegistry implements ModelRegistryActivities, InstanceRegistryAc
             i ->
                 List.of("starting", "ready", "unhealthy")
                     .contains(instanceStates.get(i.instanceId())))
+        .sorted(oldestFirst())
         .toList();
   }
 
@@ -92,6 +103,7 @@ public class FakeRegistry implements ModelRegistryActivities, InstanceRegistryAc
 
   @Override
   public void recordStarting(NewInstance instance) {
+    startedOrder.putIfAbsent(instance.instanceId(), started.incrementAndGet());
     recorded.put(instance.instanceId(), instance);
     instances.put(
         instance.instanceId(),
