@@ -62,19 +62,30 @@ public class ModelFileActivitiesImpl implements ModelFileActivities {
     }
     Path path = Path.of(location).toAbsolutePath().normalize();
     // Before anything is read of it, even whether it exists: a caller may not probe the host's
-    // files outside the roots.
+    // files outside the roots, also through a link inside a root that leads out of it.
     requireUnderRoots(path, path);
+    requireUnderRoots(path, resolvedAsFarAsItExists(path));
     if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
       throw ApplicationFailure.newNonRetryableFailure(
           path + " does not exist or is not a readable file", INVALID_MODEL_FILE);
     }
+    return path;
+  }
+
+  /** Its deepest existing folder's real path (links resolved), and the rest of it as it is. */
+  private static Path resolvedAsFarAsItExists(Path path) {
+    Path existing = path;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return path;
+    }
     try {
-      // A link inside a root may lead out of it.
-      requireUnderRoots(path, path.toRealPath());
+      return existing.toRealPath().resolve(existing.relativize(path)).normalize();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot resolve " + path, e);
     }
-    return path;
   }
 
   private void requireUnderRoots(Path named, Path resolved) {

@@ -68,6 +68,16 @@ class ModelFileActivitiesTests {
     assertRefusedAsOutside(files(List.of(root)), link.toString());
   }
 
+  @Test
+  void aFolderLinkUnderARootLeadingOutOfItTellsNothingOfWhatIsThere() throws Exception {
+    Files.copy(TestServices.tinyModel(), elsewhere.resolve("tiny.gguf"));
+    Path link = Files.createSymbolicLink(root.resolve("out"), elsewhere);
+    ModelFileActivities files = files(List.of(root));
+
+    assertRefusedAsOutside(files, link.resolve("tiny.gguf"));
+    assertRefusedAsOutside(files, link.resolve("missing.gguf"));
+  }
+
   private static void assertRefusedAsOutside(ModelFileActivities files, Object path) {
     assertThatThrownBy(() -> files.inspectLocalFile(path.toString()))
         .isInstanceOf(ActivityFailure.class)
