@@ -103,7 +103,10 @@ class LoadRequestsApiTests {
         202);
 
     for (String path :
-        List.of("/api/v1/local-llm/models/load", "/api/v1/local-llm/models/unload")) {
+        List.of(
+            "/api/v1/local-llm/models/load",
+            "/api/v1/local-llm/models/unload",
+            "/api/v1/local-llm/containers/create")) {
       assertThat(
               modelyard
                   .post(
@@ -149,6 +152,14 @@ class LoadRequestsApiTests {
             "/api/v1/local-llm/models/pull",
             """
             {"provider":"local_gguf","model_name":"tiny;2","path":"%s"}"""
+                .formatted(TestServices.tinyModel()),
+            400),
+        "model_name");
+    assertField(
+        modelyard.post(
+            "/api/v1/local-llm/models/pull",
+            """
+            {"provider":"local_gguf","model_name":"tiny\\n2","path":"%s"}"""
                 .formatted(TestServices.tinyModel()),
             400),
         "model_name");

@@ -94,12 +94,19 @@ class Containers {
   /**
    * Refuses at once a model whose host cannot run it in a container: its runtime runs instances in
    * process (a load would start one, but no container), or cannot run the model's server (a {@code
-   * local_ollama} model on a runtime without an Ollama image). An unknown model, or a host whose
-   * worker has not said what it runs, is left to the load to judge.
+   * local_ollama} model on a runtime without an Ollama image). A model not registered under exactly
+   * that name is a 404, as for a load; a host whose worker has not said what it runs is left to the
+   * load to judge.
    */
   void refuseWhatItsHostCannotRun(ModelRef model) {
     Optional<RegisteredModel> registered = registry.findModel(model);
-    if (registered.isEmpty() || !registered.get().startable()) {
+    if (registered.isEmpty()) {
+      throw new NotFoundException(
+          "model "
+              + model
+              + " is not registered; GET /api/v1/local-llm/models lists those that are");
+    }
+    if (!registered.get().startable()) {
       return;
     }
     String hostId = registered.get().hostId();

@@ -9,6 +9,7 @@ import dev.modelyard.workflows.containers.ContainerListing;
 import dev.modelyard.workflows.containers.ContainerLogs;
 import dev.modelyard.workflows.containers.ContainerLogsRequest;
 import dev.modelyard.workflows.deployments.LoadModelRequest;
+import dev.modelyard.workflows.deployments.ResourceRequirements;
 import dev.modelyard.workflows.models.ModelRef;
 import dev.modelyard.workflows.models.Provider;
 import jakarta.validation.Valid;
@@ -62,10 +63,9 @@ class ContainersController {
               + " or local_ollama");
     }
     ModelRef model = new ModelRef(provider, body.modelName());
+    ResourceRequirements resources = ResourceRequirementsBody.of(body.resourceRequirements());
     containers.refuseWhatItsHostCannotRun(model);
-    String taskId =
-        lifecycle.startLoad(
-            new LoadModelRequest(model, ResourceRequirementsBody.of(body.resourceRequirements())));
+    String taskId = lifecycle.startLoad(new LoadModelRequest(model, resources));
     return TaskAccepted.of(taskId, "load");
   }
 

@@ -113,7 +113,10 @@ class ModelsController {
         lifecycle.startRegister(new RegisterEndpointRequest(model, body.baseUrl())), "register");
   }
 
-  /** What the server's request firewall refuses in a path, escaped or not. */
+  /**
+   * What the server's request firewall refuses in a path, escaped or not, besides control
+   * characters and the line and paragraph separators.
+   */
   private static final String PATH_REFUSED = "%;\\";
 
   /**
@@ -141,14 +144,16 @@ class ModelsController {
       throw new InvalidFieldException(
           "model_name", "'~' is not allowed in a model name: task IDs write '/' as '~'");
     }
-    for (char refused : PATH_REFUSED.toCharArray()) {
-      if (name.indexOf(refused) >= 0) {
+    for (char c : name.toCharArray()) {
+      if (PATH_REFUSED.indexOf(c) >= 0
+          || Character.isISOControl(c)
+          || c == '\u2028'
+          || c == '\u2029') {
         throw new InvalidFieldException(
             "model_name",
-            "'"
-                + refused
-                + "' is not allowed in a model name: its task's URL could not be read (the"
-                + " server refuses it in a path, even escaped)");
+            "%s is not allowed in a model name: its task's URL could not be read (the server"
+                    .formatted(Character.isISOControl(c) ? "a control character" : "'" + c + "'")
+                + " refuses it in a path, even escaped)");
       }
     }
     if (!name.equals(name.strip())) {
