@@ -187,7 +187,8 @@ class DeploymentWorkflowTests {
     awaitUntil(() -> stopped.size() == 1 && readyIds().size() == 1);
     assertThat(stopped).containsExactly(started.getFirst());
     assertThat(readyIds()).containsExactly("ollama:tiny");
-    assertThat(deployment().state().instanceIds()).isEmpty();
+    // Its list is updated once the stop, the record and the release are done.
+    awaitUntil(() -> deployment().state().instanceIds().isEmpty());
   }
 
   @Test
