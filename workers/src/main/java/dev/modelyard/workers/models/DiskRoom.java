@@ -6,8 +6,8 @@ import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -20,8 +20,8 @@ final class DiskRoom {
 
   private final DataSize keepFree;
 
-  /** The downloads under way: partial file, and the size it will have. */
-  private final Map<Path, Long> downloading = new HashMap<>();
+  /** The downloads under way, each claim its own (a retry may overlap the attempt it follows). */
+  private final List<Download> downloading = new ArrayList<>();
 
   DiskRoom(DataSize keepFree) {
     this.keepFree = keepFree;
@@ -37,8 +37,11 @@ final class DiskRoom {
     long usable = Files.getFileStore(partial.getParent()).getUsableSpace();
     long bytesLeft = size - offset;
     long othersLeft = 0;
-    for (Map.Entry<Path, Long> other : downloading.entrySet()) {
-      othersLeft += Math.max(0, other.getValue() - sizeOnDisk(other.getKey()));
+    for (Download other : downloading) {
+      // An attempt of this same download still stopping writes the file this one rewrites.
+      if (!other.partial().equals(partial)) {
+        othersLeft += Math.max(0, other.size() - sizeOnDisk(other.partial()));
+      }
     }
     if (usable - othersLeft - bytesLeft < keepFree.toBytes()) {
       throw ApplicationFailure.newNonRetryableFailure(
@@ -55,13 +58,17 @@ final class DiskRoom {
               + " stay free (modelyard.models.download.keep-free)",
           HuggingFaceActivities.NOT_ENOUGH_SPACE);
     }
-    downloading.put(partial, size);
-    return () -> release(partial);
+    Download claimed = new Download(partial, size);
+    downloading.add(claimed);
+    return () -> release(claimed);
   }
 
-  private synchronized void release(Path partial) {
-    downloading.remove(partial);
+  /** Its own claim only, by identity: an overlapping attempt's claim stays. */
+  private synchronized void release(Download claimed) {
+    downloading.removeIf(d -> d == claimed);
   }
+
+  private record Download(Path partial, long size) {}
 
   private static long sizeOnDisk(Path partial) {
     try {

@@ -63,6 +63,24 @@ class DiskRoomTests {
   }
 
   @Test
+  void aRetryOverlappingTheAttemptItFollowsIsNotCountedAgainstItAndKeepsItsClaim()
+      throws Exception {
+    DiskRoom room = new DiskRoom(DataSize.ofBytes(0));
+    long size = usable() / 10 * 6;
+    Path partial = store.resolve("a.partial");
+    DiskRoom.Claim stopping = room.claim(FIRST, partial, size, 0);
+
+    // The retry of the same download starts while the attempt it follows is still stopping.
+    try (DiskRoom.Claim retry = room.claim(FIRST, partial, size, 0)) {
+      stopping.close();
+
+      // The retry's claim outlives the attempt that ended: another large download finds no room.
+      assertThatThrownBy(() -> room.claim(SECOND, store.resolve("b.partial"), size, 0))
+          .isInstanceOf(ApplicationFailure.class);
+    }
+  }
+
+  @Test
   void aResumedDownloadNeedsRoomOnlyForWhatIsLeft() throws Exception {
     DiskRoom room = new DiskRoom(DataSize.ofBytes(0));
     long usable = usable();
