@@ -40,45 +40,45 @@ final class ErrorBodies {
       String openAiType,
       String openAiCode)
       throws IOException {
-    response.setStatus(status.value());
-    Object body;
-    if (OPENAI.matches(PathContainer.parsePath(RequestPaths.path(request)))) {
-      response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-      body = new OpenAiError(new OpenAiError.Error(message, openAiType, null, openAiCode));
-    } else {
-      response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-      body =
-          new Problem(
-              "about:blank",
-              status.getReasonPhrase(),
-              status.value(),
-              message,
-              RequestPaths.uri(request));
-    }
-    JSON.writeValue(response.getOutputStream(), body);
+    write(request, response, status, message, openAiType, openAiCode, null);
   }
 
   /** A 400 for a query parameter: its name is the problem's {@code field}, or OpenAI's param. */
   static void writeInvalid(
       HttpServletRequest request, HttpServletResponse response, String field, String message)
       throws IOException {
-    response.setStatus(HttpStatus.BAD_REQUEST.value());
+    write(
+        request,
+        response,
+        HttpStatus.BAD_REQUEST,
+        message,
+        "invalid_request_error",
+        "invalid_value",
+        field);
+  }
+
+  private static void write(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      HttpStatus status,
+      String message,
+      String openAiType,
+      String openAiCode,
+      String field)
+      throws IOException {
+    response.setStatus(status.value());
     Object body;
     if (OPENAI.matches(PathContainer.parsePath(RequestPaths.path(request)))) {
       response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-      body =
-          new OpenAiError(
-              new OpenAiError.Error(message, "invalid_request_error", field, "invalid_value"));
+      body = new OpenAiError(new OpenAiError.Error(message, openAiType, field, openAiCode));
     } else {
       response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+      String title = status.getReasonPhrase();
+      String instance = RequestPaths.uri(request);
       body =
-          new FieldProblem(
-              "about:blank",
-              HttpStatus.BAD_REQUEST.getReasonPhrase(),
-              HttpStatus.BAD_REQUEST.value(),
-              message,
-              RequestPaths.uri(request),
-              field);
+          field == null
+              ? new Problem("about:blank", title, status.value(), message, instance)
+              : new FieldProblem("about:blank", title, status.value(), message, instance, field);
     }
     JSON.writeValue(response.getOutputStream(), body);
   }

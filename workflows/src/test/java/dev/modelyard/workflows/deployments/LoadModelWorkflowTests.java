@@ -223,7 +223,7 @@ class LoadModelWorkflowTests {
     assertThat(first).as("the host's stop is under way, not done").isNull();
 
     WorkflowStub.fromTyped(workflow).cancel();
-    awaitCancelSeenBy(WorkflowIds.unload(TINY));
+    CancelRequests.awaitSeenBy(env.getWorkflowClient(), WorkflowIds.unload(TINY));
     stopsMayEnd.countDown();
 
     assertThatThrownBy(() -> WorkflowStub.fromTyped(workflow).getResult(UnloadModelResult.class))
@@ -237,23 +237,6 @@ class LoadModelWorkflowTests {
         .containsEntry(stoppedOne, "stopped")
         .containsEntry(otherOne, "ready");
     assertThat(ledger.reservations()).doesNotContainKey(stoppedOne);
-  }
-
-  /** Until the workflow has run a task since its cancel was asked for. */
-  private void awaitCancelSeenBy(String workflowId) throws InterruptedException {
-    for (int i = 0; i < 500; i++) {
-      List<HistoryEvent> events =
-          env.getWorkflowClient().fetchHistory(workflowId).getHistory().getEventsList();
-      boolean asked = false;
-      for (HistoryEvent event : events) {
-        asked |= event.hasWorkflowExecutionCancelRequestedEventAttributes();
-        if (asked && event.hasWorkflowTaskCompletedEventAttributes()) {
-          return;
-        }
-      }
-      Thread.sleep(10);
-    }
-    throw new AssertionError("the workflow never ran a task after its cancel");
   }
 
   @Test

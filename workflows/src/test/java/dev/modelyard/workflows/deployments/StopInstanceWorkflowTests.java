@@ -11,7 +11,6 @@ import dev.modelyard.workflows.models.Provider;
 import dev.modelyard.workflows.models.RegisteredModel;
 import dev.modelyard.workflows.placement.DeviceMemory;
 import dev.modelyard.workflows.placement.InMemoryLedger;
-import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -95,7 +94,7 @@ class StopInstanceWorkflowTests {
     assertThat(stopping.await(10, TimeUnit.SECONDS)).isTrue();
 
     WorkflowStub.fromTyped(workflow).cancel();
-    awaitCancelSeenBy(id);
+    CancelRequests.awaitSeenBy(env.getWorkflowClient(), id);
     stopMayEnd.countDown();
 
     // The workflow ends cancelled, as asked, but not before the stop it had begun ends.
@@ -106,22 +105,6 @@ class StopInstanceWorkflowTests {
     assertThat(stopped).containsExactly(loaded.instanceId());
     assertThat(registry.instanceStates).containsEntry(loaded.instanceId(), "stopped");
     assertThat(ledger.reservations()).isEmpty();
-  }
-
-  /** Until the workflow has run a task since its cancel was asked for. */
-  private void awaitCancelSeenBy(String workflowId) throws InterruptedException {
-    for (int i = 0; i < 500; i++) {
-      boolean asked = false;
-      for (HistoryEvent event :
-          env.getWorkflowClient().fetchHistory(workflowId).getHistory().getEventsList()) {
-        asked |= event.hasWorkflowExecutionCancelRequestedEventAttributes();
-        if (asked && event.hasWorkflowTaskCompletedEventAttributes()) {
-          return;
-        }
-      }
-      Thread.sleep(10);
-    }
-    throw new AssertionError("the workflow never ran a task after its cancel");
   }
 
   private <T> T workflow(Class<T> type, String id) {
