@@ -82,6 +82,13 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
 
   private boolean externalsAreReplicas;
 
+  /**
+   * Deployments that stop their instances when cancelled as a run ends; before, a cancellation
+   * taken in by the run's last reconciliation was lost, or ended the run with its instances
+   * running.
+   */
+  static final String CANCEL_BEFORE_CONTINUING_CHANGE = "cancel-checked-before-continuing";
+
   /** The instance a stop is under way for: it is no longer active, but may still run. */
   private InstanceView beingStopped;
 
@@ -107,6 +114,13 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
           break;
         }
         awaitNextChange(seenChanges);
+      }
+      if (Workflow.getVersion(CANCEL_BEFORE_CONTINUING_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+        // A cancellation the run's last reconciliation took in (a reservation cancelled, the
+        // replica given up) would otherwise be carried into a new run that knows nothing of it.
+        phase = "continuing as new";
+        CancellationScope.throwCanceled();
+        Workflow.await(Workflow::isEveryHandlerFinished);
       }
     } catch (CanceledFailure cancelled) {
       if (Workflow.getVersion(CANCEL_STOPS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {

@@ -12,6 +12,8 @@ import dev.modelyard.workflows.models.Provider;
 import dev.modelyard.workflows.models.RegisteredModel;
 import dev.modelyard.workflows.placement.DeviceMemory;
 import dev.modelyard.workflows.placement.InMemoryLedger;
+import dev.modelyard.workflows.placement.PlacementDecision.Placed;
+import dev.modelyard.workflows.placement.ReserveRequest;
 import io.temporal.activity.Activity;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -51,8 +53,7 @@ class DeploymentWorkflowTests {
   private TestWorkflowEnvironment env;
   private OrderedRegistry registry;
   // One 16 GiB GPU; every replica needs 4 GiB, so it holds four.
-  private final InMemoryLedger ledger =
-      new InMemoryLedger(List.of(new DeviceMemory(HOST, "GPU-0", 0, 16 * GIB, 0)), 4 * GIB);
+  private final HeldLedger ledger = new HeldLedger();
   private final List<String> started = new CopyOnWriteArrayList<>();
   private final List<String> stopped = new CopyOnWriteArrayList<>();
   private final List<StartInstance> starts = new CopyOnWriteArrayList<>();
@@ -227,6 +228,30 @@ class DeploymentWorkflowTests {
           () -> deploymentStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
     } finally {
       firstStopHeld.countDown();
+    }
+  }
+
+  @Test
+  void aDeploymentCancelledDuringItsRunsLastReservationStopsItsInstancesRatherThanContinuing() {
+    ledger.holdReservation(2);
+    // One reconciliation per run: the cancelled reservation is the run's last step.
+    WorkflowExecution first =
+        WorkflowClient.start(
+            newDeployment()::run, new DeploymentInput(TINY, 0, ResourceRequirements.DEFAULTS, 1));
+    scale(2);
+    awaitUntil(() -> ledger.requests.size() == 2 && started.size() == 1);
+
+    try {
+      env.getWorkflowClient().newUntypedWorkflowStub(WorkflowIds.deployment(TINY)).cancel();
+
+      awaitUntil(
+          () -> deploymentStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
+      assertThat(currentRunId()).isEqualTo(first.getRunId());
+      awaitUntil(() -> ledger.reservations().isEmpty());
+      assertThat(stopped).containsExactlyElementsOf(started);
+      assertThat(registry.instanceStates).containsEntry(started.getFirst(), "stopped");
+    } finally {
+      ledger.releaseHeldReservation();
     }
   }
 
@@ -417,6 +442,40 @@ class DeploymentWorkflowTests {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);
       }
+    }
+  }
+
+  /** One 16 GiB GPU where every replica needs 4 GiB (four fit), whose nth reservation may hang. */
+  private static class HeldLedger extends InMemoryLedger {
+
+    private final CountDownLatch released = new CountDownLatch(1);
+    private volatile int held;
+
+    HeldLedger() {
+      super(List.of(new DeviceMemory(HOST, "GPU-0", 0, 16 * GIB, 0)), 4 * GIB);
+    }
+
+    /** The {@code nth} reservation asked for waits until {@link #releaseHeldReservation}. */
+    void holdReservation(int nth) {
+      held = nth;
+    }
+
+    void releaseHeldReservation() {
+      released.countDown();
+    }
+
+    @Override
+    public Placed reserve(ReserveRequest request) {
+      if (requests.size() + 1 == held) {
+        requests.add(request);
+        try {
+          released.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw new IllegalStateException("the database went away during the reservation");
+      }
+      return super.reserve(request);
     }
   }
 
