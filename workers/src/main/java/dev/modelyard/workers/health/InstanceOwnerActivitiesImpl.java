@@ -6,12 +6,15 @@ import dev.modelyard.workflows.health.InstanceOwnerActivities;
 import io.temporal.client.WorkflowClient;
 import java.util.List;
 
-/** Asks Temporal which of an instance's possible owners are bringing it up now. */
-class InstanceOwnerActivitiesImpl implements InstanceOwnerActivities {
+/**
+ * Asks Temporal which of an instance's possible owners are bringing it up now; the health and the
+ * maintenance pools each run it, for the health loop and for cleanup.
+ */
+public class InstanceOwnerActivitiesImpl implements InstanceOwnerActivities {
 
   private final WorkflowClient client;
 
-  InstanceOwnerActivitiesImpl(WorkflowClient client) {
+  public InstanceOwnerActivitiesImpl(WorkflowClient client) {
     this.client = client;
   }
 

@@ -6,6 +6,7 @@ import dev.modelyard.infra.registry.MaintenanceRegistry;
 import dev.modelyard.infra.settings.DataDirSettings;
 import dev.modelyard.infra.settings.HostSettings;
 import dev.modelyard.infra.settings.ProviderSettings;
+import dev.modelyard.workers.health.InstanceOwnerActivitiesImpl;
 import dev.modelyard.workers.pools.PoolKind;
 import dev.modelyard.workers.pools.PoolRegistration;
 import dev.modelyard.workers.pools.WorkerPoolSettings;
@@ -72,7 +73,8 @@ class MaintenanceWorkersConfiguration {
                 clients.tgi(),
                 host.hostId(),
                 pools.polls(PoolKind.HOST)),
-            new CleanupActivitiesImpl(registry, client)));
+            new CleanupActivitiesImpl(registry, client),
+            new InstanceOwnerActivitiesImpl(client)));
   }
 
   @Bean

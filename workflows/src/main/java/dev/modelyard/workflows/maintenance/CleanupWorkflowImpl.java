@@ -4,6 +4,7 @@ import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.WorkflowIds;
 import dev.modelyard.workflows.deployments.UnloadModelRequest;
 import dev.modelyard.workflows.deployments.UnloadModelWorkflow;
+import dev.modelyard.workflows.health.InstanceOwnerActivities;
 import dev.modelyard.workflows.models.ModelRef;
 import dev.modelyard.workflows.models.RegistryOptions;
 import io.temporal.api.enums.v1.ParentClosePolicy;
@@ -36,6 +37,8 @@ public class CleanupWorkflowImpl implements CleanupWorkflow {
       Workflow.newActivityStub(CleanupActivities.class, RegistryOptions.DEFAULT);
   private final DiscoveryActivities registry =
       Workflow.newActivityStub(DiscoveryActivities.class, RegistryOptions.DEFAULT);
+  private final InstanceOwnerActivities owners =
+      Workflow.newActivityStub(InstanceOwnerActivities.class, RegistryOptions.DEFAULT);
 
   private final List<String> problems = new ArrayList<>();
 
@@ -149,6 +152,13 @@ public class CleanupWorkflowImpl implements CleanupWorkflow {
     return unloaded;
   }
 
+  /**
+   * Runs that ask whether an owner is bringing the instance up, as the health loop does; before, a
+   * running deployment kept every starting replica of its model, even one a terminated run of it
+   * had left behind, for good.
+   */
+  static final String OWNERS_BRINGING_UP_CHANGE = "cleanup-asks-owners-bringing-up";
+
   private List<String> failAbandonedStarts(
       List<ActiveInstance> instances, long now, CleanupPolicy policy) {
     List<ActiveInstance> stuck =
@@ -158,7 +168,11 @@ public class CleanupWorkflowImpl implements CleanupWorkflow {
     }
     List<String> owners = new ArrayList<>();
     stuck.forEach(i -> owners.addAll(CleanupDecisions.possibleOwners(i)));
-    Set<String> running = new HashSet<>(cleanup.runningWorkflows(owners));
+    Set<String> running =
+        new HashSet<>(
+            Workflow.getVersion(OWNERS_BRINGING_UP_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1
+                ? this.owners.ownersRunning(owners)
+                : cleanup.runningWorkflows(owners));
     List<String> failed = new ArrayList<>();
     for (ActiveInstance instance : stuck) {
       if (CleanupDecisions.possibleOwners(instance).stream().anyMatch(running::contains)) {

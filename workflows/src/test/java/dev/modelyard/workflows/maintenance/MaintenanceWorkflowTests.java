@@ -7,6 +7,7 @@ import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.deployments.UnloadModelRequest;
 import dev.modelyard.workflows.deployments.UnloadModelResult;
 import dev.modelyard.workflows.deployments.UnloadModelWorkflow;
+import dev.modelyard.workflows.health.InstanceOwnerActivities;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
@@ -163,6 +164,33 @@ class MaintenanceWorkflowTests {
   }
 
   @Test
+  void aStuckStartIsKeptForADeploymentStartingItButNotForOneThatIsBetweenStarts() {
+    long now = env.currentTimeMillis();
+    fake.instances.addAll(
+        List.of(
+            new ActiveInstance(
+                "i-left", "local_gguf", "left", HOST, "starting", now, now - 2 * HOUR),
+            new ActiveInstance(
+                "i-starting", "local_gguf", "starting", HOST, "starting", now, now - 2 * HOUR)));
+    // Both models are deployed; only the second deployment has a start under way.
+    fake.running.addAll(List.of("deployment:local_gguf:left", "deployment:local_gguf:starting"));
+    fake.runningBetweenStarts.add("deployment:local_gguf:left");
+
+    CleanupResult result =
+        cleanUpOnce(
+            new CleanupPolicy(
+                Duration.ofHours(1),
+                Duration.ofMinutes(30),
+                Duration.ofHours(24),
+                Duration.ofDays(30),
+                Duration.ofDays(90),
+                Duration.ofDays(400)));
+
+    assertThat(result.failedStarts()).containsExactly("i-left");
+    assertThat(fake.failed).containsOnlyKeys("i-left");
+  }
+
+  @Test
   void aModelStoreThatFailsIsAProblemNotAFailure() {
     store.broken = true;
 
@@ -259,13 +287,18 @@ class MaintenanceWorkflowTests {
     }
   }
 
-  static class FakeMaintenance implements DiscoveryActivities, CleanupActivities {
+  static class FakeMaintenance
+      implements DiscoveryActivities, CleanupActivities, InstanceOwnerActivities {
 
     final List<ModelEntry> registered = new CopyOnWriteArrayList<>();
     final List<DiscoveryPlan> plans = new CopyOnWriteArrayList<>();
     final List<String> hosts = new CopyOnWriteArrayList<>(List.of(HOST));
     final List<ActiveInstance> instances = new CopyOnWriteArrayList<>();
     final List<String> running = new CopyOnWriteArrayList<>();
+
+    /** Running deployments with no start (no activity) under way. */
+    final List<String> runningBetweenStarts = new CopyOnWriteArrayList<>();
+
     final Map<String, String> failed = new ConcurrentHashMap<>();
     final List<Long> auditCutoffs = new CopyOnWriteArrayList<>();
 
@@ -322,6 +355,14 @@ class MaintenanceWorkflowTests {
     @Override
     public List<String> runningWorkflows(List<String> workflowIds) {
       return workflowIds.stream().filter(running::contains).toList();
+    }
+
+    @Override
+    public List<String> ownersRunning(List<String> workflowIds) {
+      return workflowIds.stream()
+          .filter(running::contains)
+          .filter(id -> !runningBetweenStarts.contains(id))
+          .toList();
     }
 
     @Override
