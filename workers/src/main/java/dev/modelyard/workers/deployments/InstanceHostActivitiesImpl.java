@@ -22,7 +22,10 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,6 +38,10 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
   private final ModelRuntime runtime;
   private final OpenAiCompatibleClient probeClient;
 
+  /** The latest attempt to start each instance here, until the instance is stopped. */
+  private final ConcurrentMap<String, CompletableFuture<StartedInstance>> attempts =
+      new ConcurrentHashMap<>();
+
   public InstanceHostActivitiesImpl(ModelRuntime runtime, OpenAiCompatibleClient probeClient) {
     this.runtime = runtime;
     this.probeClient = probeClient;
@@ -46,30 +53,41 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
    * without heartbeats Temporal would time the attempt out and run a second start beside the first.
    * Cancelled, it interrupts the start and stops whatever the start leaves running once it ends:
    * the workflow's own stop may come before there is anything to stop.
+   *
+   * <p>An attempt Temporal timed out may still be running here when its retry, with the same
+   * instance ID, arrives: the retry waits for it to end and takes over what it started, and the old
+   * attempt, told of its end at its next heartbeat, leaves that alone.
    */
   @Override
   public StartedInstance startInstance(StartInstance request) {
     InstanceSpec spec = spec(request);
+    String instanceId = request.instanceId();
     ActivityExecutionContext activity = Activity.getExecutionContext();
     CompletableFuture<StartedInstance> started = new CompletableFuture<>();
+    CompletableFuture<?>[] previous = {null};
     Thread starting =
         Thread.ofVirtual()
-            .name("start-" + request.instanceId())
-            .start(
+            .name("start-" + instanceId)
+            .unstarted(
                 () -> {
                   try {
+                    if (previous[0] != null) {
+                      awaitEnd(previous[0]);
+                    }
                     URI endpoint = runtime.start(spec);
                     probe(endpoint, spec.servedModel());
                     started.complete(
                         new StartedInstance(
-                            request.instanceId(),
+                            instanceId,
                             endpoint.toString(),
-                            runtime.containerId(request.instanceId()).orElse(null)));
+                            runtime.containerId(instanceId).orElse(null)));
                   } catch (Throwable failure) {
                     // Handed to the activity's thread, which rethrows it.
                     started.completeExceptionally(failure);
                   }
                 });
+    previous[0] = attempts.put(instanceId, started);
+    starting.start();
     try {
       while (true) {
         activity.heartbeat("starting");
@@ -88,7 +106,7 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
           : Activity.wrap(e.getCause());
     } catch (ActivityCompletionException | InterruptedException e) {
       starting.interrupt();
-      started.whenComplete((instance, failure) -> runtime.stop(request.instanceId()));
+      started.whenComplete((instance, failure) -> stopUnlessTakenOver(instanceId, started));
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
         throw Activity.wrap(e);
@@ -97,9 +115,36 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
     }
   }
 
+  /**
+   * Stops what an ended attempt started, unless a later attempt has taken it over; the check and
+   * the stop are one step, so that a retry arriving meanwhile starts after the stop, not before.
+   */
+  private void stopUnlessTakenOver(String instanceId, CompletableFuture<?> attempt) {
+    attempts.computeIfPresent(
+        instanceId,
+        (id, latest) -> {
+          if (latest != attempt) {
+            return latest;
+          }
+          runtime.stop(id);
+          return null;
+        });
+  }
+
   @Override
   public void stopInstance(String instanceId) {
+    // An attempt still under way stops what it starts once it ends (it is being cancelled).
+    attempts.computeIfPresent(instanceId, (id, latest) -> latest.isDone() ? null : latest);
     runtime.stop(instanceId);
+  }
+
+  /** Waits for an earlier attempt to end, however it ends: its failure is its own to report. */
+  private static void awaitEnd(CompletableFuture<?> attempt) throws InterruptedException {
+    try {
+      attempt.get();
+    } catch (ExecutionException | CancellationException endedInFailure) {
+      // not this attempt's failure
+    }
   }
 
   /**

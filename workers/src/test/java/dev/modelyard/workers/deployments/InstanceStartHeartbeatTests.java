@@ -71,12 +71,43 @@ class InstanceStartHeartbeatTests {
     await(() -> engine.endpoint("slow-start-2").isEmpty(), SLOW.plusSeconds(10));
   }
 
+  @Test
+  void anAttemptTimedOutWhileItsRetryRunsLeavesTheRetrysInstanceRunning() throws Exception {
+    InstanceHostActivitiesImpl host = newHost();
+    InstanceHostActivities firstAttempt = activities(host);
+    CompletableFuture<StartedInstance> first =
+        CompletableFuture.supplyAsync(() -> firstAttempt.startInstance(request("retried-1")));
+    await(() -> engine.endpoint("retried-1").isPresent(), Duration.ofSeconds(10));
+
+    // Temporal gave up on the first attempt (it learns so at its next heartbeat) and runs the
+    // retry, with the same instance ID, on the same host.
+    TestActivityEnvironment firstEnv = env;
+    firstEnv.requestCancelActivity();
+    StartedInstance retried = activities(host).startInstance(request("retried-1"));
+
+    assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS))
+        .rootCause()
+        .isInstanceOf(CanceledFailure.class);
+    firstEnv.close();
+    assertThat(engine.endpoint("retried-1")).hasValue(URI.create(retried.endpoint()));
+
+    host.stopInstance("retried-1");
+    assertThat(engine.endpoint("retried-1")).isEmpty();
+  }
+
+  private InstanceHostActivitiesImpl newHost() {
+    return new InstanceHostActivitiesImpl(
+        new SlowHost(engine),
+        new OpenAiCompatibleClient(Duration.ofSeconds(2), Duration.ofSeconds(60)));
+  }
+
   private InstanceHostActivities activities() {
+    return activities(newHost());
+  }
+
+  private InstanceHostActivities activities(InstanceHostActivitiesImpl host) {
     env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(
-        new InstanceHostActivitiesImpl(
-            new SlowHost(engine),
-            new OpenAiCompatibleClient(Duration.ofSeconds(2), Duration.ofSeconds(60))));
+    env.registerActivitiesImplementations(host);
     env.setActivityHeartbeatListener(String.class, heartbeats::add);
     return env.newActivityStub(
         InstanceHostActivities.class,
