@@ -166,21 +166,25 @@ public class InstanceHealthRegistry {
         false);
   }
 
-  /** Ready again at its new endpoint, full score; false when it was unloaded meanwhile. */
+  /**
+   * Ready again at its new endpoint, full score; false when it was unloaded meanwhile. True, with
+   * no second event, when it is already ready there: the retry of a call whose answer was lost.
+   */
   public boolean recordRestarted(String instanceId, String endpoint, String detail) {
     return changeAndLog(
-            """
+                """
             update model_instances set state = 'ready', endpoint = :endpoint,
                 health_score = 100, failure_reason = null, updated_at = now()
             where instance_id = :instanceId and state = 'starting'
             returning instance_id
             """,
-            instanceId,
-            endpoint,
-            RESTARTED,
-            detail,
-            true)
-        > 0;
+                instanceId,
+                endpoint,
+                RESTARTED,
+                detail,
+                true)
+            > 0
+        || ReadyAt.endpoint(jdbc, instanceId, endpoint);
   }
 
   /** The restart gave up: failed, score 0, and why, on the instance and in its events. */

@@ -235,10 +235,12 @@ public class ModelRegistry {
 
   /**
    * Marks an instance ready only if it is still starting: an unload or a scale-down that ran while
-   * it started has marked it stopping or stopped, and must not see it come back. False then.
+   * it started has marked it stopping or stopped, and must not see it come back. False then. True
+   * when it is already ready at this endpoint: the retry of a call whose answer was lost.
    */
   public boolean recordReadyIfStarting(StartedInstance instance) {
-    return markReady(instance, " and state = 'starting'") == 1;
+    return markReady(instance, " and state = 'starting'") == 1
+        || ReadyAt.endpoint(jdbc, instance.instanceId(), instance.endpoint());
   }
 
   private int markReady(StartedInstance instance, String condition) {

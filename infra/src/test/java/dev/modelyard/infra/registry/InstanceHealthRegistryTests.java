@@ -183,6 +183,9 @@ class InstanceHealthRegistryTests {
     assertThat(registry.routableInstances()).noneMatch(i -> i.instanceId().equals(id));
     health.recordRestartAttemptFailed(id, "attempt 1 of 5 failed: out of memory; next in PT2S");
     assertThat(health.recordRestarted(id, "http://127.0.0.1:10001", "attempt 2 of 5")).isTrue();
+    assertThat(health.recordRestarted(id, "http://127.0.0.1:10001", "attempt 2 of 5"))
+        .as("the retry of a call whose answer was lost: true, and no second event")
+        .isTrue();
 
     assertThat(row(id)).isEqualTo("ready/100");
     assertThat(registry.routableInstances())

@@ -134,6 +134,12 @@ class ModelRegistryTests {
         .isFalse();
     assertThat(registry.recordReadyIfStarting(new StartedInstance("i-4", "http://127.0.0.1:9996")))
         .isTrue();
+    assertThat(registry.recordReadyIfStarting(new StartedInstance("i-4", "http://127.0.0.1:9996")))
+        .as("the retry of a call that marked it ready but whose answer was lost")
+        .isTrue();
+    assertThat(registry.recordReadyIfStarting(new StartedInstance("i-4", "http://127.0.0.1:9995")))
+        .as("ready, but at another endpoint: not this start's")
+        .isFalse();
 
     assertThat(registry.routableInstances())
         .extracting(i -> i.instanceId())
