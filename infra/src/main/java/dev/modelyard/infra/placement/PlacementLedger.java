@@ -52,6 +52,16 @@ public class PlacementLedger {
   public void recordInventory(String hostId, List<ReportedDevice> devices) {
     transactions.executeWithoutResult(
         status -> {
+          // The host's rows locked first, in a reservation's order: updated in the order reported
+          // (by index, not by ID), they could deadlock with a reservation on the same host.
+          jdbc.sql(
+                  """
+                  select device_id from placement_devices where host_id = :hostId
+                  order by host_id, device_id for update
+                  """)
+              .param("hostId", hostId)
+              .query(String.class)
+              .list();
           for (ReportedDevice device : devices) {
             jdbc.sql(
                     """

@@ -22,7 +22,7 @@ public class ApiKeyStore {
   /** The NOTIFY channel of key changes; the payload is the changed key's hash. */
   public static final String CHANNEL = "modelyard_api_keys";
 
-  // Serialises the "first key" check of replicas starting together, within its transaction only.
+  // Serialises the key checks of replicas starting together, within their transactions only.
   private static final long FIRST_KEY_LOCK = 0x6d795f6b657973L;
 
   private static final String COLUMNS =
@@ -82,6 +82,12 @@ public class ApiKeyStore {
   public boolean createIfAbsent(NewApiKey key) {
     return transactions.execute(
         status -> {
+          // Replicas starting together with the same key: the second waits here, then finds it,
+          // where it used to fail its start on the unique index.
+          jdbc.sql("select 1 from (select pg_advisory_xact_lock(:lock)) locked")
+              .param("lock", FIRST_KEY_LOCK)
+              .query(Integer.class)
+              .single();
           if (findByHash(key.keyHash()).isPresent()) {
             return false;
           }

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The ledger against the real PostgreSQL of the test environment, in a schema of its own. */
 class PlacementLedgerTests {
@@ -193,6 +195,55 @@ class PlacementLedgerTests {
 
     assertThat(decision).isInstanceOf(Refused.class);
     assertThat(ledger.reservationIds()).isEmpty();
+  }
+
+  @Test
+  void anInventoryReportedInIndexOrderWaitsForAReservationRatherThanDeadlockingWithIt()
+      throws Exception {
+    // GPU 0's ID sorts after GPU 1's: reported by index, its rows were locked out of ID order.
+    String gpu0 = "GPU-f0000000-0000-0000-0000-000000000000";
+    String gpu1 = "GPU-a0000000-0000-0000-0000-000000000000";
+    List<ReportedDevice> byIndex =
+        List.of(gpu(gpu0, 0, 16 * GIB, 16 * GIB), gpu(gpu1, 1, 16 * GIB, 16 * GIB));
+    ledger.recordInventory("host-a", byIndex);
+    var transactions = new TransactionTemplate(new JdbcTransactionManager(database.dataSource));
+    JdbcClient jdbc = JdbcClient.create(database.dataSource);
+    CountDownLatch firstLocked = new CountDownLatch(1);
+    try (ExecutorService both = Executors.newVirtualThreadPerTaskExecutor()) {
+      // What a reservation does: both rows locked in ID order, the second a moment later.
+      Future<?> reservation =
+          both.submit(
+              () ->
+                  transactions.executeWithoutResult(
+                      status -> {
+                        lockDevice(jdbc, gpu1);
+                        firstLocked.countDown();
+                        pause(1_000);
+                        lockDevice(jdbc, gpu0);
+                      }));
+      firstLocked.await();
+      Future<?> inventory = both.submit(() -> ledger.recordInventory("host-a", byIndex));
+
+      reservation.get();
+      inventory.get();
+    }
+    assertThat(ledger.devices()).hasSize(2);
+  }
+
+  private static void lockDevice(JdbcClient jdbc, String deviceId) {
+    jdbc.sql("select device_id from placement_devices where device_id = :id for update")
+        .param("id", deviceId)
+        .query(String.class)
+        .single();
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private static ReportedDevice gpu(String uuid, int index, long total, long free) {
