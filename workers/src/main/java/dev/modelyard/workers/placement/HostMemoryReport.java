@@ -62,12 +62,24 @@ class HostMemoryReport implements SmartLifecycle {
       return List.of(ReportedDevice.ram(ram.totalBytes(), ram.availableBytes()));
     }
     // NVML's v2 free memory: what the driver reserves for itself is neither free nor ours.
-    return found.stream()
-        .map(
-            d ->
-                new ReportedDevice(
-                    d.uuid(), d.index(), d.name(), d.memoryTotalBytes(), d.memoryFreeBytes()))
-        .toList();
+    return found.stream().map(HostMemoryReport::reported).toList();
+  }
+
+  /**
+   * A GPU whose driver gives no memory figures (NVML answers "not supported" on some drivers and
+   * boards) is offered with none: nothing is placed on it, and the log says why, where failing the
+   * worker's start would take the host's other GPUs out too.
+   */
+  private static ReportedDevice reported(GpuDevice gpu) {
+    if (gpu.memoryTotalBytes() < 0 || gpu.memoryFreeBytes() < 0) {
+      log.warn(
+          "Placement: GPU {} ({}) reports no memory figures; no model is placed on it",
+          gpu.index(),
+          gpu.uuid());
+      return new ReportedDevice(gpu.uuid(), gpu.index(), gpu.name(), 0, 0);
+    }
+    return new ReportedDevice(
+        gpu.uuid(), gpu.index(), gpu.name(), gpu.memoryTotalBytes(), gpu.memoryFreeBytes());
   }
 
   @Override
