@@ -323,7 +323,10 @@ public final class EngineRunner implements AutoCloseable {
     exchange.getResponseBody().write(bytes);
   }
 
-  /** Stops serving and frees the model; requests in flight get up to a second to finish. */
+  /**
+   * Stops serving and frees the model; requests in flight get up to a second to finish, and the
+   * engine frees the model only once their generations have stopped.
+   */
   @Override
   public void close() {
     server.stop(1);
