@@ -32,13 +32,14 @@ class ModelAutoscalingController {
 
   @PutMapping
   AutoscalingResponse set(@Valid @RequestBody AutoscalingBody body) {
-    ModelRef model = scalable(body.provider(), body.modelName());
     AutoscalingPolicy policy;
     try {
       policy = body.policy();
     } catch (IllegalArgumentException e) {
       throw new InvalidFieldException(AutoscalingBody.fieldOf(e.getMessage()), e.getMessage());
     }
+    // After the body's checks, as for loads: a bad body is a 400 whether or not the model exists.
+    ModelRef model = scalable(body.provider(), body.modelName());
     return response(model, deployments.autoscale(model, policy));
   }
 

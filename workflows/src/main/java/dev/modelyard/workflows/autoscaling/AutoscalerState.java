@@ -12,9 +12,10 @@ public record AutoscalerState(
     long lastChangeMillis,
     long lastActiveMillis,
     List<ScalingRecord> recentDecisions,
-    long nextEvaluationMillis) {
+    long nextEvaluationMillis,
+    long lastReadMillis) {
 
-  public static final AutoscalerState OFF = new AutoscalerState(null, 0, 0, List.of(), 0);
+  public static final AutoscalerState OFF = new AutoscalerState(null, 0, 0, List.of(), 0, 0);
 
   public AutoscalerState {
     recentDecisions = recentDecisions == null ? List.of() : List.copyOf(recentDecisions);

@@ -34,6 +34,16 @@ public final class DeploymentAutoscaler {
   private AutoscalingPolicy policy;
   private long lastChangeMillis;
   private long lastActiveMillis;
+
+  /** When the last window was read; 0 when none has been. */
+  private long lastReadMillis;
+
+  /**
+   * Deployments that count time no window saw as use; before, a gap between windows (a long
+   * reconciliation, failed reads) counted as idle.
+   */
+  static final String UNSEEN_TIME_IS_USE_CHANGE = "unseen-time-is-use";
+
   private long nextEvaluationMillis;
   private String lastEvaluation;
   private final Deque<ScalingRecord> recent = new ArrayDeque<>();
@@ -46,6 +56,7 @@ public final class DeploymentAutoscaler {
     this.lastChangeMillis = state.lastChangeMillis();
     this.lastActiveMillis = state.lastActiveMillis();
     this.nextEvaluationMillis = state.nextEvaluationMillis();
+    this.lastReadMillis = state.lastReadMillis();
     this.recent.addAll(state.recentDecisions());
   }
 
@@ -147,8 +158,20 @@ public final class DeploymentAutoscaler {
 
   /** The model's load over the policy's window, or null when it cannot be read now. */
   public LoadSummary readLoad(int desired) {
+    long readAt = Workflow.currentTimeMillis();
     try {
-      return loads.modelLoad(new LoadQuery(model, policy.metricsWindow()));
+      LoadSummary load = loads.modelLoad(new LoadQuery(model, policy.metricsWindow()));
+      if (Workflow.getVersion(UNSEEN_TIME_IS_USE_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+        // What happened between the last window read and this one (a long reconciliation, reads
+        // that failed) was not seen: it counts as use, or the next quiet window would find the
+        // model idle for the whole gap and scale it to zero while in use.
+        long windowStart = readAt - policy.metricsWindow().toMillis();
+        if (lastReadMillis < windowStart) {
+          lastActiveMillis = Math.max(lastActiveMillis, windowStart);
+        }
+        lastReadMillis = readAt;
+      }
+      return load;
     } catch (ActivityFailure failure) {
       lastEvaluation = "holding at %d: cannot read the load: %s".formatted(desired, root(failure));
       return null;
@@ -204,7 +227,12 @@ public final class DeploymentAutoscaler {
 
   public AutoscalerState carry() {
     return new AutoscalerState(
-        policy, lastChangeMillis, lastActiveMillis, List.copyOf(recent), nextEvaluationMillis);
+        policy,
+        lastChangeMillis,
+        lastActiveMillis,
+        List.copyOf(recent),
+        nextEvaluationMillis,
+        lastReadMillis);
   }
 
   private void queue(String trigger, int from, int to, String reason, LoadSummary load) {

@@ -149,6 +149,26 @@ class DeploymentAutoscalingTests {
   }
 
   @Test
+  void timeTheLoadCouldNotBeReadCountsAsUseNotAsIdle() {
+    autoscaleWithStart(AutoscalingPolicy.between(0, 1).withIdlePeriod(Duration.ofMinutes(5)));
+    assertThat(deployment().wake().desiredInstances()).isOne();
+    awaitReady(1);
+
+    // Six minutes no window was read: requests may have come and gone unseen.
+    loads.unreadable = true;
+    env.sleep(Duration.ofMinutes(6));
+    loads.unreadable = false;
+    env.sleep(Duration.ofSeconds(30));
+
+    assertThat(deployment().state().desiredInstances()).isOne();
+    assertThat(readyIds()).hasSize(1);
+    // Idle from where the first window read after the gap began: five quiet minutes later, zero.
+    env.sleep(Duration.ofMinutes(5));
+    awaitReady(0);
+    assertThat(loads.recorded.getLast().reason()).startsWith("no request for 5m");
+  }
+
+  @Test
   void aScaleToZeroByRequestTurnsAutoscalingOffAndAWakeIsThenRejected() {
     autoscaleWithStart(AutoscalingPolicy.between(1, 3));
     awaitReady(1);
