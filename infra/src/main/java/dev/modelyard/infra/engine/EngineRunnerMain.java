@@ -12,7 +12,8 @@ import java.util.concurrent.CountDownLatch;
  * [address]]}. {@code ports} is one port (a container runtime on the host's network chooses it), a
  * range such as {@code 20000-20999} to take the first free one of, or 0 (the default) for any free
  * port; {@code address} is the IP address to listen on, 127.0.0.1 by default. Prints {@code
- * LISTENING <port>} once it serves, and stops cleanly on SIGTERM.
+ * LISTENING <port>} once it serves, and stops cleanly on SIGTERM or when the process that started
+ * it ends.
  */
 public final class EngineRunnerMain {
 
@@ -45,6 +46,11 @@ public final class EngineRunnerMain {
                   runner.close();
                   stopped.countDown();
                 }));
+    // A worker killed outright (kill -9, out of memory) cannot stop its runners, and the worker
+    // that follows knows nothing of them: a runner goes with the process that started it.
+    ProcessHandle.current()
+        .parent()
+        .ifPresent(starter -> starter.onExit().thenRun(() -> System.exit(0)));
     System.out.println(READY_LINE + runner.endpoint().getPort());
     System.out.flush();
     stopped.await();

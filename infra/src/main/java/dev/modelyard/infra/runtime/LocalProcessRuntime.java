@@ -120,7 +120,7 @@ public final class LocalProcessRuntime implements ModelRuntime, AutoCloseable {
    * runner picks its own port from the range: it binds as it picks, so no other process can take
    * the port between the choice and the bind.
    */
-  private static List<String> command(InstanceSpec spec, InstanceNetwork network) {
+  static List<String> command(InstanceSpec spec, InstanceNetwork network) {
     String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classPath = System.getProperty("java.class.path");
     List<String> command =

@@ -3,6 +3,8 @@ package dev.modelyard.infra.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.infra.engine.EngineOptions;
+import dev.modelyard.infra.engine.InstanceNetwork;
+import dev.modelyard.infra.engine.PortRange;
 import dev.modelyard.infra.providers.openai.ChatCompletionRequest;
 import dev.modelyard.infra.providers.openai.ChatMessage;
 import dev.modelyard.infra.providers.openai.OpenAiCompatibleClient;
@@ -50,6 +52,31 @@ class LocalProcessRuntimeTests {
     assertThat(process.onExit().get(15, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
     assertThat(runtime.endpoint("a")).isEmpty();
     assertThat(logs.resolve("a.log")).content().contains("LISTENING");
+  }
+
+  @Test
+  void aRunnerEndsWithTheProcessThatStartedItWhenThatIsKilledOutright() throws Exception {
+    runtime = new LocalProcessRuntime(logs);
+    String runner =
+        LocalProcessRuntime.command(spec("orphan"), InstanceNetwork.loopback(PortRange.ANY))
+            .stream()
+            .map(arg -> "'" + arg.replace("'", "'\\''") + "'")
+            .collect(Collectors.joining(" "));
+    // A stand-in for the worker: a shell that starts the runner as the worker does, then dies as
+    // a worker does under kill -9, with no chance to stop it.
+    Process worker = new ProcessBuilder("bash", "-c", runner + " & echo $!; wait").start();
+    var output = worker.inputReader(StandardCharsets.UTF_8);
+    ProcessHandle orphan = ProcessHandle.of(Long.parseLong(output.readLine())).orElseThrow();
+    for (String line = output.readLine();
+        line != null && !line.startsWith("LISTENING");
+        line = output.readLine()) {
+      // the runner's start-up output
+    }
+    assertThat(orphan.isAlive()).isTrue();
+
+    worker.destroyForcibly();
+
+    assertThat(orphan.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
   }
 
   @Test
