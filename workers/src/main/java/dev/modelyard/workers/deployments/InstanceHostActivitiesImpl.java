@@ -98,12 +98,7 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
         }
       }
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw e.getCause() instanceof RuntimeException failure
-          ? failure
-          : Activity.wrap(e.getCause());
+      throw failureOf(e);
     } catch (ActivityCompletionException | InterruptedException e) {
       starting.interrupt();
       started.whenComplete((instance, failure) -> stopUnlessTakenOver(instanceId, started));
@@ -131,11 +126,52 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
         });
   }
 
+  /**
+   * Stops the instance on a thread of its own while this one heartbeats: a graceful stop (a
+   * container's grace period, a generation finishing) may outlast the heartbeat timeout. Cancelled,
+   * the stop still runs to its end: half a stop is worse than a late one.
+   */
   @Override
   public void stopInstance(String instanceId) {
     // An attempt still under way stops what it starts once it ends (it is being cancelled).
     attempts.computeIfPresent(instanceId, (id, latest) -> latest.isDone() ? null : latest);
-    runtime.stop(instanceId);
+    ActivityExecutionContext activity = Activity.getExecutionContext();
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .name("stop-" + instanceId)
+        .start(
+            () -> {
+              try {
+                runtime.stop(instanceId);
+                stopped.complete(null);
+              } catch (Throwable failure) {
+                stopped.completeExceptionally(failure);
+              }
+            });
+    try {
+      while (true) {
+        activity.heartbeat("stopping");
+        try {
+          stopped.get(HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+          return;
+        } catch (TimeoutException stillStopping) {
+          // heartbeat again
+        }
+      }
+    } catch (ExecutionException e) {
+      throw failureOf(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Activity.wrap(e);
+    }
+  }
+
+  /** What the work on the other thread failed with, to throw from the activity's. */
+  private static RuntimeException failureOf(ExecutionException e) {
+    if (e.getCause() instanceof Error error) {
+      throw error;
+    }
+    return e.getCause() instanceof RuntimeException failure ? failure : Activity.wrap(e.getCause());
   }
 
   /** Waits for an earlier attempt to end, however it ends: its failure is its own to report. */

@@ -56,6 +56,18 @@ class InstanceStartHeartbeatTests {
   }
 
   @Test
+  void aStopLongerThanTheHeartbeatTimeoutHeartbeatsUntilItIsDone() {
+    InstanceHostActivities host = activities();
+    host.startInstance(request("slow-stop-1"));
+    heartbeats.clear();
+
+    host.stopInstance("slow-stop-1");
+
+    assertThat(heartbeats).hasSizeGreaterThanOrEqualTo(3).contains("stopping");
+    assertThat(engine.endpoint("slow-stop-1")).isEmpty();
+  }
+
+  @Test
   void aStartCancelledWhileUnderWayStopsWhatItStartedOnceItEnds() throws Exception {
     InstanceHostActivities host = activities();
     CompletableFuture<StartedInstance> start =
@@ -83,7 +95,8 @@ class InstanceStartHeartbeatTests {
     // retry, with the same instance ID, on the same host.
     TestActivityEnvironment firstEnv = env;
     firstEnv.requestCancelActivity();
-    StartedInstance retried = activities(host).startInstance(request("retried-1"));
+    InstanceHostActivities retry = activities(host);
+    StartedInstance retried = retry.startInstance(request("retried-1"));
 
     assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS))
         .rootCause()
@@ -91,7 +104,7 @@ class InstanceStartHeartbeatTests {
     firstEnv.close();
     assertThat(engine.endpoint("retried-1")).hasValue(URI.create(retried.endpoint()));
 
-    host.stopInstance("retried-1");
+    retry.stopInstance("retried-1");
     assertThat(engine.endpoint("retried-1")).isEmpty();
   }
 
@@ -141,23 +154,30 @@ class InstanceStartHeartbeatTests {
     @Override
     public URI start(InstanceSpec spec) {
       URI endpoint = runtime.start(spec);
-      long until = System.nanoTime() + SLOW.toNanos();
+      pauseUninterruptibly(SLOW);
+      return endpoint;
+    }
+
+    /** As a call blocked in something that ignores interrupts. */
+    private static void pauseUninterruptibly(Duration pause) {
+      long until = System.nanoTime() + pause.toNanos();
       boolean interrupted = false;
-      for (long left = SLOW.toNanos(); left > 0; left = until - System.nanoTime()) {
+      for (long left = pause.toNanos(); left > 0; left = until - System.nanoTime()) {
         try {
           TimeUnit.NANOSECONDS.sleep(left);
         } catch (InterruptedException e) {
-          interrupted = true; // as a start blocked in a call that ignores interrupts
+          interrupted = true;
         }
       }
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
-      return endpoint;
     }
 
     @Override
     public void stop(String instanceId) {
+      // As slow to stop: a container's grace period, a generation finishing.
+      pauseUninterruptibly(SLOW);
       runtime.stop(instanceId);
     }
 
