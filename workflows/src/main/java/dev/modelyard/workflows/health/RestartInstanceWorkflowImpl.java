@@ -23,6 +23,16 @@ public class RestartInstanceWorkflowImpl implements RestartInstanceWorkflow {
   private final HealthRegistryActivities registry =
       Workflow.newActivityStub(HealthRegistryActivities.class, RegistryOptions.DEFAULT);
 
+  /**
+   * For the record of a restart that worked: a database outage is waited out rather than taken for
+   * a failed start, which stopped the running instance to start it again, or on the last attempt
+   * stopped it for good.
+   */
+  private final HealthRegistryActivities untilAnswered =
+      Workflow.newActivityStub(HealthRegistryActivities.class, RegistryOptions.UNTIL_ANSWERED);
+
+  static final String RECORD_WAITS_CHANGE = "restart-record-waits-out-outages";
+
   @Override
   public RestartInstanceResult restart(RestartInstanceRequest request) {
     String instanceId = request.instanceId();
@@ -55,7 +65,11 @@ public class RestartInstanceWorkflowImpl implements RestartInstanceWorkflow {
                         target.deployment(),
                         target.provider()));
         String detail = "attempt " + attempt + " of " + policy.maxAttempts();
-        if (!registry.recordRestarted(instanceId, started.endpoint(), detail)) {
+        HealthRegistryActivities recording =
+            Workflow.getVersion(RECORD_WAITS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1
+                ? untilAnswered
+                : registry;
+        if (!recording.recordRestarted(instanceId, started.endpoint(), detail)) {
           // Unloaded while we restarted it: what we started must not outlive that decision.
           stopQuietly(
               hostActivities(hostId, policy, "stop " + instance + ": unloaded meanwhile"),
@@ -116,6 +130,8 @@ public class RestartInstanceWorkflowImpl implements RestartInstanceWorkflow {
             .setTaskQueue(TaskQueues.host(hostId))
             .setScheduleToStartTimeout(HOST_PICKUP)
             .setStartToCloseTimeout(policy.startTimeout().plus(STOP_TIMEOUT))
+            // Starts and stops heartbeat every second: a host that died is known in seconds.
+            .setHeartbeatTimeout(Duration.ofSeconds(30))
             .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
             .setSummary(summary)
             .build());

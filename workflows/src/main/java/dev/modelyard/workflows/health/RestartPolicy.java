@@ -23,7 +23,9 @@ public record RestartPolicy(
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(2);
   public static final double DEFAULT_BACKOFF_MULTIPLIER = 2.0;
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(1);
-  public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(5);
+
+  /** As long as a load's start may take: a model that loads must also restart. */
+  public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(15);
 
   public static final RestartPolicy DEFAULTS = new RestartPolicy(null, null, null, null, null);
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The registry's health side in memory: these tests prove the workflows' decisions; the PostgreSQL
@@ -40,6 +41,9 @@ class FakeHealthRegistry implements HealthRegistryActivities, InstanceOwnerActiv
   final Set<String> runningOwners = ConcurrentHashMap.newKeySet();
 
   final List<List<String>> ownerQuestions = new CopyOnWriteArrayList<>();
+
+  /** Calls of recordRestarted that fail, as with PostgreSQL away, before one is answered. */
+  final AtomicInteger recordRestartedFailures = new AtomicInteger();
 
   private final TestWorkflowEnvironment env;
 
@@ -135,6 +139,9 @@ class FakeHealthRegistry implements HealthRegistryActivities, InstanceOwnerActiv
 
   @Override
   public boolean recordRestarted(String instanceId, String endpoint, String detail) {
+    if (recordRestartedFailures.getAndDecrement() > 0) {
+      throw new IllegalStateException("Connection to 127.0.0.1:5432 refused");
+    }
     if (!"starting".equals(instances.get(instanceId).state())) {
       return false;
     }

@@ -75,6 +75,43 @@ class RestartInstanceWorkflowTests {
   }
 
   @Test
+  void aDatabaseOutageAfterASuccessfulStartIsWaitedOutNotTakenForAFailedStart() {
+    // More failures than a registry call's usual 20 attempts.
+    registry.recordRestartedFailures.set(30);
+
+    RestartInstanceResult result = restart("i-1");
+
+    assertThat(result.outcome()).isEqualTo(RestartInstanceResult.Outcome.RESTARTED);
+    assertThat(result.attempts()).isOne();
+    assertThat(host.startsOf("i-1")).hasSize(1);
+    assertThat(host.stops).hasSize(1);
+    assertThat(registry.state("i-1")).isEqualTo("ready");
+  }
+
+  @Test
+  void byDefaultEachStartHasAsLongAsALoadsStartAndIsWatchedByItsHeartbeats() {
+    env.getWorkflowClient()
+        .newWorkflowStub(
+            RestartInstanceWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(HealthWorkflowIds.restart("i-1"))
+                .setTaskQueue(TaskQueues.HEALTH)
+                .build())
+        .restart(new RestartInstanceRequest("i-1", "test", RestartPolicy.DEFAULTS));
+
+    var scheduled =
+        env.getWorkflowClient().fetchHistory(HealthWorkflowIds.restart("i-1")).getEvents().stream()
+            .filter(e -> e.hasActivityTaskScheduledEventAttributes())
+            .map(e -> e.getActivityTaskScheduledEventAttributes())
+            .filter(a -> a.getActivityType().getName().equals("StartInstance"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(scheduled.getStartToCloseTimeout().getSeconds())
+        .isGreaterThanOrEqualTo(Duration.ofMinutes(15).toSeconds());
+    assertThat(scheduled.getHeartbeatTimeout().getSeconds()).isEqualTo(30);
+  }
+
+  @Test
   void givesUpAfterTheLastAttemptMarksTheInstanceFailedAndLogsIt() {
     host.failNextStarts.set(100);
 
