@@ -261,10 +261,12 @@ class MaintenanceOnTemporalDevServerTests {
     jdbc.sql(
             """
             insert into model_instances (instance_id, model_id, host_id, state, updated_at)
-            values ('i-stuck', :modelId, 'h', 'starting', now() - interval '2 hours'),
-                   ('i-new', :modelId, 'h', 'starting', now())
+            values ('i-stuck', :modelId, :host, 'starting', now() - interval '2 hours'),
+                   ('i-new', :modelId, :host, 'starting', now())
             """)
         .param("modelId", modelId)
+        // This worker's host: cleanup stops the abandoned start there.
+        .param("host", "test-" + RUN)
         .update();
 
     long started = System.nanoTime();

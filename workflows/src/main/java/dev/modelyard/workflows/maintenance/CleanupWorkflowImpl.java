@@ -2,6 +2,7 @@ package dev.modelyard.workflows.maintenance;
 
 import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.WorkflowIds;
+import dev.modelyard.workflows.deployments.HostActivityStubs;
 import dev.modelyard.workflows.deployments.UnloadModelRequest;
 import dev.modelyard.workflows.deployments.UnloadModelWorkflow;
 import dev.modelyard.workflows.health.InstanceOwnerActivities;
@@ -159,6 +160,9 @@ public class CleanupWorkflowImpl implements CleanupWorkflow {
    */
   static final String OWNERS_BRINGING_UP_CHANGE = "cleanup-asks-owners-bringing-up";
 
+  /** Runs that stop an abandoned start on its host; before, it was only recorded failed. */
+  static final String STOPS_ABANDONED_STARTS_CHANGE = "cleanup-stops-abandoned-starts";
+
   private List<String> failAbandonedStarts(
       List<ActiveInstance> instances, long now, CleanupPolicy policy) {
     List<ActiveInstance> stuck =
@@ -174,6 +178,7 @@ public class CleanupWorkflowImpl implements CleanupWorkflow {
                 ? this.owners.ownersRunning(owners)
                 : cleanup.runningWorkflows(owners));
     List<String> failed = new ArrayList<>();
+    Map<ActiveInstance, Promise<ActivityFailure>> stopping = new LinkedHashMap<>();
     for (ActiveInstance instance : stuck) {
       if (CleanupDecisions.possibleOwners(instance).stream().anyMatch(running::contains)) {
         continue;
@@ -185,8 +190,30 @@ public class CleanupWorkflowImpl implements CleanupWorkflow {
       if (cleanup.failAbandonedStart(
           instance.instanceId(), reason, now - policy.startingGrace().toMillis())) {
         failed.add(instance.instanceId());
+        if (Workflow.getVersion(STOPS_ABANDONED_STARTS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+          // Recorded failed first, so that no owner can mark it ready meanwhile; then stopped, as
+          // whatever the start left may run, and its memory no longer counts as held. All at
+          // once: a host that is gone takes minutes to say so.
+          stopping.put(
+              instance,
+              Async.function(
+                  HostActivityStubs::stopOnItsHost, instance.instanceId(), instance.hostId()));
+        }
       }
     }
+    stopping.forEach(
+        (instance, stop) -> {
+          ActivityFailure notStopped = stop.get();
+          if (notStopped != null) {
+            problems.add(
+                "stop abandoned start "
+                    + instance.instanceId()
+                    + " on "
+                    + instance.hostId()
+                    + ": "
+                    + DiscoveryWorkflowImpl.rootMessage(notStopped));
+          }
+        });
     return failed;
   }
 

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.modelyard.workflows.TaskQueues;
+import dev.modelyard.workflows.deployments.InstanceHostActivities;
+import dev.modelyard.workflows.deployments.StartInstance;
+import dev.modelyard.workflows.deployments.StartedInstance;
 import dev.modelyard.workflows.deployments.UnloadModelRequest;
 import dev.modelyard.workflows.deployments.UnloadModelResult;
 import dev.modelyard.workflows.deployments.UnloadModelWorkflow;
@@ -152,6 +155,9 @@ class MaintenanceWorkflowTests {
     assertThat(result.failedStarts()).containsExactly("i-stuck");
     assertThat(fake.failed).containsOnlyKeys("i-stuck");
     assertThat(fake.failed.get("i-stuck")).contains("no load or restart running");
+    assertThat(store.stoppedInstances)
+        .as("whatever the abandoned start left is stopped; the one still loading is not")
+        .containsExactly("i-stuck");
     assertThat(store.deleted).containsExactly("/s/a.gguf.partial");
     assertThat(result.deletedPartialFiles()).containsExactly(HOST + ":/s/a.gguf.partial");
     long cutoff = now - Duration.ofDays(30).toMillis();
@@ -188,6 +194,7 @@ class MaintenanceWorkflowTests {
 
     assertThat(result.failedStarts()).containsExactly("i-left");
     assertThat(fake.failed).containsOnlyKeys("i-left");
+    assertThat(store.stoppedInstances).containsExactly("i-left");
   }
 
   @Test
@@ -393,9 +400,11 @@ class MaintenanceWorkflowTests {
     }
   }
 
-  static class FakeModelStore implements ModelStoreActivities {
+  /** The host: its model store, and its instances as far as stops go. */
+  static class FakeModelStore implements ModelStoreActivities, InstanceHostActivities {
 
     final List<PartialFile> partials = new CopyOnWriteArrayList<>();
+    final List<String> stoppedInstances = new CopyOnWriteArrayList<>();
     final List<String> deleted = new CopyOnWriteArrayList<>();
     volatile boolean broken;
 
@@ -422,6 +431,16 @@ class MaintenanceWorkflowTests {
     public List<String> deletePartialFiles(List<String> paths, Duration olderThan) {
       deleted.addAll(paths);
       return paths;
+    }
+
+    @Override
+    public StartedInstance startInstance(StartInstance request) {
+      throw new UnsupportedOperationException("cleanup never starts an instance");
+    }
+
+    @Override
+    public void stopInstance(String instanceId) {
+      stoppedInstances.add(instanceId);
     }
   }
 }
