@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * One cleanup. Each part runs on its own: a failure in one (a host that is down, a model that will
@@ -47,11 +48,24 @@ public class CleanupWorkflowImpl implements CleanupWorkflow {
   public CleanupResult cleanUp(CleanupRequest request) {
     CleanupPolicy policy = request.policy();
     long now = Workflow.currentTimeMillis();
-    List<ActiveInstance> instances = cleanup.activeInstances();
+    List<ActiveInstance> instances = part("list active instances", cleanup::activeInstances, null);
 
-    List<String> unloaded = unloadIdle(instances, now, policy);
-    List<String> failedStarts = failAbandonedStarts(instances, now, policy);
-    List<String> deletedPartials = deleteAbandonedPartials(now, policy);
+    List<String> unloaded =
+        instances == null
+            ? List.of()
+            : part("unload idle models", () -> unloadIdle(instances, now, policy), List.of());
+    List<String> failedStarts =
+        instances == null
+            ? List.of()
+            : part(
+                "fail abandoned starts",
+                () -> failAbandonedStarts(instances, now, policy),
+                List.of());
+    List<String> deletedPartials =
+        part(
+            "delete abandoned partial files",
+            () -> deleteAbandonedPartials(now, policy),
+            List.of());
     int auditRows = deleteOldAudit(now - policy.auditRetention().toMillis());
     Map<RetainedRecords, Integer> deletedRecords = new EnumMap<>(RetainedRecords.class);
     if (Workflow.getVersion("records-retention", Workflow.DEFAULT_VERSION, 1) == 1) {
@@ -66,6 +80,19 @@ public class CleanupWorkflowImpl implements CleanupWorkflow {
     }
     return new CleanupResult(
         unloaded, failedStarts, deletedPartials, auditRows, deletedRecords, problems);
+  }
+
+  /**
+   * One part of the run; its failure (Temporal or the database unreachable past an activity's
+   * attempts) is one of the run's problems, and the other parts still run.
+   */
+  private <T> T part(String what, Supplier<T> part, T whenFailed) {
+    try {
+      return part.get();
+    } catch (ActivityFailure failure) {
+      problems.add(what + ": " + DiscoveryWorkflowImpl.rootMessage(failure));
+      return whenFailed;
+    }
   }
 
   /** Runs before batches deleted all in one call, and their failure failed the run. */
@@ -187,8 +214,20 @@ public class CleanupWorkflowImpl implements CleanupWorkflow {
           "still starting after "
               + policy.startingGrace()
               + " with no load or restart running for it; recorded failed by cleanup";
-      if (cleanup.failAbandonedStart(
-          instance.instanceId(), reason, now - policy.startingGrace().toMillis())) {
+      boolean recordedFailed;
+      try {
+        recordedFailed =
+            cleanup.failAbandonedStart(
+                instance.instanceId(), reason, now - policy.startingGrace().toMillis());
+      } catch (ActivityFailure failure) {
+        problems.add(
+            "fail abandoned start "
+                + instance.instanceId()
+                + ": "
+                + DiscoveryWorkflowImpl.rootMessage(failure));
+        continue;
+      }
+      if (recordedFailed) {
         failed.add(instance.instanceId());
         if (Workflow.getVersion(STOPS_ABANDONED_STARTS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
           // Recorded failed first, so that no owner can mark it ready meanwhile; then stopped, as

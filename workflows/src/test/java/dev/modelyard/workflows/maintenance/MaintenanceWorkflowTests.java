@@ -229,6 +229,28 @@ class MaintenanceWorkflowTests {
   }
 
   @Test
+  void temporalUnreachableForTheOwnersCheckIsAProblemAndTheOtherPartsStillRun() {
+    long now = env.currentTimeMillis();
+    fake.instances.addAll(
+        List.of(
+            new ActiveInstance("i-idle", "local_gguf", "idle", HOST, "ready", now - 2 * HOUR, 0),
+            new ActiveInstance(
+                "i-stuck", "local_gguf", "stuck", HOST, "starting", now, now - 2 * HOUR)));
+    fake.temporalDown = true;
+
+    CleanupResult result = cleanUpOnce(CleanupPolicy.DEFAULTS);
+
+    assertThat(result.problems())
+        .hasSize(2)
+        .anySatisfy(p -> assertThat(p).startsWith("unload idle models: "))
+        .anySatisfy(p -> assertThat(p).startsWith("fail abandoned starts: "));
+    assertThat(result.unloadedModels()).isEmpty();
+    assertThat(result.failedStarts()).isEmpty();
+    assertThat(fake.auditCutoffs).as("the audit's retention still ran").isNotEmpty();
+    assertThat(result.deletedAuditRows()).isEqualTo(3);
+  }
+
+  @Test
   void eachKindOfRecordPastItsRetentionIsDeletedAndAFailureIsAProblemOfItsKindOnly() {
     fake.brokenRecords = RetainedRecords.SCALING_DECISIONS;
     long now = env.currentTimeMillis();
@@ -316,6 +338,7 @@ class MaintenanceWorkflowTests {
     final Map<RetainedRecords, List<Long>> recordCutoffs = new ConcurrentHashMap<>();
 
     volatile boolean auditBroken;
+    volatile boolean temporalDown;
     volatile RetainedRecords brokenRecords;
     volatile boolean ollamaDown;
 
@@ -361,11 +384,20 @@ class MaintenanceWorkflowTests {
 
     @Override
     public List<String> runningWorkflows(List<String> workflowIds) {
+      refuseWhileTemporalDown();
       return workflowIds.stream().filter(running::contains).toList();
+    }
+
+    private void refuseWhileTemporalDown() {
+      if (temporalDown) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "DescribeWorkflowExecution: RESOURCE_EXHAUSTED", "StatusRuntimeException");
+      }
     }
 
     @Override
     public List<String> ownersRunning(List<String> workflowIds) {
+      refuseWhileTemporalDown();
       return workflowIds.stream()
           .filter(running::contains)
           .filter(id -> !runningBetweenStarts.contains(id))
