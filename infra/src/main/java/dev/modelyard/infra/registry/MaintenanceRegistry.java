@@ -218,7 +218,11 @@ public class MaintenanceRegistry {
               """;
           // A failed instance may still have its reservation (a restart that gave up does not
           // release it): the ledger counts it as held once the instance row is gone, so it goes
-          // too. The state is checked again: a row revived meanwhile stays.
+          // too. The state is checked again: a row revived meanwhile stays. A reservation that
+          // no instance row has followed for an hour goes as well: one made while its workflow
+          // was cancelled (the release ran before the reservation committed), or by a run
+          // terminated between the two; its instance was never recorded, so never started.
+          // Only the instance rows are counted.
           case ENDED_INSTANCES ->
               """
               with ended as (
@@ -230,7 +234,12 @@ public class MaintenanceRegistry {
                   returning instance_id),
               released as (
                   delete from placement_reservations
-                  where reservation_id in (select instance_id from ended))
+                  where reservation_id in (select instance_id from ended)),
+              unheld as (
+                  delete from placement_reservations r
+                  where r.created_at < now() - interval '1 hour'
+                      and not exists (select 1 from model_instances i
+                          where i.instance_id = r.reservation_id))
               select count(*) from ended
               """;
         };

@@ -84,6 +84,16 @@ class MaintenanceRegistryTests {
             values ('i-old-failed', 'h1', 'GPU-0', 100), ('i-old-ready', 'h1', 'GPU-0', 100)
             """)
         .update();
+    // Reservations no instance row followed: one two hours old (its workflow cancelled or
+    // terminated before it recorded the instance), one just made (its instance comes next).
+    jdbc.sql(
+            """
+            insert into placement_reservations (reservation_id, host_id, device_id, bytes,
+                created_at)
+            values ('r-orphaned', 'h1', 'GPU-0', 100, now() - interval '2 hours'),
+                   ('r-just-made', 'h1', 'GPU-0', 100, now())
+            """)
+        .update();
     jdbc.sql(
             """
             insert into instance_events (instance_id, at, kind)
@@ -135,7 +145,7 @@ class MaintenanceRegistryTests {
             jdbc.sql("select reservation_id from placement_reservations")
                 .query(String.class)
                 .list())
-        .containsExactly("i-old-ready");
+        .containsExactlyInAnyOrder("i-old-ready", "r-just-made");
     assertThat(jdbc.sql("select cost_usd from cost_records").query(Double.class).list())
         .containsExactly(0.2);
     assertThat(jdbc.sql("select reason from scaling_decisions").query(String.class).list())
