@@ -286,7 +286,8 @@ public final class CostLedger implements MonthlySpend, CallerSpend, AutoCloseabl
           stored(batch);
           batch.clear();
         }
-        if (System.nanoTime() - nextRefresh >= 0) {
+        // Closing, only the records matter: the totals are read by whoever starts next.
+        if (running && System.nanoTime() - nextRefresh >= 0) {
           refresh();
           nextRefresh = System.nanoTime() + refreshInterval.toNanos();
         }
@@ -308,16 +309,16 @@ public final class CostLedger implements MonthlySpend, CallerSpend, AutoCloseabl
         break;
       }
     }
-    if (!batch.isEmpty()) {
-      log.warn("cost ledger stopped with {} record(s) not written", batch.size());
+    if (!batch.isEmpty() || !queue.isEmpty()) {
+      log.warn("cost ledger stopped with {} record(s) not written", batch.size() + queue.size());
     }
   }
 
-  /** Sleeps before a retry; false when the ledger is closing and should give up. */
+  /**
+   * Sleeps before a retry; false once interrupted. Closing, it goes on retrying: {@link #close}
+   * bounds how long, and a record given up costs the budget every other replica reads.
+   */
   private boolean pause() {
-    if (!running) {
-      return false;
-    }
     try {
       Thread.sleep(RETRY_AFTER);
       return true;

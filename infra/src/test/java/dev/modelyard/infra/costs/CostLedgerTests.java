@@ -3,11 +3,16 @@ package dev.modelyard.infra.costs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.testing.FreshSchema;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -327,6 +332,38 @@ class CostLedgerTests {
                 .query(String.class)
                 .single())
         .isEqualTo("key:\uFFFDnul");
+  }
+
+  @Test
+  void recordsQueuedAtCloseAreWrittenThoughTheDatabaseFailsOnceMeanwhile() throws Exception {
+    AtomicInteger failuresLeft = new AtomicInteger();
+    DataSource flaky =
+        (DataSource)
+            Proxy.newProxyInstance(
+                DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("getConnection")
+                      && failuresLeft.getAndDecrement() > 0) {
+                    throw new SQLException("Connection to 127.0.0.1:5432 refused", "08001");
+                  }
+                  try {
+                    return method.invoke(database.dataSource, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    CostLedger closing =
+        new CostLedger(flaky, clock, Duration.ofMinutes(10), CostLedger.DEFAULT_CAPACITY);
+    closing.start();
+    failuresLeft.set(1);
+    closing.record(cloud("2025-03-15T12:00:01Z", "gpt-4o", 100, 10));
+    closing.record(cloud("2025-03-15T12:00:02Z", "gpt-4o", 100, 10));
+
+    closing.close();
+
+    assertThat(jdbc.sql("select count(*) from cost_records").query(Long.class).single())
+        .isEqualTo(2);
   }
 
   private CostLedger started(Duration refreshInterval) {
