@@ -119,7 +119,7 @@ public final class DockerRuntime implements ModelRuntime {
       awaitReady(containerId, endpoint.resolve(server.healthPath()));
       server.prepare(spec, endpoint);
     } catch (RuntimeException e) {
-      docker.stopAndRemove(containerId, Duration.ZERO);
+      removeAfterFailedStart(containerId, e);
       throw e;
     }
     log.info(
@@ -130,6 +130,24 @@ public final class DockerRuntime implements ModelRuntime {
         Duration.ofNanos(System.nanoTime() - began).toMillis());
     running.put(spec.instanceId(), new Running(containerId, endpoint));
     return endpoint;
+  }
+
+  /**
+   * Removes the container of a start that failed. A start interrupted (its activity cancelled)
+   * still removes it: docker-java's socket is an interruptible channel, and with the thread's
+   * interrupt flag set every call on it failed, so the container ran on with its GPU.
+   */
+  private void removeAfterFailedStart(String containerId, RuntimeException failure) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      docker.stopAndRemove(containerId, Duration.ZERO);
+    } catch (RuntimeException removal) {
+      failure.addSuppressed(removal);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** The engine runner always; Ollama and TGI when the settings name their images. */

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,6 +101,36 @@ class DockerRuntimeTests {
     assertThat(docker.listByLabels(Map.of(ContainerLabels.HOST, hostId))).isEmpty();
     assertThat(runtime.endpoint("a")).isEmpty();
     runtime.stop("a"); // a retried compensation repeats it
+  }
+
+  @Test
+  void aStartInterruptedWhileItsContainerStartsRemovesTheContainer() throws Exception {
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread starting =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    runtime.start(spec("interrupted"));
+                  } catch (RuntimeException e) {
+                    failure.set(e);
+                  }
+                });
+    Map<String, String> itsLabels =
+        Map.of(ContainerLabels.HOST, hostId, ContainerLabels.INSTANCE, "interrupted");
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (docker.listByLabels(itsLabels).stream()
+        .noneMatch(c -> docker.inspect(c.id()).map(i -> i.state().running()).orElse(false))) {
+      assertThat(System.nanoTime()).as("its container runs within a minute").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+
+    // What a cancelled start's activity does to the thread starting it.
+    starting.interrupt();
+    starting.join(Duration.ofSeconds(30));
+
+    assertThat(failure.get()).hasMessageContaining("interrupted");
+    assertThat(docker.listByLabels(itsLabels)).isEmpty();
   }
 
   @Test

@@ -115,15 +115,24 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
    * the stop are one step, so that a retry arriving meanwhile starts after the stop, not before.
    */
   private void stopUnlessTakenOver(String instanceId, CompletableFuture<?> attempt) {
-    attempts.computeIfPresent(
-        instanceId,
-        (id, latest) -> {
-          if (latest != attempt) {
-            return latest;
-          }
-          runtime.stop(id);
-          return null;
-        });
+    // Run by the start's own thread as it ends, which the cancellation interrupted: with the flag
+    // set, a runtime's interruptible I/O (Docker's socket) would fail the stop.
+    boolean interrupted = Thread.interrupted();
+    try {
+      attempts.computeIfPresent(
+          instanceId,
+          (id, latest) -> {
+            if (latest != attempt) {
+              return latest;
+            }
+            runtime.stop(id);
+            return null;
+          });
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /**
