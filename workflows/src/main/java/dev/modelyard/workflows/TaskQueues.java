@@ -14,6 +14,7 @@ public final class TaskQueues {
 
   private static final String HOST_PREFIX = "modelyard-host-";
   private static final String TRANSFERS_PREFIX = "modelyard-transfers-";
+  private static final String STOPS_PREFIX = "modelyard-stops-";
 
   private TaskQueues() {}
 
@@ -32,5 +33,14 @@ public final class TaskQueues {
    */
   public static String transfers(String hostId) {
     return TRANSFERS_PREFIX + host(hostId).substring(HOST_PREFIX.length());
+  }
+
+  /**
+   * The queue of one host's instance stops: apart from {@link #host}, so that a stop never waits
+   * for a slot behind starts of many minutes, and is not taken for a host that is gone when it has
+   * waited too long for one.
+   */
+  public static String stops(String hostId) {
+    return STOPS_PREFIX + host(hostId).substring(HOST_PREFIX.length());
   }
 }

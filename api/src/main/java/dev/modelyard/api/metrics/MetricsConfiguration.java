@@ -74,7 +74,11 @@ class MetricsConfiguration {
                         .list()
                         .stream()
                         .flatMap(
-                            host -> Stream.of(TaskQueues.host(host), TaskQueues.transfers(host)))
+                            host ->
+                                Stream.of(
+                                    TaskQueues.host(host),
+                                    TaskQueues.transfers(host),
+                                    TaskQueues.stops(host)))
                         .toList(),
                 meters)),
         settings.pollInterval());

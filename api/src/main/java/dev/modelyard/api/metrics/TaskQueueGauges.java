@@ -20,8 +20,8 @@ import java.util.function.Supplier;
  * Each task queue's backlog as the Temporal server describes it ({@code DescribeTaskQueue} with
  * {@code report_stats}: approximate backlog count and age), with its poller count, per queue and
  * kind of task: {@code llm_task_queue_backlog}, {@code llm_task_queue_backlog_age_seconds}, {@code
- * llm_task_queue_pollers}. The queues are the shared ones plus each known host's and its transfers
- * queue.
+ * llm_task_queue_pollers}. The queues are the shared ones plus each known host's, its transfers
+ * queue and its stops queue.
  */
 final class TaskQueueGauges implements PolledMetrics {
 

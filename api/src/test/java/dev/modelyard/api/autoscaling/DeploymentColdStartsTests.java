@@ -111,7 +111,10 @@ class DeploymentColdStartsTests {
     runtime.registerWorkflowImplementationTypes(DeploymentWorkflowImpl.class);
     runtime.registerActivitiesImplementations(
         new RegistryActivities(), new EveryPlacementFits(), new NoLoad());
-    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(new Host());
+    // Starts on the host queue, stops on the host's stops queue: one host, both queues.
+    Object onHost = new Host();
+    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(onHost);
+    env.newWorker(TaskQueues.stops(HOST)).registerActivitiesImplementations(onHost);
     env.start();
     coldStarts =
         new DeploymentColdStarts(

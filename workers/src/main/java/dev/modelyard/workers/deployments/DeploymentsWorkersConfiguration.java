@@ -39,11 +39,21 @@ class DeploymentsWorkersConfiguration {
   }
 
   @Bean
-  PoolRegistration instancesOnHost(
+  InstanceHostActivitiesImpl instanceHostActivities(
       ModelRuntime runtime, OpenAiCompatibleClient instanceProbeClient) {
-    return new PoolRegistration(
-        PoolKind.HOST,
-        List.of(),
-        List.of(new InstanceHostActivitiesImpl(runtime, instanceProbeClient)));
+    return new InstanceHostActivitiesImpl(runtime, instanceProbeClient);
+  }
+
+  @Bean
+  PoolRegistration instancesOnHost(InstanceHostActivitiesImpl instances) {
+    return new PoolRegistration(PoolKind.HOST, List.of(), List.of(instances));
+  }
+
+  /**
+   * The same activities, so that a stop knows the starts under way (their attempts) on its host.
+   */
+  @Bean
+  PoolRegistration instanceStopsOnHost(InstanceHostActivitiesImpl instances) {
+    return new PoolRegistration(PoolKind.STOPS, List.of(), List.of(instances));
   }
 }

@@ -8,5 +8,7 @@ public enum PoolKind {
   MAINTENANCE,
   HOST,
   /** A host's downloads; polled wherever its host queue is (see {@link WorkerPoolSettings}). */
-  TRANSFERS
+  TRANSFERS,
+  /** A host's instance stops; polled wherever its host queue is. */
+  STOPS
 }

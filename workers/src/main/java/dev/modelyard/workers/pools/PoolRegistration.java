@@ -19,6 +19,7 @@ public record PoolRegistration(
       case MAINTENANCE -> TaskQueues.MAINTENANCE;
       case HOST -> TaskQueues.host(hostId);
       case TRANSFERS -> TaskQueues.transfers(hostId);
+      case STOPS -> TaskQueues.stops(hostId);
     };
   }
 

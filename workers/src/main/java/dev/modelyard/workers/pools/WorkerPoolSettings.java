@@ -7,8 +7,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * How much of each kind of work one worker process runs at once ({@code modelyard.workers.*}).
  * Pulls are few and long; runtime work is heavier per task; health checks are tiny and many;
- * maintenance can wait; the host queue holds file and process work for this machine, and its
- * transfers queue the downloads onto it (a process polling the one polls the other).
+ * maintenance can wait; the host queue holds file and process work for this machine, its transfers
+ * queue the downloads onto it and its stops queue the stops of its instances (a process polling the
+ * host queue polls the other two).
  *
  * <p>{@code pools} (MODELYARD_WORKERS_POOLS, e.g. {@code pulls,runtime}) lets a process poll only
  * some queues, so that each kind of work can be scaled on its own (one Kubernetes Deployment per
@@ -23,7 +24,8 @@ public record WorkerPoolSettings(
     PoolSize health,
     PoolSize maintenance,
     PoolSize host,
-    PoolSize transfers) {
+    PoolSize transfers,
+    PoolSize stops) {
 
   public WorkerPoolSettings {
     if (pools != null && pools.isEmpty()) {
@@ -34,8 +36,9 @@ public record WorkerPoolSettings(
     EnumSet<PoolKind> polled =
         pools == null ? EnumSet.allOf(PoolKind.class) : EnumSet.copyOf(pools);
     if (polled.contains(PoolKind.HOST)) {
-      // Downloads onto this host belong to it as much as its instances do.
+      // Downloads onto this host, and stops of its instances, belong to it as much as its starts.
       polled.add(PoolKind.TRANSFERS);
+      polled.add(PoolKind.STOPS);
     }
     pools = Set.copyOf(polled);
     pulls = pulls != null ? pulls : new PoolSize(4, 10);
@@ -44,6 +47,7 @@ public record WorkerPoolSettings(
     maintenance = maintenance != null ? maintenance : new PoolSize(2, 4);
     host = host != null ? host : new PoolSize(8, 20);
     transfers = transfers != null ? transfers : new PoolSize(4, 2);
+    stops = stops != null ? stops : new PoolSize(4, 2);
   }
 
   /** Whether this process polls the queue of {@code kind}. */
@@ -59,6 +63,7 @@ public record WorkerPoolSettings(
       case MAINTENANCE -> maintenance;
       case HOST -> host;
       case TRANSFERS -> transfers;
+      case STOPS -> stops;
     };
   }
 

@@ -106,7 +106,10 @@ class LoadsRacingForOneGpuTests {
         new ModelRegistryActivitiesImpl(registry),
         new InstanceRegistryActivitiesImpl(registry),
         new PlacementActivitiesImpl(ledger, new ModelFactsQuery(jdbc)));
-    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(new SimulatedHost());
+    // Starts on the host queue, stops on the host's stops queue: one host, both queues.
+    Object onHost = new SimulatedHost();
+    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(onHost);
+    env.newWorker(TaskQueues.stops(HOST)).registerActivitiesImplementations(onHost);
     env.start();
   }
 

@@ -40,13 +40,16 @@ class WorkerPoolSettingsTests {
 
     assertThat(settings.size(PoolKind.HOST)).isEqualTo(new WorkerPoolSettings.PoolSize(8, 20));
     assertThat(settings.size(PoolKind.TRANSFERS)).isEqualTo(new WorkerPoolSettings.PoolSize(4, 2));
+    assertThat(settings.size(PoolKind.STOPS)).isEqualTo(new WorkerPoolSettings.PoolSize(4, 2));
   }
 
   @Test
-  void aProcessPollingItsHostQueuePollsItsTransfersQueueToo() {
+  void aProcessPollingItsHostQueuePollsItsTransfersAndStopsQueuesToo() {
     assertThat(bind(Map.of("modelyard.workers.pools", "host")).polls(PoolKind.TRANSFERS)).isTrue();
+    assertThat(bind(Map.of("modelyard.workers.pools", "host")).polls(PoolKind.STOPS)).isTrue();
     assertThat(bind(Map.of("modelyard.workers.pools", "pulls")).polls(PoolKind.TRANSFERS))
         .isFalse();
+    assertThat(bind(Map.of("modelyard.workers.pools", "pulls")).polls(PoolKind.STOPS)).isFalse();
   }
 
   private static WorkerPoolSettings bind(Map<String, String> properties) {

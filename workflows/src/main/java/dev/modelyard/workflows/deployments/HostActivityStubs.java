@@ -20,12 +20,19 @@ public final class HostActivityStubs {
 
   /** Starts an instance; {@code which} names it, e.g. "instance 2 of tinyllama". */
   public static InstanceHostActivities starting(String which, String hostId) {
-    return instances(hostId, "start " + which + " on " + hostId);
+    return instances(TaskQueues.host(hostId), "start " + which + " on " + hostId);
   }
 
   public static InstanceHostActivities stopping(String instanceId, String hostId) {
-    return instances(hostId, "stop instance " + shortId(instanceId) + " on " + hostId);
+    String queue =
+        Workflow.getVersion(STOPS_QUEUE_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1
+            ? TaskQueues.stops(hostId)
+            : TaskQueues.host(hostId);
+    return instances(queue, "stop instance " + shortId(instanceId) + " on " + hostId);
   }
+
+  /** Stops sent to their host's stops queue; before, to its host queue, behind its starts. */
+  static final String STOPS_QUEUE_CHANGE = "stops-queue";
 
   /**
    * Stops an instance on its host, unless it runs on no host of ours (registered by URL); answers
@@ -48,11 +55,11 @@ public final class HostActivityStubs {
     return instanceId.length() > 8 ? instanceId.substring(0, 8) : instanceId;
   }
 
-  private static InstanceHostActivities instances(String hostId, String summary) {
+  private static InstanceHostActivities instances(String queue, String summary) {
     return Workflow.newActivityStub(
         InstanceHostActivities.class,
         ActivityOptions.newBuilder()
-            .setTaskQueue(TaskQueues.host(hostId))
+            .setTaskQueue(queue)
             // A host that never picks the task up is gone; fail instead of waiting forever.
             .setScheduleToStartTimeout(Duration.ofMinutes(5))
             .setStartToCloseTimeout(Duration.ofMinutes(15))

@@ -58,7 +58,10 @@ class DeploymentAutoscalingTests {
     Worker runtime = env.newWorker(TaskQueues.RUNTIME);
     runtime.registerWorkflowImplementationTypes(DeploymentWorkflowImpl.class);
     runtime.registerActivitiesImplementations(registry, ledger, loads);
-    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(new FakeHost());
+    // Starts on the host queue, stops on the host's stops queue: one host, both queues.
+    Object onHost = new FakeHost();
+    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(onHost);
+    env.newWorker(TaskQueues.stops(HOST)).registerActivitiesImplementations(onHost);
     env.start();
   }
 

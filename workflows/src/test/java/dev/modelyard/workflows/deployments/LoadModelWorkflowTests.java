@@ -66,7 +66,10 @@ class LoadModelWorkflowTests {
     runtime.registerWorkflowImplementationTypes(
         LoadModelWorkflowImpl.class, UnloadModelWorkflowImpl.class);
     runtime.registerActivitiesImplementations(registry, ledger);
-    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(new FakeHost());
+    // Starts on the host queue, stops on the host's stops queue: one host, both queues.
+    Object onHost = new FakeHost();
+    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(onHost);
+    env.newWorker(TaskQueues.stops(HOST)).registerActivitiesImplementations(onHost);
     env.start();
   }
 
@@ -355,7 +358,10 @@ class LoadModelWorkflowTests {
     Worker runtime = env.newWorker(TaskQueues.RUNTIME);
     runtime.registerWorkflowImplementationTypes(LoadModelWorkflowImpl.class);
     runtime.registerActivitiesImplementations(registry, ram);
-    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(new FakeHost());
+    // Starts on the host queue, stops on the host's stops queue: one host, both queues.
+    Object onHost = new FakeHost();
+    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(onHost);
+    env.newWorker(TaskQueues.stops(HOST)).registerActivitiesImplementations(onHost);
     env.start();
 
     load(TINY);

@@ -50,7 +50,10 @@ class StopInstanceWorkflowTests {
     runtime.registerWorkflowImplementationTypes(
         LoadModelWorkflowImpl.class, StopInstanceWorkflowImpl.class);
     runtime.registerActivitiesImplementations(registry, ledger);
-    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(new ContainerHost());
+    // Starts on the host queue, stops on the host's stops queue: one host, both queues.
+    Object onHost = new ContainerHost();
+    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(onHost);
+    env.newWorker(TaskQueues.stops(HOST)).registerActivitiesImplementations(onHost);
     env.start();
   }
 
@@ -75,6 +78,18 @@ class StopInstanceWorkflowTests {
 
     assertThat(result.instanceId()).isEqualTo(loaded.instanceId());
     assertThat(stopped).containsExactly(loaded.instanceId());
+    assertThat(
+            env
+                .getWorkflowClient()
+                .fetchHistory(WorkflowIds.stopInstance(loaded.instanceId()))
+                .getEvents()
+                .stream()
+                .filter(e -> e.hasActivityTaskScheduledEventAttributes())
+                .map(e -> e.getActivityTaskScheduledEventAttributes())
+                .filter(a -> a.getActivityType().getName().equals("StopInstance"))
+                .map(a -> a.getTaskQueue().getName()))
+        .as("on its host's stops queue, never behind the host's starts")
+        .containsExactly(TaskQueues.stops(HOST));
     assertThat(registry.instanceStates).containsEntry(loaded.instanceId(), "stopped");
     assertThat(ledger.reservations()).isEmpty();
   }

@@ -56,7 +56,10 @@ class MaintenanceWorkflowTests {
     maintenance.registerWorkflowImplementationTypes(
         DiscoveryWorkflowImpl.class, CleanupWorkflowImpl.class);
     maintenance.registerActivitiesImplementations(fake);
-    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(store);
+    // Starts on the host queue, stops on the host's stops queue: one host, both queues.
+    Object onHost = store;
+    env.newWorker(TaskQueues.host(HOST)).registerActivitiesImplementations(onHost);
+    env.newWorker(TaskQueues.stops(HOST)).registerActivitiesImplementations(onHost);
     env.newWorker(TaskQueues.RUNTIME).registerWorkflowImplementationTypes(FakeUnload.class);
     env.start();
   }
