@@ -255,6 +255,52 @@ class ApplicationsTests {
     return Workloads.named(workload).pod().getContainers();
   }
 
+  @Test
+  void postgresAcceptsEveryPoolWithEveryAutoscalerAtItsMaximum() {
+    // DatabaseAutoConfiguration's pool per Modelyard pod; 8 GPU nodes, one host worker each.
+    int perPod = 10;
+    int gpuNodes = 8;
+    int pods =
+        Manifests.all(HorizontalPodAutoscaler.class).stream()
+                .mapToInt(h -> h.getSpec().getMaxReplicas())
+                .sum()
+            + gpuNodes;
+    Container temporal = containersOf("temporal").getFirst();
+    int temporalConnections =
+        Integer.parseInt(Workloads.env(temporal, "SQL_MAX_CONNS").orElseThrow())
+            * 4
+            * 2
+            * deployment("temporal").getSpec().getReplicas();
+    List<String> args = containersOf("postgres").getFirst().getArgs();
+    int maxConnections =
+        Integer.parseInt(args.get(args.indexOf("-c") + 1).substring("max_connections=".length()));
+
+    assertThat(maxConnections).isGreaterThanOrEqualTo(pods * perPod + temporalConnections);
+  }
+
+  @Test
+  void theTemporalUiIsNotGivenServiceLinksThatNameItsPort() {
+    // The temporal-ui Service would set TEMPORAL_UI_PORT=tcp://…, which the UI reads as its port.
+    assertThat(Workloads.named("temporal-ui").pod().getEnableServiceLinks()).isFalse();
+  }
+
+  @Test
+  void theApisGracePeriodCoversItsWholeStop() {
+    // preStop 5 s, Spring's shutdown phase 30 s, the audit queue's close wait 30 s, the cost
+    // ledger's 10 s.
+    assertThat(deployment("llm-api").getSpec().getTemplate().getSpec())
+        .satisfies(
+            pod -> assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThanOrEqualTo(75));
+  }
+
+  @Test
+  void hostWorkersRollOutOneNodeAtATimeWithTimeForItsInstancesToComeBack() {
+    DaemonSet host = (DaemonSet) Workloads.named("workers-host").owner();
+    assertThat(host.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable())
+        .isEqualTo(new IntOrString(1));
+    assertThat(host.getSpec().getMinReadySeconds()).isGreaterThanOrEqualTo(60);
+  }
+
   static Deployment deployment(String name) {
     return (Deployment) Workloads.named(name).owner();
   }
