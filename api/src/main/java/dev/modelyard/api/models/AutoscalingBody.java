@@ -52,28 +52,16 @@ record AutoscalingBody(
    * @throws IllegalArgumentException from the policy's own checks, e.g. min above max
    */
   AutoscalingPolicy policy() {
-    AutoscalingPolicy policy =
-        new AutoscalingPolicy(
-            minReplicas,
-            maxReplicas,
-            targetInFlightPerReplica,
-            p95LatencyCeilingMs == null ? null : Duration.ofMillis(p95LatencyCeilingMs),
-            seconds(scaleUpCooldownSeconds),
-            seconds(scaleDownCooldownSeconds),
-            seconds(idlePeriodSeconds),
-            seconds(evaluationIntervalSeconds),
-            seconds(metricsWindowSeconds));
-    if (policy.minReplicas() == 0
-        && policy.metricsWindow().compareTo(policy.evaluationInterval()) < 0) {
-      // The autoscaler counts time between its windows as in use (it saw nothing of it), so such
-      // a policy would never find the model idle.
-      throw new IllegalArgumentException(
-          "metrics_window must be at least evaluation_interval when min_replicas is 0, was %ds"
-                  .formatted(policy.metricsWindow().toSeconds())
-              + " against %ds: requests between windows would go unseen"
-                  .formatted(policy.evaluationInterval().toSeconds()));
-    }
-    return policy;
+    return new AutoscalingPolicy(
+        minReplicas,
+        maxReplicas,
+        targetInFlightPerReplica,
+        p95LatencyCeilingMs == null ? null : Duration.ofMillis(p95LatencyCeilingMs),
+        seconds(scaleUpCooldownSeconds),
+        seconds(scaleDownCooldownSeconds),
+        seconds(idlePeriodSeconds),
+        seconds(evaluationIntervalSeconds),
+        seconds(metricsWindowSeconds));
   }
 
   /** The body field a policy's message is about: its first word. */

@@ -1,7 +1,6 @@
 package dev.modelyard.api.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelyard.workflows.autoscaling.AutoscalingPolicy;
 import jakarta.validation.ConstraintViolation;
@@ -85,19 +84,6 @@ class AutoscalingBodyTests {
   }
 
   @Test
-  void windowsThatLeaveGapsBetweenEvaluationsAreRefusedOnlyWhenTheModelMayScaleToZero() {
-    AutoscalingBody gaps =
-        new AutoscalingBody("local_gguf", "tiny", 0, 2, null, null, null, null, null, 300L, 60L);
-
-    assertThatThrownBy(gaps::policy)
-        .hasMessageStartingWith("metrics_window must be at least evaluation_interval");
-    assertThat(AutoscalingBody.fieldOf("metrics_window must be"))
-        .isEqualTo("metrics_window_seconds");
-    assertThat(body(null, null, null, null, 300L, 60L).policy().evaluationInterval())
-        .isEqualTo(Duration.ofMinutes(5));
-  }
-
-  @Test
   void thePolicyCapsEveryWaitAtThirtyDaysAndTheCeilingAtAnHour() {
     AutoscalingPolicy policy = AutoscalingPolicy.between(0, 2);
     Duration month = AutoscalingPolicy.MAX_WAIT;
@@ -131,11 +117,10 @@ class AutoscalingBodyTests {
       Long idlePeriodSeconds,
       Long evaluationIntervalSeconds,
       Long metricsWindowSeconds) {
-    // A minimum of 1: at 0, an evaluation interval longer than the window is refused (below).
     return new AutoscalingBody(
         "local_gguf",
         "tiny",
-        1,
+        0,
         2,
         null,
         p95LatencyCeilingMs,

@@ -39,8 +39,8 @@ public final class DeploymentAutoscaler {
   private long lastReadMillis;
 
   /**
-   * Deployments that count time no window saw as use; before, a gap between windows (a long
-   * reconciliation, failed reads) counted as idle.
+   * Deployments that read the time between their windows (see {@link #lookIntoTheGap}); before, a
+   * gap between windows counted as idle.
    */
   static final String UNSEEN_TIME_IS_USE_CHANGE = "unseen-time-is-use";
 
@@ -162,13 +162,7 @@ public final class DeploymentAutoscaler {
     try {
       LoadSummary load = loads.modelLoad(new LoadQuery(model, policy.metricsWindow()));
       if (Workflow.getVersion(UNSEEN_TIME_IS_USE_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
-        // What happened between the last window read and this one (a long reconciliation, reads
-        // that failed) was not seen: it counts as use, or the next quiet window would find the
-        // model idle for the whole gap and scale it to zero while in use.
-        long windowStart = readAt - policy.metricsWindow().toMillis();
-        if (lastReadMillis < windowStart) {
-          lastActiveMillis = Math.max(lastActiveMillis, windowStart);
-        }
+        lookIntoTheGap(readAt);
         lastReadMillis = readAt;
       }
       return load;
@@ -177,6 +171,37 @@ public final class DeploymentAutoscaler {
       return null;
     }
   }
+
+  /**
+   * Time between the last window read and this one (an evaluation interval longer than the window,
+   * a long reconciliation, reads that failed) is read as well: had no request in it, it is idle;
+   * had one, or cannot be read (older than the samples kept, or the read failed), it counts as use.
+   * Before, it counted as idle, and the next quiet window could scale a model in use to zero.
+   */
+  private void lookIntoTheGap(long readAt) {
+    long windowStart = readAt - policy.metricsWindow().toMillis();
+    if (lastReadMillis == 0 || windowStart - lastReadMillis <= SAMPLE_MILLIS) {
+      return;
+    }
+    Duration sinceLastRead = Duration.ofMillis(readAt - lastReadMillis + SAMPLE_MILLIS);
+    boolean used = true;
+    if (sinceLastRead.compareTo(SAMPLES_KEPT) <= 0) {
+      try {
+        used = loads.modelLoad(new LoadQuery(model, sinceLastRead)).active();
+      } catch (ActivityFailure failure) {
+        // Unknown: counts as use.
+      }
+    }
+    if (used) {
+      lastActiveMillis = Math.max(lastActiveMillis, windowStart);
+    }
+  }
+
+  /** The gateway's samples are 5 s windows: a gap shorter than one is no gap. */
+  private static final long SAMPLE_MILLIS = 5_000;
+
+  /** How far back samples can be read: the API keeps them longer than the longest window. */
+  private static final Duration SAMPLES_KEPT = AutoscalingPolicy.MAX_METRICS_WINDOW;
 
   /** Decides from {@code load}; a change is queued for the log with the load it was made from. */
   public ScalingDecision decide(int desired, LoadSummary load) {

@@ -1,5 +1,6 @@
 package dev.modelyard.workflows.autoscaling;
 
+import io.temporal.activity.Activity;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -14,13 +15,35 @@ public class FakeLoads implements AutoscalingActivities {
   public final List<LoadQuery> queries = new CopyOnWriteArrayList<>();
   public final List<ScalingRecord> recorded = new CopyOnWriteArrayList<>();
 
+  /**
+   * When not empty, the test environment's times of requests: a read counts those in its window (by
+   * the time its attempt was scheduled) instead of answering {@link #load}.
+   */
+  public final List<Long> requestsAt = new CopyOnWriteArrayList<>();
+
+  /** How long each read takes, as a database round trip does. */
+  public volatile long readMillis;
+
   @Override
   public LoadSummary modelLoad(LoadQuery query) {
     queries.add(query);
+    if (readMillis > 0) {
+      try {
+        Thread.sleep(readMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (unreadable) {
       throw new IllegalStateException("load samples unreachable");
     }
-    return load;
+    if (requestsAt.isEmpty()) {
+      return load;
+    }
+    long now = Activity.getExecutionContext().getInfo().getCurrentAttemptScheduledTimestamp();
+    long from = now - query.window().toMillis();
+    long requests = requestsAt.stream().filter(t -> t > from && t <= now).count();
+    return new LoadSummary(0, requests, null);
   }
 
   @Override

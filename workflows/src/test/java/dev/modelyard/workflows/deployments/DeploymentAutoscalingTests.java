@@ -152,23 +152,64 @@ class DeploymentAutoscalingTests {
   }
 
   @Test
-  void timeTheLoadCouldNotBeReadCountsAsUseNotAsIdle() {
+  void aRequestWhileTheLoadCouldNotBeReadIsFoundOnceItCanBe() {
     autoscaleWithStart(AutoscalingPolicy.between(0, 1).withIdlePeriod(Duration.ofMinutes(5)));
+    long woken = env.currentTimeMillis();
     assertThat(deployment().wake().desiredInstances()).isOne();
     awaitReady(1);
+    env.sleep(Duration.ofSeconds(15));
 
-    // Six minutes no window was read: requests may have come and gone unseen.
+    // Six minutes no window could be read, with a request in the middle of them.
     loads.unreadable = true;
+    loads.requestsAt.add(woken + Duration.ofMinutes(3).toMillis());
     env.sleep(Duration.ofMinutes(6));
     loads.unreadable = false;
     env.sleep(Duration.ofSeconds(30));
 
     assertThat(deployment().state().desiredInstances()).isOne();
     assertThat(readyIds()).hasSize(1);
-    // Idle from where the first window read after the gap began: five quiet minutes later, zero.
+    // Idle from where the gap ended: five quiet minutes later, zero.
     env.sleep(Duration.ofMinutes(5));
     awaitReady(0);
     assertThat(loads.recorded.getLast().reason()).startsWith("no request for 5m");
+  }
+
+  @Test
+  void requestsBetweenWindowsReadEveryFiveMinutesKeepTheModelUp() {
+    autoscaleWithStart(
+        AutoscalingPolicy.between(0, 1)
+            .withIdlePeriod(Duration.ofMinutes(15))
+            .withEvaluation(Duration.ofMinutes(5), Duration.ofMinutes(1)));
+    long woken = env.currentTimeMillis();
+    assertThat(deployment().wake().desiredInstances()).isOne();
+    awaitReady(1);
+    // Each request falls between two one-minute windows read five minutes apart.
+    for (int minute : new int[] {2, 7, 12, 17}) {
+      loads.requestsAt.add(woken + Duration.ofMinutes(minute).toMillis());
+    }
+
+    env.sleep(Duration.ofMinutes(18));
+    assertThat(deployment().state().desiredInstances()).isOne();
+
+    // Then none: fifteen idle minutes after the last one, at an evaluation, zero.
+    env.sleep(Duration.ofMinutes(20));
+    awaitReady(0);
+  }
+
+  @Test
+  void aWindowAsLongAsTheIntervalLeavesNoGapThatKeepsAnIdleModelUp() {
+    autoscaleWithStart(
+        AutoscalingPolicy.between(0, 1)
+            .withIdlePeriod(Duration.ofMinutes(5))
+            .withEvaluation(Duration.ofMinutes(1), Duration.ofMinutes(1)));
+    assertThat(deployment().wake().desiredInstances()).isOne();
+    awaitReady(1);
+    // Each read takes a moment, so reads are a little more than a window apart.
+    loads.readMillis = 50;
+
+    env.sleep(Duration.ofMinutes(7));
+
+    awaitReady(0);
   }
 
   @Test
