@@ -12,16 +12,20 @@ import java.util.concurrent.CountDownLatch;
  * [address]]}. {@code ports} is one port (a container runtime on the host's network chooses it), a
  * range such as {@code 20000-20999} to take the first free one of, or 0 (the default) for any free
  * port; {@code address} is the IP address to listen on, 127.0.0.1 by default. Prints {@code
- * LISTENING <port>} once it serves, and stops cleanly on SIGTERM or when the process that started
- * it ends.
+ * LISTENING <port>} once it serves, and stops cleanly on SIGTERM, or when the process that {@link
+ * #EXIT_WITH} names ends.
  */
 public final class EngineRunnerMain {
 
   public static final String READY_LINE = "LISTENING ";
 
+  /** The system property naming the process (its PID) whose end this runner ends with. */
+  public static final String EXIT_WITH = "modelyard.runner.exit-with";
+
   private EngineRunnerMain() {}
 
   public static void main(String[] args) throws InterruptedException {
+    exitWithTheWorker();
     if (args.length < 5 || args.length > 7) {
       System.err.println(
           "usage: EngineRunnerMain model-path served-name context-length cpu-threads parallel-slots"
@@ -46,13 +50,23 @@ public final class EngineRunnerMain {
                   runner.close();
                   stopped.countDown();
                 }));
-    // A worker killed outright (kill -9, out of memory) cannot stop its runners, and the worker
-    // that follows knows nothing of them: a runner goes with the process that started it.
-    ProcessHandle.current()
-        .parent()
-        .ifPresent(starter -> starter.onExit().thenRun(() -> System.exit(0)));
     System.out.println(READY_LINE + runner.endpoint().getPort());
     System.out.flush();
     stopped.await();
+  }
+
+  /**
+   * A worker killed outright (kill -9, out of memory) cannot stop its runners, and the worker that
+   * follows knows nothing of them: a runner the worker started ({@link #EXIT_WITH}) ends with it.
+   * Watched from the start, as a worker is most likely killed while its runners load.
+   */
+  private static void exitWithTheWorker() {
+    String pid = System.getProperty(EXIT_WITH);
+    if (pid == null) {
+      return;
+    }
+    ProcessHandle.of(Long.parseLong(pid))
+        .ifPresentOrElse(
+            worker -> worker.onExit().thenRun(() -> System.exit(0)), () -> System.exit(0));
   }
 }

@@ -55,7 +55,9 @@ public final class LocalProcessRuntime implements ModelRuntime, AutoCloseable {
     }
     try {
       Files.createDirectories(logDir);
-      ProcessBuilder builder = new ProcessBuilder(command(spec, network)).redirectErrorStream(true);
+      ProcessBuilder builder =
+          new ProcessBuilder(command(spec, network, ProcessHandle.current().pid()))
+              .redirectErrorStream(true);
       restrictGpus(builder.environment(), spec.resources().gpuDeviceIds());
       Process process = builder.start();
       URI endpoint = awaitReady(process, logDir.resolve(spec.instanceId() + ".log"), network);
@@ -120,11 +122,15 @@ public final class LocalProcessRuntime implements ModelRuntime, AutoCloseable {
    * runner picks its own port from the range: it binds as it picks, so no other process can take
    * the port between the choice and the bind.
    */
-  static List<String> command(InstanceSpec spec, InstanceNetwork network) {
+  static List<String> command(InstanceSpec spec, InstanceNetwork network, long workerPid) {
     String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classPath = System.getProperty("java.class.path");
     List<String> command =
-        new ArrayList<>(List.of(javaBinary, "--enable-native-access=ALL-UNNAMED"));
+        new ArrayList<>(
+            List.of(
+                javaBinary,
+                "--enable-native-access=ALL-UNNAMED",
+                "-D" + EngineRunnerMain.EXIT_WITH + "=" + workerPid));
     if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
       command.addAll(
           List.of(

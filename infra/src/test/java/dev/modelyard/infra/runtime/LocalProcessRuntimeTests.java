@@ -3,6 +3,7 @@ package dev.modelyard.infra.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.infra.engine.EngineOptions;
+import dev.modelyard.infra.engine.EngineRunnerMain;
 import dev.modelyard.infra.engine.InstanceNetwork;
 import dev.modelyard.infra.engine.PortRange;
 import dev.modelyard.infra.providers.openai.ChatCompletionRequest;
@@ -55,28 +56,27 @@ class LocalProcessRuntimeTests {
   }
 
   @Test
-  void aRunnerEndsWithTheProcessThatStartedItWhenThatIsKilledOutright() throws Exception {
+  void aRunnerEndsWithItsWorkerWhenThatIsKilledOutrightEvenWhileTheModelLoads() throws Exception {
     runtime = new LocalProcessRuntime(logs);
+    // A stand-in for the worker: a shell ($$) that starts the runner as the worker does.
     String runner =
-        LocalProcessRuntime.command(spec("orphan"), InstanceNetwork.loopback(PortRange.ANY))
+        LocalProcessRuntime.command(spec("orphan"), InstanceNetwork.loopback(PortRange.ANY), 0)
             .stream()
             .map(arg -> "'" + arg.replace("'", "'\\''") + "'")
-            .collect(Collectors.joining(" "));
-    // A stand-in for the worker: a shell that starts the runner as the worker does, then dies as
-    // a worker does under kill -9, with no chance to stop it.
+            .collect(Collectors.joining(" "))
+            .replace(
+                "'-D" + EngineRunnerMain.EXIT_WITH + "=0'",
+                "-D" + EngineRunnerMain.EXIT_WITH + "=$$");
+    assertThat(runner).contains(EngineRunnerMain.EXIT_WITH + "=$$");
     Process worker = new ProcessBuilder("bash", "-c", runner + " & echo $!; wait").start();
-    var output = worker.inputReader(StandardCharsets.UTF_8);
-    ProcessHandle orphan = ProcessHandle.of(Long.parseLong(output.readLine())).orElseThrow();
-    for (String line = output.readLine();
-        line != null && !line.startsWith("LISTENING");
-        line = output.readLine()) {
-      // the runner's start-up output
-    }
-    assertThat(orphan.isAlive()).isTrue();
+    ProcessHandle orphan =
+        ProcessHandle.of(Long.parseLong(worker.inputReader(StandardCharsets.UTF_8).readLine()))
+            .orElseThrow();
 
+    // Killed as a worker is under kill -9, before its runner has even loaded the model.
     worker.destroyForcibly();
 
-    assertThat(orphan.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
+    assertThat(orphan.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
   }
 
   @Test
