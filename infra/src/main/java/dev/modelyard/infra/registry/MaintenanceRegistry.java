@@ -219,10 +219,11 @@ public class MaintenanceRegistry {
           // A failed instance may still have its reservation (a restart that gave up does not
           // release it): the ledger counts it as held once the instance row is gone, so it goes
           // too. The state is checked again: a row revived meanwhile stays. A reservation that
-          // no instance row has followed for an hour goes as well: one made while its workflow
+          // no instance row has followed for a day goes as well: one made while its workflow
           // was cancelled (the release ran before the reservation committed), or by a run
-          // terminated between the two; its instance was never recorded, so never started.
-          // Only the instance rows are counted.
+          // terminated between the two; its instance was never recorded, so never started. A day,
+          // not less: a workflow whose workers are down between its reservation and its record
+          // resumes with the reservation it made. Only the instance rows are counted.
           case ENDED_INSTANCES ->
               """
               with ended as (
@@ -237,7 +238,7 @@ public class MaintenanceRegistry {
                   where reservation_id in (select instance_id from ended)),
               unheld as (
                   delete from placement_reservations r
-                  where r.created_at < now() - interval '1 hour'
+                  where r.created_at < now() - interval '1 day'
                       and not exists (select 1 from model_instances i
                           where i.instance_id = r.reservation_id))
               select count(*) from ended

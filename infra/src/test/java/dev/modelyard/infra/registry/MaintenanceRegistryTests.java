@@ -84,14 +84,15 @@ class MaintenanceRegistryTests {
             values ('i-old-failed', 'h1', 'GPU-0', 100), ('i-old-ready', 'h1', 'GPU-0', 100)
             """)
         .update();
-    // Reservations no instance row followed: one two hours old (its workflow cancelled or
-    // terminated before it recorded the instance), one just made (its instance comes next).
+    // Reservations no instance row followed: one two days old (its workflow cancelled or
+    // terminated before it recorded the instance), one an hour old (its workflow may still
+    // record it: its workers may be down a while).
     jdbc.sql(
             """
             insert into placement_reservations (reservation_id, host_id, device_id, bytes,
                 created_at)
-            values ('r-orphaned', 'h1', 'GPU-0', 100, now() - interval '2 hours'),
-                   ('r-just-made', 'h1', 'GPU-0', 100, now())
+            values ('r-orphaned', 'h1', 'GPU-0', 100, now() - interval '2 days'),
+                   ('r-just-made', 'h1', 'GPU-0', 100, now() - interval '1 hour')
             """)
         .update();
     jdbc.sql(
