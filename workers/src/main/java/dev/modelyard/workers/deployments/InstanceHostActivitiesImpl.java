@@ -22,10 +22,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,13 +35,12 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
   private final ModelRuntime runtime;
   private final OpenAiCompatibleClient probeClient;
 
-  /** The latest attempt to start each instance here, until the instance is stopped. */
-  private final ConcurrentMap<String, CompletableFuture<StartedInstance>> attempts =
-      new ConcurrentHashMap<>();
+  private final StartAttempts attempts;
 
   public InstanceHostActivitiesImpl(ModelRuntime runtime, OpenAiCompatibleClient probeClient) {
     this.runtime = runtime;
     this.probeClient = probeClient;
+    this.attempts = new StartAttempts(runtime);
   }
 
   /**
@@ -54,40 +50,43 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
    * Cancelled, it interrupts the start and stops whatever the start leaves running once it ends:
    * the workflow's own stop may come before there is anything to stop.
    *
-   * <p>An attempt Temporal timed out may still be running here when its retry, with the same
-   * instance ID, arrives: the retry waits for it to end and takes over what it started, and the old
-   * attempt, told of its end at its next heartbeat, leaves that alone.
+   * <p>A retry of an attempt that Temporal timed out, or a stop, may arrive while an attempt still
+   * runs here: {@link StartAttempts} settles which of them owns what it started.
    */
   @Override
   public StartedInstance startInstance(StartInstance request) {
     InstanceSpec spec = spec(request);
     String instanceId = request.instanceId();
     ActivityExecutionContext activity = Activity.getExecutionContext();
-    CompletableFuture<StartedInstance> started = new CompletableFuture<>();
-    CompletableFuture<?>[] previous = {null};
+    StartAttempts.Attempt attempt = attempts.begin(instanceId);
+    CompletableFuture<StartedInstance> started = attempt.started;
     Thread starting =
         Thread.ofVirtual()
             .name("start-" + instanceId)
-            .unstarted(
+            .start(
                 () -> {
+                  StartedInstance instance = null;
+                  Throwable failed = null;
                   try {
-                    if (previous[0] != null) {
-                      awaitEnd(previous[0]);
-                    }
+                    attempt.awaitPrevious();
                     URI endpoint = runtime.start(spec);
                     probe(endpoint, spec.servedModel());
-                    started.complete(
+                    instance =
                         new StartedInstance(
                             instanceId,
                             endpoint.toString(),
-                            runtime.containerId(instanceId).orElse(null)));
+                            runtime.containerId(instanceId).orElse(null));
                   } catch (Throwable failure) {
+                    failed = failure;
+                  }
+                  attempt.end();
+                  if (failed == null) {
+                    started.complete(instance);
+                  } else {
                     // Handed to the activity's thread, which rethrows it.
-                    started.completeExceptionally(failure);
+                    started.completeExceptionally(failed);
                   }
                 });
-    previous[0] = attempts.put(instanceId, started);
-    starting.start();
     try {
       while (true) {
         activity.heartbeat("starting");
@@ -101,37 +100,12 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
       throw failureOf(e);
     } catch (ActivityCompletionException | InterruptedException e) {
       starting.interrupt();
-      started.whenComplete((instance, failure) -> stopUnlessTakenOver(instanceId, started));
+      attempt.abandon();
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
         throw Activity.wrap(e);
       }
       throw (ActivityCompletionException) e;
-    }
-  }
-
-  /**
-   * Stops what an ended attempt started, unless a later attempt has taken it over; the check and
-   * the stop are one step, so that a retry arriving meanwhile starts after the stop, not before.
-   */
-  private void stopUnlessTakenOver(String instanceId, CompletableFuture<?> attempt) {
-    // Run by the start's own thread as it ends, which the cancellation interrupted: with the flag
-    // set, a runtime's interruptible I/O (Docker's socket) would fail the stop.
-    boolean interrupted = Thread.interrupted();
-    try {
-      attempts.computeIfPresent(
-          instanceId,
-          (id, latest) -> {
-            if (latest != attempt) {
-              return latest;
-            }
-            runtime.stop(id);
-            return null;
-          });
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 
@@ -142,8 +116,7 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
    */
   @Override
   public void stopInstance(String instanceId) {
-    // An attempt still under way stops what it starts once it ends (it is being cancelled).
-    attempts.computeIfPresent(instanceId, (id, latest) -> latest.isDone() ? null : latest);
+    attempts.stopping(instanceId);
     ActivityExecutionContext activity = Activity.getExecutionContext();
     CompletableFuture<Void> stopped = new CompletableFuture<>();
     Thread.ofVirtual()
@@ -181,15 +154,6 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
       throw error;
     }
     return e.getCause() instanceof RuntimeException failure ? failure : Activity.wrap(e.getCause());
-  }
-
-  /** Waits for an earlier attempt to end, however it ends: its failure is its own to report. */
-  private static void awaitEnd(CompletableFuture<?> attempt) throws InterruptedException {
-    try {
-      attempt.get();
-    } catch (ExecutionException | CancellationException endedInFailure) {
-      // not this attempt's failure
-    }
   }
 
   /**

@@ -56,6 +56,22 @@ class InstanceStartHeartbeatTests {
   }
 
   @Test
+  void aStopThatFindsNothingYetStopsWhatTheStartUnderWayStartsOnceItEnds() throws Exception {
+    InstanceHostActivitiesImpl host = newHost(new SlowHost(engine, true));
+    InstanceHostActivities starting = activities(host);
+    CompletableFuture<StartedInstance> start =
+        CompletableFuture.supplyAsync(() -> starting.startInstance(request("stopped-early")));
+    Thread.sleep(500); // the start is pulling its image: nothing runs yet
+
+    // An unload, say: its stop finds nothing to stop, and the start is not cancelled.
+    activities(host).stopInstance("stopped-early");
+    assertThat(engine.endpoint("stopped-early")).isEmpty();
+
+    start.get(30, TimeUnit.SECONDS);
+    await(() -> engine.endpoint("stopped-early").isEmpty(), Duration.ofSeconds(10));
+  }
+
+  @Test
   void aStopLongerThanTheHeartbeatTimeoutHeartbeatsUntilItIsDone() {
     InstanceHostActivities host = activities();
     host.startInstance(request("slow-stop-1"));
@@ -109,9 +125,12 @@ class InstanceStartHeartbeatTests {
   }
 
   private InstanceHostActivitiesImpl newHost() {
+    return newHost(new SlowHost(engine));
+  }
+
+  private InstanceHostActivitiesImpl newHost(SlowHost host) {
     return new InstanceHostActivitiesImpl(
-        new SlowHost(engine),
-        new OpenAiCompatibleClient(Duration.ofSeconds(2), Duration.ofSeconds(60)));
+        host, new OpenAiCompatibleClient(Duration.ofSeconds(2), Duration.ofSeconds(60)));
   }
 
   private InstanceHostActivities activities() {
@@ -149,10 +168,22 @@ class InstanceStartHeartbeatTests {
   }
 
   /** The real runtime, whose starts then take {@link #SLOW} longer, whatever interrupts them. */
-  private record SlowHost(ModelRuntime runtime) implements ModelRuntime {
+  private record SlowHost(ModelRuntime runtime, boolean slowBeforeItRuns) implements ModelRuntime {
 
+    SlowHost(ModelRuntime runtime) {
+      this(runtime, false);
+    }
+
+    /**
+     * Slow after the instance runs (a model loading), or before (an image pulling), when nothing is
+     * there yet for a stop to find.
+     */
     @Override
     public URI start(InstanceSpec spec) {
+      if (slowBeforeItRuns) {
+        pauseUninterruptibly(SLOW);
+        return runtime.start(spec);
+      }
       URI endpoint = runtime.start(spec);
       pauseUninterruptibly(SLOW);
       return endpoint;
@@ -177,7 +208,9 @@ class InstanceStartHeartbeatTests {
     @Override
     public void stop(String instanceId) {
       // As slow to stop: a container's grace period, a generation finishing.
-      pauseUninterruptibly(SLOW);
+      if (!slowBeforeItRuns) {
+        pauseUninterruptibly(SLOW);
+      }
       runtime.stop(instanceId);
     }
 
