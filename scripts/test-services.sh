@@ -76,13 +76,21 @@ STATUS_FILE="$STATE_DIR/.status"
 # Print a one-line status and remember it for the summary.
 status() { log "$1: $2"; printf '%-9s %s\n' "$1" "$2" >>"$STATUS_FILE"; }
 
-# wait_until NAME TIMEOUT_S LOGFILE CMD...: poll CMD every 0.5 s; on timeout
-# fail with the tail of LOGFILE.
+# wait_until NAME TIMEOUT_S LOGFILE CMD...: poll CMD every 0.5 s; on timeout, or
+# as soon as the process that spawn last started has exited, fail with the tail
+# of LOGFILE.
 wait_until() {
   local name=$1 timeout=$2 logfile=$3 deadline
   shift 3
   deadline=$((SECONDS + timeout))
   until "$@" >/dev/null 2>&1; do
+    if [[ -n ${SPAWNED_PID:-} ]] && ! kill -0 "$SPAWNED_PID" 2>/dev/null; then
+      echo "---- last lines of $logfile ----" >&2
+      tail -n 40 "$logfile" >&2 2>/dev/null || echo "(no log)" >&2
+      echo "---------------------------------" >&2
+      SPAWNED_PID=
+      die "$name exited before it came up"
+    fi
     if ((SECONDS >= deadline)); then
       echo "---- last lines of $logfile ----" >&2
       tail -n 40 "$logfile" >&2 2>/dev/null || echo "(no log)" >&2
@@ -91,16 +99,18 @@ wait_until() {
     fi
     sleep 0.5
   done
+  SPAWNED_PID=
 }
 
 # spawn PIDFILE LOGFILE CMD...: start CMD detached (own session, no stdin), log
-# to LOGFILE, record its pid.
+# to LOGFILE, record its pid (and remember it for the wait_until that follows).
 spawn() {
   local pidfile=$1 logfile=$2
   shift 2
   mkdir -p "$(dirname "$pidfile")" "$(dirname "$logfile")"
   setsid "$@" >>"$logfile" 2>&1 </dev/null 9>&- &
-  echo $! >"$pidfile"
+  SPAWNED_PID=$!
+  echo "$SPAWNED_PID" >"$pidfile"
 }
 
 # ---- packages -------------------------------------------------------------------
@@ -496,6 +506,9 @@ svc_ollama() {
   mkdir -p "$dir"
   need_gguf ollama
   go_build_wait ollama "$OLLAMA_BIN"
+  if ollama_probe && ! pid_running "$dir/ollama.pid" "serve"; then
+    warn "ollama: $OLLAMA_ADDR answers but not with this checkout's Ollama (pid file $dir/ollama.pid): is your own Ollama running there? The tests will create '$OLLAMA_TEST_MODEL' in it"
+  fi
   if ! ollama_probe; then
     how=started
     mkdir -p "$dir" "$OLLAMA_MODELS_DIR"

@@ -25,7 +25,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 # shellcheck source=../test-services/lib.sh
 source "$REPO_ROOT/scripts/test-services/lib.sh"
 
-JDK="${MODELYARD_IMAGE_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+JDK="${MODELYARD_IMAGE_JDK:-$("$REPO_ROOT/scripts/java-home.sh")}"
 # What EngineRunnerMain and its libraries load: the HTTP server, logging, XML
 # (logback's configuration), JMX and naming (logback), sun.misc.Unsafe users.
 JRE_MODULES=java.base,java.logging,java.xml,java.naming,java.management,java.net.http,jdk.httpserver,jdk.unsupported,jdk.crypto.ec,jdk.zipfs

@@ -301,6 +301,17 @@ class ApplicationsTests {
     assertThat(host.getSpec().getMinReadySeconds()).isGreaterThanOrEqualTo(60);
   }
 
+  @Test
+  void hostWorkersLeaveMostOfTheirMemoryToTheModelsOutsideTheHeap() {
+    Container worker = containersOf("workers-host").getFirst();
+    String options = Workloads.env(worker, "JAVA_TOOL_OPTIONS").orElseThrow();
+    long heapGib = Long.parseLong(options.replaceAll(".*-Xmx(\\d+)g.*", "$1"));
+    long limitGib =
+        worker.getResources().getLimits().get("memory").getNumericalAmount().longValue() >> 30;
+
+    assertThat(heapGib).isPositive().isLessThanOrEqualTo(limitGib / 4);
+  }
+
   static Deployment deployment(String name) {
     return (Deployment) Workloads.named(name).owner();
   }
