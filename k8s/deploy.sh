@@ -8,6 +8,8 @@
 # Environment:
 #   MODELYARD_IMAGE_PREFIX  where the api and workers images are, e.g. registry.example.com/modelyard/
 #                           (default modelyard/, as the Maven build names them)
+#   MODELYARD_IMAGE_TAG     their tag, as scripts/images/build.sh --push printed it (default the
+#                           manifests' version tag: pods already on it are not replaced by a rebuild)
 #   MODELYARD_HOSTNAME      the ingress host name (default modelyard.example.com)
 #   ROLLOUT_TIMEOUT         how long to wait for each rollout (default 10m)
 #
@@ -28,6 +30,8 @@ NS=$1
 }
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 IMAGE_PREFIX=${MODELYARD_IMAGE_PREFIX:-modelyard/}
+MANIFEST_TAG=0.1.0-SNAPSHOT
+IMAGE_TAG=${MODELYARD_IMAGE_TAG:-$MANIFEST_TAG}
 HOSTNAME_=${MODELYARD_HOSTNAME:-modelyard.example.com}
 TIMEOUT=${ROLLOUT_TIMEOUT:-10m}
 
@@ -48,6 +52,7 @@ k() { kubectl --namespace "$NS" "$@"; }
 # Namespace object is named "modelyard" (the manifest tests keep it so).
 render() {
   sed -e "s|^  name: modelyard$|  name: $NS|" \
+    -e "s#image: modelyard/\(api\|workers\):$MANIFEST_TAG\$#image: modelyard/\1:$IMAGE_TAG#" \
     -e "s|image: modelyard/|image: $IMAGE_PREFIX|" \
     -e "s|modelyard\.example\.com|$HOSTNAME_|g" "$HERE/$1"
 }
@@ -108,6 +113,8 @@ monitoring_hash() {
 }
 
 log "namespace $NS (context $(kubectl config current-context 2>/dev/null || echo '?'))"
+[[ -n ${MODELYARD_IMAGE_TAG:-} ]] ||
+  log "MODELYARD_IMAGE_TAG is not set: images tagged $MANIFEST_TAG, which pods already running it keep (a rebuild under the same tag is not rolled out)"
 apply namespace.yaml
 
 require_secret postgres password

@@ -4,7 +4,10 @@
 #
 #   scripts/images/build.sh            api/target/jib-image.tar and workers/target/jib-image.tar
 #   scripts/images/build.sh --push     pushes them instead (-Ppush-images; set
-#                                      MODELYARD_IMAGE_PREFIX=registry.example.com/modelyard/)
+#                                      MODELYARD_IMAGE_PREFIX=registry.example.com/modelyard/),
+#                                      tagged MODELYARD_IMAGE_TAG, by default the commit (and the
+#                                      time, when the tree has changes): give k8s/deploy.sh the
+#                                      same MODELYARD_IMAGE_TAG so that its pods roll
 #
 # The base is a JRE 25 jlink'd from the local JDK (the modules Spring Boot, JDBC, Netty and gRPC
 # use), busybox and the host's shared libraries that the JRE and llama.cpp need, as a Docker
@@ -27,6 +30,7 @@ die() {
 
 [[ -x $JDK/bin/jlink ]] || die "no JDK 25 at $JDK (set MODELYARD_IMAGE_JDK)"
 [[ -x $BUSYBOX ]] || die "busybox is missing at $BUSYBOX (Debian package busybox-static)"
+command -v unzip >/dev/null || die "unzip is missing (Debian package unzip)"
 
 # copy_libs ROOT FILE...: the shared libraries FILEs need, and the dynamic loader, under ROOT.
 copy_libs() {
@@ -39,15 +43,28 @@ copy_libs() {
   done
 }
 
+# find_llama_jar: the newest java-llama.cpp jar in the local Maven repository, or nothing.
+find_llama_jar() {
+  find "$HOME/.m2/repository/de/kherud/llama" -name 'llama-*.jar' ! -name '*-sources.jar' 2>/dev/null | sort -V | tail -n1
+}
+
 # base_image: builds (or finds) the base as a Docker archive; prints its path.
 base_image() {
   local llama_jar inputs archive
-  llama_jar=$(find "$HOME/.m2/repository/de/kherud/llama" -name 'llama-*.jar' 2>/dev/null | sort -V | tail -n1)
+  llama_jar=$(find_llama_jar)
+  if [[ -z $llama_jar ]]; then
+    # A clean machine: the build has not fetched llama.cpp's jar yet, whose libraries the base
+    # must carry (without them the image cannot load llama.cpp).
+    (cd "$REPO_ROOT" && JAVA_HOME="$JDK" ./mvnw -B -q -pl infra -am dependency:resolve \
+      -Dspotless.check.skip >&2)
+    llama_jar=$(find_llama_jar)
+    [[ -n $llama_jar ]] || die "llama.cpp's jar is not in ~/.m2 even after resolving infra's dependencies"
+  fi
   inputs=$({
     sha256sum <"${BASH_SOURCE[0]}"
     cat "$JDK/release"
     sha256sum "$BUSYBOX"
-    [[ -n $llama_jar ]] && sha256sum "$llama_jar"
+    sha256sum "$llama_jar"
   } | sha256sum | cut -c1-16)
   archive="$CACHE/app-base-$inputs.tar"
   if [[ -s $archive ]]; then
@@ -70,11 +87,9 @@ base_image() {
   mapfile -t libs < <(find "$root/opt/java/openjdk/lib" -name '*.so')
   copy_libs "$root" "$root/opt/java/openjdk/bin/java" "${libs[@]}"
   # llama.cpp's JNI library (extracted from its jar at run time) needs libstdc++ and libgomp.
-  if [[ -n $llama_jar ]]; then
-    mkdir -p "$work/llama"
-    unzip -q -j -o "$llama_jar" 'de/kherud/llama/Linux/x86_64/*.so' -d "$work/llama"
-    copy_libs "$root" "$work"/llama/*.so
-  fi
+  mkdir -p "$work/llama"
+  unzip -q -j -o "$llama_jar" 'de/kherud/llama/Linux/x86_64/*.so' -d "$work/llama"
+  copy_libs "$root" "$work"/llama/*.so
   # A Docker archive (docker save's format): one layer, its config and the manifest.
   tar -C "$root" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf "$work/layer.tar" .
   local diff_id config
@@ -103,9 +118,17 @@ base=$(base_image)
 echo "images: base $base" >&2
 prefix_args=()
 [[ -n ${MODELYARD_IMAGE_PREFIX:-} ]] && prefix_args=(-Dmodelyard.image.prefix="$MODELYARD_IMAGE_PREFIX")
+tag=${MODELYARD_IMAGE_TAG:-}
+if [[ -z $tag && $profile == push-images ]]; then
+  # Each build its own tag, so that deploying it replaces the pods of the one before.
+  tag=$(git -C "$REPO_ROOT" rev-parse --short=12 HEAD)
+  [[ -z $(git -C "$REPO_ROOT" status --porcelain) ]] || tag="$tag-dirty-$(date -u +%Y%m%d%H%M%S)"
+fi
+[[ -n $tag ]] && prefix_args+=(-Dmodelyard.image.tag="$tag")
 cd "$REPO_ROOT"
 JAVA_HOME="$JDK" ./mvnw -B -q -P"$profile" -pl api,workers -am package -DskipTests -Dspotless.check.skip \
   -Dmodelyard.image.base="tar://$base" "${prefix_args[@]}"
 if [[ $profile == images ]]; then
   ls -l api/target/jib-image.tar workers/target/jib-image.tar
 fi
+[[ -z $tag ]] || echo "images: tagged $tag (deploy with MODELYARD_IMAGE_TAG=$tag)" >&2

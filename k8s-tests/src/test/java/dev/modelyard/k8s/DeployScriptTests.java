@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -84,6 +86,36 @@ class DeployScriptTests {
     assertThat(Files.readString(calls)).contains("rollout status statefulset/ollama");
   }
 
+  @Test
+  @Timeout(120)
+  void theImagesAreTaggedAsTheBuildPushedThemSoThatARebuildRolls(@TempDir Path bin)
+      throws Exception {
+    Path calls = bin.resolve("calls");
+
+    Deployed deployed =
+        deployWithKubectlStandIn(
+            bin,
+            calls,
+            "node/gpu-1",
+            Map.of(
+                "MODELYARD_IMAGE_PREFIX",
+                "registry.example.com/modelyard/",
+                "MODELYARD_IMAGE_TAG",
+                "0123456789ab"));
+
+    assertThat(deployed.exitCode()).as(deployed.output()).isZero();
+    List<String> images =
+        Files.readAllLines(Path.of(calls + ".applied")).stream()
+            .map(String::strip)
+            .filter(line -> line.startsWith("image: registry.example.com/modelyard/"))
+            .distinct()
+            .toList();
+    assertThat(images)
+        .containsExactlyInAnyOrder(
+            "image: registry.example.com/modelyard/api:0123456789ab",
+            "image: registry.example.com/modelyard/workers:0123456789ab");
+  }
+
   private record Deployed(int exitCode, String output) {}
 
   /**
@@ -91,6 +123,12 @@ class DeployScriptTests {
    * Secret deploy.sh asks for, and lists {@code labelledNodes} for Ollama's node label.
    */
   private static Deployed deployWithKubectlStandIn(Path bin, Path calls, String labelledNodes)
+      throws IOException, InterruptedException {
+    return deployWithKubectlStandIn(bin, calls, labelledNodes, Map.of());
+  }
+
+  private static Deployed deployWithKubectlStandIn(
+      Path bin, Path calls, String labelledNodes, Map<String, String> environment)
       throws IOException, InterruptedException {
     Path kubectl = bin.resolve("kubectl");
     Files.writeString(
@@ -101,15 +139,17 @@ class DeployScriptTests {
         case "$*" in
           *"get secret"*) echo "password database-url secret-key admin-key" ;;
           *"get nodes"*) echo "%s" | grep . || true ;;
-          *" apply "*) cat > /dev/null ;;
+          *" apply "*) cat >> "%s.applied" ;;
         esac
         """
-            .formatted(calls, labelledNodes));
+            .formatted(calls, labelledNodes, calls));
     kubectl.toFile().setExecutable(true);
     Files.deleteIfExists(calls);
+    Files.deleteIfExists(Path.of(calls + ".applied"));
     ProcessBuilder deploy =
         new ProcessBuilder(DEPLOY.toString(), "modelyard-test").redirectErrorStream(true);
     deploy.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    deploy.environment().putAll(environment);
     deploy.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Process process = deploy.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
