@@ -10,9 +10,11 @@ import java.nio.charset.StandardCharsets;
 /** Reads events from a {@code text/event-stream} one at a time, as the WHATWG format defines. */
 final class ServerSentEvents implements Closeable {
 
+  private final InputStream stream;
   private final BufferedReader reader;
 
   ServerSentEvents(InputStream stream) {
+    this.stream = stream;
     this.reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
   }
 
@@ -43,8 +45,13 @@ final class ServerSentEvents implements Closeable {
     return line.startsWith(" ", from) ? line.substring(from + 1) : line.substring(from);
   }
 
+  /**
+   * Closes the stream under the reader, which ends a read waiting on it in another thread (a
+   * deadline's cut). Not the reader: its close waits for the lock that such a read holds, which it
+   * keeps until the upstream sends something, perhaps never.
+   */
   @Override
   public void close() throws IOException {
-    reader.close();
+    stream.close();
   }
 }

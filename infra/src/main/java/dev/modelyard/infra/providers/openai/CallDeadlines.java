@@ -125,7 +125,18 @@ final class CallDeadlines implements AutoCloseable {
           now - totalAt >= 0 ? pastTotal + total : now - nextAt >= 0 ? pastNext + next : null;
       if (why != null && watched.remove(this)) {
         expiry = why;
-        call.cancel();
+        // On a thread of its own: a cancel that blocks (a stream whose close waits for a read)
+        // must not hold up the one thread that times out every call.
+        Thread.ofVirtual()
+            .name("cancel-overdue-call")
+            .start(
+                () -> {
+                  try {
+                    call.cancel();
+                  } catch (RuntimeException e) {
+                    log.warn("cancelling an overdue call failed", e);
+                  }
+                });
       }
     }
 

@@ -34,4 +34,39 @@ class CallDeadlinesTests {
           .isTrue();
     }
   }
+
+  @Test
+  void aCancelThatBlocksDoesNotHoldUpTheDeadlinesOfTheOthers() throws Exception {
+    CountDownLatch released = new CountDownLatch(1);
+    try (CallDeadlines deadlines = new CallDeadlines()) {
+      // As a cloud stream's close did, waiting for the lock of a read that never returns.
+      deadlines.watch(
+          () -> {
+            try {
+              released.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return true;
+          },
+          Duration.ofMillis(10),
+          "past ");
+      Thread.sleep(CallDeadlines.TICK.multipliedBy(3).toMillis());
+      CountDownLatch cancelled = new CountDownLatch(1);
+
+      deadlines.watch(
+          () -> {
+            cancelled.countDown();
+            return true;
+          },
+          Duration.ofMillis(10),
+          "past ");
+
+      assertThat(cancelled.await(2, TimeUnit.SECONDS))
+          .as("the second call was cancelled while the first cancel still blocked")
+          .isTrue();
+    } finally {
+      released.countDown();
+    }
+  }
 }
