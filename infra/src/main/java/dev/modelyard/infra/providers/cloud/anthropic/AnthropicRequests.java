@@ -1,7 +1,8 @@
 package dev.modelyard.infra.providers.cloud.anthropic;
 
 import dev.modelyard.infra.providers.cloud.OpenAiChatRequest;
-import dev.modelyard.infra.providers.openai.UpstreamException;
+import dev.modelyard.infra.providers.cloud.UntranslatableRequestException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +15,7 @@ final class AnthropicRequests {
   private AnthropicRequests() {}
 
   static MessagesRequest translate(byte[] openAiBody, String model, boolean stream)
-      throws UpstreamException {
+      throws IOException {
     OpenAiChatRequest request = OpenAiChatRequest.parse(AnthropicProvider.NAME, openAiBody);
     List<String> system = new ArrayList<>();
     List<MessagesRequest.Message> messages = new ArrayList<>();
@@ -24,8 +25,7 @@ final class AnthropicRequests {
         case "user", "assistant" ->
             messages.add(new MessagesRequest.Message(message.role(), message.text()));
         case null, default ->
-            throw new UpstreamException(
-                400,
+            throw new UntranslatableRequestException(
                 AnthropicProvider.NAME
                     + ": messages of role '"
                     + message.role()
@@ -33,8 +33,9 @@ final class AnthropicRequests {
       }
     }
     if (messages.isEmpty()) {
-      throw new UpstreamException(
-          400, AnthropicProvider.NAME + ": a request needs at least one user message");
+      // OpenAI takes a conversation of system messages only; this API does not.
+      throw new UntranslatableRequestException(
+          AnthropicProvider.NAME + ": a request needs at least one user message");
     }
     Integer limit = request.tokenLimit();
     return new MessagesRequest(

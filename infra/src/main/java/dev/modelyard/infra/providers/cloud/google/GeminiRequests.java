@@ -1,7 +1,9 @@
 package dev.modelyard.infra.providers.cloud.google;
 
 import dev.modelyard.infra.providers.cloud.OpenAiChatRequest;
+import dev.modelyard.infra.providers.cloud.UntranslatableRequestException;
 import dev.modelyard.infra.providers.openai.UpstreamException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -14,7 +16,7 @@ final class GeminiRequests {
 
   private GeminiRequests() {}
 
-  static GenerateContentRequest translate(byte[] openAiBody) throws UpstreamException {
+  static GenerateContentRequest translate(byte[] openAiBody) throws IOException {
     OpenAiChatRequest request = OpenAiChatRequest.parse(GoogleProvider.NAME, openAiBody);
     List<String> system = new ArrayList<>();
     List<Content> contents = new ArrayList<>();
@@ -24,8 +26,7 @@ final class GeminiRequests {
         case "user" -> contents.add(Content.of("user", message.text()));
         case "assistant" -> contents.add(Content.of("model", message.text()));
         case null, default ->
-            throw new UpstreamException(
-                400,
+            throw new UntranslatableRequestException(
                 GoogleProvider.NAME
                     + ": messages of role '"
                     + message.role()
@@ -33,8 +34,9 @@ final class GeminiRequests {
       }
     }
     if (contents.isEmpty()) {
-      throw new UpstreamException(
-          400, GoogleProvider.NAME + ": a request needs at least one user message");
+      // OpenAI takes a conversation of system messages only; this API does not.
+      throw new UntranslatableRequestException(
+          GoogleProvider.NAME + ": a request needs at least one user message");
     }
     GenerateContentRequest.GenerationConfig config =
         new GenerateContentRequest.GenerationConfig(

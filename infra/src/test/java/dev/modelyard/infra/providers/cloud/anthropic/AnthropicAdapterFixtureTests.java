@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.modelyard.infra.providers.cloud.CloudProviderSettings;
 import dev.modelyard.infra.providers.cloud.FixtureServer;
 import dev.modelyard.infra.providers.cloud.OpenAiStream;
+import dev.modelyard.infra.providers.cloud.UntranslatableRequestException;
 import dev.modelyard.infra.providers.openai.ChatCompletionResponse;
 import dev.modelyard.infra.providers.openai.OpenAiJson;
 import dev.modelyard.infra.providers.openai.UpstreamException;
@@ -167,13 +168,29 @@ class AnthropicAdapterFixtureTests {
   }
 
   @Test
-  void aToolMessageIsRefusedAsTheRequestsFaultBeforeAnyCall() {
-    byte[] withTool =
-        utf8(
-            "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"},"
-                + "{\"role\":\"tool\",\"content\":\"42\",\"tool_call_id\":\"call_1\"}]}");
+  void whatThisApiCannotExpressIsNotSentAndIsNoFaultOfTheRequest() {
+    for (String body :
+        new String[] {
+          "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"},"
+              + "{\"role\":\"tool\",\"content\":\"42\",\"tool_call_id\":\"call_1\"}]}",
+          "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+              + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"add\"}}]}",
+          "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+              + "\"response_format\":{\"type\":\"json_object\"}}",
+          "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"n\":2}",
+          "{\"messages\":[{\"role\":\"system\",\"content\":\"Be brief\"}]}"
+        }) {
+      assertThatThrownBy(() -> provider.chat(utf8(body), "claude-sonnet-4-5"))
+          .as(body)
+          .isInstanceOf(UntranslatableRequestException.class)
+          .hasMessageStartingWith("anthropic: ");
+    }
+    assertThat(server.received()).isNull();
+  }
 
-    assertThatThrownBy(() -> provider.chat(withTool, "claude-sonnet-4-5"))
+  @Test
+  void aBodyNoProviderCouldTakeIsTheRequestsFault() {
+    assertThatThrownBy(() -> provider.chat(utf8("{\"messages\":[]}"), "claude-sonnet-4-5"))
         .isInstanceOfSatisfying(
             UpstreamException.class, e -> assertThat(e.status()).isEqualTo(400));
     assertThat(server.received()).isNull();
