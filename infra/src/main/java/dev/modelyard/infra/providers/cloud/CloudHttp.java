@@ -7,7 +7,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The HTTP calls every cloud adapter makes: a JSON POST whose non-2xx answer becomes an {@link
@@ -35,8 +40,29 @@ public final class CloudHttp {
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
   }
 
+  /**
+   * A whole answer within the request timeout. The request's own timeout ends with the response's
+   * headers: a provider (or a proxy) that sends them and then stalls in the body would hold the
+   * caller for good.
+   */
   public byte[] send(HttpRequest request) throws IOException, InterruptedException {
-    HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    CompletableFuture<HttpResponse<byte[]>> call =
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response;
+    try {
+      response = call.get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      call.cancel(true);
+      throw new HttpTimeoutException(
+          provider + ": no whole answer within " + settings.requestTimeout());
+    } catch (InterruptedException e) {
+      call.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io
+          ? io
+          : new IOException(provider + ": " + e.getCause().getMessage(), e.getCause());
+    }
     if (response.statusCode() / 100 != 2) {
       throw refused(request.uri(), response.statusCode(), response.body());
     }

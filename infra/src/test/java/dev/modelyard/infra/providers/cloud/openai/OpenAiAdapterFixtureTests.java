@@ -4,6 +4,7 @@ import static dev.modelyard.infra.providers.cloud.FixtureServer.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.modelyard.infra.providers.cloud.CloudProviderSettings;
 import dev.modelyard.infra.providers.cloud.FixtureServer;
 import dev.modelyard.infra.providers.cloud.OpenAiStream;
@@ -13,8 +14,11 @@ import dev.modelyard.infra.providers.openai.UpstreamException;
 import dev.modelyard.infra.settings.Secret;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -122,5 +126,43 @@ class OpenAiAdapterFixtureTests {
     assertThatThrownBy(() -> unreachable.chat(REQUEST, "gpt-4o-mini"))
         .isInstanceOf(IOException.class)
         .isNotInstanceOf(UpstreamException.class);
+  }
+
+  @Test
+  void anAnswerWhoseBodyStallsAfterItsHeadersEndsAtTheRequestTimeout() throws Exception {
+    HttpServer stalling = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    stalling.createContext(
+        "/",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(200, 0);
+          exchange.getResponseBody().write(utf8("{\"id\":"));
+          exchange.getResponseBody().flush();
+          try {
+            Thread.sleep(20_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          exchange.close();
+        });
+    stalling.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    stalling.start();
+    try {
+      OpenAiProvider impatient =
+          new OpenAiProvider(
+              new CloudProviderSettings(
+                  URI.create("http://127.0.0.1:" + stalling.getAddress().getPort()),
+                  new Secret("sk-test-123"),
+                  Duration.ofSeconds(1),
+                  Duration.ofSeconds(1)));
+      long began = System.nanoTime();
+
+      assertThatThrownBy(() -> impatient.chat(REQUEST, "gpt-4o-mini"))
+          .isInstanceOf(HttpTimeoutException.class)
+          .hasMessageContaining("no whole answer within PT1S");
+      assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(5));
+    } finally {
+      stalling.stop(0);
+    }
   }
 }
