@@ -1,5 +1,6 @@
 package dev.modelyard.api.audit;
 
+import dev.modelyard.api.errors.RecordedStatus;
 import dev.modelyard.api.gateway.GenerationOutcome;
 import dev.modelyard.api.ratelimit.Callers;
 import dev.modelyard.api.security.RequestPaths;
@@ -53,22 +54,24 @@ final class AuditFilter extends OncePerRequestFilter {
     HttpServletRequest in =
         recordBodies ? new ContentCachingRequestWrapper(request, bodyLimit) : request;
     TeeResponse out = recordBodies ? new TeeResponse(response, bodyLimit) : null;
-    boolean failed = true;
+    Throwable failure = null;
     try {
       chain.doFilter(in, out != null ? out : response);
-      failed = false;
+    } catch (IOException | ServletException | RuntimeException | Error e) {
+      failure = e;
+      throw e;
     } finally {
       if (out != null) {
         out.flushWriter();
       }
-      if (!failed && request.isAsyncStarted()) {
+      if (failure == null && request.isAsyncStarted()) {
         request
             .getAsyncContext()
             .addListener(
                 new AsyncListener() {
                   @Override
                   public void onComplete(AsyncEvent event) {
-                    record(in, response, out, at, started, false);
+                    record(in, response, out, at, started, null);
                   }
 
                   @Override
@@ -81,7 +84,7 @@ final class AuditFilter extends OncePerRequestFilter {
                   public void onStartAsync(AsyncEvent event) {}
                 });
       } else {
-        record(in, response, out, at, started, failed);
+        record(in, response, out, at, started, failure);
       }
     }
   }
@@ -92,12 +95,12 @@ final class AuditFilter extends OncePerRequestFilter {
       TeeResponse tee,
       Instant at,
       long started,
-      boolean failed) {
+      Throwable failure) {
     int latencyMs =
         (int)
             Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-    // An exception past every handler becomes a 500 on the error dispatch.
-    int status = failed && response.getStatus() < 400 ? 500 : response.getStatus();
+    // An exception past every handler becomes a 500 on the error dispatch; a client gone, a 499.
+    int status = RecordedStatus.of(response.getStatus(), failure);
     GenerationOutcome outcome =
         request.getAttribute(GenerationOutcome.ATTRIBUTE) instanceof GenerationOutcome o ? o : null;
     String prompt = null;

@@ -1,6 +1,7 @@
 package dev.modelyard.api.gateway;
 
 import dev.modelyard.api.autoscaling.LoadMeter;
+import dev.modelyard.infra.providers.openai.OpenAiJson;
 import dev.modelyard.infra.providers.openai.RelayClient;
 import dev.modelyard.infra.providers.openai.StreamTimeouts;
 import dev.modelyard.infra.providers.openai.StreamedAnswer;
@@ -24,6 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One call to one instance, guarded: a circuit breaker and a bulkhead per instance, its in-flight
@@ -307,9 +310,28 @@ class Backends implements DisposableBean {
       return data;
     }
 
-    /** The stream carried an error event (vLLM reports a failure mid-stream so). */
+    /**
+     * The stream carried an error event (vLLM reports a failure mid-stream so). One whose code says
+     * the request was at fault (a 400 for a schema it cannot follow) is the request's, as a 4xx
+     * answer is: it does not count against the instance's breaker, or a few such requests would
+     * open it for everyone.
+     */
     void carriedError(String event) {
-      failed(new IOException("the stream carried an error: " + event));
+      String message = "the stream carried an error: " + event;
+      int status = statusOf(event);
+      failed(status > 0 ? new UpstreamException(status, message) : new IOException(message));
+    }
+
+    /** The HTTP status an error event's {@code error.code} names, or 0 when it names none. */
+    private static int statusOf(String event) {
+      try {
+        JsonNode code = OpenAiJson.MAPPER.readTree(event).path("error").path("code");
+        String digits = code.isIntegralNumber() ? code.asString() : code.asString("");
+        int status = digits.matches("\\d{3}") ? Integer.parseInt(digits) : 0;
+        return status >= 400 && status < 600 ? status : 0;
+      } catch (JacksonException e) {
+        return 0;
+      }
     }
 
     private void failed(Exception e) {

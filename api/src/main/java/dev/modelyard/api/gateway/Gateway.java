@@ -86,7 +86,7 @@ class Gateway {
       return firstAnswering(request, plan, this::complete, this::completeInCloud);
     }
     RoutableInstance first = primary.candidates().getFirst().instance();
-    String key = request.cacheKey(first.provider(), first.modelName(), first.modelDigest());
+    String key = request.cacheKey(first);
     // The key names one version of the model: only instances serving exactly that version may
     // make the answer cached under it (a model name can be served by two providers, or two
     // digests during a rollout).
@@ -131,10 +131,12 @@ class Gateway {
     }
   }
 
+  /** Whether two instances make the same answers: one model version, one context length. */
   private static boolean sameVersion(RoutableInstance a, RoutableInstance b) {
     return Objects.equals(a.provider(), b.provider())
         && Objects.equals(a.modelName(), b.modelName())
-        && Objects.equals(a.modelDigest(), b.modelDigest());
+        && Objects.equals(a.modelDigest(), b.modelDigest())
+        && Objects.equals(a.contextLength(), b.contextLength());
   }
 
   /**
@@ -149,7 +151,7 @@ class Gateway {
     RoutableInstance keyVersion = null;
     if (request.cacheable() && plan.getFirst() instanceof Router.Step.Local primary) {
       RoutableInstance first = primary.candidates().getFirst().instance();
-      key = request.cacheKey(first.provider(), first.modelName(), first.modelDigest());
+      key = request.cacheKey(first);
       keyVersion = first;
       var hit = cache.peek(key);
       if (hit.isPresent() && hit.get().events() != null) {

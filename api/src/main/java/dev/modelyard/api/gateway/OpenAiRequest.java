@@ -1,6 +1,7 @@
 package dev.modelyard.api.gateway;
 
 import dev.modelyard.infra.providers.openai.OpenAiJson;
+import dev.modelyard.infra.registry.RoutableInstance;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -128,6 +129,10 @@ record OpenAiRequest(Endpoint endpoint, ObjectNode body, boolean useCache, byte[
     return endpoint == Endpoint.EMBEDDINGS ? "input" : "prompt";
   }
 
+  /**
+   * The text of a prompt, a message's content or a list of either: a message's content may be a
+   * string or a list of parts, whose text is in their {@code text}.
+   */
   private static String text(JsonNode node) {
     if (node == null || node.isNull()) {
       return "";
@@ -138,7 +143,12 @@ record OpenAiRequest(Endpoint endpoint, ObjectNode body, boolean useCache, byte[
     if (node.isArray()) {
       StringBuilder all = new StringBuilder();
       node.forEach(
-          element -> all.append(text(element.isObject() ? element.get("content") : element)));
+          element ->
+              all.append(
+                  text(
+                      element.isObject()
+                          ? element.has("content") ? element.get("content") : element.get("text")
+                          : element)));
       return all.toString();
     }
     return node.toString();
@@ -149,7 +159,7 @@ record OpenAiRequest(Endpoint endpoint, ObjectNode body, boolean useCache, byte[
    * keys in a fixed order, so that an answer made under other settings is never served. The
    * readable part before the hash lets the cache be cleared by category and model.
    */
-  String cacheKey(String provider, String modelName, String modelDigest) {
+  String cacheKey(RoutableInstance served) {
     Map<String, Object> canonical = new TreeMap<>();
     body.properties()
         .forEach(
@@ -158,8 +168,11 @@ record OpenAiRequest(Endpoint endpoint, ObjectNode body, boolean useCache, byte[
                 canonical.put(e.getKey(), sorted(e.getValue()));
               }
             });
-    String model = provider + "/" + modelName + "@" + modelDigest;
+    String model = served.provider() + "/" + served.modelName() + "@" + served.modelDigest();
     canonical.put("@model", model);
+    // A server with a shorter context may cut a long prompt (Ollama does, silently): its answer
+    // is not another's.
+    canonical.put("@context_length", served.contextLength());
     byte[] bytes = OpenAiJson.MAPPER.writeValueAsBytes(canonical);
     return CacheKeys.of(
         endpoint.category(), model, HexFormat.of().formatHex(sha256().digest(bytes)));

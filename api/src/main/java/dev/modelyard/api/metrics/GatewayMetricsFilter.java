@@ -1,5 +1,6 @@
 package dev.modelyard.api.metrics;
 
+import dev.modelyard.api.errors.RecordedStatus;
 import dev.modelyard.api.gateway.GenerationOutcome;
 import dev.modelyard.api.security.GenerationEndpoints;
 import dev.modelyard.api.security.RequestPaths;
@@ -34,19 +35,21 @@ final class GatewayMetricsFilter extends OncePerRequestFilter {
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     long started = System.nanoTime();
-    boolean failed = true;
+    Throwable failure = null;
     try {
       chain.doFilter(request, response);
-      failed = false;
+    } catch (IOException | ServletException | RuntimeException | Error e) {
+      failure = e;
+      throw e;
     } finally {
-      if (!failed && request.isAsyncStarted()) {
+      if (failure == null && request.isAsyncStarted()) {
         request
             .getAsyncContext()
             .addListener(
                 new AsyncListener() {
                   @Override
                   public void onComplete(AsyncEvent event) {
-                    record(request, response, started, false);
+                    record(request, response, started, null);
                   }
 
                   @Override
@@ -59,14 +62,14 @@ final class GatewayMetricsFilter extends OncePerRequestFilter {
                   public void onStartAsync(AsyncEvent event) {}
                 });
       } else {
-        record(request, response, started, failed);
+        record(request, response, started, failure);
       }
     }
   }
 
   private void record(
-      HttpServletRequest request, HttpServletResponse response, long started, boolean failed) {
-    int status = failed && response.getStatus() < 400 ? 500 : response.getStatus();
+      HttpServletRequest request, HttpServletResponse response, long started, Throwable failure) {
+    int status = RecordedStatus.of(response.getStatus(), failure);
     metrics.record(
         status,
         System.nanoTime() - started,

@@ -253,6 +253,9 @@ class GatewayFailoverTests {
       assertThat(eventsSent.get()).isLessThan(600);
       JsonNode audited = awaitAudited(slow);
       assertThat(audited.get("instance_id").asString()).isEqualTo("slow-" + RUN);
+      assertThat(audited.get("status").asInt())
+          .as("a client that left: neither a success nor the gateway's failure")
+          .isEqualTo(499);
       assertThat(audited.get("completion_tokens").asInt())
           .as("the events relayed before the client left are counted")
           .isPositive();
@@ -593,6 +596,83 @@ class GatewayFailoverTests {
     } finally {
       failing.stop(0);
       answering.stop(0);
+    }
+  }
+
+  @Test
+  void anAnswerIsCachedOnlyForInstancesOfTheContextLengthThatMadeIt() throws Exception {
+    // One model version on two instances loaded with different context lengths: a server with
+    // the shorter one may cut a long prompt, so its answer is not the other's.
+    String model = "contexts-" + RUN;
+    HttpServer shortContext = backend(200, ANSWER.replace("\"hi\"", "\"cut short\""));
+    HttpServer longContext = backend(200, ANSWER.replace("\"hi\"", "\"whole\""));
+    try {
+      String modelId = registry.model(Provider.OPENAI_COMPATIBLE, model, "digest", 32768);
+      registry.ready(modelId, "short-" + model, LoopbackBackends.endpointOf(shortContext), 2048);
+      registry.ready(modelId, "long-" + model, LoopbackBackends.endpointOf(longContext), 32768);
+      awaitRoutable(model);
+      roundRobin(model);
+
+      for (int i = 0; i < 6; i++) {
+        HttpResponse<String> response =
+            api.post(
+                "/v1/chat/completions",
+                """
+                {"model":"%s","temperature":0,"messages":[{"role":"user","content":"same"}]}"""
+                    .formatted(model));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        String instance = response.headers().firstValue("X-Modelyard-Instance").orElseThrow();
+        String content = JSON.readTree(response.body()).at("/choices/0/message/content").asString();
+        assertThat(content)
+            .as("answer %d, served as %s's", i, instance)
+            .isEqualTo(instance.startsWith("short-") ? "cut short" : "whole");
+      }
+    } finally {
+      shortContext.stop(0);
+      longContext.stop(0);
+    }
+  }
+
+  @Test
+  void streamsTheInstanceRefusesMidStreamAsTheRequestsFaultLeaveItsCircuitClosed()
+      throws Exception {
+    // vLLM reports a request it cannot follow (a JSON schema, say) as an error event.
+    String picky = "picky-" + RUN;
+    byte[] refusal =
+        ("data: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"role\":\"assistant\"}}]}\n\n"
+                + "data: {\"error\":{\"object\":\"error\",\"message\":\"invalid json_schema\","
+                + "\"type\":\"BadRequestError\",\"param\":null,\"code\":400}}\n\n"
+                + "data: [DONE]\n\n")
+            .getBytes(UTF_8);
+    HttpServer backend =
+        LoopbackBackends.chat(
+            exchange -> {
+              exchange.getRequestBody().readAllBytes();
+              exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+              exchange.sendResponseHeaders(200, refusal.length);
+              try (OutputStream out = exchange.getResponseBody()) {
+                out.write(refusal);
+              }
+            });
+    try {
+      String modelId = registry.model(Provider.OPENAI_COMPATIBLE, picky, "digest", 4096);
+      registry.ready(modelId, "picky-" + RUN, LoopbackBackends.endpointOf(backend));
+      awaitRoutable(picky);
+
+      for (int i = 0; i < 4; i++) {
+        HttpResponse<String> response =
+            api.post(
+                "/v1/chat/completions",
+                """
+                {"model":"%s","stream":true,"messages":[{"role":"user","content":"schema"}]}"""
+                    .formatted(picky));
+        assertThat(response.body()).contains("invalid json_schema");
+      }
+
+      assertThat(circuitOf("openai_compatible", picky, "picky-" + RUN)).isEqualTo("closed");
+    } finally {
+      backend.stop(0);
     }
   }
 
