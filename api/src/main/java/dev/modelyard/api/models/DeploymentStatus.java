@@ -44,6 +44,22 @@ record DeploymentStatus(
             .toList());
   }
 
+  /** The registry's view of a model whose deployment runs but did not answer: {@code why}. */
+  static DeploymentStatus notAnswering(ModelListing model, String why) {
+    List<InstanceStatus> instances = model.instances().stream().map(InstanceStatus::of).toList();
+    return new DeploymentStatus(
+        model.provider(),
+        model.name(),
+        null,
+        (int) instances.stream().filter(i -> READY.equals(i.state())).count(),
+        "not answering",
+        why,
+        instances,
+        null,
+        null,
+        List.of());
+  }
+
   record InstanceStatus(
       String instanceId, String hostId, String endpoint, String state, int healthScore) {
 

@@ -16,9 +16,13 @@ import dev.modelyard.workflows.deployments.ScaleAccepted;
 import dev.modelyard.workflows.deployments.ScaleRequest;
 import dev.modelyard.workflows.models.ModelRef;
 import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.api.query.v1.WorkflowQuery;
+import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
+import io.temporal.api.workflowservice.v1.QueryWorkflowResponse;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WithStartWorkflowOperation;
 import io.temporal.client.WorkflowClient;
@@ -28,6 +32,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.common.converter.DataConverterException;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.Optional;
@@ -122,20 +127,54 @@ class ModelDeployments {
     }
   }
 
-  /** The deployment's own view, or empty when the model has no running deployment. */
+  /** How long a status waits for a deployment's answer: a worker may be away. */
+  static final Duration STATE_QUERY_DEADLINE = Duration.ofSeconds(2);
+
+  /**
+   * The deployment's own view, or empty when the model has no running deployment.
+   *
+   * @throws UnavailableException when it runs but does not answer within {@link
+   *     #STATE_QUERY_DEADLINE} (no worker polls its queue, or its workflow task keeps failing)
+   */
   Optional<DeploymentState> state(ModelRef model) {
-    WorkflowStub stub = client.newUntypedWorkflowStub(taskId(model));
+    String id = taskId(model);
+    WorkflowStub stub = client.newUntypedWorkflowStub(id);
     try {
       if (stub.describe().getStatus()
           != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
         return Optional.empty();
       }
-      return Optional.of(stub.query("state", DeploymentState.class));
+      QueryWorkflowResponse response =
+          client
+              .getWorkflowServiceStubs()
+              .blockingStub()
+              .withDeadlineAfter(STATE_QUERY_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+              .queryWorkflow(
+                  QueryWorkflowRequest.newBuilder()
+                      .setNamespace(client.getOptions().getNamespace())
+                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
+                      .setQuery(WorkflowQuery.newBuilder().setQueryType("state"))
+                      .build());
+      return Optional.of(
+          client
+              .getOptions()
+              .getDataConverter()
+              .fromPayloads(
+                  0,
+                  Optional.of(response.getQueryResult()),
+                  DeploymentState.class,
+                  DeploymentState.class));
     } catch (WorkflowNotFoundException e) {
       return Optional.empty();
-    } catch (WorkflowException | StatusRuntimeException e) {
+    } catch (WorkflowException | StatusRuntimeException | DataConverterException e) {
       throw new UnavailableException(
-          "cannot ask deployment " + taskId(model) + ": " + e.getMessage(), e);
+          "deployment "
+              + id
+              + " did not answer within "
+              + STATE_QUERY_DEADLINE
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.modelyard.api.models;
 
 import dev.modelyard.api.errors.InvalidFieldException;
 import dev.modelyard.api.errors.NotFoundException;
+import dev.modelyard.api.errors.UnavailableException;
 import dev.modelyard.infra.registry.ModelListing;
 import dev.modelyard.infra.registry.ModelRegistry;
 import dev.modelyard.workflows.models.ModelRef;
@@ -71,13 +72,20 @@ class ModelDeploymentsController {
       @RequestParam(required = false) String provider) {
     Provider parsed = requiredProvider(provider);
     return new DeploymentStatus.ProviderStatus(
-        parsed.wireName(),
-        models(parsed).stream()
-            .map(
-                model ->
-                    DeploymentStatus.of(
-                        model, deployments.state(new ModelRef(parsed, model.name()))))
-            .toList());
+        parsed.wireName(), models(parsed).stream().map(model -> statusOf(parsed, model)).toList());
+  }
+
+  /**
+   * One model's status among many: a deployment that does not answer (its worker away) shows as
+   * such, rather than turning the whole listing into a 503 when the registry's view is what an
+   * operator needs.
+   */
+  private DeploymentStatus statusOf(Provider provider, ModelListing model) {
+    try {
+      return DeploymentStatus.of(model, deployments.state(new ModelRef(provider, model.name())));
+    } catch (UnavailableException notAnswering) {
+      return DeploymentStatus.notAnswering(model, notAnswering.getMessage());
+    }
   }
 
   private List<ModelListing> models(Provider provider) {

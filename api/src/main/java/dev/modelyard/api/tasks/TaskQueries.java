@@ -61,6 +61,10 @@ class TaskQueries {
 
   TaskStatus describe(String taskId) {
     requireValidLength(taskId);
+    if (!WorkflowIds.isTask(taskId)) {
+      // The maintenance crons and the like are not the caller's: as for cancel, an ID of none.
+      throw new NotFoundException("no task with id " + taskId);
+    }
     return describe(taskId, true);
   }
 

@@ -68,6 +68,21 @@ class ModelRequestsOverHttpTests {
     assertThat(JSON.readTree(response.body()).get("detail").asString())
         .contains("did not answer within 10 s")
         .contains("may still apply");
+
+    // Its deployment runs, and answers no query: the provider's status still lists every model.
+    long began = System.nanoTime();
+    HttpResponse<String> status = api.get("/api/v1/local-llm/models/status?provider=local_gguf");
+    assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
+    assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(8));
+    JsonNode unserved = null;
+    for (JsonNode model : JSON.readTree(status.body()).get("models")) {
+      if (model.get("model_name").asString().equals(name)) {
+        unserved = model;
+      }
+    }
+    assertThat(unserved).isNotNull();
+    assertThat(unserved.get("phase").asString()).isEqualTo("not answering");
+    assertThat(unserved.get("last_failure").asString()).contains("did not answer within PT2S");
   }
 
   @Test

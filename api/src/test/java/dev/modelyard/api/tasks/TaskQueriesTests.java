@@ -77,6 +77,16 @@ class TaskQueriesTests {
   }
 
   @Test
+  void theLoopsAndCronsOfModelyardAreNoTasksToRead() {
+    String cleanup = MaintenanceWorkflowIds.cleanup("east");
+    startWaiting(cleanup);
+
+    assertThatThrownBy(() -> tasks.describe(cleanup))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessage("no task with id " + cleanup);
+  }
+
+  @Test
   void theLoopsAndCronsOfModelyardAreNoTasksToCancel() {
     for (String id :
         new String[] {
