@@ -49,9 +49,6 @@ import org.springframework.stereotype.Service;
 @Service
 class Containers {
 
-  /** A caller waits this long at most for the hosts to answer. */
-  private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(20);
-
   /** A full ID, a prefix of at least 12 hex digits (as {@code docker ps} shows), or a name. */
   private static final Pattern CONTAINER_ID =
       Pattern.compile("[0-9a-f]{12,64}|[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
@@ -62,10 +59,18 @@ class Containers {
   private final ModelRegistry registry;
   private final StartedTasks started;
 
-  Containers(WorkflowClient client, ModelRegistry registry, StartedTasks started) {
+  /** A caller waits this long at most for the hosts to answer. */
+  private final Duration answerTimeout;
+
+  Containers(
+      WorkflowClient client,
+      ModelRegistry registry,
+      StartedTasks started,
+      ContainersSettings settings) {
     this.client = client;
     this.registry = registry;
     this.started = started;
+    this.answerTimeout = settings.answerTimeout();
   }
 
   ContainerListing list() {
@@ -221,11 +226,11 @@ class Containers {
     }
   }
 
-  private static WorkflowOptions shortLived(String workflowId) {
+  private WorkflowOptions shortLived(String workflowId) {
     return WorkflowOptions.newBuilder()
         .setWorkflowId(workflowId)
         .setTaskQueue(TaskQueues.RUNTIME)
-        .setWorkflowExecutionTimeout(ANSWER_TIMEOUT)
+        .setWorkflowExecutionTimeout(answerTimeout)
         .build();
   }
 }

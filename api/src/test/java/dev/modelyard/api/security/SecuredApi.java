@@ -70,7 +70,9 @@ final class SecuredApi implements AutoCloseable {
                 "--" + TestApiKeys.ADMIN_KEY_PROPERTY + "=" + TestApiKeys.ADMIN,
                 "--modelyard.security.secret-key=" + SECRET_KEY,
                 "--modelyard.rate-limit.requests=1000000",
-                "--modelyard.rate-limit.global-requests=1000000"));
+                "--modelyard.rate-limit.global-requests=1000000",
+                // No worker answers here: the containers endpoints' 503 comes after this, not 20 s.
+                "--modelyard.containers.answer-timeout=1s"));
     ApiProcess.override(arguments, extraProperties);
     return new SecuredApi(
         new SpringApplicationBuilder(ApiApplication.class).run(arguments.toArray(String[]::new)));
