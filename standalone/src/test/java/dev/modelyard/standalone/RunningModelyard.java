@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.testing.TestApiKeys;
 import dev.modelyard.testing.TestServices;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -69,12 +70,20 @@ final class RunningModelyard implements AutoCloseable {
     List<String> arguments = new ArrayList<>();
     properties.forEach((key, value) -> arguments.add("--" + key + "=" + value));
     return new RunningModelyard(
-        new SpringApplicationBuilder(ModelyardStandalone.class)
-            .run(arguments.toArray(String[]::new)));
+        ModelyardStandalone.application().run(arguments.toArray(String[]::new)));
   }
 
   URI base() {
     return base;
+  }
+
+  /** The address its web server listens on. */
+  InetAddress listensOn() {
+    return (InetAddress)
+        ((TomcatWebServer) ((WebServerApplicationContext) app).getWebServer())
+            .getTomcat()
+            .getConnector()
+            .getProperty("address");
   }
 
   /** One of the application's beans, for what a test must arrange behind the API's back. */

@@ -266,6 +266,9 @@ class StandaloneEndToEndTests {
 
     assertThat(get("/api/v1/local-llm/models", 200).at("/models/0/name").asString())
         .isEqualTo("kept");
+    assertThat(modelyard.listensOn().isLoopbackAddress())
+        .as("make run serves this machine only, as its embedded services do")
+        .isTrue();
   }
 
   @Test

@@ -1,9 +1,11 @@
 package dev.modelyard.infra.postgres;
 
+import dev.modelyard.infra.processes.PidFiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * PostgreSQL from zonky's embedded binaries, with its data directory kept between runs so that a
@@ -20,6 +22,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   public static EmbeddedPostgresServer start(Path dataDir) {
+    // A postmaster left by a launcher killed outright holds the folder's lock: stopped first.
+    PidFiles.stopLeftover(dataDir.resolve("postmaster.pid"), "postgres", Duration.ofSeconds(30));
     try {
       EmbeddedPostgres postgres =
           EmbeddedPostgres.builder()

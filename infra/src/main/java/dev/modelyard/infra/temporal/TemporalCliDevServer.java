@@ -1,10 +1,13 @@
 package dev.modelyard.infra.temporal;
 
+import dev.modelyard.infra.processes.PidFiles;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +44,18 @@ public final class TemporalCliDevServer implements AutoCloseable {
         .findFirst();
   }
 
-  public static TemporalCliDevServer start(Path cli, Path dataDir, int port) {
+  /**
+   * @param port its frontend's port, 0 for any free one; its Web UI listens 1000 above, or on any
+   *     free port when that is past the last port
+   */
+  public static TemporalCliDevServer start(Path cli, Path dataDir, int requestedPort) {
+    // A server left by a launcher killed outright holds the port and the database file: a new one
+    // would fail on them while the health check answered from the old one, left running for good.
+    Path pidFile = dataDir.resolve("temporal.pid");
+    PidFiles.stopLeftover(pidFile, "temporal", Duration.ofSeconds(10));
+    // The CLI takes no port 0: any free port is chosen here (the Java server takes 0 itself).
+    int port = requestedPort == 0 ? freePort() : requestedPort;
+    int uiPort = port + 1000 <= 65535 ? port + 1000 : freePort();
     try {
       Files.createDirectories(dataDir);
       Path log = dataDir.resolve("temporal.log");
@@ -55,7 +69,7 @@ public final class TemporalCliDevServer implements AutoCloseable {
                   "--port",
                   Integer.toString(port),
                   "--ui-port",
-                  Integer.toString(port + 1000),
+                  Integer.toString(uiPort),
                   "--db-filename",
                   dataDir.resolve("temporal.db").toString(),
                   "--log-level",
@@ -63,6 +77,7 @@ public final class TemporalCliDevServer implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .start();
+      PidFiles.write(pidFile, process.pid());
       String target = "127.0.0.1:" + port;
       awaitHealthy(process, target, log);
       return new TemporalCliDevServer(process, target);
@@ -73,6 +88,14 @@ public final class TemporalCliDevServer implements AutoCloseable {
 
   public String target() {
     return target;
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on loopback", e);
+    }
   }
 
   private static void awaitHealthy(Process process, String target, Path log) {

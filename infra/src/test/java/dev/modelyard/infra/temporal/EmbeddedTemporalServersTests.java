@@ -42,6 +42,23 @@ class EmbeddedTemporalServersTests {
     }
   }
 
+  @Test
+  void theCliDevServerTakesAnyFreePortForZeroAndStopsOneLeftRunningInItsDataDir(
+      @TempDir Path dataDir) throws Exception {
+    Path cli = Path.of(TestServices.get("TEMPORAL_CLI"));
+    // The first, never closed: what a launcher killed outright leaves running.
+    TemporalCliDevServer leftover = TemporalCliDevServer.start(cli, dataDir, 0);
+    assertThat(leftover.target()).startsWith("127.0.0.1:").doesNotEndWith(":0");
+    long leftoverPid = Long.parseLong(Files.readString(dataDir.resolve("temporal.pid")).strip());
+
+    try (TemporalCliDevServer next = TemporalCliDevServer.start(cli, dataDir, 0)) {
+      assertAnswers(next.target());
+      assertThat(ProcessHandle.of(leftoverPid).map(ProcessHandle::isAlive).orElse(false))
+          .as("the leftover was stopped")
+          .isFalse();
+    }
+  }
+
   private static void assertAnswers(String target) {
     WorkflowServiceStubs stubs =
         WorkflowServiceStubs.newConnectedServiceStubs(
