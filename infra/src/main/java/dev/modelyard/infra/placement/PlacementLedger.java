@@ -46,10 +46,16 @@ public class PlacementLedger {
   }
 
   /**
-   * Records what a host's worker sees now. Devices it no longer reports keep their rows (their
-   * reservations point at them) with no capacity left.
+   * Records what a host's worker sees now. A device offers its free memory plus what the
+   * reservations of {@code running} hold on it, since those instances' memory is in use by the
+   * ledger's own count; a reservation whose instance does not run now (it died with the last
+   * worker, or has not started yet) is not added back, or its memory would count twice. Devices the
+   * worker no longer reports keep their rows (their reservations point at them) with no capacity
+   * left.
+   *
+   * @param running the instances running on the host now, whose memory the free figures exclude
    */
-  public void recordInventory(String hostId, List<ReportedDevice> devices) {
+  public void recordInventory(String hostId, List<ReportedDevice> devices, Set<String> running) {
     transactions.executeWithoutResult(
         status -> {
           // The host's rows locked first, in a reservation's order: updated in the order reported
@@ -70,7 +76,8 @@ public class PlacementLedger {
                     values (:hostId, :deviceId, :index, :name, :total,
                         least(:total, :free + (select coalesce(sum(bytes), 0)
                             from (%s) holding
-                            where host_id = :hostId and device_id = :deviceId)))
+                            where host_id = :hostId and device_id = :deviceId
+                                and reservation_id = any(:running))))
                     on conflict (host_id, device_id) do update set
                         device_index = excluded.device_index, name = excluded.name,
                         total_bytes = excluded.total_bytes,
@@ -83,6 +90,7 @@ public class PlacementLedger {
                 .param("name", device.name())
                 .param("total", device.totalBytes())
                 .param("free", device.freeBytes())
+                .param("running", running.toArray(String[]::new))
                 .update();
           }
           Set<String> reported =

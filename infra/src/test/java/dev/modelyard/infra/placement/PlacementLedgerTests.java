@@ -18,6 +18,7 @@ import dev.modelyard.workflows.placement.PlacementDecision.Refused;
 import dev.modelyard.workflows.placement.PlacementRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,7 +53,7 @@ class PlacementLedgerTests {
   @Test
   void twentyLoadsRacingForOneGpuNeverOversellItAndLeakNothing() throws Exception {
     // One simulated GPU with 10 GiB free; each of 20 loads needs 1.5 GiB: exactly 6 fit.
-    ledger.recordInventory("host-a", List.of(gpu(GPU, 0, 16 * GIB, 10 * GIB)));
+    ledger.recordInventory("host-a", List.of(gpu(GPU, 0, 16 * GIB, 10 * GIB)), Set.of());
     int loads = 20;
     // At least as many connections as racers, so that they really meet at the row lock.
     database.dataSource.setMaximumPoolSize(loads);
@@ -105,7 +106,7 @@ class PlacementLedgerTests {
 
   @Test
   void reservingAgainWithTheSameIdReturnsTheSameReservation() {
-    ledger.recordInventory("host-a", List.of(gpu(GPU, 0, 16 * GIB, 10 * GIB)));
+    ledger.recordInventory("host-a", List.of(gpu(GPU, 0, 16 * GIB, 10 * GIB)), Set.of());
 
     PlacementDecision first = ledger.reserve("instance-1", request(4 * GIB, "host-a"));
     PlacementDecision again = ledger.reserve("instance-1", request(4 * GIB, "host-a"));
@@ -118,7 +119,8 @@ class PlacementLedgerTests {
   void aReservationSpansEveryExplicitGpuAndIsReleasedWhole() {
     ledger.recordInventory(
         "host-a",
-        List.of(gpu("GPU-0", 0, 24 * GIB, 24 * GIB), gpu("GPU-1", 1, 24 * GIB, 24 * GIB)));
+        List.of(gpu("GPU-0", 0, 24 * GIB, 24 * GIB), gpu("GPU-1", 1, 24 * GIB, 24 * GIB)),
+        Set.of());
 
     PlacementDecision decision =
         ledger.reserve(
@@ -135,7 +137,7 @@ class PlacementLedgerTests {
 
   @Test
   void aCpuOnlyHostOffersItsRam() {
-    ledger.recordInventory("cpu-host", List.of(ReportedDevice.ram(64 * GIB, 40 * GIB)));
+    ledger.recordInventory("cpu-host", List.of(ReportedDevice.ram(64 * GIB, 40 * GIB)), Set.of());
 
     PlacementDecision decision = ledger.reserve("instance-1", request(8 * GIB, "cpu-host"));
 
@@ -148,11 +150,13 @@ class PlacementLedgerTests {
   void aReportCountsTheLedgersOwnReservationsAsUsableAndDropsVanishedDevices() {
     ledger.recordInventory(
         "host-a",
-        List.of(gpu("GPU-0", 0, 80 * GIB, 80 * GIB), gpu("GPU-1", 1, 80 * GIB, 80 * GIB)));
+        List.of(gpu("GPU-0", 0, 80 * GIB, 80 * GIB), gpu("GPU-1", 1, 80 * GIB, 80 * GIB)),
+        Set.of());
     ledger.reserve("instance-1", new PlacementRequest(30 * GIB, List.of(), List.of("0")));
 
     // The instance now uses its 30 GiB, so NVML reports 50 free; GPU-1 fell off the bus.
-    ledger.recordInventory("host-a", List.of(gpu("GPU-0", 0, 80 * GIB, 50 * GIB)));
+    ledger.recordInventory(
+        "host-a", List.of(gpu("GPU-0", 0, 80 * GIB, 50 * GIB)), Set.of("instance-1"));
 
     assertThat(ledger.devices())
         .containsExactly(
@@ -161,9 +165,25 @@ class PlacementLedgerTests {
   }
 
   @Test
+  void aWorkerRestartedAfterItsInstancesDiedDoesNotCountTheirMemoryTwice() {
+    // 24 GiB, of which something outside Modelyard uses 4; instance-1 reserved 12 and runs.
+    ledger.recordInventory("host-a", List.of(gpu(GPU, 0, 24 * GIB, 20 * GIB)), Set.of());
+    ledger.reserve("instance-1", request(12 * GIB, "host-a"));
+
+    // The worker restarts; instance-1 died with it (its row still says ready, and a restart will
+    // bring it back on its reservation), so NVML reports its 12 GiB free again.
+    ledger.recordInventory("host-a", List.of(gpu(GPU, 0, 24 * GIB, 20 * GIB)), Set.of());
+
+    assertThat(ledger.devices().getFirst().capacityBytes()).isEqualTo(20 * GIB);
+    assertThat(ledger.reserve("instance-2", request(10 * GIB, "host-a")))
+        .as("8 GiB are really free once instance-1 is back")
+        .isInstanceOf(Refused.class);
+  }
+
+  @Test
   void aReservationOfAnInstanceRecordedFailedOrStoppedHoldsNothing() {
     // 13 GiB free: four 3 GiB reservations leave 1 GiB, too little for the 4 GiB one at the end.
-    ledger.recordInventory("host-a", List.of(gpu(GPU, 0, 16 * GIB, 13 * GIB)));
+    ledger.recordInventory("host-a", List.of(gpu(GPU, 0, 16 * GIB, 13 * GIB)), Set.of());
     ModelRegistry registry = new ModelRegistry(JdbcClient.create(database.dataSource));
     registry.recordHost("host-a", "modelyard-host-host-a");
     RegisteredModel model =
@@ -189,7 +209,7 @@ class PlacementLedgerTests {
 
   @Test
   void aRefusalReservesNothing() {
-    ledger.recordInventory("host-a", List.of(gpu(GPU, 0, 16 * GIB, 10 * GIB)));
+    ledger.recordInventory("host-a", List.of(gpu(GPU, 0, 16 * GIB, 10 * GIB)), Set.of());
 
     PlacementDecision decision = ledger.reserve("instance-1", request(11 * GIB, "host-a"));
 
@@ -205,7 +225,7 @@ class PlacementLedgerTests {
     String gpu1 = "GPU-a0000000-0000-0000-0000-000000000000";
     List<ReportedDevice> byIndex =
         List.of(gpu(gpu0, 0, 16 * GIB, 16 * GIB), gpu(gpu1, 1, 16 * GIB, 16 * GIB));
-    ledger.recordInventory("host-a", byIndex);
+    ledger.recordInventory("host-a", byIndex, Set.of());
     var transactions = new TransactionTemplate(new JdbcTransactionManager(database.dataSource));
     JdbcClient jdbc = JdbcClient.create(database.dataSource);
     CountDownLatch firstLocked = new CountDownLatch(1);
@@ -222,7 +242,7 @@ class PlacementLedgerTests {
                         lockDevice(jdbc, gpu0);
                       }));
       firstLocked.await();
-      Future<?> inventory = both.submit(() -> ledger.recordInventory("host-a", byIndex));
+      Future<?> inventory = both.submit(() -> ledger.recordInventory("host-a", byIndex, Set.of()));
 
       reservation.get();
       inventory.get();

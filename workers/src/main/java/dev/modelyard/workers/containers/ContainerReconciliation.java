@@ -82,6 +82,7 @@ class ContainerReconciliation implements SmartLifecycle {
   /** Before the worker pools, which start in the last phase: nothing is started twice. */
   @Override
   public int getPhase() {
-    return SmartLifecycle.DEFAULT_PHASE - 1;
+    // Before the host's memory report, which counts what the adopted containers hold.
+    return SmartLifecycle.DEFAULT_PHASE - 2;
   }
 }

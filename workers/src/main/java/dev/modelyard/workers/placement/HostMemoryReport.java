@@ -5,6 +5,8 @@ import dev.modelyard.infra.gpu.GpuInventory;
 import dev.modelyard.infra.placement.PlacementLedger;
 import dev.modelyard.infra.placement.ReportedDevice;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -23,17 +25,26 @@ class HostMemoryReport implements SmartLifecycle {
   private final GpuInventory gpus;
   private final String hostId;
   private final boolean isHost;
+  private final Supplier<Set<String>> runningHere;
   private volatile boolean running;
 
   /**
    * @param isHost whether this process polls its host queue: only then can loads be placed here, so
    *     a process that runs only shared queues offers nothing to the ledger
+   * @param runningHere the instances running on this host now (containers a restarted worker
+   *     adopted; none in process, where they ended with the last worker)
    */
-  HostMemoryReport(PlacementLedger ledger, GpuInventory gpus, String hostId, boolean isHost) {
+  HostMemoryReport(
+      PlacementLedger ledger,
+      GpuInventory gpus,
+      String hostId,
+      boolean isHost,
+      Supplier<Set<String>> runningHere) {
     this.ledger = ledger;
     this.gpus = gpus;
     this.hostId = hostId;
     this.isHost = isHost;
+    this.runningHere = runningHere;
   }
 
   @Override
@@ -43,7 +54,7 @@ class HostMemoryReport implements SmartLifecycle {
       return;
     }
     List<ReportedDevice> devices = devices();
-    ledger.recordInventory(hostId, devices);
+    ledger.recordInventory(hostId, devices, runningHere.get());
     log.info(
         "Placement: host {} offers {}",
         hostId,
@@ -92,7 +103,10 @@ class HostMemoryReport implements SmartLifecycle {
     return running;
   }
 
-  /** Just before the worker pools, which start in the last phase. */
+  /**
+   * Just before the worker pools, which start in the last phase, and after a Docker worker has
+   * adopted its containers (ContainerReconciliation), whose memory the report must count as held.
+   */
   @Override
   public int getPhase() {
     return SmartLifecycle.DEFAULT_PHASE - 1;

@@ -3,11 +3,14 @@ package dev.modelyard.workers.placement;
 import dev.modelyard.infra.gpu.GpuInventory;
 import dev.modelyard.infra.placement.ModelFactsQuery;
 import dev.modelyard.infra.placement.PlacementLedger;
+import dev.modelyard.infra.registry.ModelRegistry;
+import dev.modelyard.infra.runtime.ModelRuntime;
 import dev.modelyard.infra.settings.HostSettings;
 import dev.modelyard.workers.pools.PoolKind;
 import dev.modelyard.workers.pools.PoolRegistration;
 import dev.modelyard.workers.pools.WorkerPoolSettings;
 import java.util.List;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -35,7 +38,20 @@ class PlacementWorkersConfiguration {
 
   @Bean
   HostMemoryReport hostMemoryReport(
-      PlacementLedger ledger, GpuInventory gpus, HostSettings host, WorkerPoolSettings pools) {
-    return new HostMemoryReport(ledger, gpus, host.hostId(), pools.polls(PoolKind.HOST));
+      PlacementLedger ledger,
+      GpuInventory gpus,
+      HostSettings host,
+      WorkerPoolSettings pools,
+      ModelRegistry registry,
+      ModelRuntime runtime) {
+    return new HostMemoryReport(
+        ledger,
+        gpus,
+        host.hostId(),
+        pools.polls(PoolKind.HOST),
+        () ->
+            registry.activeInstanceIdsOnHost(host.hostId()).stream()
+                .filter(id -> runtime.endpoint(id).isPresent())
+                .collect(Collectors.toSet()));
   }
 }

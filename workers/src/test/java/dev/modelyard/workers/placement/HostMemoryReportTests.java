@@ -9,6 +9,7 @@ import dev.modelyard.infra.placement.PlacementLedger;
 import dev.modelyard.testing.FreshSchema;
 import dev.modelyard.workflows.placement.DeviceMemory;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +43,7 @@ class HostMemoryReportTests {
             return "stand-in with two GPUs";
           }
         };
-    HostMemoryReport report = new HostMemoryReport(ledger, standIn, "host-a", true);
+    HostMemoryReport report = new HostMemoryReport(ledger, standIn, "host-a", true, Set::of);
 
     report.start();
 

@@ -96,7 +96,9 @@ class LoadsRacingForOneGpuTests {
     }
     ledger = new PlacementLedger(database.dataSource);
     ledger.recordInventory(
-        HOST, List.of(new ReportedDevice("GPU-0", 0, "simulated", 2 * CAPACITY, CAPACITY)));
+        HOST,
+        List.of(new ReportedDevice("GPU-0", 0, "simulated", 2 * CAPACITY, CAPACITY)),
+        Set.of());
 
     env = TestWorkflowEnvironment.newInstance();
     Worker runtime = env.newWorker(TaskQueues.RUNTIME);
