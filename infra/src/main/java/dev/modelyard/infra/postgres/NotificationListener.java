@@ -16,24 +16,38 @@ import org.slf4j.LoggerFactory;
  * every process keeping something in memory (the routing table, the API key cache) sees a change as
  * it commits. It holds one connection of the pool; when that fails it reconnects, and calls back
  * with {@code null} on each (re)connection, since anything may have changed while it was away.
+ *
+ * <p>A connection that died without a word (a NAT that forgot it, a database that failed over
+ * without a reset) would wait for notifications for good: the listener asks the database something
+ * every {@link #PING_EVERY}, with a network timeout, and reconnects when it gets no answer.
  */
 public final class NotificationListener implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(NotificationListener.class);
   private static final Duration WAIT = Duration.ofMillis(500);
   private static final Duration RECONNECT = Duration.ofSeconds(1);
+  static final Duration PING_EVERY = Duration.ofSeconds(30);
+  static final Duration NETWORK_TIMEOUT = Duration.ofSeconds(10);
 
   private final DataSource dataSource;
   private final String channel;
   private final Consumer<String> onNotification;
+  private final Duration pingEvery;
+  private final Duration networkTimeout;
   private final Thread thread;
   private volatile boolean running = true;
 
   private NotificationListener(
-      DataSource dataSource, String channel, Consumer<String> onNotification) {
+      DataSource dataSource,
+      String channel,
+      Consumer<String> onNotification,
+      Duration pingEvery,
+      Duration networkTimeout) {
     this.dataSource = dataSource;
     this.channel = channel;
     this.onNotification = onNotification;
+    this.pingEvery = pingEvery;
+    this.networkTimeout = networkTimeout;
     this.thread = Thread.ofPlatform().name(channel).daemon().unstarted(this::listen);
   }
 
@@ -43,7 +57,17 @@ public final class NotificationListener implements AutoCloseable {
    */
   public static NotificationListener start(
       DataSource dataSource, String channel, Consumer<String> onNotification) {
-    NotificationListener listener = new NotificationListener(dataSource, channel, onNotification);
+    return start(dataSource, channel, onNotification, PING_EVERY, NETWORK_TIMEOUT);
+  }
+
+  static NotificationListener start(
+      DataSource dataSource,
+      String channel,
+      Consumer<String> onNotification,
+      Duration pingEvery,
+      Duration networkTimeout) {
+    NotificationListener listener =
+        new NotificationListener(dataSource, channel, onNotification, pingEvery, networkTimeout);
     listener.thread.start();
     return listener;
   }
@@ -52,6 +76,8 @@ public final class NotificationListener implements AutoCloseable {
     boolean warned = false;
     while (running) {
       try (Connection connection = dataSource.getConnection()) {
+        // Every read on it gives up after this (the pool resets it when the connection returns).
+        connection.setNetworkTimeout(Runnable::run, (int) networkTimeout.toMillis());
         try (Statement statement = connection.createStatement()) {
           statement.execute("LISTEN " + channel);
         }
@@ -61,6 +87,7 @@ public final class NotificationListener implements AutoCloseable {
         }
         PGConnection postgres = connection.unwrap(PGConnection.class);
         onNotification.accept(null);
+        long nextPing = System.nanoTime() + pingEvery.toNanos();
         while (running) {
           // Returns as soon as a notification arrives; the timeout only lets close() be seen.
           PGNotification[] notifications = postgres.getNotifications((int) WAIT.toMillis());
@@ -68,6 +95,12 @@ public final class NotificationListener implements AutoCloseable {
             for (PGNotification notification : notifications) {
               onNotification.accept(notification.getParameter());
             }
+          }
+          if (System.nanoTime() - nextPing >= 0) {
+            try (Statement ping = connection.createStatement()) {
+              ping.execute("select 1");
+            }
+            nextPing = System.nanoTime() + pingEvery.toNanos();
           }
         }
       } catch (SQLException | RuntimeException e) {
