@@ -3,6 +3,7 @@ package dev.modelyard.workers;
 import dev.modelyard.infra.engine.InstanceNetwork;
 import dev.modelyard.infra.engine.PortRange;
 import java.net.InetAddress;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -19,14 +20,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     Kubernetes, where the API's pods call instances directly
  * @param instancePorts MODELYARD_INSTANCE_PORTS: the ports instances may take, such as {@code
  *     20000-20999}, so that a NetworkPolicy or a firewall can name them; unset, any free port
+ * @param instanceStartTimeout MODELYARD_INSTANCE_START_TIMEOUT: how long a {@code local-process}
+ *     runner may take to load its model and listen (a start's activity allows 15 minutes in all)
  */
 @ConfigurationProperties("modelyard")
 public record RuntimeSettings(
     @DefaultValue("in-process") Kind runtime,
     @DefaultValue("127.0.0.1") String instanceAddress,
-    @DefaultValue("0") String instancePorts) {
+    @DefaultValue("0") String instancePorts,
+    @DefaultValue("10m") Duration instanceStartTimeout) {
 
   public RuntimeSettings {
+    if (instanceStartTimeout.isNegative() || instanceStartTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "MODELYARD_INSTANCE_START_TIMEOUT must be positive, was " + instanceStartTimeout);
+    }
     // Fail at start-up, naming the variable, rather than at the first instance start.
     address(instanceAddress);
     ports(instancePorts);

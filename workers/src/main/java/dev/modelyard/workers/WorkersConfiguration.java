@@ -76,7 +76,7 @@ public class WorkersConfiguration {
       case LOCAL_PROCESS -> {
         Path logs = dataDir.dataDir().resolve("instances");
         log.info("Model engine: embedded llama.cpp, one process per instance, logs in {}", logs);
-        yield new LocalProcessRuntime(logs, network);
+        yield new LocalProcessRuntime(logs, network, settings.instanceStartTimeout());
       }
       case DOCKER -> {
         // Bound only here: its image is required, and only this runtime needs one.

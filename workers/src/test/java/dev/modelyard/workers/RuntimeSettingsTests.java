@@ -7,6 +7,7 @@ import dev.modelyard.infra.engine.PortRange;
 import dev.modelyard.infra.settings.EnvironmentVariablesPropertySource;
 import dev.modelyard.infra.settings.InvalidSettingFailureAnalyzer;
 import java.net.URI;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -31,7 +32,22 @@ class RuntimeSettingsTests {
           RuntimeSettings settings = ctx.getBean(RuntimeSettings.class);
           assertThat(settings.runtime()).isEqualTo(RuntimeSettings.Kind.IN_PROCESS);
           assertThat(settings.instanceNetwork()).isEqualTo(InstanceNetwork.LOOPBACK);
+          assertThat(settings.instanceStartTimeout()).isEqualTo(Duration.ofMinutes(10));
         });
+  }
+
+  @Test
+  void aRunnersStartTimeoutIsBoundAndMustBePositive() {
+    context
+        .withSystemProperties("MODELYARD_INSTANCE_START_TIMEOUT=20m")
+        .run(
+            ctx ->
+                assertThat(ctx.getBean(RuntimeSettings.class).instanceStartTimeout())
+                    .isEqualTo(Duration.ofMinutes(20)));
+    assertStartupFails(
+        "MODELYARD_INSTANCE_START_TIMEOUT=0s",
+        "MODELYARD_INSTANCE_START_TIMEOUT must be positive",
+        "PT0S");
   }
 
   @Test

@@ -274,10 +274,20 @@ public final class DockerRuntime implements ModelRuntime {
     return new ReconcileReport(adopted, removed);
   }
 
-  /** Stops and removes every container this runtime started or adopted. */
+  /**
+   * Stops and removes every container this runtime started or adopted, unless the settings keep
+   * them for the next worker to adopt (a rolling upgrade of the worker).
+   */
   @Override
   public void close() {
-    List.copyOf(running.keySet()).forEach(this::stop);
+    if (settings.keepOnShutdown()) {
+      log.info(
+          "Leaving {} container(s) running on host {} for the next worker to adopt",
+          running.size(),
+          hostId);
+    } else {
+      List.copyOf(running.keySet()).forEach(this::stop);
+    }
     if (ownsEngine) {
       try {
         docker.close();

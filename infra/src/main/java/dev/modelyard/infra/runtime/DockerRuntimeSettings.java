@@ -26,6 +26,9 @@ import org.springframework.util.unit.DataSize;
  *     downloaded once per host; null pulls into each container, and the copy goes with it
  * @param tgiImage the text-generation-inference image that serves {@code hf_local} models (entry
  *     point {@code text-generation-launcher}, {@code curl} for the health check); null runs none
+ * @param keepOnShutdown whether a worker that stops gracefully leaves its containers running, for
+ *     the worker after it to adopt ({@code reconcile} {@code adopt-known}), as a rolling upgrade
+ *     wants; by default they are stopped and removed with it
  */
 @ConfigurationProperties("modelyard.docker.runtime")
 public record DockerRuntimeSettings(
@@ -38,7 +41,8 @@ public record DockerRuntimeSettings(
     @DefaultValue("adopt-known") ReconcilePolicy reconcile,
     String ollamaImage,
     Path ollamaModels,
-    String tgiImage) {
+    String tgiImage,
+    @DefaultValue("false") boolean keepOnShutdown) {
 
   public DockerRuntimeSettings {
     if (engineRunnerImage == null || engineRunnerImage.isBlank()) {
@@ -59,6 +63,10 @@ public record DockerRuntimeSettings(
     }
     ollamaImage = blankAsNull(ollamaImage);
     tgiImage = blankAsNull(tgiImage);
+    if (keepOnShutdown && reconcile == ReconcilePolicy.REMOVE_ALL) {
+      throw new IllegalArgumentException(
+          "keepOnShutdown needs reconcile adopt-known: the next worker would remove what it kept");
+    }
   }
 
   /** The defaults, serving GGUF models with {@code engineRunnerImage}. */
@@ -73,7 +81,8 @@ public record DockerRuntimeSettings(
         ReconcilePolicy.ADOPT_KNOWN,
         null,
         null,
-        null);
+        null,
+        false);
   }
 
   public DockerRuntimeSettings withMemoryLimit(DataSize memoryLimit) {
@@ -87,7 +96,8 @@ public record DockerRuntimeSettings(
         reconcile,
         ollamaImage,
         ollamaModels,
-        tgiImage);
+        tgiImage,
+        keepOnShutdown);
   }
 
   /** These settings, running {@code local_ollama} models in {@code image}. */
@@ -102,7 +112,8 @@ public record DockerRuntimeSettings(
         reconcile,
         image,
         models,
-        tgiImage);
+        tgiImage,
+        keepOnShutdown);
   }
 
   /** These settings, running {@code hf_local} models in the TGI image {@code image}. */
@@ -117,7 +128,24 @@ public record DockerRuntimeSettings(
         reconcile,
         ollamaImage,
         ollamaModels,
-        image);
+        image,
+        keepOnShutdown);
+  }
+
+  /** These settings, leaving containers running when the worker stops, or not. */
+  public DockerRuntimeSettings withKeepOnShutdown(boolean keep) {
+    return new DockerRuntimeSettings(
+        engineRunnerImage,
+        memoryLimit,
+        pullTimeout,
+        startTimeout,
+        stopGrace,
+        healthInterval,
+        reconcile,
+        ollamaImage,
+        ollamaModels,
+        tgiImage,
+        keep);
   }
 
   private static String blankAsNull(String image) {

@@ -31,20 +31,27 @@ import java.util.concurrent.TimeoutException;
  */
 public final class LocalProcessRuntime implements ModelRuntime, AutoCloseable {
 
-  private static final Duration STARTUP = Duration.ofSeconds(120);
+  /** How long a runner may take to listen by default: a large model loads from a slow disk. */
+  public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(10);
+
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
   private final Path logDir;
   private final InstanceNetwork network;
+  private final Duration startTimeout;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
 
   public LocalProcessRuntime(Path logDir) {
-    this(logDir, InstanceNetwork.LOOPBACK);
+    this(logDir, InstanceNetwork.LOOPBACK, DEFAULT_START_TIMEOUT);
   }
 
-  public LocalProcessRuntime(Path logDir, InstanceNetwork network) {
+  /**
+   * @param startTimeout how long a runner may take to load its model and listen
+   */
+  public LocalProcessRuntime(Path logDir, InstanceNetwork network, Duration startTimeout) {
     this.logDir = logDir;
     this.network = network;
+    this.startTimeout = startTimeout;
   }
 
   @Override
@@ -154,8 +161,7 @@ public final class LocalProcessRuntime implements ModelRuntime, AutoCloseable {
   }
 
   /** Copies the runner's output to its log, and returns its endpoint once it says it listens. */
-  private static URI awaitReady(Process process, Path log, InstanceNetwork network)
-      throws IOException {
+  private URI awaitReady(Process process, Path log, InstanceNetwork network) throws IOException {
     CompletableFuture<Integer> port = new CompletableFuture<>();
     Thread.ofVirtual()
         .start(
@@ -182,11 +188,15 @@ public final class LocalProcessRuntime implements ModelRuntime, AutoCloseable {
                       "the engine runner exited before it listened; see " + log));
             });
     try {
-      return network.endpoint(port.get(STARTUP.toSeconds(), TimeUnit.SECONDS));
+      return network.endpoint(port.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS));
     } catch (TimeoutException e) {
       process.destroyForcibly();
       throw new IllegalStateException(
-          "the engine runner did not listen within " + STARTUP + "; see " + log, e);
+          "the engine runner did not listen within "
+              + startTimeout
+              + " (MODELYARD_INSTANCE_START_TIMEOUT); see "
+              + log,
+          e);
     } catch (java.util.concurrent.ExecutionException e) {
       process.destroyForcibly();
       throw new IllegalStateException(e.getCause().getMessage(), e.getCause());

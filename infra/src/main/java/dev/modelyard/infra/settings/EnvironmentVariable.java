@@ -53,6 +53,8 @@ public enum EnvironmentVariable {
       "modelyard.instance-address", "an IP address of this host, such as 127.0.0.1 or a pod's IP"),
   MODELYARD_INSTANCE_PORTS(
       "modelyard.instance-ports", "a port range such as 20000-20999, one port, or 0 for any"),
+  MODELYARD_INSTANCE_START_TIMEOUT(
+      "modelyard.instance-start-timeout", "a positive duration such as 10m"),
   MODELYARD_EMBEDDED_TEMPORAL_PORT("modelyard.embedded.temporal-port", "a TCP port number"),
   PORT("server.port", "a TCP port number");
 

@@ -53,7 +53,8 @@ class DockerRuntimeOllamaTests {
                 ReconcilePolicy.ADOPT_KNOWN,
                 TestImages.ollama(),
                 null,
-                null),
+                null,
+                false),
             hostId);
   }
 

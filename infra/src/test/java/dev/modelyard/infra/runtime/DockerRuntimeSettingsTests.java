@@ -32,6 +32,31 @@ class DockerRuntimeSettingsTests {
     assertThat(settings.reconcile()).isEqualTo(ReconcilePolicy.REMOVE_ALL);
     assertThat(settings.startTimeout()).isEqualTo(Duration.ofSeconds(120));
     assertThat(settings.stopGrace()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(settings.keepOnShutdown()).isFalse();
+  }
+
+  @Test
+  void keepingContainersOnShutdownNeedsTheNextWorkerToAdoptThem() {
+    assertThat(
+            bind(Map.of(
+                    "MODELYARD_DOCKER_RUNTIME_ENGINE_RUNNER_IMAGE",
+                    "registry.example/modelyard/engine-runner:1",
+                    "MODELYARD_DOCKER_RUNTIME_KEEP_ON_SHUTDOWN",
+                    "true"))
+                .keepOnShutdown())
+        .isTrue();
+    assertThatThrownBy(
+            () ->
+                bind(
+                    Map.of(
+                        "MODELYARD_DOCKER_RUNTIME_ENGINE_RUNNER_IMAGE",
+                        "registry.example/modelyard/engine-runner:1",
+                        "MODELYARD_DOCKER_RUNTIME_KEEP_ON_SHUTDOWN",
+                        "true",
+                        "MODELYARD_DOCKER_RUNTIME_RECONCILE",
+                        "remove-all")))
+        .rootCause()
+        .hasMessageContaining("keepOnShutdown needs reconcile adopt-known");
   }
 
   @Test

@@ -54,7 +54,8 @@ class DockerRuntimeTests {
             ReconcilePolicy.ADOPT_KNOWN,
             null,
             null,
-            null);
+            null,
+            false);
     runtime = new DockerRuntime(docker, settings, hostId);
   }
 
@@ -131,6 +132,29 @@ class DockerRuntimeTests {
 
     assertThat(failure.get()).hasMessageContaining("interrupted");
     assertThat(docker.listByLabels(itsLabels)).isEmpty();
+  }
+
+  @Test
+  void aWorkerStoppedGracefullyThatKeepsItsContainersLeavesThemForTheNextToAdopt()
+      throws Exception {
+    DockerRuntime upgraded = new DockerRuntime(docker, settings.withKeepOnShutdown(true), hostId);
+    URI kept = upgraded.start(spec("kept-over"));
+
+    // A rolling upgrade: the worker stops as it is told to, not killed.
+    upgraded.close();
+
+    assertThat(generate(kept)).as("still serving").isPositive();
+    DockerRuntime next = new DockerRuntime(docker, settings, hostId);
+    try {
+      ReconcileReport report = next.reconcile(Set.of("kept-over"), ReconcilePolicy.ADOPT_KNOWN);
+      assertThat(report.adopted()).containsExactly("kept-over");
+      assertThat(next.endpoint("kept-over")).contains(kept);
+    } finally {
+      next.close();
+    }
+    assertThat(docker.listByLabels(Map.of(ContainerLabels.HOST, hostId)))
+        .as("removed by a worker that does not keep them")
+        .isEmpty();
   }
 
   @Test

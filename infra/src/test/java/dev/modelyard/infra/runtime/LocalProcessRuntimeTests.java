@@ -1,6 +1,7 @@
 package dev.modelyard.infra.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelyard.infra.engine.EngineOptions;
 import dev.modelyard.infra.engine.EngineRunnerMain;
@@ -77,6 +78,17 @@ class LocalProcessRuntimeTests {
     worker.destroyForcibly();
 
     assertThat(orphan.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
+  }
+
+  @Test
+  void aRunnerThatDoesNotListenWithinItsStartTimeoutIsKilledAndTheStartSaysSo() {
+    runtime =
+        new LocalProcessRuntime(
+            logs, InstanceNetwork.loopback(PortRange.ANY), Duration.ofMillis(1));
+
+    assertThatThrownBy(() -> runtime.start(spec("slow")))
+        .hasMessageContaining("did not listen within PT0.001S (MODELYARD_INSTANCE_START_TIMEOUT)");
+    assertThat(runtime.endpoint("slow")).isEmpty();
   }
 
   @Test
