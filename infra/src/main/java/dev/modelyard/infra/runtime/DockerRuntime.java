@@ -113,13 +113,15 @@ public final class DockerRuntime implements ModelRuntime {
     int port = freePort(network);
     ContainerSpec container = containerSpec(spec, port);
     long began = System.nanoTime();
-    String containerId = docker.start(container);
     URI endpoint = network.endpoint(port);
+    String containerId;
     try {
+      containerId = docker.start(container);
       awaitReady(containerId, endpoint.resolve(server.healthPath()));
       server.prepare(spec, endpoint);
     } catch (RuntimeException e) {
-      removeAfterFailedStart(containerId, e);
+      // Found by its label: a start cut short may have created the container without saying so.
+      removeAfterFailedStart(spec.instanceId(), e);
       throw e;
     }
     log.info(
@@ -133,14 +135,14 @@ public final class DockerRuntime implements ModelRuntime {
   }
 
   /**
-   * Removes the container of a start that failed. A start interrupted (its activity cancelled)
+   * Removes the containers of a start that failed. A start interrupted (its activity cancelled)
    * still removes it: docker-java's socket is an interruptible channel, and with the thread's
    * interrupt flag set every call on it failed, so the container ran on with its GPU.
    */
-  private void removeAfterFailedStart(String containerId, RuntimeException failure) {
+  private void removeAfterFailedStart(String instanceId, RuntimeException failure) {
     boolean interrupted = Thread.interrupted();
     try {
-      docker.stopAndRemove(containerId, Duration.ZERO);
+      containersOf(instanceId).forEach(id -> docker.stopAndRemove(id, Duration.ZERO));
     } catch (RuntimeException removal) {
       failure.addSuppressed(removal);
     } finally {
