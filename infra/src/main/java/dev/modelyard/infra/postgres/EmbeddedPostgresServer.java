@@ -4,6 +4,7 @@ import dev.modelyard.infra.processes.PidFiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -15,15 +16,22 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   private final EmbeddedPostgres postgres;
   private final Path dataDir;
+  private final FileLock folder;
 
-  private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir) {
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir, FileLock folder) {
     this.postgres = postgres;
     this.dataDir = dataDir;
+    this.folder = folder;
   }
 
+  /**
+   * @throws IllegalStateException when another running Modelyard uses {@code dataDir}
+   */
   public static EmbeddedPostgresServer start(Path dataDir) {
-    // A postmaster left by a launcher killed outright holds the folder's lock: stopped first.
-    PidFiles.stopLeftover(dataDir.resolve("postmaster.pid"), "postgres", Duration.ofSeconds(30));
+    FileLock folder = PidFiles.lockFolder(dataDir, "PostgreSQL");
+    // A postmaster left by a launcher killed outright holds PostgreSQL's own lock: stopped first.
+    PidFiles.stopLeftover(
+        dataDir.resolve("postmaster.pid"), "postgres", dataDir, Duration.ofSeconds(30));
     try {
       EmbeddedPostgres postgres =
           EmbeddedPostgres.builder()
@@ -35,9 +43,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
               // Spring closes it after everything that uses it; zonky's own hook would go first.
               .setRegisterShutdownHook(false)
               .start();
-      return new EmbeddedPostgresServer(postgres, dataDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start embedded PostgreSQL in " + dataDir, e);
+      return new EmbeddedPostgresServer(postgres, dataDir, folder);
+    } catch (IOException | RuntimeException e) {
+      release(folder);
+      if (e instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new UncheckedIOException(
+          "cannot start embedded PostgreSQL in " + dataDir, (IOException) e);
     }
   }
 
@@ -51,6 +64,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    postgres.close();
+    try {
+      postgres.close();
+    } finally {
+      release(folder);
+    }
+  }
+
+  private static void release(FileLock lock) {
+    try {
+      lock.channel().close();
+    } catch (IOException e) {
+      // the lock goes with the process anyway
+    }
   }
 }

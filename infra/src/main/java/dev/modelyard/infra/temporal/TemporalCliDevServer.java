@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,10 +27,14 @@ public final class TemporalCliDevServer implements AutoCloseable {
 
   private final Process process;
   private final String target;
+  private final Path pidFile;
+  private final FileLock folder;
 
-  private TemporalCliDevServer(Process process, String target) {
+  private TemporalCliDevServer(Process process, String target, Path pidFile, FileLock folder) {
     this.process = process;
     this.target = target;
+    this.pidFile = pidFile;
+    this.folder = folder;
   }
 
   /** The temporal binary on PATH, if any. */
@@ -49,10 +54,12 @@ public final class TemporalCliDevServer implements AutoCloseable {
    *     free port when that is past the last port
    */
   public static TemporalCliDevServer start(Path cli, Path dataDir, int requestedPort) {
+    Path folder = dataDir.toAbsolutePath().normalize();
+    FileLock lock = PidFiles.lockFolder(folder, "Temporal server");
     // A server left by a launcher killed outright holds the port and the database file: a new one
     // would fail on them while the health check answered from the old one, left running for good.
-    Path pidFile = dataDir.resolve("temporal.pid");
-    PidFiles.stopLeftover(pidFile, "temporal", Duration.ofSeconds(10));
+    Path pidFile = folder.resolve("temporal.pid");
+    PidFiles.stopLeftover(pidFile, "temporal", folder, Duration.ofSeconds(10));
     // The CLI takes no port 0: any free port is chosen here (the Java server takes 0 itself).
     int port = requestedPort == 0 ? freePort() : requestedPort;
     int uiPort = port + 1000 <= 65535 ? port + 1000 : freePort();
@@ -71,7 +78,7 @@ public final class TemporalCliDevServer implements AutoCloseable {
                   "--ui-port",
                   Integer.toString(uiPort),
                   "--db-filename",
-                  dataDir.resolve("temporal.db").toString(),
+                  folder.resolve("temporal.db").toString(),
                   "--log-level",
                   "warn")
               .redirectErrorStream(true)
@@ -80,9 +87,13 @@ public final class TemporalCliDevServer implements AutoCloseable {
       PidFiles.write(pidFile, process.pid());
       String target = "127.0.0.1:" + port;
       awaitHealthy(process, target, log);
-      return new TemporalCliDevServer(process, target);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + cli + " server start-dev", e);
+      return new TemporalCliDevServer(process, target, pidFile, lock);
+    } catch (IOException | RuntimeException e) {
+      release(lock);
+      if (e instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new UncheckedIOException("cannot start " + cli + " server start-dev", (IOException) e);
     }
   }
 
@@ -133,9 +144,24 @@ public final class TemporalCliDevServer implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
+    try {
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+      Files.deleteIfExists(pidFile);
+    } catch (IOException e) {
+      // a stale pid file names no process of ours: the next start leaves it alone
+    } finally {
+      release(folder);
+    }
+  }
+
+  private static void release(FileLock lock) {
+    try {
+      lock.channel().close();
+    } catch (IOException e) {
+      // the lock goes with the process anyway
     }
   }
 }

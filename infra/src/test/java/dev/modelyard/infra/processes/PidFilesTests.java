@@ -1,7 +1,9 @@
 package dev.modelyard.infra.processes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -13,24 +15,46 @@ class PidFilesTests {
   @TempDir Path dir;
 
   @Test
-  void aLeftoverOfTheNamedCommandIsStoppedAndAnyOtherProcessIsLeftAlone() throws Exception {
-    Process leftover = new ProcessBuilder("sleep", "300").start();
-    Process other = new ProcessBuilder("tail", "-f", "/dev/null").start();
+  void onlyALeftoverOfTheCommandNamingTheFolderIsStopped() throws Exception {
+    Path ours = dir.resolve("ours");
+    Path theirs = dir.resolve("theirs");
+    // tail stands in for a server: its arguments name its folder, as -D or --db-filename do.
+    Process leftover = new ProcessBuilder("tail", "-f", ours + "/server.log", "/dev/null").start();
+    Process elsewhere =
+        new ProcessBuilder("tail", "-f", theirs + "/server.log", "/dev/null").start();
+    // Another program whose arguments name the folder too.
+    Process other = new ProcessBuilder("bash", "-c", "sleep 300; true", ours.toString()).start();
     try {
-      Path leftoverPid = dir.resolve("leftover.pid");
-      Path otherPid = dir.resolve("other.pid");
-      PidFiles.write(leftoverPid, leftover.pid());
-      PidFiles.write(otherPid, other.pid());
+      PidFiles.write(dir.resolve("leftover.pid"), leftover.pid());
+      PidFiles.write(dir.resolve("elsewhere.pid"), elsewhere.pid());
+      PidFiles.write(dir.resolve("other.pid"), other.pid());
 
-      PidFiles.stopLeftover(leftoverPid, "sleep", Duration.ofSeconds(5));
-      PidFiles.stopLeftover(otherPid, "sleep", Duration.ofSeconds(5));
-      PidFiles.stopLeftover(dir.resolve("none.pid"), "sleep", Duration.ofSeconds(5));
+      for (String pidFile :
+          new String[] {"leftover.pid", "elsewhere.pid", "other.pid", "none.pid"}) {
+        PidFiles.stopLeftover(dir.resolve(pidFile), "tail", ours, Duration.ofSeconds(5));
+      }
 
       assertThat(leftover.waitFor(5, TimeUnit.SECONDS)).isTrue();
-      assertThat(other.isAlive()).as("a process of another command, the PID reused").isTrue();
+      assertThat(elsewhere.isAlive()).as("a server of another folder").isTrue();
+      assertThat(other.isAlive()).as("another program, as a reused PID is").isTrue();
     } finally {
       leftover.destroyForcibly();
+      elsewhere.destroyForcibly();
       other.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aFolderALauncherHoldsIsNotTakenBySecondOne() throws Exception {
+    Path folder = dir.resolve("postgres");
+    try (FileLock held = PidFiles.lockFolder(folder, "PostgreSQL")) {
+      // Another process's lock: the same JVM's second try shows as an overlap instead.
+      assertThat(held.isValid()).isTrue();
+      assertThatThrownBy(() -> PidFiles.lockFolder(folder, "PostgreSQL"))
+          .isInstanceOf(java.nio.channels.OverlappingFileLockException.class);
+    }
+    try (FileLock again = PidFiles.lockFolder(folder, "PostgreSQL")) {
+      assertThat(again.isValid()).as("free once released").isTrue();
     }
   }
 }

@@ -46,16 +46,36 @@ class EmbeddedTemporalServersTests {
   void theCliDevServerTakesAnyFreePortForZeroAndStopsOneLeftRunningInItsDataDir(
       @TempDir Path dataDir) throws Exception {
     Path cli = Path.of(TestServices.get("TEMPORAL_CLI"));
-    // The first, never closed: what a launcher killed outright leaves running.
-    TemporalCliDevServer leftover = TemporalCliDevServer.start(cli, dataDir, 0);
-    assertThat(leftover.target()).startsWith("127.0.0.1:").doesNotEndWith(":0");
-    long leftoverPid = Long.parseLong(Files.readString(dataDir.resolve("temporal.pid")).strip());
+    // What a launcher killed outright leaves: its server, still running, named by its pid file.
+    int leftoverPort = freePort();
+    Process leftover =
+        new ProcessBuilder(
+                cli.toString(),
+                "server",
+                "start-dev",
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(leftoverPort),
+                "--ui-port",
+                Integer.toString(freePort()),
+                "--db-filename",
+                dataDir.toAbsolutePath().resolve("temporal.db").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      Files.writeString(dataDir.resolve("temporal.pid"), leftover.pid() + "\n");
+      assertAnswers("127.0.0.1:" + leftoverPort);
 
-    try (TemporalCliDevServer next = TemporalCliDevServer.start(cli, dataDir, 0)) {
-      assertAnswers(next.target());
-      assertThat(ProcessHandle.of(leftoverPid).map(ProcessHandle::isAlive).orElse(false))
-          .as("the leftover was stopped")
-          .isFalse();
+      try (TemporalCliDevServer next = TemporalCliDevServer.start(cli, dataDir, 0)) {
+        assertThat(next.target()).startsWith("127.0.0.1:").doesNotEndWith(":0");
+        assertAnswers(next.target());
+        assertThat(leftover.isAlive()).as("the leftover was stopped").isFalse();
+      }
+      assertThat(dataDir.resolve("temporal.pid")).as("removed on a clean stop").doesNotExist();
+    } finally {
+      leftover.destroyForcibly();
     }
   }
 
