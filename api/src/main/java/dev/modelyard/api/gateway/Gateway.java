@@ -8,6 +8,7 @@ import dev.modelyard.infra.costs.CostLedger;
 import dev.modelyard.infra.costs.Usage;
 import dev.modelyard.infra.providers.cloud.CloudProvider;
 import dev.modelyard.infra.providers.cloud.CloudProviders;
+import dev.modelyard.infra.providers.cloud.UntranslatableRequestException;
 import dev.modelyard.infra.providers.openai.OpenAiJson;
 import dev.modelyard.infra.providers.openai.StreamedAnswer;
 import dev.modelyard.infra.providers.openai.UpstreamException;
@@ -418,6 +419,10 @@ class Gateway {
     Exception last = null;
     boolean anyTried = false;
     String budgetRefusal = null;
+    // Steps that could not be asked at all: instances all cooling down, providers whose API cannot
+    // express the request.
+    boolean instancesUnavailable = false;
+    List<String> untranslatable = new ArrayList<>();
     try {
       for (Router.Step step : plan) {
         switch (step) {
@@ -460,6 +465,7 @@ class Gateway {
               }
               anyTried |= triedThisRound;
               if (!triedThisRound) {
+                instancesUnavailable |= refusal == null;
                 break; // every instance is cooling down or full: retrying at once would not help
               }
             }
@@ -488,6 +494,10 @@ class Gateway {
             anyTried = true;
             try {
               return cloud.call(body, provider.get(), fallback.model(), permit.hold());
+            } catch (UntranslatableRequestException e) {
+              // Not sent: neither the provider's failure (the real one stays the one reported)
+              // nor the request's, which another step may take.
+              untranslatable.add(e.getMessage());
             } catch (UpstreamException e) {
               rejectIfRequestsFault(e);
               last = failed(CLOUD_PREFIX + fallback.provider(), e);
@@ -500,6 +510,13 @@ class Gateway {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UnavailableException("interrupted while generating", e);
+    }
+    if (last == null && !instancesUnavailable && !untranslatable.isEmpty()) {
+      // Nothing failed: what could answer cannot take this request as it is. Retrying would not
+      // help, so not a 503.
+      throw new UpstreamRejectedException(
+          new UpstreamException(
+              400, "no fallback can take this request: " + String.join("; ", untranslatable)));
     }
     if (budgetRefusal != null) {
       throw new BudgetExhaustedException(

@@ -3,6 +3,7 @@ package dev.modelyard.api.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.modelyard.workflows.models.Provider;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
@@ -20,6 +21,7 @@ class GatewayCloudChainFixtureTests {
 
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   private static final String MODEL = "chained-" + RUN;
+  private static final String ANTHROPIC_ONLY = "anthropic-only-" + RUN;
   private static final List<String> received = new CopyOnWriteArrayList<>();
 
   private static HttpServer openAi;
@@ -44,8 +46,10 @@ class GatewayCloudChainFixtureTests {
             "modelyard.gateway.fallbacks."
                 + MODEL
                 + "=anthropic:claude-sonnet-4-5,openai:gpt-4o-mini",
+            "modelyard.gateway.fallbacks." + ANTHROPIC_ONLY + "=anthropic:claude-sonnet-4-5",
             "modelyard.gateway.retries=0");
     LoopbackBackends.onlyARefusingInstance(api, MODEL, "gone-" + RUN);
+    new RegisteredInstances(api).model(Provider.OPENAI_COMPATIBLE, ANTHROPIC_ONLY, "digest", 4096);
   }
 
   @AfterAll
@@ -78,5 +82,20 @@ class GatewayCloudChainFixtureTests {
         .singleElement()
         .asString()
         .contains("\"tool_call_id\":\"call_1\"");
+  }
+
+  @Test
+  void aRequestNoStepCanTakeIsA400SayingWhyNotARetryable503() throws Exception {
+    // The model has no instance: its only fallback cannot express tools, and nothing failed.
+    HttpResponse<String> response =
+        api.post(
+            "/v1/chat/completions",
+            """
+            {"model":"%s","messages":[{"role":"user","content":"6 times 7?"}],
+             "tools":[{"type":"function","function":{"name":"multiply"}}]}"""
+                .formatted(ANTHROPIC_ONLY));
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    assertThat(response.body()).contains("no fallback can take this request", "asks for tools");
   }
 }
