@@ -161,7 +161,7 @@ class ModelsController {
           "model_name", "a model name must not start or end with white space");
     }
     registry
-        .nameDifferingOnlyInCase(model)
+        .nameSharingTaskIds(model)
         .ifPresent(
             existing -> {
               throw new ConflictException(

@@ -1,6 +1,7 @@
 package dev.modelyard.infra.registry;
 
 import dev.modelyard.infra.runtime.ModelServer;
+import dev.modelyard.workflows.WorkflowIds;
 import dev.modelyard.workflows.deployments.InstanceView;
 import dev.modelyard.workflows.deployments.NewInstance;
 import dev.modelyard.workflows.deployments.StartedInstance;
@@ -157,20 +158,22 @@ public class ModelRegistry {
   }
 
   /**
-   * The name of a model of the same provider that differs from this one's only in case, if one is
-   * registered: workflow IDs ignore case, so the two would share their tasks and deployment.
+   * The name of another model of the same provider whose tasks and deployment would have this one's
+   * IDs, if one is registered: workflow IDs ignore case. Compared as the IDs are made (Java's lower
+   * case), not by PostgreSQL's {@code lower()}, which follows the database's locale (under {@code
+   * C} it lowers ASCII only) and other rules (a final sigma).
    */
-  public Optional<String> nameDifferingOnlyInCase(ModelRef model) {
-    return jdbc.sql(
-            """
-            select name from models
-            where provider = :provider and lower(name) = lower(:name) and name <> :name
-            order by name limit 1
-            """)
+  public Optional<String> nameSharingTaskIds(ModelRef model) {
+    String ids = WorkflowIds.deployment(model);
+    return jdbc
+        .sql("select name from models where provider = :provider and name <> :name order by name")
         .param("provider", model.provider().wireName())
         .param("name", model.name())
         .query(String.class)
-        .optional();
+        .list()
+        .stream()
+        .filter(other -> WorkflowIds.deployment(new ModelRef(model.provider(), other)).equals(ids))
+        .findFirst();
   }
 
   public Optional<RegisteredModel> findModel(ModelRef model) {

@@ -52,6 +52,21 @@ class ModelRegistryTests {
   }
 
   @Test
+  void aNameIsFoundTakenWhenItsTaskIdsWouldBeAnothersAsJavaLowersThem() {
+    registry.registerModel(register(new ModelRef(Provider.LOCAL_GGUF, "ΙΧΘΥΣ"), "/fish.gguf"));
+    registry.registerModel(register(new ModelRef(Provider.LOCAL_GGUF, "ÉTÉ"), "/summer.gguf"));
+
+    // Java lowers a final sigma to ς and PostgreSQL's lower() to σ; under a C locale it lowers
+    // ASCII only: the IDs are Java's, so the check must be too.
+    assertThat(registry.nameSharingTaskIds(new ModelRef(Provider.LOCAL_GGUF, "ιχθυς")))
+        .hasValue("ΙΧΘΥΣ");
+    assertThat(registry.nameSharingTaskIds(new ModelRef(Provider.LOCAL_GGUF, "été")))
+        .hasValue("ÉTÉ");
+    assertThat(registry.nameSharingTaskIds(new ModelRef(Provider.LOCAL_GGUF, "ÉTÉ"))).isEmpty();
+    assertThat(registry.nameSharingTaskIds(new ModelRef(Provider.HUGGINGFACE, "été"))).isEmpty();
+  }
+
+  @Test
   void aHostSaysWhatItsRuntimeRunsAndAnOlderWorkerLeavesThatUnknown() {
     registry.recordHost(
         "host-docker",
