@@ -3,6 +3,7 @@ package dev.modelyard.api.costs;
 import dev.modelyard.api.errors.InstantFields;
 import dev.modelyard.api.errors.InvalidFieldException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -17,6 +18,9 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class CostsController {
+
+  /** The longest range one report covers: a year and a day, so that any calendar year fits. */
+  static final Duration LONGEST_REPORT = Duration.ofDays(367);
 
   private final CostReports reports;
   private final Clock clock;
@@ -44,6 +48,13 @@ class CostsController {
             "from", "from must be before now (" + end + "), was " + start);
       }
       throw new InvalidFieldException("to", "to must be after from (" + start + "), was " + end);
+    }
+    if (Duration.between(start, end).compareTo(LONGEST_REPORT) > 0) {
+      // A report is one aggregation of every record in its range, answered at once.
+      throw new InvalidFieldException(
+          to == null || to.isBlank() ? "from" : "to",
+          "a report spans at most %d days, was %d (from %s); ask for several"
+              .formatted(LONGEST_REPORT.toDays(), Duration.between(start, end).toDays(), start));
     }
     return reports.report(start, end);
   }

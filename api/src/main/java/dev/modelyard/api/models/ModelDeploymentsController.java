@@ -10,7 +10,13 @@ import dev.modelyard.workflows.models.Provider;
 import jakarta.validation.Valid;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -72,7 +78,31 @@ class ModelDeploymentsController {
       @RequestParam(required = false) String provider) {
     Provider parsed = requiredProvider(provider);
     return new DeploymentStatus.ProviderStatus(
-        parsed.wireName(), models(parsed).stream().map(model -> statusOf(parsed, model)).toList());
+        parsed.wireName(), inParallel(models(parsed), model -> statusOf(parsed, model)));
+  }
+
+  /**
+   * One status per model, asked all at once: with their worker away, each deployment takes its
+   * whole deadline to say nothing, and one after another they would add up past any client's.
+   */
+  private static List<DeploymentStatus> inParallel(
+      List<ModelListing> models, Function<ModelListing, DeploymentStatus> status) {
+    try (ExecutorService asking = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<DeploymentStatus>> answers =
+          models.stream().map(model -> asking.submit(() -> status.apply(model))).toList();
+      List<DeploymentStatus> statuses = new ArrayList<>();
+      for (Future<DeploymentStatus> answer : answers) {
+        statuses.add(answer.get());
+      }
+      return statuses;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("interrupted while asking the deployments", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException runtime
+          ? runtime
+          : new IllegalStateException(e.getCause());
+    }
   }
 
   /**

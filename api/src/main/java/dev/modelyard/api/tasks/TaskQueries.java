@@ -30,6 +30,7 @@ import io.temporal.common.converter.DataConverterException;
 import io.temporal.failure.TemporalFailure;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -42,7 +43,7 @@ import org.springframework.stereotype.Service;
 class TaskQueries {
 
   private static final String STATUS_PREFIX = "WORKFLOW_EXECUTION_STATUS_";
-  private static final int ACTIVE_LIMIT = 200;
+  static final int ACTIVE_LIMIT = 200;
   private static final Duration PHASE_QUERY_DEADLINE = Duration.ofSeconds(1);
 
   /**
@@ -99,11 +100,13 @@ class TaskQueries {
         info.hasCloseTime() ? toInstant(info.getCloseTime()) : null);
   }
 
-  /** Running lifecycle workflows, newest first. */
-  List<TaskStatus> active() {
-    List<String> ids;
+  /**
+   * Running lifecycle workflows, newest first, at most {@link #ACTIVE_LIMIT} of them, and whether
+   * more were left out.
+   */
+  TasksController.ActiveTasks active() {
     try {
-      ids =
+      List<String> ids =
           client
               .listExecutions("ExecutionStatus = 'Running'")
               .filter(
@@ -111,22 +114,35 @@ class TaskQueries {
                       execution
                           .getTypedSearchAttributes()
                           .containsKey(ModelyardSearchAttributes.OPERATION))
-              .limit(ACTIVE_LIMIT)
+              .limit(ACTIVE_LIMIT + 1)
               .map(execution -> execution.getExecution().getWorkflowId())
               .toList();
+      return running(ids);
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
         throw new UnavailableException("cannot list tasks: " + e.getMessage(), e);
       }
-      // The in-process server cannot list; what this process started is all it holds anyway.
-      ids = started.newestFirst();
+      // The in-process server cannot list; what this process started is all it holds anyway,
+      // finished ones among them: described one at a time until enough run.
+      return running(started.newestFirst());
     } catch (WorkflowServiceException e) {
       throw new UnavailableException("cannot list tasks: " + e.getMessage(), e);
     }
-    return ids.stream()
-        .map(id -> describe(id, false))
-        .filter(task -> task.status().equals("running"))
-        .toList();
+  }
+
+  /** The first {@link #ACTIVE_LIMIT} of {@code ids} that run, and whether one more does. */
+  private TasksController.ActiveTasks running(List<String> ids) {
+    List<TaskStatus> running = new ArrayList<>();
+    for (String id : ids) {
+      TaskStatus task = describe(id, false);
+      if (task.status().equals("running")) {
+        if (running.size() == ACTIVE_LIMIT) {
+          return new TasksController.ActiveTasks(running, true);
+        }
+        running.add(task);
+      }
+    }
+    return new TasksController.ActiveTasks(running, false);
   }
 
   /** Asks a running task to stop; its workflow cleans up what it had started. */

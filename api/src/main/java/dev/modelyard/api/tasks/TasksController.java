@@ -22,7 +22,7 @@ class TasksController {
 
   @GetMapping("/active")
   ActiveTasks active() {
-    return new ActiveTasks(tasks.active());
+    return tasks.active();
   }
 
   @GetMapping("/{taskId}")
@@ -37,5 +37,8 @@ class TasksController {
     return tasks.describe(taskId);
   }
 
-  record ActiveTasks(List<TaskStatus> tasks) {}
+  /**
+   * @param truncated whether more tasks run than were listed (the newest are)
+   */
+  record ActiveTasks(List<TaskStatus> tasks, boolean truncated) {}
 }

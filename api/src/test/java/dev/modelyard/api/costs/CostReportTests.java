@@ -162,6 +162,13 @@ class CostReportTests {
   }
 
   @Test
+  void aCalendarYearIsOneReport() throws Exception {
+    HttpResponse<String> year = api.get("/api/v1/local-llm/costs?from=2024-01-01&to=2024-12-31");
+
+    assertThat(year.statusCode()).as(year.body()).isEqualTo(200);
+  }
+
+  @Test
   void badBoundsAreProblemsNamingTheField() throws Exception {
     for (String[] bad :
         new String[][] {
@@ -169,7 +176,9 @@ class CostReportTests {
           {"to=2025-02-30", "to"},
           {"from=2025-03-02&to=2025-03-01", "to"},
           {"to=%2B300000-01-01T00:00:00Z", "to"},
-          {"from=2999-01-01", "from"}
+          {"from=2999-01-01", "from"},
+          {"from=0001-01-01&to=9999-12-30", "to"},
+          {"from=2024-01-01&to=2025-01-02", "to"}
         }) {
       HttpResponse<String> response = api.get("/api/v1/local-llm/costs?" + bad[0]);
       assertThat(response.statusCode()).as(bad[0]).isEqualTo(400);

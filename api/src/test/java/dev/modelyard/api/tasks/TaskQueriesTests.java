@@ -56,7 +56,8 @@ class TaskQueriesTests {
     started.add(pull);
 
     assertThat(tasks.describe(pull).phase()).isEqualTo(WaitingImpl.PHASE);
-    assertThat(tasks.active())
+    assertThat(tasks.active().truncated()).isFalse();
+    assertThat(tasks.active().tasks())
         .singleElement()
         .satisfies(
             task -> {
@@ -64,6 +65,25 @@ class TaskQueriesTests {
               assertThat(task.status()).isEqualTo("running");
               assertThat(task.phase()).isNull();
             });
+  }
+
+  @Test
+  void theActiveListSaysWhenItLeftTasksOut() {
+    for (int i = 0; i <= TaskQueries.ACTIVE_LIMIT; i++) {
+      String pull = WorkflowIds.pull(new ModelRef(Provider.LOCAL_GGUF, "many-" + i));
+      startWaiting(pull);
+      started.add(pull);
+    }
+
+    TasksController.ActiveTasks active = tasks.active();
+
+    assertThat(active.tasks()).hasSize(TaskQueries.ACTIVE_LIMIT);
+    assertThat(active.truncated()).isTrue();
+    assertThat(active.tasks().getFirst().taskId())
+        .as("the newest first")
+        .isEqualTo(
+            WorkflowIds.pull(
+                new ModelRef(Provider.LOCAL_GGUF, "many-" + TaskQueries.ACTIVE_LIMIT)));
   }
 
   @Test

@@ -10,6 +10,8 @@ import dev.modelyard.workflows.containers.ContainerLogs;
 import dev.modelyard.workflows.containers.ContainerLogsRequest;
 import dev.modelyard.workflows.containers.ContainerView;
 import io.temporal.failure.ApplicationFailure;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -54,13 +56,40 @@ public class ContainerHostActivitiesImpl implements ContainerHostActivities {
       return new ContainerLogs(
           request.containerId(),
           hostId,
-          lines.subList(Math.max(0, lines.size() - request.tail()), lines.size()));
+          lastFitting(lines.subList(Math.max(0, lines.size() - request.tail()), lines.size())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ApplicationFailure.newFailure(
           "interrupted while reading the logs of " + request.containerId(), "Interrupted");
     }
   }
+
+  /**
+   * The last lines that fit in {@link #MOST_LOG_BYTES}, after a line saying how many were left out:
+   * an activity's result must fit Temporal's payload limit (2 MB), or a chatty server's logs would
+   * be a 503 rather than its latest lines.
+   */
+  static List<String> lastFitting(List<String> lines) {
+    long bytes = 0;
+    int from = lines.size();
+    while (from > 0) {
+      long line = lines.get(from - 1).getBytes(StandardCharsets.UTF_8).length + 1L;
+      if (bytes + line > MOST_LOG_BYTES) {
+        break;
+      }
+      bytes += line;
+      from--;
+    }
+    if (from == 0) {
+      return lines;
+    }
+    List<String> kept = new ArrayList<>(lines.size() - from + 1);
+    kept.add("[" + from + " earlier line(s) left out: the logs answer at most 1 MiB]");
+    kept.addAll(lines.subList(from, lines.size()));
+    return kept;
+  }
+
+  static final long MOST_LOG_BYTES = 1L << 20;
 
   private ContainerView view(ContainerSummary container) {
     Map<String, String> labels = container.labels();
