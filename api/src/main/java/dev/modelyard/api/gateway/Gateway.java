@@ -423,6 +423,9 @@ class Gateway {
     // express the request.
     boolean instancesUnavailable = false;
     List<String> untranslatable = new ArrayList<>();
+    // A model the gateway chose (none named) that refused the request: the next in the ranking
+    // (a larger context, say) may take it; the client hears of the refusal if none does.
+    UpstreamException chosenModelRefused = null;
     try {
       for (Router.Step step : plan) {
         switch (step) {
@@ -470,8 +473,13 @@ class Gateway {
               }
             }
             if (refusal != null) {
-              // No instance configured otherwise accepted it: the request's fault after all.
-              throw new UpstreamRejectedException(refusal.answer());
+              if (request.model() != null) {
+                // No instance configured otherwise accepted it: the request's fault after all.
+                throw new UpstreamRejectedException(refusal.answer());
+              }
+              if (chosenModelRefused == null) {
+                chosenModelRefused = refusal.answer();
+              }
             }
           }
           case Router.Step.Cloud fallback -> {
@@ -510,6 +518,9 @@ class Gateway {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UnavailableException("interrupted while generating", e);
+    }
+    if (last == null && chosenModelRefused != null) {
+      throw new UpstreamRejectedException(chosenModelRefused);
     }
     if (last == null && !instancesUnavailable && !untranslatable.isEmpty()) {
       // Nothing failed: what could answer cannot take this request as it is. Retrying would not

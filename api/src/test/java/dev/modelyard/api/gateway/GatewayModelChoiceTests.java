@@ -1,0 +1,94 @@
+package dev.modelyard.api.gateway;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.modelyard.workflows.models.Provider;
+import java.io.OutputStream;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * "Route to the optimal model" when the request names none, on an API replica of its own (so that
+ * only this test's models are there to choose from), against loopback backends.
+ */
+class GatewayModelChoiceTests {
+
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+  private static final String ANSWER =
+      "{\"id\":\"x\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
+          + "\"message\":{\"role\":\"assistant\",\"content\":\"whole\"},"
+          + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,"
+          + "\"completion_tokens\":1,\"total_tokens\":2}}";
+
+  private static ApiReplica api;
+  private static HttpServer small;
+  private static HttpServer large;
+
+  @BeforeAll
+  static void start() throws Exception {
+    small =
+        answering(
+            400,
+            "{\"error\":{\"message\":\"This model's maximum context length is 4096 tokens\","
+                + "\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":null}}");
+    large = answering(200, ANSWER);
+    api = ApiReplica.start("gateway_choice_" + RUN);
+    RegisteredInstances registry = new RegisteredInstances(api);
+    // Alike in health and load: the smaller one's name comes first, so it is chosen first.
+    String a = registry.model(Provider.OPENAI_COMPATIBLE, "a-small-" + RUN, "digest-a", 4096);
+    String b = registry.model(Provider.OPENAI_COMPATIBLE, "b-large-" + RUN, "digest-b", 32768);
+    registry.ready(a, "small-" + RUN, LoopbackBackends.endpointOf(small));
+    registry.ready(b, "large-" + RUN, LoopbackBackends.endpointOf(large));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (api != null) {
+      api.close();
+    }
+    small.stop(0);
+    large.stop(0);
+  }
+
+  @Test
+  void aModelTheGatewayChoseThatRefusesTheRequestGivesWayToTheNextInTheRanking() throws Exception {
+    HttpResponse<String> response = null;
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
+    // Until both instances are in the routing table.
+    while (Instant.now().isBefore(deadline)) {
+      response =
+          api.post(
+              "/v1/chat/completions",
+              """
+              {"messages":[{"role":"user","content":"a long document, as the small model finds"}]}""");
+      if (response.statusCode() == 200) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(response.headers().firstValue("X-Modelyard-Instance")).hasValue("large-" + RUN);
+    assertThat(response.body()).contains("whole");
+  }
+
+  private static HttpServer answering(int status, String body) throws Exception {
+    byte[] bytes = body.getBytes(UTF_8);
+    return LoopbackBackends.chat(
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.getResponseHeaders().set("Content-Type", "application/json");
+          exchange.sendResponseHeaders(status, bytes.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+          }
+        });
+  }
+}
