@@ -14,6 +14,9 @@ import dev.modelyard.workflows.models.ModelFileFacts;
 import dev.modelyard.workflows.models.ModelRef;
 import dev.modelyard.workflows.models.Provider;
 import dev.modelyard.workflows.models.RegisterModel;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -43,6 +46,38 @@ class LoadSamplesTests {
   @AfterAll
   static void drop() {
     schema.close();
+  }
+
+  @Test
+  void aModelsReadsMatchItsNameInAnyCaseThroughAnIndex() throws Exception {
+    // The planner picks a scan over an index on tables this small: told not to, it shows whether
+    // an index serves the reads' predicates at all.
+    try (Connection connection = schema.dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("set enable_seqscan = off");
+      assertThat(
+              plan(
+                  statement,
+                  "select busy_millis from model_load_samples where provider = 'local_gguf'"
+                      + " and lower(model_name) = lower('Tiny') and window_end > now()"))
+          .contains("model_load_samples_model_lower");
+      assertThat(
+              plan(
+                  statement,
+                  "select reason from scaling_decisions where provider = 'local_gguf'"
+                      + " and lower(model_name) = lower('Tiny') order by decided_at desc limit 5"))
+          .contains("scaling_decisions_model_lower");
+    }
+  }
+
+  private static String plan(Statement statement, String query) throws Exception {
+    StringBuilder plan = new StringBuilder();
+    try (ResultSet rows = statement.executeQuery("explain " + query)) {
+      while (rows.next()) {
+        plan.append(rows.getString(1)).append('\n');
+      }
+    }
+    return plan.toString();
   }
 
   @Test
