@@ -106,15 +106,22 @@ class Gateway {
               });
       return fresh[0] != null ? fresh[0] : new Served(answer.body(), first, true);
     } catch (UpstreamRejectedException refused) {
-      // The versions that differ from the one that refused it may accept it (see Refusal); the
-      // fallback chain is not asked, as on the uncached path.
+      // The versions that differ from the one that refused it may accept it (see Refusal), and,
+      // when the gateway chose the model, the models after it in the ranking, as on the uncached
+      // path; a named model's fallback chain is not asked.
+      List<Router.Step> rest = new ArrayList<>();
       Router.Step.Local otherVersions = primary.only(i -> !sameVersion(i, first));
-      if (otherVersions.candidates().isEmpty()) {
+      if (!otherVersions.candidates().isEmpty()) {
+        rest.add(otherVersions);
+      }
+      if (request.model() == null) {
+        rest.addAll(plan.subList(1, plan.size()));
+      }
+      if (rest.isEmpty()) {
         throw refused;
       }
       try {
-        return firstAnswering(
-            request, List.of(otherVersions), this::complete, this::completeInCloud);
+        return firstAnswering(request, rest, this::complete, this::completeInCloud);
       } catch (UnavailableException noneAnswered) {
         throw refused;
       }
@@ -499,10 +506,12 @@ class Gateway {
               budgetRefusal = permit.refusal();
               continue;
             }
+            boolean triedBefore = anyTried;
             anyTried = true;
             try {
               return cloud.call(body, provider.get(), fallback.model(), permit.hold());
             } catch (UntranslatableRequestException e) {
+              anyTried = triedBefore;
               // Not sent: neither the provider's failure (the real one stays the one reported)
               // nor the request's, which another step may take.
               untranslatable.add(e.getMessage());
@@ -519,7 +528,7 @@ class Gateway {
       Thread.currentThread().interrupt();
       throw new UnavailableException("interrupted while generating", e);
     }
-    if (last == null && chosenModelRefused != null) {
+    if (last == null && !instancesUnavailable && chosenModelRefused != null) {
       throw new UpstreamRejectedException(chosenModelRefused);
     }
     if (last == null && !instancesUnavailable && !untranslatable.isEmpty()) {

@@ -59,24 +59,39 @@ class GatewayModelChoiceTests {
 
   @Test
   void aModelTheGatewayChoseThatRefusesTheRequestGivesWayToTheNextInTheRanking() throws Exception {
-    HttpResponse<String> response = null;
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
-    // Until both instances are in the routing table.
-    while (Instant.now().isBefore(deadline)) {
-      response =
-          api.post(
-              "/v1/chat/completions",
-              """
-              {"messages":[{"role":"user","content":"a long document, as the small model finds"}]}""");
-      if (response.statusCode() == 200) {
-        break;
-      }
-      Thread.sleep(100);
-    }
+    HttpResponse<String> response =
+        chooseAModelFor(
+            """
+            {"messages":[{"role":"user","content":"a long document, as the small model finds"}]}""");
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(response.headers().firstValue("X-Modelyard-Instance")).hasValue("large-" + RUN);
     assertThat(response.body()).contains("whole");
+  }
+
+  @Test
+  void soDoesOneChosenForACacheableRequest() throws Exception {
+    HttpResponse<String> response =
+        chooseAModelFor(
+            """
+            {"temperature":0,"messages":[{"role":"user","content":"a long document, cached"}]}""");
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(response.body()).contains("whole");
+  }
+
+  /** Asks until both instances are in the routing table, or 15 s have passed. */
+  private static HttpResponse<String> chooseAModelFor(String body) throws Exception {
+    HttpResponse<String> response = null;
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
+    while (Instant.now().isBefore(deadline)) {
+      response = api.post("/v1/chat/completions", body);
+      if (response.statusCode() == 200) {
+        return response;
+      }
+      Thread.sleep(100);
+    }
+    return response;
   }
 
   private static HttpServer answering(int status, String body) throws Exception {
