@@ -29,10 +29,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    */
   public static EmbeddedPostgresServer start(Path dataDir) {
     FileLock folder = PidFiles.lockFolder(dataDir, "PostgreSQL");
-    // A postmaster left by a launcher killed outright holds PostgreSQL's own lock: stopped first.
-    PidFiles.stopLeftover(
-        dataDir.resolve("postmaster.pid"), "postgres", dataDir, Duration.ofSeconds(30));
     try {
+      // A postmaster left by a launcher killed outright holds PostgreSQL's own lock: stopped first.
+      PidFiles.stopLeftover(
+          dataDir.resolve("postmaster.pid"), "postgres", dataDir, Duration.ofSeconds(30));
       EmbeddedPostgres postgres =
           EmbeddedPostgres.builder()
               .setDataDirectory(dataDir)

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -47,7 +48,12 @@ public final class PidFiles {
       Files.createDirectories(lockFile.getParent());
       FileChannel channel =
           FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock = channel.tryLock();
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException heldHere) {
+        lock = null;
+      }
       if (lock == null) {
         channel.close();
         throw new IllegalStateException(
@@ -128,12 +134,21 @@ public final class PidFiles {
     String where = folder.toAbsolutePath().normalize().toString();
     return ProcessHandle.of(pid)
         .filter(ProcessHandle::isAlive)
-        .filter(p -> p.info().command().map(c -> c.endsWith("/" + command)).orElse(false))
+        // Its binary may have been replaced or removed since (an upgrade): Linux then says so.
+        .filter(
+            p ->
+                p.info()
+                    .command()
+                    .map(c -> c.endsWith("/" + command) || c.endsWith("/" + command + " (deleted)"))
+                    .orElse(false))
         .filter(
             p ->
                 p.info()
                     .arguments()
-                    .map(args -> Arrays.stream(args).anyMatch(arg -> arg.contains(where)))
+                    .map(
+                        args ->
+                            Arrays.stream(args)
+                                .anyMatch(arg -> arg.equals(where) || arg.startsWith(where + "/")))
                     .orElse(false));
   }
 }

@@ -56,14 +56,14 @@ public final class TemporalCliDevServer implements AutoCloseable {
   public static TemporalCliDevServer start(Path cli, Path dataDir, int requestedPort) {
     Path folder = dataDir.toAbsolutePath().normalize();
     FileLock lock = PidFiles.lockFolder(folder, "Temporal server");
-    // A server left by a launcher killed outright holds the port and the database file: a new one
-    // would fail on them while the health check answered from the old one, left running for good.
     Path pidFile = folder.resolve("temporal.pid");
-    PidFiles.stopLeftover(pidFile, "temporal", folder, Duration.ofSeconds(10));
-    // The CLI takes no port 0: any free port is chosen here (the Java server takes 0 itself).
-    int port = requestedPort == 0 ? freePort() : requestedPort;
-    int uiPort = port + 1000 <= 65535 ? port + 1000 : freePort();
     try {
+      // A server left by a launcher killed outright holds the port and the database file: a new
+      // one would fail on them while the health check answered from the old one, left running.
+      PidFiles.stopLeftover(pidFile, "temporal", folder, Duration.ofSeconds(10));
+      // The CLI takes no port 0: any free port is chosen here (the Java server takes 0 itself).
+      int port = requestedPort == 0 ? freePort() : requestedPort;
+      int uiPort = port + 1000 <= 65535 ? port + 1000 : freePort();
       Files.createDirectories(dataDir);
       Path log = dataDir.resolve("temporal.log");
       Process process =

@@ -17,7 +17,8 @@ class PidFilesTests {
   @Test
   void onlyALeftoverOfTheCommandNamingTheFolderIsStopped() throws Exception {
     Path ours = dir.resolve("ours");
-    Path theirs = dir.resolve("theirs");
+    // A folder whose name begins as ours does: another server's.
+    Path theirs = dir.resolve("ours-old");
     // tail stands in for a server: its arguments name its folder, as -D or --db-filename do.
     Process leftover = new ProcessBuilder("tail", "-f", ours + "/server.log", "/dev/null").start();
     Process elsewhere =
@@ -48,10 +49,10 @@ class PidFilesTests {
   void aFolderALauncherHoldsIsNotTakenBySecondOne() throws Exception {
     Path folder = dir.resolve("postgres");
     try (FileLock held = PidFiles.lockFolder(folder, "PostgreSQL")) {
-      // Another process's lock: the same JVM's second try shows as an overlap instead.
       assertThat(held.isValid()).isTrue();
       assertThatThrownBy(() -> PidFiles.lockFolder(folder, "PostgreSQL"))
-          .isInstanceOf(java.nio.channels.OverlappingFileLockException.class);
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("another Modelyard runs its PostgreSQL in " + folder);
     }
     try (FileLock again = PidFiles.lockFolder(folder, "PostgreSQL")) {
       assertThat(again.isValid()).as("free once released").isTrue();
