@@ -2,6 +2,7 @@ package dev.modelyard.api.models;
 
 import dev.modelyard.api.errors.InvalidFieldException;
 import dev.modelyard.api.errors.UnavailableException;
+import dev.modelyard.api.tasks.DeadlineQueries;
 import dev.modelyard.api.tasks.StartedTasks;
 import dev.modelyard.workflows.ModelyardSearchAttributes;
 import dev.modelyard.workflows.TaskQueues;
@@ -16,13 +17,9 @@ import dev.modelyard.workflows.deployments.ScaleAccepted;
 import dev.modelyard.workflows.deployments.ScaleRequest;
 import dev.modelyard.workflows.models.ModelRef;
 import io.grpc.StatusRuntimeException;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
-import io.temporal.api.query.v1.WorkflowQuery;
-import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
-import io.temporal.api.workflowservice.v1.QueryWorkflowResponse;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WithStartWorkflowOperation;
 import io.temporal.client.WorkflowClient;
@@ -144,26 +141,8 @@ class ModelDeployments {
           != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
         return Optional.empty();
       }
-      QueryWorkflowResponse response =
-          client
-              .getWorkflowServiceStubs()
-              .blockingStub()
-              .withDeadlineAfter(STATE_QUERY_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-              .queryWorkflow(
-                  QueryWorkflowRequest.newBuilder()
-                      .setNamespace(client.getOptions().getNamespace())
-                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
-                      .setQuery(WorkflowQuery.newBuilder().setQueryType("state"))
-                      .build());
       return Optional.of(
-          client
-              .getOptions()
-              .getDataConverter()
-              .fromPayloads(
-                  0,
-                  Optional.of(response.getQueryResult()),
-                  DeploymentState.class,
-                  DeploymentState.class));
+          DeadlineQueries.query(client, id, "state", DeploymentState.class, STATE_QUERY_DEADLINE));
     } catch (WorkflowNotFoundException e) {
       return Optional.empty();
     } catch (WorkflowException | StatusRuntimeException | DataConverterException e) {

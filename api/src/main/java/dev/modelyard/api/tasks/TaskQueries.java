@@ -16,12 +16,9 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.query.v1.WorkflowQuery;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
-import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
-import io.temporal.api.workflowservice.v1.QueryWorkflowResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowServiceException;
@@ -236,21 +233,7 @@ class TaskQueries {
   /** Asks the workflow, briefly: one whose worker is busy or gone cannot answer in time. */
   private String phase(String taskId) {
     try {
-      QueryWorkflowResponse response =
-          client
-              .getWorkflowServiceStubs()
-              .blockingStub()
-              .withDeadlineAfter(PHASE_QUERY_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-              .queryWorkflow(
-                  QueryWorkflowRequest.newBuilder()
-                      .setNamespace(client.getOptions().getNamespace())
-                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(taskId))
-                      .setQuery(WorkflowQuery.newBuilder().setQueryType("phase"))
-                      .build());
-      return client
-          .getOptions()
-          .getDataConverter()
-          .fromPayloads(0, Optional.of(response.getQueryResult()), String.class, String.class);
+      return DeadlineQueries.query(client, taskId, "phase", String.class, PHASE_QUERY_DEADLINE);
     } catch (StatusRuntimeException | DataConverterException e) {
       return null;
     }

@@ -417,7 +417,8 @@ class GatewayFailoverTests {
   void aBackendsRefusalOnTheNativeEndpointIsItsOwnStatusNotA500() throws Exception {
     String strict = "strict-" + RUN;
     HttpServer backend =
-        backend(400, "{\"error\":{\"message\":\"the prompt exceeds the context\"}}");
+        LoopbackBackends.answering(
+            400, "{\"error\":{\"message\":\"the prompt exceeds the context\"}}");
     try {
       String strictModel = registry.model(Provider.OPENAI_COMPATIBLE, strict, "digest", 4096);
       registry.ready(strictModel, "strict-" + RUN, LoopbackBackends.endpointOf(backend));
@@ -521,9 +522,11 @@ class GatewayFailoverTests {
   void anInstanceRefusingOurCredentialsOrNotHavingTheModelIsFailedOverNotPassedOn()
       throws Exception {
     String model = "refusing-" + RUN;
-    HttpServer unauthorized = backend(401, "{\"error\":{\"message\":\"invalid api key\"}}");
-    HttpServer unloaded = backend(404, "{\"error\":{\"message\":\"model not found\"}}");
-    HttpServer answering = backend(200, ANSWER);
+    HttpServer unauthorized =
+        LoopbackBackends.answering(401, "{\"error\":{\"message\":\"invalid api key\"}}");
+    HttpServer unloaded =
+        LoopbackBackends.answering(404, "{\"error\":{\"message\":\"model not found\"}}");
+    HttpServer answering = LoopbackBackends.answering(200, ANSWER);
     try {
       String modelId = registry.model(Provider.OPENAI_COMPATIBLE, model, "digest", 4096);
       registry.ready(modelId, "401-" + model, LoopbackBackends.endpointOf(unauthorized));
@@ -557,8 +560,8 @@ class GatewayFailoverTests {
     // whenever round robin puts the first in front, and that answer must not be cached as the
     // first's.
     String shared = "shared-" + RUN;
-    HttpServer failing = backend(500, "{\"error\":{\"message\":\"no slot\"}}");
-    HttpServer answering = backend(200, ANSWER);
+    HttpServer failing = LoopbackBackends.answering(500, "{\"error\":{\"message\":\"no slot\"}}");
+    HttpServer answering = LoopbackBackends.answering(200, ANSWER);
     try {
       String first = registry.model(Provider.OPENAI_COMPATIBLE, shared, "digest-a", 4096);
       String second = registry.model(Provider.HUGGINGFACE, shared, "digest-b", 4096);
@@ -604,8 +607,9 @@ class GatewayFailoverTests {
     // One model version on two instances loaded with different context lengths: a server with
     // the shorter one may cut a long prompt, so its answer is not the other's.
     String model = "contexts-" + RUN;
-    HttpServer shortContext = backend(200, ANSWER.replace("\"hi\"", "\"cut short\""));
-    HttpServer longContext = backend(200, ANSWER.replace("\"hi\"", "\"whole\""));
+    HttpServer shortContext =
+        LoopbackBackends.answering(200, ANSWER.replace("\"hi\"", "\"cut short\""));
+    HttpServer longContext = LoopbackBackends.answering(200, ANSWER.replace("\"hi\"", "\"whole\""));
     try {
       String modelId = registry.model(Provider.OPENAI_COMPATIBLE, model, "digest", 32768);
       registry.ready(modelId, "short-" + model, LoopbackBackends.endpointOf(shortContext), 2048);
@@ -681,20 +685,6 @@ class GatewayFailoverTests {
           + "\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},"
           + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,"
           + "\"completion_tokens\":1,\"total_tokens\":2}}";
-
-  /** A backend that answers every chat completion with {@code status} and {@code body}. */
-  private static HttpServer backend(int status, String body) throws IOException {
-    byte[] bytes = body.getBytes(UTF_8);
-    return LoopbackBackends.chat(
-        exchange -> {
-          exchange.getRequestBody().readAllBytes();
-          exchange.getResponseHeaders().set("Content-Type", "application/json");
-          exchange.sendResponseHeaders(status, bytes.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-          }
-        });
-  }
 
   private static final String CHUNK =
       "data: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"

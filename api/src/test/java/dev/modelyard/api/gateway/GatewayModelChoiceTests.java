@@ -1,11 +1,9 @@
 package dev.modelyard.api.gateway;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.modelyard.workflows.models.Provider;
-import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,11 +32,11 @@ class GatewayModelChoiceTests {
   @BeforeAll
   static void start() throws Exception {
     small =
-        answering(
+        LoopbackBackends.answering(
             400,
             "{\"error\":{\"message\":\"This model's maximum context length is 4096 tokens\","
                 + "\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":null}}");
-    large = answering(200, ANSWER);
+    large = LoopbackBackends.answering(200, ANSWER);
     api = ApiReplica.start("gateway_choice_" + RUN);
     RegisteredInstances registry = new RegisteredInstances(api);
     // Alike in health and load: the smaller one's name comes first, so it is chosen first.
@@ -92,18 +90,5 @@ class GatewayModelChoiceTests {
       Thread.sleep(100);
     }
     return response;
-  }
-
-  private static HttpServer answering(int status, String body) throws Exception {
-    byte[] bytes = body.getBytes(UTF_8);
-    return LoopbackBackends.chat(
-        exchange -> {
-          exchange.getRequestBody().readAllBytes();
-          exchange.getResponseHeaders().set("Content-Type", "application/json");
-          exchange.sendResponseHeaders(status, bytes.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-          }
-        });
   }
 }

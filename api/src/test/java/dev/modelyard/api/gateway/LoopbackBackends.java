@@ -6,9 +6,11 @@ import com.sun.net.httpserver.HttpServer;
 import dev.modelyard.workflows.models.Provider;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +77,20 @@ final class LoopbackBackends {
   }
 
   /** Answers 200 with a JSON body, and ends the exchange. */
+  /** An instance that answers every chat completion with {@code status} and {@code body}. */
+  static HttpServer answering(int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return chat(
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.getResponseHeaders().set("Content-Type", "application/json");
+          exchange.sendResponseHeaders(status, bytes.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+          }
+        });
+  }
+
   static void answerJson(HttpExchange exchange, byte[] body) throws IOException {
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     exchange.sendResponseHeaders(200, body.length);

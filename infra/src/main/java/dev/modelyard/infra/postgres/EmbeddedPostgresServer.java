@@ -45,7 +45,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
               .start();
       return new EmbeddedPostgresServer(postgres, dataDir, folder);
     } catch (IOException | RuntimeException e) {
-      release(folder);
+      PidFiles.release(folder);
       if (e instanceof RuntimeException runtime) {
         throw runtime;
       }
@@ -67,15 +67,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     try {
       postgres.close();
     } finally {
-      release(folder);
-    }
-  }
-
-  private static void release(FileLock lock) {
-    try {
-      lock.channel().close();
-    } catch (IOException e) {
-      // the lock goes with the process anyway
+      PidFiles.release(folder);
     }
   }
 }

@@ -69,6 +69,15 @@ public final class PidFiles {
     }
   }
 
+  /** Releases a folder's lock ({@link #lockFolder}). */
+  public static void release(FileLock lock) {
+    try {
+      lock.channel().close();
+    } catch (IOException e) {
+      // the lock goes with the process anyway
+    }
+  }
+
   /**
    * Stops the process {@code pidFile} names (its first line) if it runs {@code command} with
    * arguments naming {@code folder}: asked to end, then ended after {@code grace}. Call it holding

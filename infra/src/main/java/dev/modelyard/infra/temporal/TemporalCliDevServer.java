@@ -89,7 +89,7 @@ public final class TemporalCliDevServer implements AutoCloseable {
       awaitHealthy(process, target, log);
       return new TemporalCliDevServer(process, target, pidFile, lock);
     } catch (IOException | RuntimeException e) {
-      release(lock);
+      PidFiles.release(lock);
       if (e instanceof RuntimeException runtime) {
         throw runtime;
       }
@@ -153,15 +153,7 @@ public final class TemporalCliDevServer implements AutoCloseable {
     } catch (IOException e) {
       // a stale pid file names no process of ours: the next start leaves it alone
     } finally {
-      release(folder);
-    }
-  }
-
-  private static void release(FileLock lock) {
-    try {
-      lock.channel().close();
-    } catch (IOException e) {
-      // the lock goes with the process anyway
+      PidFiles.release(folder);
     }
   }
 }

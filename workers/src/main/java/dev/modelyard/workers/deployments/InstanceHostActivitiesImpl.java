@@ -88,14 +88,7 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
                   }
                 });
     try {
-      while (true) {
-        activity.heartbeat("starting");
-        try {
-          return started.get(HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException stillStarting) {
-          // heartbeat again
-        }
-      }
+      return heartbeatingUntil(started, activity, "starting");
     } catch (ExecutionException e) {
       throw failureOf(e);
     } catch (ActivityCompletionException | InterruptedException e) {
@@ -131,20 +124,29 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
               }
             });
     try {
-      while (true) {
-        activity.heartbeat("stopping");
-        try {
-          stopped.get(HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-          return;
-        } catch (TimeoutException stillStopping) {
-          // heartbeat again
-        }
-      }
+      heartbeatingUntil(stopped, activity, "stopping");
     } catch (ExecutionException e) {
       throw failureOf(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Activity.wrap(e);
+    }
+  }
+
+  /**
+   * Waits for {@code work} on another thread, heartbeating {@code detail} every second meanwhile; a
+   * cancellation or timeout of the activity reaches the caller as the heartbeat's exception.
+   */
+  private static <T> T heartbeatingUntil(
+      CompletableFuture<T> work, ActivityExecutionContext activity, String detail)
+      throws ExecutionException, InterruptedException {
+    while (true) {
+      activity.heartbeat(detail);
+      try {
+        return work.get(HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException stillWorking) {
+        // heartbeat again
+      }
     }
   }
 

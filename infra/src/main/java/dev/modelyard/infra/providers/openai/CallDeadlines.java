@@ -45,12 +45,7 @@ final class CallDeadlines implements AutoCloseable {
         Thread.sleep(TICK);
         long now = System.nanoTime();
         for (Watch watch : watched) {
-          try {
-            watch.expireIfPast(now);
-          } catch (RuntimeException e) {
-            // One call's failure to cancel must not end the one thread that times out all calls.
-            log.warn("cancelling an overdue call failed", e);
-          }
+          watch.expireIfPast(now);
         }
       }
     } catch (InterruptedException e) {
