@@ -210,14 +210,15 @@ class Gateway {
 
   /**
    * Writes the stream to {@code out} as server-sent events, adding each event to {@code sent} as it
-   * goes, so that what was sent can be accounted even when the client or the upstream stops early.
+   * goes, so that what was sent can be accounted even when the client or the upstream stops early
+   * (made by {@link #sentEvents}, it keeps every event only while the answer may be cached).
    * Answers whether the answer was complete; only a complete one is cached. An upstream whose body
    * ends before [DONE], or fails to be read (a deadline, a reset), was cut: the client gets an
    * error event in OpenAI's format instead of [DONE]. If the client goes away, the write fails and
    * the upstream request is closed, which stops the backend's generation. The usage chunk that
    * Modelyard always asks for goes to the client only if it asked too ({@code usageAsked}).
    */
-  boolean relay(OpenStream stream, OutputStream out, List<String> sent, boolean usageAsked)
+  boolean relay(OpenStream stream, OutputStream out, SentEvents sent, boolean usageAsked)
       throws IOException {
     if (stream.replay() != null) {
       for (String event : stream.replay()) {
@@ -244,7 +245,7 @@ class Gateway {
           log.warn(
               "instance {} failed mid-stream, after {} events: {}",
               stream.instance().instanceId(),
-              sent.size(),
+              sent.count(),
               readFailed.getMessage());
           writeEvent(out, cutShort(readFailed.getMessage()));
           return false;
@@ -254,7 +255,7 @@ class Gateway {
         log.warn(
             "instance {} ended its stream before [DONE], after {} events",
             stream.instance().instanceId(),
-            sent.size());
+            sent.count());
         writeEvent(out, CUT_SHORT);
         return false;
       }
@@ -266,10 +267,15 @@ class Gateway {
     if (failed) {
       return false;
     }
-    if (stream.cacheKey() != null) {
-      cache.put(stream.cacheKey(), CachedCompletion.ofEvents(sent));
+    if (stream.cacheKey() != null && sent.all() != null) {
+      cache.put(stream.cacheKey(), CachedCompletion.ofEvents(sent.all()));
     }
     return true;
+  }
+
+  /** Where {@link #relay} records what it sends: every event only if the answer may be cached. */
+  static SentEvents sentEvents(OpenStream stream) {
+    return new SentEvents(stream.cacheKey() != null);
   }
 
   private static void send(OutputStream out, String event, boolean usageAsked) throws IOException {

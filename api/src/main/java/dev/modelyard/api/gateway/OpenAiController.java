@@ -6,7 +6,6 @@ import dev.modelyard.infra.registry.RoutableInstance;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,15 +73,15 @@ class OpenAiController {
       response.setHeader("Cache-Control", "no-cache");
       response.setHeader("X-Modelyard-Instance", open.instance().instanceId());
       response.setHeader("X-Modelyard-Cache", open.replay() != null ? "hit" : "miss");
-      List<String> sent = new ArrayList<>();
+      SentEvents sent = Gateway.sentEvents(open);
       boolean complete = false;
       try {
         complete = gateway.relay(open, response.getOutputStream(), sent, request.usageAsked());
       } finally {
         // Also when the client or the upstream stopped early: what was generated was paid for.
-        Usage usage = Usages.ofEvents(sent);
+        Usage usage = Usages.ofEvents(sent.tail());
         if (!complete && usage.equals(Usages.NONE)) {
-          usage = Usages.estimate(body.length, sent);
+          usage = Usages.estimate(body.length, sent.count());
         }
         httpRequest.setAttribute(
             GenerationOutcome.ATTRIBUTE,

@@ -58,8 +58,8 @@ final class Usages {
    * and per four bytes of the request. An estimate, but a cut stream's tokens were generated, and
    * paid for where a cloud made them; counting none would let budgets be overrun.
    */
-  static Usage estimate(int requestBytes, List<String> events) {
-    return new Usage((requestBytes + 3) / 4, events.size());
+  static Usage estimate(int requestBytes, int eventsSent) {
+    return new Usage((requestBytes + 3) / 4, eventsSent);
   }
 
   private static Usage of(JsonNode usage) {
