@@ -10,16 +10,17 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -59,13 +60,22 @@ public final class CostLedger implements MonthlySpend, CallerSpend, AutoCloseabl
       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """;
 
-  /** Per caller, so one read answers both the total and every caller's budget. */
+  /**
+   * Per caller, so one read answers both the total and every caller's budget. Triggers keep the
+   * table in step with {@code cost_records} (V17): a few rows a month, where summing the month's
+   * records read every one of them. A caller of '' is a request without one.
+   */
   private static final String MONTH_TOTALS =
-      """
-      select caller, sum(cost_usd) from cost_records
-      where occurred_at >= ? and occurred_at < ?
-      group by caller
-      """;
+      "select caller, cost_usd from cost_month_totals where month = ?";
+
+  /**
+   * The order a batch is written in: the totals' rows are then locked in the same order by every
+   * replica, so two writing for the same callers wait for each other instead of deadlocking.
+   */
+  private static final Comparator<Row> TOTALS_ORDER =
+      Comparator.comparing(
+              (Row row) -> YearMonth.from(row.record().occurredAt().atOffset(ZoneOffset.UTC)))
+          .thenComparing(row -> Objects.requireNonNullElse(row.record().caller(), ""));
 
   private final DataSource dataSource;
   private final Clock clock;
@@ -346,7 +356,9 @@ public final class CostLedger implements MonthlySpend, CallerSpend, AutoCloseabl
     try (Connection connection = dataSource.getConnection();
         PreparedStatement insert = connection.prepareStatement(INSERT)) {
       connection.setAutoCommit(false);
-      for (Row row : coalesced(batch)) {
+      List<Row> rows = coalesced(batch);
+      rows.sort(TOTALS_ORDER);
+      for (Row row : rows) {
         CostRecord r = row.record();
         insert.setObject(1, OffsetDateTime.ofInstant(r.occurredAt(), ZoneOffset.UTC));
         insert.setString(2, RefusedRows.storable(r.caller()));
@@ -465,20 +477,17 @@ public final class CostLedger implements MonthlySpend, CallerSpend, AutoCloseabl
       roll();
       reading = month;
     }
-    Instant from = reading.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    Instant to = reading.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     BigDecimal total = BigDecimal.ZERO;
     Map<String, BigDecimal> byCaller = new HashMap<>();
     try (Connection connection = dataSource.getConnection();
         PreparedStatement query = connection.prepareStatement(MONTH_TOTALS)) {
-      query.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
-      query.setObject(2, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+      query.setObject(1, reading.atDay(1));
       try (ResultSet rows = query.executeQuery()) {
         while (rows.next()) {
           String caller = rows.getString(1);
           BigDecimal sum = rows.getBigDecimal(2);
           total = total.add(sum);
-          if (caller != null && sum.signum() != 0) {
+          if (!caller.isEmpty() && sum.signum() != 0) {
             byCaller.put(caller, sum);
           }
         }

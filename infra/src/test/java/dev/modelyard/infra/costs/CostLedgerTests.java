@@ -6,12 +6,18 @@ import dev.modelyard.testing.FreshSchema;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -364,6 +370,145 @@ class CostLedgerTests {
 
     assertThat(jdbc.sql("select count(*) from cost_records").query(Long.class).single())
         .isEqualTo(2);
+  }
+
+  @Test
+  void theMonthsTotalsFollowEveryChangeToTheRecords() throws Exception {
+    ledger = started(Duration.ofSeconds(5));
+    ledger.record(cloudBy("key:ci", "2025-03-02T08:00:00Z", "gpt-4o", 10_000, 2_000));
+    ledger.record(cloud("2025-03-03T08:00:00Z", "gpt-4o-mini", 1_000, 0));
+    ledger.record(cloudBy("key:ci", "2025-02-28T23:59:59Z", "gpt-4o", 100_000, 0));
+    ledger.record(
+        prices.local(
+            MID_MARCH,
+            "key:local",
+            "local_gguf",
+            "tiny",
+            new Usage(28, 16),
+            Duration.ofSeconds(1)));
+    assertThat(ledger.flush(WAIT)).isTrue();
+    assertThat(totals()).isEqualTo(sums());
+
+    jdbc.sql(
+            """
+            insert into cost_records (occurred_at, caller, model, provider, kind, cost_usd)
+            values ('2025-03-14T10:00:00Z', 'key:ci', 'gpt-4o', 'openai', 'cloud', 1.25),
+                   ('2025-04-01T00:00:00Z', 'key:ci', 'gpt-4o', 'openai', 'cloud', 2)
+            """)
+        .update();
+    jdbc.sql("update cost_records set cost_usd = cost_usd * 2 where caller = 'key:ci'").update();
+    jdbc.sql("delete from cost_records where occurred_at < '2025-03-01'").update();
+
+    assertThat(totals()).isEqualTo(sums()).containsKey("2025-04-01 key:ci");
+    assertThat(totals()).doesNotContainKey("2025-03-01 key:local");
+    jdbc.sql("truncate cost_records").update();
+    assertThat(totals()).isEmpty();
+  }
+
+  @Test
+  void replicasWritingForTheSameCallersInOppositeOrdersNeverDeadlock() throws Exception {
+    AtomicInteger deadlocks = new AtomicInteger();
+    DataSource counting = countingDeadlocks(deadlocks);
+    CostLedger first = new CostLedger(counting, clock, Duration.ofMinutes(10), 100_000);
+    CostLedger second = new CostLedger(counting, clock, Duration.ofMinutes(10), 100_000);
+    first.start();
+    second.start();
+    try {
+      for (int round = 0; round < 40; round++) {
+        for (int caller = 0; caller < 25; caller++) {
+          first.record(cloudBy("key:" + caller, "2025-03-10T10:00:00Z", "gpt-4o", 1_000, 0));
+          second.record(
+              cloudBy("key:" + (24 - caller), "2025-03-10T10:00:00Z", "gpt-4o", 1_000, 0));
+        }
+      }
+      assertThat(first.flush(Duration.ofSeconds(40))).isTrue();
+      assertThat(second.flush(Duration.ofSeconds(40))).isTrue();
+    } finally {
+      first.close();
+      second.close();
+    }
+
+    assertThat(deadlocks).hasValue(0);
+    assertThat(totals()).hasSize(25).isEqualTo(sums());
+  }
+
+  /** Each (month, caller) of the rolled-up table, with its total. */
+  private static Map<String, BigDecimal> totals() {
+    return jdbc
+        .sql("select month || ' ' || caller, cost_usd from cost_month_totals")
+        .query((rows, n) -> Map.entry(rows.getString(1), rows.getBigDecimal(2)))
+        .list()
+        .stream()
+        .filter(e -> e.getValue().signum() != 0)
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().stripTrailingZeros()));
+  }
+
+  /** The same, summed from the records themselves. */
+  private static Map<String, BigDecimal> sums() {
+    return jdbc
+        .sql(
+            """
+            select date_trunc('month', occurred_at at time zone 'UTC')::date || ' '
+                       || coalesce(caller, ''),
+                   sum(cost_usd)
+            from cost_records group by 1 having sum(cost_usd) <> 0
+            """)
+        .query((rows, n) -> Map.entry(rows.getString(1), rows.getBigDecimal(2)))
+        .list()
+        .stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().stripTrailingZeros()));
+  }
+
+  /** The test database, counting the deadlocks PostgreSQL reports to the ledger's batches. */
+  private static DataSource countingDeadlocks(AtomicInteger deadlocks) {
+    return proxy(
+        DataSource.class,
+        database.dataSource,
+        (dataSourceCall, connection) ->
+            dataSourceCall.equals("getConnection")
+                ? proxy(
+                    Connection.class,
+                    (Connection) connection,
+                    (connectionCall, statement) ->
+                        connectionCall.equals("prepareStatement")
+                            ? proxy(
+                                PreparedStatement.class,
+                                (PreparedStatement) statement,
+                                (statementCall, result) -> result,
+                                failure -> {
+                                  for (SQLException e = failure;
+                                      e != null;
+                                      e = e.getNextException()) {
+                                    if ("40P01".equals(e.getSQLState())) {
+                                      deadlocks.incrementAndGet();
+                                    }
+                                  }
+                                })
+                            : statement,
+                    failure -> {})
+                : connection,
+        failure -> {});
+  }
+
+  private static <T> T proxy(
+      Class<T> type,
+      T target,
+      BiFunction<String, Object, Object> wrapResult,
+      Consumer<SQLException> onFailure) {
+    return type.cast(
+        Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (proxy, method, args) -> {
+              try {
+                return wrapResult.apply(method.getName(), method.invoke(target, args));
+              } catch (InvocationTargetException e) {
+                if (e.getCause() instanceof SQLException failure) {
+                  onFailure.accept(failure);
+                }
+                throw e.getCause();
+              }
+            }));
   }
 
   private CostLedger started(Duration refreshInterval) {
