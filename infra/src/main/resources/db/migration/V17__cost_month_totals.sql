@@ -16,8 +16,8 @@ select date_trunc('month', occurred_at at time zone 'UTC')::date, coalesce(calle
 from cost_records
 group by 1, 2;
 
--- Rows are locked in (month, caller) order, by code point (collation "C", Java's order of
--- strings), and the ledger writes a batch in that order too, so two replicas writing for the same
+-- Rows are locked in (month, caller) order, the caller by its bytes (collation "C"), and the
+-- ledger writes a batch in that order too, so two replicas writing for the same
 -- callers wait for each other rather than deadlock. Rows that cost nothing (local requests) never
 -- touch the totals.
 create function cost_month_totals_apply() returns trigger

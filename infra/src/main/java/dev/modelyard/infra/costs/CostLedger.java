@@ -1,5 +1,7 @@
 package dev.modelyard.infra.costs;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.modelyard.infra.postgres.LingeringBatch;
 import dev.modelyard.infra.postgres.RefusedRows;
 import java.math.BigDecimal;
@@ -75,7 +77,10 @@ public final class CostLedger implements MonthlySpend, CallerSpend, AutoCloseabl
   private static final Comparator<Row> TOTALS_ORDER =
       Comparator.comparing(
               (Row row) -> YearMonth.from(row.record().occurredAt().atOffset(ZoneOffset.UTC)))
-          .thenComparing(row -> Objects.requireNonNullElse(row.record().caller(), ""));
+          .thenComparing(
+              // PostgreSQL's collation "C" orders by UTF-8 bytes; String.compareTo by UTF-16 units.
+              row -> Objects.requireNonNullElse(row.record().caller(), "").getBytes(UTF_8),
+              Arrays::compareUnsigned);
 
   private final DataSource dataSource;
   private final Clock clock;
