@@ -68,11 +68,10 @@ record OllamaServer(String image, Path models, Duration pullTimeout) implements 
   @Override
   public void prepare(InstanceSpec spec, URI endpoint) {
     String model = spec.servedModel();
-    try (OllamaClient ollama =
-        new OllamaClient(
-            new OllamaSettings(endpoint, OllamaSettings.DEFAULT_CONNECT_TIMEOUT, pullTimeout))) {
+    try (OllamaClient ollama = new OllamaClient(OllamaSettings.of(endpoint))) {
       // A registry on this machine rarely has TLS; Ollama must be told that is fine.
-      ollama.pull(model, OllamaModelName.parse(model).isLoopbackRegistry(), progress -> {});
+      ollama.pull(
+          model, OllamaModelName.parse(model).isLoopbackRegistry(), progress -> {}, pullTimeout);
     } catch (IOException e) {
       throw new IllegalStateException(
           "the Ollama container could not pull " + model + ": " + e.getMessage(), e);

@@ -9,6 +9,7 @@ import dev.modelyard.infra.providers.ollama.OllamaWire.PullRequest;
 import dev.modelyard.infra.providers.ollama.OllamaWire.TagsResponse;
 import dev.modelyard.infra.providers.ollama.OllamaWire.VersionResponse;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -81,43 +83,90 @@ public final class OllamaClient implements AutoCloseable {
 
   /**
    * Pulls {@code model} from its registry, passing each progress line to {@code progress}, and
-   * returns once Ollama reports success.
+   * returns once Ollama reports success. Unbounded: the caller watches for stalls.
    *
    * @param insecure allow a registry over plain HTTP or with an untrusted certificate
    */
   public void pull(String model, boolean insecure, Consumer<ModelPullProgress> progress)
       throws IOException, InterruptedException {
-    HttpResponse<Stream<String>> response =
-        http.send(
-            request("POST", "/api/pull", new PullRequest(model, insecure, true)),
-            BodyHandlers.ofLines());
+    pull(model, insecure, progress, null);
+  }
+
+  /**
+   * As {@link #pull(String, boolean, Consumer)}, failing with an {@link OllamaException} of status
+   * 504 once the pull has taken {@code within} (null: no bound). Ollama may say nothing for minutes
+   * while a registry stalls, so the bound closes the progress stream under its read.
+   */
+  public void pull(
+      String model, boolean insecure, Consumer<ModelPullProgress> progress, Duration within)
+      throws IOException, InterruptedException {
+    HttpRequest request = request("POST", "/api/pull", new PullRequest(model, insecure, true));
+    if (within != null && within.compareTo(requestTimeout) < 0) {
+      request = HttpRequest.newBuilder(request, (name, value) -> true).timeout(within).build();
+    }
+    HttpResponse<Stream<String>> response = http.send(request, BodyHandlers.ofLines());
+    AtomicBoolean overdue = new AtomicBoolean();
     try (Stream<String> lines = response.body()) {
-      if (!isSuccess(response.statusCode())) {
-        throw failure(
-            "POST /api/pull", response.statusCode(), lines.collect(Collectors.joining("\n")));
+      Thread deadline = within == null ? null : closeWhenOverdue(lines, within, overdue);
+      try {
+        readPull(model, response.statusCode(), lines, progress);
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      } finally {
+        if (deadline != null) {
+          deadline.interrupt();
+        }
       }
-      Iterator<String> it = lines.filter(line -> !line.isBlank()).iterator();
-      while (it.hasNext()) {
-        PullLine line = OllamaWire.JSON.readValue(it.next(), PullLine.class);
-        if (line.error() != null) {
-          // Ollama reports failures that happen mid-stream as a line, after a 200 status.
-          throw new OllamaException(
-              response.statusCode(), "pulling " + model + " failed: " + line.error());
-        }
-        ModelPullProgress step =
-            new ModelPullProgress(
-                Objects.requireNonNullElse(line.status(), ""),
-                Objects.requireNonNullElse(line.digest(), ""),
-                line.total(),
-                line.completed());
-        progress.accept(step);
-        if (step.isSuccess()) {
-          return;
-        }
+    } catch (IOException e) {
+      if (overdue.get()) {
+        throw new OllamaException(504, "pulling " + model + " did not finish within " + within);
+      }
+      throw e;
+    }
+  }
+
+  private static Thread closeWhenOverdue(
+      Stream<String> lines, Duration within, AtomicBoolean overdue) {
+    return Thread.ofVirtual()
+        .name("ollama-pull-deadline")
+        .start(
+            () -> {
+              try {
+                Thread.sleep(within);
+              } catch (InterruptedException finished) {
+                return;
+              }
+              overdue.set(true);
+              // Wakes the read blocked on the stream, which then fails with "closed".
+              lines.close();
+            });
+  }
+
+  private void readPull(
+      String model, int status, Stream<String> lines, Consumer<ModelPullProgress> progress)
+      throws IOException {
+    if (!isSuccess(status)) {
+      throw failure("POST /api/pull", status, lines.collect(Collectors.joining("\n")));
+    }
+    Iterator<String> it = lines.filter(line -> !line.isBlank()).iterator();
+    while (it.hasNext()) {
+      PullLine line = OllamaWire.JSON.readValue(it.next(), PullLine.class);
+      if (line.error() != null) {
+        // Ollama reports failures that happen mid-stream as a line, after a 200 status.
+        throw new OllamaException(status, "pulling " + model + " failed: " + line.error());
+      }
+      ModelPullProgress step =
+          new ModelPullProgress(
+              Objects.requireNonNullElse(line.status(), ""),
+              Objects.requireNonNullElse(line.digest(), ""),
+              line.total(),
+              line.completed());
+      progress.accept(step);
+      if (step.isSuccess()) {
+        return;
       }
     }
-    throw new OllamaException(
-        response.statusCode(), "pulling " + model + ": the stream ended before success");
+    throw new OllamaException(status, "pulling " + model + ": the stream ended before success");
   }
 
   /** Deletes a stored model; an {@link OllamaException} with status 404 when there is none. */

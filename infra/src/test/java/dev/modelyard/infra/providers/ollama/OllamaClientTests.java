@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelyard.testing.TestServices;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -82,6 +85,24 @@ class OllamaClientTests {
     } finally {
       // test-services.sh leaves the registry model deleted; so do we.
       deleteIfPresent(registryModel);
+    }
+  }
+
+  /**
+   * The real Ollama pulls from a registry on loopback that takes connections and never answers, so
+   * Ollama says "pulling manifest" and then nothing.
+   */
+  @Test
+  void aPullThatOutlastsItsBoundFailsAtTheBound() throws Exception {
+    try (ServerSocket silentRegistry = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String model = "127.0.0.1:" + silentRegistry.getLocalPort() + "/modelyard/silent";
+      long start = System.nanoTime();
+
+      assertThatThrownBy(() -> ollama.pull(model, true, step -> {}, Duration.ofSeconds(2)))
+          .isInstanceOfSatisfying(OllamaException.class, e -> assertThat(e.status()).isEqualTo(504))
+          .hasMessageContaining("did not finish within PT2S");
+
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
   }
 
