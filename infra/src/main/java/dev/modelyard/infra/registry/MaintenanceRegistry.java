@@ -8,6 +8,7 @@ import dev.modelyard.workflows.maintenance.DiscoveryPlan;
 import dev.modelyard.workflows.maintenance.ModelEntry;
 import dev.modelyard.workflows.maintenance.RetainedRecords;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -58,8 +59,12 @@ public class MaintenanceRegistry {
   public DiscoveryApplied apply(DiscoveryPlan plan) {
     return transactions.execute(
         status -> {
-          plan.toAdd().forEach(this::upsert);
-          plan.toUpdate().forEach(this::upsert);
+          plan.toAdd().forEach(this::addIfAbsent);
+          if (plan.toUpdateAsRead() != null) {
+            for (int i = 0; i < plan.toUpdate().size(); i++) {
+              updateIfUnchanged(plan.toUpdateAsRead().get(i), plan.toUpdate().get(i));
+            }
+          }
           int recorded = 0;
           for (DiscoveredInstance instance : plan.instances()) {
             recorded += recordDiscovered(instance);
@@ -99,20 +104,78 @@ public class MaintenanceRegistry {
         .list();
   }
 
-  private void upsert(ModelEntry model) {
-    jdbc.sql(ModelRegistry.UPSERT_MODEL)
-        .param("provider", model.provider())
-        .param("name", model.name())
-        .param("hostId", model.hostId())
-        .param("location", model.location())
-        .param("format", model.format())
-        .param("architecture", model.architecture())
-        .param("parameterCount", model.parameterCount())
-        .param("quantisation", model.quantisation())
-        .param("contextLength", model.contextLength())
-        .param("sizeBytes", model.sizeBytes())
-        .param("sha256", model.sha256())
+  /**
+   * A model discovery found unregistered; one registered since (by a pull or a registration, whose
+   * facts are fresher than discovery's read) is left as it is.
+   */
+  private void addIfAbsent(ModelEntry model) {
+    withValues(
+            jdbc.sql(
+                """
+                insert into models (provider, name, host_id, location, format, architecture,
+                    parameter_count, quantisation, context_length, size_bytes, sha256)
+                values (:provider, :name, :hostId, :location, :format, :architecture,
+                    :parameterCount, :quantisation, :contextLength, :sizeBytes, :sha256)
+                on conflict (provider, name) do nothing
+                """),
+            "",
+            model)
         .update();
+  }
+
+  /**
+   * Writes {@code merged} only if the row still holds what discovery read ({@code asRead}): a pull
+   * or registration that committed since keeps its values (a fresh checksum, a new host), and the
+   * next run merges into them. Where the row is unchanged, the values discovery did not learn are
+   * the row's own, so only what it learned changes.
+   */
+  private void updateIfUnchanged(ModelEntry asRead, ModelEntry merged) {
+    var update =
+        jdbc.sql(
+            """
+            update models set host_id = :hostId, location = :location, format = :format,
+                architecture = :architecture, parameter_count = :parameterCount,
+                quantisation = :quantisation, context_length = :contextLength,
+                size_bytes = :sizeBytes, sha256 = :sha256, updated_at = now()
+            where provider = :provider and name = :name
+              and host_id is not distinct from :readHostId
+              and location is not distinct from :readLocation
+              and format is not distinct from :readFormat
+              and architecture is not distinct from :readArchitecture
+              and parameter_count is not distinct from :readParameterCount
+              and quantisation is not distinct from :readQuantisation
+              and context_length is not distinct from :readContextLength
+              and size_bytes is not distinct from :readSizeBytes
+              and sha256 is not distinct from :readSha256
+            """);
+    withValues(withValues(update, "", merged), "read", asRead).update();
+  }
+
+  /**
+   * Binds a model's columns as {@code prefix}-named parameters: {@code :hostId}, or {@code
+   * :readHostId} with prefix "read". Typed, because {@code is not distinct from} a null parameter
+   * leaves PostgreSQL nothing to infer its type from.
+   */
+  private static JdbcClient.StatementSpec withValues(
+      JdbcClient.StatementSpec statement, String prefix, ModelEntry model) {
+    return statement
+        .param(name(prefix, "provider"), model.provider(), Types.VARCHAR)
+        .param(name(prefix, "name"), model.name(), Types.VARCHAR)
+        .param(name(prefix, "hostId"), model.hostId(), Types.VARCHAR)
+        .param(name(prefix, "location"), model.location(), Types.VARCHAR)
+        .param(name(prefix, "format"), model.format(), Types.VARCHAR)
+        .param(name(prefix, "architecture"), model.architecture(), Types.VARCHAR)
+        .param(name(prefix, "parameterCount"), model.parameterCount(), Types.BIGINT)
+        .param(name(prefix, "quantisation"), model.quantisation(), Types.VARCHAR)
+        .param(name(prefix, "contextLength"), model.contextLength(), Types.INTEGER)
+        .param(name(prefix, "sizeBytes"), model.sizeBytes(), Types.BIGINT)
+        .param(name(prefix, "sha256"), model.sha256(), Types.VARCHAR);
+  }
+
+  private static String name(String prefix, String column) {
+    return prefix.isEmpty()
+        ? column
+        : prefix + Character.toUpperCase(column.charAt(0)) + column.substring(1);
   }
 
   /** Ready at its endpoint, on no host of ours; a row already ready is left as it is. */

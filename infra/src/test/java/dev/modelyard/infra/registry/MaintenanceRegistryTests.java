@@ -3,9 +3,18 @@ package dev.modelyard.infra.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.testing.FreshSchema;
+import dev.modelyard.workflows.maintenance.DiscoveryMerge;
+import dev.modelyard.workflows.maintenance.DiscoveryPlan;
+import dev.modelyard.workflows.maintenance.ModelEntry;
+import dev.modelyard.workflows.maintenance.ProviderReport;
 import dev.modelyard.workflows.maintenance.RetainedRecords;
+import dev.modelyard.workflows.models.ModelFileFacts;
+import dev.modelyard.workflows.models.ModelRef;
+import dev.modelyard.workflows.models.Provider;
+import dev.modelyard.workflows.models.RegisterModel;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +28,7 @@ class MaintenanceRegistryTests {
   private static FreshSchema database;
   private static JdbcClient jdbc;
   private static MaintenanceRegistry registry;
+  private static ModelRegistry models;
 
   @BeforeAll
   static void migrate() {
@@ -27,11 +37,104 @@ class MaintenanceRegistryTests {
     registry =
         new MaintenanceRegistry(
             jdbc, new TransactionTemplate(new JdbcTransactionManager(database.dataSource)));
+    models = new ModelRegistry(jdbc);
+  }
+
+  /** What discovery's model store reports of a model's file. */
+  private static ModelEntry discovered(
+      ModelRef model, Long size, String sha256, String architecture, Integer contextLength) {
+    return new ModelEntry(
+        model.provider().wireName(),
+        model.name(),
+        null,
+        "/models/" + model.name() + ".gguf",
+        "gguf",
+        architecture,
+        null,
+        null,
+        contextLength,
+        size,
+        sha256);
+  }
+
+  private static ProviderReport report(ModelEntry model) {
+    return new ProviderReport("model-store", true, List.of(model), List.of(), null);
+  }
+
+  private static RegisterModel registration(ModelRef model, long size, String sha256) {
+    return new RegisterModel(
+        model,
+        null,
+        new ModelFileFacts(
+            "/models/" + model.name() + ".gguf", size, sha256, "gguf", "llama", 5, "Q4_0", 2048));
+  }
+
+  /** The row's size and checksum. */
+  private static String row(ModelRef model) {
+    return jdbc.sql("select size_bytes || ' ' || sha256 from models where name = :name")
+        .param("name", model.name())
+        .query(String.class)
+        .single();
   }
 
   @AfterAll
   static void drop() {
     database.close();
+  }
+
+  @Test
+  void anUpdateMergedFromAnEarlierReadKeepsARegistrationMadeSince() {
+    ModelRef model = new ModelRef(Provider.LOCAL_GGUF, "discovered-then-pulled");
+    models.registerModel(registration(model, 1, "h1"));
+    DiscoveryPlan plan =
+        DiscoveryMerge.merge(
+            registry.models(), List.of(report(discovered(model, 2L, null, null, null))));
+    assertThat(plan.toUpdate()).hasSize(1);
+
+    // A re-pull replaced the file and committed its facts between discovery's read and its write.
+    models.registerModel(registration(model, 3, "h2"));
+    registry.apply(plan);
+
+    assertThat(row(model)).isEqualTo("3 h2");
+  }
+
+  @Test
+  void aModelAddedFromAnEarlierReadDoesNotOverwriteOneRegisteredSince() {
+    ModelRef model = new ModelRef(Provider.LOCAL_GGUF, "found-while-hashing");
+    // The model store lists the file while its pull is still hashing it: discovery knows no sum.
+    DiscoveryPlan plan =
+        DiscoveryMerge.merge(
+            registry.models(), List.of(report(discovered(model, 5L, null, null, null))));
+    assertThat(plan.toAdd()).hasSize(1);
+
+    models.registerModel(registration(model, 5, "h1"));
+    registry.apply(plan);
+
+    assertThat(row(model)).isEqualTo("5 h1");
+  }
+
+  @Test
+  void anUpdateFromAFreshReadIsWrittenOverUnknownValues() {
+    ModelRef model = new ModelRef(Provider.LOCAL_GGUF, "nulls-in-the-row");
+    jdbc.sql(
+            """
+            insert into models (provider, name, location, size_bytes)
+            values ('local_gguf', 'nulls-in-the-row', '/models/nulls.gguf', 1)
+            """)
+        .update();
+    DiscoveryPlan plan =
+        DiscoveryMerge.merge(
+            registry.models(), List.of(report(discovered(model, 7L, "h7", "llama", 4096))));
+
+    registry.apply(plan);
+
+    assertThat(row(model)).isEqualTo("7 h7");
+    assertThat(
+            jdbc.sql("select architecture || ' ' || context_length from models where name = :name")
+                .param("name", model.name())
+                .query(String.class)
+                .single())
+        .isEqualTo("llama 4096");
   }
 
   @Test

@@ -22,6 +22,8 @@ public final class DiscoveryMerge {
     List<ModelEntry> known = new ArrayList<>(registered);
     Map<String, ModelEntry> added = new LinkedHashMap<>();
     Map<String, ModelEntry> updated = new LinkedHashMap<>();
+    // The registry's row as read, for each updated one: what the update expects to find.
+    Map<String, ModelEntry> asRead = new LinkedHashMap<>();
     int unchanged = 0;
     // Reported name -> name of the row it landed on, so that instances follow their model.
     Map<String, String> landedOn = new LinkedHashMap<>();
@@ -50,6 +52,7 @@ public final class DiscoveryMerge {
         if (added.containsKey(key(match))) {
           added.put(key(match), merged);
         } else {
+          asRead.putIfAbsent(key(match), match);
           updated.put(key(match), merged);
         }
       }
@@ -70,7 +73,8 @@ public final class DiscoveryMerge {
         List.copyOf(updated.values()),
         unchanged,
         instances,
-        instanceSources);
+        instanceSources,
+        updated.keySet().stream().map(asRead::get).toList());
   }
 
   private static ModelEntry find(List<ModelEntry> known, ModelEntry reported) {

@@ -49,6 +49,24 @@ class DiscoveryMergeTests {
   }
 
   @Test
+  void eachUpdateCarriesTheRowAsReadEvenWhenTwoReportsChangeIt() {
+    ModelEntry bigger = entry("local_gguf", "my-model", "/data/my.gguf", 200L, null);
+    ModelEntry hashed = entry("local_gguf", "my-model", "/data/my.gguf", null, "bb");
+
+    DiscoveryPlan plan =
+        DiscoveryMerge.merge(List.of(USER_GGUF), List.of(report(bigger), report(hashed)));
+
+    assertThat(plan.toUpdate())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.sizeBytes()).isEqualTo(200L);
+              assertThat(m.sha256()).isEqualTo("bb");
+            });
+    assertThat(plan.toUpdateAsRead()).containsExactly(USER_GGUF);
+  }
+
+  @Test
   void aModelIsMatchedByItsLocationOnTheSameHostWhenItsNameDiffers() {
     ModelEntry pulled = entry("local_ollama", "tiny", "tiny:latest", 5L, "d");
     ModelEntry listed = entry("local_ollama", "tiny:latest", "tiny:latest", 5L, "d");
