@@ -12,6 +12,7 @@ import io.temporal.failure.ApplicationFailure;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -94,6 +95,21 @@ public class FakeRegistry implements ModelRegistryActivities, InstanceRegistryAc
   @Override
   public void recordStopping(String instanceId) {
     instanceStates.put(instanceId, "stopping");
+  }
+
+  /** Instances used since an idle cleanup looked: they are not stopped as idle. */
+  public final Set<String> usedSince = ConcurrentHashMap.newKeySet();
+
+  @Override
+  public boolean recordStoppingIfIdle(String instanceId, long idleTtlMillis) {
+    String state = instanceStates.get(instanceId);
+    boolean idle =
+        "stopping".equals(state)
+            || (List.of("ready", "unhealthy").contains(state) && !usedSince.contains(instanceId));
+    if (idle) {
+      instanceStates.put(instanceId, "stopping");
+    }
+    return idle;
   }
 
   @Override

@@ -346,6 +346,11 @@ class DeploymentColdStartsTests {
     }
 
     @Override
+    public boolean recordStoppingIfIdle(String instanceId, long idleTtlMillis) {
+      return registry.recordStoppingIfIdle(instanceId, Duration.ofMillis(idleTtlMillis));
+    }
+
+    @Override
     public void recordStopped(String instanceId) {
       registry.recordStopped(instanceId);
     }

@@ -26,12 +26,13 @@ public class LoadSamples {
 
   /**
    * Appends one window's samples from {@code source} (the API replica), ending now, and marks the
-   * active instances of each model that was called as used now: the cleanup cron unloads models
-   * whose instances have gone unused for its idle TTL.
+   * active instances of each model that was called, or was serving a call begun earlier (a long
+   * stream), as used now: the cleanup cron unloads models whose instances have gone unused for its
+   * idle TTL.
    */
   public void publish(String source, List<LoadSample> samples) {
     for (LoadSample sample : samples) {
-      if (sample.requests() > 0) {
+      if (sample.requests() > 0 || sample.busy().isPositive()) {
         jdbc.sql(
                 """
                 update model_instances i set last_used_at = now()

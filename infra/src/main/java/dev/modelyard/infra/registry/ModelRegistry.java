@@ -325,6 +325,28 @@ public class ModelRegistry {
     setState(instanceId, "stopped");
   }
 
+  /**
+   * Marks the instance stopping if it has gone unused for {@code idleTtl} by the database's clock,
+   * in one statement: the row's lock orders it with the gateway's marking of use ({@code
+   * LoadSamples}), which no longer touches it once it is stopping. True also for an instance
+   * already stopping (a retry of a call that committed).
+   */
+  public boolean recordStoppingIfIdle(String instanceId, Duration idleTtl) {
+    return jdbc.sql(
+                """
+                update model_instances set state = 'stopping', updated_at = now()
+                where instance_id = :id
+                  and (state = 'stopping'
+                       or (state in ('ready', 'unhealthy')
+                           and coalesce(last_used_at, started_at)
+                               < now() - make_interval(secs => :idleSeconds)))
+                """)
+            .param("id", instanceId)
+            .param("idleSeconds", idleTtl.toMillis() / 1000.0)
+            .update()
+        == 1;
+  }
+
   private void setState(String instanceId, String state) {
     jdbc.sql(
             "update model_instances set state = :state, updated_at = now() where instance_id = :id")

@@ -132,31 +132,22 @@ class LoadSamplesTests {
     registry.recordHost("host-a", "modelyard-host-host-a");
     ModelRef busy = new ModelRef(Provider.LOCAL_GGUF, "Busy-Model");
     ModelRef quiet = new ModelRef(Provider.LOCAL_GGUF, "quiet-model");
-    for (ModelRef model : List.of(busy, quiet)) {
-      String modelId =
-          registry
-              .registerModel(
-                  new RegisterModel(
-                      model,
-                      "host-a",
-                      new ModelFileFacts(
-                          "/m/" + model.name(), 1, "00", "gguf", "llama", 1, "F16", 512)))
-              .modelId();
-      String instanceId = "i-" + model.name();
-      registry.recordStarting(
-          new NewInstance(instanceId, modelId, "host-a", ResourceRequirements.DEFAULTS));
-      registry.recordReady(new StartedInstance(instanceId, "http://127.0.0.1:1"));
+    ModelRef streaming = new ModelRef(Provider.LOCAL_GGUF, "streaming-model");
+    for (ModelRef model : List.of(busy, quiet, streaming)) {
+      readyInstance(registry, model);
     }
     // Started two hours ago, and never called since, as far as the registry knows.
     jdbc.sql("update model_instances set started_at = now() - interval '2 hours'").update();
     long beforeCall = System.currentTimeMillis() - 60_000;
 
-    // The gateway names the model as the client spelt it; a window without calls marks nothing.
+    // The gateway names the model as the client spelt it; a window without calls marks nothing,
+    // but one without new calls that served a stream begun earlier is use.
     samples.publish(
         "api-a",
         List.of(
             sample(new ModelRef(Provider.LOCAL_GGUF, "busy-model"), 1, 3, histogram(3, 40)),
-            sample(quiet, 0, 0, new LatencyHistogram())));
+            sample(quiet, 0, 0, new LatencyHistogram()),
+            sample(streaming, 5, 0, new LatencyHistogram())));
 
     assertThat(maintenance.activeInstances())
         .filteredOn(i -> i.instanceId().equals("i-Busy-Model"))
@@ -166,6 +157,62 @@ class LoadSamplesTests {
         .filteredOn(i -> i.instanceId().equals("i-quiet-model"))
         .singleElement()
         .satisfies(i -> assertThat(i.lastUsedAtMillis()).isLessThan(beforeCall));
+    assertThat(maintenance.activeInstances())
+        .filteredOn(i -> i.instanceId().equals("i-streaming-model"))
+        .singleElement()
+        .satisfies(i -> assertThat(i.lastUsedAtMillis()).isGreaterThan(beforeCall));
+  }
+
+  @Test
+  void anIdleUnloadStopsOnlyAnInstanceStillUnusedWhenItIsTakenOutOfRouting() {
+    JdbcClient jdbc = JdbcClient.create(schema.dataSource);
+    ModelRegistry registry = new ModelRegistry(jdbc);
+    registry.recordHost("host-a", "modelyard-host-host-a");
+    ModelRef usedSince = new ModelRef(Provider.LOCAL_GGUF, "used-since");
+    ModelRef stillIdle = new ModelRef(Provider.LOCAL_GGUF, "still-idle");
+    ModelRef stopped = new ModelRef(Provider.LOCAL_GGUF, "stopped-meanwhile");
+    for (ModelRef model : List.of(usedSince, stillIdle, stopped)) {
+      readyInstance(registry, model);
+    }
+    // What idle cleanup saw: nothing used for two hours.
+    jdbc.sql("update model_instances set started_at = now() - interval '2 hours'").update();
+    // Then a request, published after cleanup looked; and a stop by someone else.
+    samples.publish("api-a", List.of(sample(usedSince, 1, 1, histogram(1, 40))));
+    registry.recordStopped("i-stopped-meanwhile");
+
+    assertThat(registry.recordStoppingIfIdle("i-used-since", Duration.ofHours(1))).isFalse();
+    assertThat(registry.recordStoppingIfIdle("i-still-idle", Duration.ofHours(1))).isTrue();
+    assertThat(registry.recordStoppingIfIdle("i-still-idle", Duration.ofHours(1)))
+        .as("a retry of a call that committed")
+        .isTrue();
+    assertThat(registry.recordStoppingIfIdle("i-stopped-meanwhile", Duration.ofHours(1))).isFalse();
+    assertThat(
+            jdbc.sql(
+                    """
+                    select instance_id || ' ' || state from model_instances
+                    where instance_id in ('i-used-since', 'i-still-idle', 'i-stopped-meanwhile')
+                    order by 1
+                    """)
+                .query(String.class)
+                .list())
+        .containsExactly(
+            "i-still-idle stopping", "i-stopped-meanwhile stopped", "i-used-since ready");
+  }
+
+  private static void readyInstance(ModelRegistry registry, ModelRef model) {
+    String modelId =
+        registry
+            .registerModel(
+                new RegisterModel(
+                    model,
+                    "host-a",
+                    new ModelFileFacts(
+                        "/m/" + model.name(), 1, "00", "gguf", "llama", 1, "F16", 512)))
+            .modelId();
+    String instanceId = "i-" + model.name();
+    registry.recordStarting(
+        new NewInstance(instanceId, modelId, "host-a", ResourceRequirements.DEFAULTS));
+    registry.recordReady(new StartedInstance(instanceId, "http://127.0.0.1:1"));
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.modelyard.workflows.deployments.InstanceRegistryActivities;
 import dev.modelyard.workflows.deployments.InstanceView;
 import dev.modelyard.workflows.deployments.NewInstance;
 import dev.modelyard.workflows.deployments.StartedInstance;
+import java.time.Duration;
 import java.util.List;
 
 public class InstanceRegistryActivitiesImpl implements InstanceRegistryActivities {
@@ -28,6 +29,11 @@ public class InstanceRegistryActivitiesImpl implements InstanceRegistryActivitie
   @Override
   public void recordStopping(String instanceId) {
     registry.recordStopping(instanceId);
+  }
+
+  @Override
+  public boolean recordStoppingIfIdle(String instanceId, long idleTtlMillis) {
+    return registry.recordStoppingIfIdle(instanceId, Duration.ofMillis(idleTtlMillis));
   }
 
   @Override

@@ -27,5 +27,13 @@ public interface InstanceRegistryActivities {
 
   void recordStopping(String instanceId);
 
+  /**
+   * Marks the instance stopping if it has gone unused for {@code idleTtlMillis} as the registry
+   * sees it now (its last use, or its start if never used), taking it out of routing; false,
+   * changing nothing, when it was used since an idle cleanup looked. True for one already stopping,
+   * so that a retry of a call that committed stops what it marked.
+   */
+  boolean recordStoppingIfIdle(String instanceId, long idleTtlMillis);
+
   void recordStopped(String instanceId);
 }

@@ -10,6 +10,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,6 +30,20 @@ public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
    * reservation for good. Their records wait out a database outage for the same reason.
    */
   static final String CANCEL_CHANGE = "stops-finish-when-cancelled";
+
+  /**
+   * Idle cleanup's unloads that check each instance again as they take it out of routing, keep one
+   * used since cleanup looked, and let requests under way on the others finish before stopping
+   * them. Before, an instance was stopped on what cleanup had read minutes earlier, cutting off
+   * whatever it was serving.
+   */
+  static final String IDLE_RECHECK_CHANGE = "unload-rechecks-idle";
+
+  /**
+   * How long an idle unload waits between taking its instances out of routing (the gateways see it
+   * within a second) and stopping them, for the requests under way on them to finish.
+   */
+  static final Duration IDLE_DRAIN = Duration.ofSeconds(30);
 
   /** An unload that could not stop every instance; those it could not are recorded failed. */
   static final String STOPS_FAILED = "InstanceStopsFailed";
@@ -50,7 +65,17 @@ public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
     RegisteredModel model = models.findModel(request.model());
     List<String> stopped = new ArrayList<>();
     List<String> failed = new ArrayList<>();
-    for (InstanceView instance : instances.findActiveInstances(model.modelId())) {
+    List<InstanceView> active = instances.findActiveInstances(model.modelId());
+    if (request.idleTtl() != null
+        && Workflow.getVersion(IDLE_RECHECK_CHANGE, Workflow.DEFAULT_VERSION, 1) == 1) {
+      List<String> kept = new ArrayList<>();
+      // Once instances are out of routing they must be stopped, whatever the unload is told.
+      Workflow.newDetachedCancellationScope(
+              () -> unloadIdle(active, request, stopped, failed, kept))
+          .run();
+      return result(stopped, failed, kept);
+    }
+    for (InstanceView instance : active) {
       if (!request.includes(instance.instanceId())) {
         continue;
       }
@@ -68,6 +93,10 @@ public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
               () -> stopOne(instance, instancesUntilAnswered, stopped, failed))
           .run();
     }
+    return result(stopped, failed, List.of());
+  }
+
+  private UnloadModelResult result(List<String> stopped, List<String> failed, List<String> kept) {
     if (!failed.isEmpty()) {
       phase = "failed";
       throw ApplicationFailure.newNonRetryableFailure(
@@ -79,7 +108,41 @@ public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
           STOPS_FAILED);
     }
     phase = "done";
-    return new UnloadModelResult(stopped);
+    return new UnloadModelResult(stopped, kept);
+  }
+
+  /**
+   * Takes out of routing each instance still idle by the registry's clock (one used since cleanup
+   * looked is kept), waits for the requests under way on them, then stops them.
+   */
+  private void unloadIdle(
+      List<InstanceView> active,
+      UnloadModelRequest request,
+      List<String> stopped,
+      List<String> failed,
+      List<String> kept) {
+    phase = "checking idle instances";
+    List<InstanceView> marked = new ArrayList<>();
+    for (InstanceView instance : active) {
+      if (!request.includes(instance.instanceId())) {
+        continue;
+      }
+      if (instancesUntilAnswered.recordStoppingIfIdle(
+          instance.instanceId(), request.idleTtl().toMillis())) {
+        marked.add(instance);
+      } else {
+        kept.add(instance.instanceId());
+      }
+    }
+    if (marked.isEmpty()) {
+      return;
+    }
+    phase = "draining";
+    Workflow.sleep(IDLE_DRAIN);
+    for (InstanceView instance : marked) {
+      phase = "stopping " + instance.instanceId();
+      stopMarked(instance, instancesUntilAnswered, stopped, failed);
+    }
   }
 
   /** Stops one instance, adding it to {@code stopped}, or to {@code failed} if its host did not. */
@@ -91,6 +154,15 @@ public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
     phase = "stopping " + instance.instanceId();
     // Marked first, so that the gateway stops routing to it before it goes away.
     instances.recordStopping(instance.instanceId());
+    stopMarked(instance, records, stopped, failed);
+  }
+
+  /** Stops an instance already marked stopping; see {@link #stopOne}. */
+  private void stopMarked(
+      InstanceView instance,
+      InstanceRegistryActivities records,
+      List<String> stopped,
+      List<String> failed) {
     if (Workflow.getVersion(STOP_FAILURES_CHANGE, Workflow.DEFAULT_VERSION, 1)
         == Workflow.DEFAULT_VERSION) {
       HostActivityStubs.stopping(instance.instanceId(), instance.hostId())

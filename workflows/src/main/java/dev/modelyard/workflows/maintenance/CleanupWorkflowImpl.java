@@ -4,6 +4,7 @@ import dev.modelyard.workflows.TaskQueues;
 import dev.modelyard.workflows.WorkflowIds;
 import dev.modelyard.workflows.deployments.HostActivityStubs;
 import dev.modelyard.workflows.deployments.UnloadModelRequest;
+import dev.modelyard.workflows.deployments.UnloadModelResult;
 import dev.modelyard.workflows.deployments.UnloadModelWorkflow;
 import dev.modelyard.workflows.health.InstanceOwnerActivities;
 import dev.modelyard.workflows.models.ModelRef;
@@ -15,6 +16,7 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -141,7 +143,13 @@ public class CleanupWorkflowImpl implements CleanupWorkflow {
     // before this unloaded every instance of the model.
     boolean onlySeen =
         Workflow.getVersion("unload-only-instances-seen", Workflow.DEFAULT_VERSION, 1) == 1;
-    Map<ModelRef, Promise<?>> unloading = new LinkedHashMap<>();
+    // Each instance checked again as the unload takes it out of routing: minutes may pass between
+    // this run's read and that, and a model used meanwhile keeps what was used.
+    Duration recheckedIdle =
+        Workflow.getVersion("cleanup-unload-rechecks-idle", Workflow.DEFAULT_VERSION, 1) == 1
+            ? policy.idleTtl()
+            : null;
+    Map<ModelRef, Promise<UnloadModelResult>> unloading = new LinkedHashMap<>();
     for (ModelRef model : idle) {
       if (deployed.contains(WorkflowIds.deployment(model))) {
         continue;
@@ -165,14 +173,19 @@ public class CleanupWorkflowImpl implements CleanupWorkflow {
                   .map(ActiveInstance::instanceId)
                   .toList()
               : null;
-      unloading.put(model, Async.function(unload::unload, new UnloadModelRequest(model, seen)));
+      unloading.put(
+          model,
+          Async.function(unload::unload, new UnloadModelRequest(model, seen, recheckedIdle)));
     }
     List<String> unloaded = new ArrayList<>();
     unloading.forEach(
         (model, done) -> {
           try {
-            done.get();
-            unloaded.add(model.toString());
+            UnloadModelResult result = done.get();
+            // A model whose every instance was used since this run looked was not unloaded.
+            if (recheckedIdle == null || !result.stoppedInstanceIds().isEmpty()) {
+              unloaded.add(model.toString());
+            }
           } catch (ChildWorkflowFailure failure) {
             problems.add("unload " + model + ": " + DiscoveryWorkflowImpl.rootMessage(failure));
           }

@@ -23,7 +23,10 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +52,8 @@ class LoadModelWorkflowTests {
           6 * GIB);
   private final List<String> started = new CopyOnWriteArrayList<>();
   private final List<String> stopped = new CopyOnWriteArrayList<>();
+  // When each stop began, by the test environment's (skipped) clock.
+  private final Map<String, Long> stoppedAt = new ConcurrentHashMap<>();
   private final List<StartInstance> starts = new CopyOnWriteArrayList<>();
   private volatile boolean failStarts;
   private volatile boolean unloadedWhileStarting;
@@ -185,6 +190,31 @@ class LoadModelWorkflowTests {
     assertThat(unloaded.stoppedInstanceIds()).containsExactly(seen.instanceId());
     assertThat(stopped).containsExactly(seen.instanceId());
     assertThat(registry.instanceStates).containsEntry("i-since", "ready");
+  }
+
+  @Test
+  void anIdleUnloadKeepsAnInstanceUsedSinceCleanupLookedAndDrainsTheOthersBeforeStopping() {
+    LoadModelResult used = load(TINY);
+    registry.instances.put(
+        "i-idle", new InstanceView("i-idle", "model-1", HOST, "http://127.0.0.1:9001"));
+    registry.instanceStates.put("i-idle", "ready");
+    registry.usedSince.add(used.instanceId());
+    long start = env.currentTimeMillis();
+
+    UnloadModelResult unloaded =
+        unload(
+            new UnloadModelRequest(
+                TINY, List.of(used.instanceId(), "i-idle"), Duration.ofHours(1)));
+
+    assertThat(unloaded.stoppedInstanceIds()).containsExactly("i-idle");
+    assertThat(unloaded.keptInUse()).containsExactly(used.instanceId());
+    assertThat(stopped).containsExactly("i-idle");
+    assertThat(registry.instanceStates)
+        .containsEntry(used.instanceId(), "ready")
+        .containsEntry("i-idle", "stopped");
+    assertThat(stoppedAt.get("i-idle") - start)
+        .as("requests under way on it had the drain to finish")
+        .isGreaterThanOrEqualTo(UnloadModelWorkflowImpl.IDLE_DRAIN.toMillis());
   }
 
   @Test
@@ -454,6 +484,7 @@ class LoadModelWorkflowTests {
 
     @Override
     public void stopInstance(String instanceId) {
+      stoppedAt.put(instanceId, env.currentTimeMillis());
       if (failStops) {
         throw new IllegalStateException("the host is gone");
       }

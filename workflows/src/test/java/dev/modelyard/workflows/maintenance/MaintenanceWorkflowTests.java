@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,6 +44,12 @@ class MaintenanceWorkflowTests {
   /** The instances each unload was limited to, by model. */
   static final Map<String, List<String>> UNLOADED_INSTANCES = new ConcurrentHashMap<>();
 
+  /** The idle TTL each unload was asked to check again, by model. */
+  static final Map<String, Duration> UNLOADED_IDLE_TTLS = new ConcurrentHashMap<>();
+
+  /** Models whose instances were all used after cleanup looked: their unload keeps them. */
+  static final Set<String> USED_SINCE = ConcurrentHashMap.newKeySet();
+
   private TestWorkflowEnvironment env;
   private final FakeMaintenance fake = new FakeMaintenance();
   private final FakeModelStore store = new FakeModelStore();
@@ -51,6 +58,8 @@ class MaintenanceWorkflowTests {
   void start() {
     UNLOADED.clear();
     UNLOADED_INSTANCES.clear();
+    UNLOADED_IDLE_TTLS.clear();
+    USED_SINCE.clear();
     env = TestWorkflowEnvironment.newInstance();
     Worker maintenance = env.newWorker(TaskQueues.MAINTENANCE);
     maintenance.registerWorkflowImplementationTypes(
@@ -154,6 +163,9 @@ class MaintenanceWorkflowTests {
     assertThat(UNLOADED_INSTANCES)
         .as("only the instances seen idle: one started since stays")
         .containsExactly(Map.entry("local_gguf/idle", List.of("i-idle")));
+    assertThat(UNLOADED_IDLE_TTLS)
+        .as("each instance is checked again as it is taken out of routing")
+        .containsExactly(Map.entry("local_gguf/idle", Duration.ofHours(1)));
     assertThat(result.unloadedModels()).containsExactly("local_gguf/idle");
     assertThat(result.failedStarts()).containsExactly("i-stuck");
     assertThat(fake.failed).containsOnlyKeys("i-stuck");
@@ -293,6 +305,28 @@ class MaintenanceWorkflowTests {
         .discover(new DiscoveryRequest("test"));
   }
 
+  @Test
+  void aModelUsedAfterCleanupLookedIsNotReportedUnloaded() {
+    long now = env.currentTimeMillis();
+    fake.instances.add(
+        new ActiveInstance("i-idle", "local_gguf", "idle", HOST, "ready", now - 2 * HOUR, 0));
+    USED_SINCE.add("local_gguf/idle");
+
+    CleanupResult result =
+        cleanUpOnce(
+            new CleanupPolicy(
+                Duration.ofHours(1),
+                Duration.ofMinutes(30),
+                Duration.ofHours(24),
+                Duration.ofDays(30),
+                Duration.ofDays(90),
+                Duration.ofDays(400)));
+
+    assertThat(UNLOADED).containsExactly("local_gguf/idle");
+    assertThat(result.unloadedModels()).isEmpty();
+    assertThat(result.problems()).isEmpty();
+  }
+
   private CleanupResult cleanUpOnce(CleanupPolicy policy) {
     return env.getWorkflowClient()
         .newWorkflowStub(
@@ -310,7 +344,10 @@ class MaintenanceWorkflowTests {
     public UnloadModelResult unload(UnloadModelRequest request) {
       UNLOADED.add(request.model().toString());
       UNLOADED_INSTANCES.put(request.model().toString(), request.instanceIds());
-      return new UnloadModelResult(List.of());
+      UNLOADED_IDLE_TTLS.put(request.model().toString(), request.idleTtl());
+      return USED_SINCE.contains(request.model().toString())
+          ? new UnloadModelResult(List.of(), request.instanceIds())
+          : new UnloadModelResult(request.instanceIds(), List.of());
     }
 
     @Override
