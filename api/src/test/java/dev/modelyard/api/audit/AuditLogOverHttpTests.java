@@ -3,6 +3,7 @@ package dev.modelyard.api.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelyard.api.ApiProcess;
+import dev.modelyard.infra.audit.AuditCursor;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,8 +132,18 @@ class AuditLogOverHttpTests {
 
     JsonNode byModel = audit("model=" + model + "&size=2&page=1");
     assertThat(byModel.get("total").asLong()).isEqualTo(6);
+    assertThat(byModel.get("total_is_exact").asBoolean()).isTrue();
     assertThat(byModel.get("page").asInt()).isEqualTo(1);
     assertThat(byModel.get("records")).hasSize(2);
+    // The same page, reached by the cursor of the first.
+    JsonNode first = audit("model=" + model + "&size=2");
+    JsonNode second =
+        audit("model=" + model + "&size=2&cursor=" + first.get("next_cursor").asString());
+    assertThat(second.get("records")).isEqualTo(byModel.get("records"));
+    JsonNode third =
+        audit("model=" + model + "&size=2&cursor=" + second.get("next_cursor").asString());
+    assertThat(third.get("records")).hasSize(2);
+    assertThat(third.get("next_cursor").isNull()).as("the last page").isTrue();
     JsonNode record = byModel.get("records").get(0);
     assertThat(record.get("model").asString()).isEqualTo(model);
     assertThat(record.get("provider").asString()).isEqualTo("local_gguf");
@@ -189,6 +200,12 @@ class AuditLogOverHttpTests {
           {"size=0", "size"},
           {"size=5000", "size"},
           {"from=2025-03-02T00:00:00Z&to=2025-03-01T00:00:00Z", "to"},
+          {"cursor=not-one-of-ours", "cursor"},
+          // A cursor says where its page starts; a page number as well is a contradiction.
+          {
+            "page=1&cursor=" + new AuditCursor(Instant.parse("2025-03-01T00:00:00Z"), 5).encode(),
+            "page"
+          },
           // Java reads it; PostgreSQL's timestamps end long before.
           {"from=%2B300000-01-01T00:00:00Z", "from"}
         }) {
