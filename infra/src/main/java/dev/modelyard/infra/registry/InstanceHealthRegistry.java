@@ -7,6 +7,7 @@ import dev.modelyard.workflows.health.RestartTarget;
 import dev.modelyard.workflows.models.Provider;
 import java.sql.Array;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -115,8 +116,12 @@ public class InstanceHealthRegistry {
         .optional();
   }
 
-  /** Takes the instance out of routing while it restarts; false when it was stopped meanwhile. */
-  public boolean recordRestarting(String instanceId, String reason) {
+  /**
+   * Takes the instance out of routing while it restarts; false when it was stopped meanwhile.
+   *
+   * @param eventKey the same for every try of one call (see {@link #changeAndLog}), or null
+   */
+  public boolean recordRestarting(String instanceId, String reason, String eventKey) {
     return changeAndLog(
             """
             update model_instances set state = 'starting', updated_at = now()
@@ -127,7 +132,8 @@ public class InstanceHealthRegistry {
             null,
             RESTART_STARTED,
             reason,
-            true)
+            true,
+            eventKey)
         > 0;
   }
 
@@ -147,12 +153,13 @@ public class InstanceHealthRegistry {
             null,
             CONTAINER_GONE,
             detail,
-            true)
+            true,
+            null)
         > 0;
   }
 
   /** Logs the failed attempt and keeps the restart from looking stuck to the health loop. */
-  public void recordRestartAttemptFailed(String instanceId, String detail) {
+  public void recordRestartAttemptFailed(String instanceId, String detail, String eventKey) {
     changeAndLog(
         """
         update model_instances set updated_at = now()
@@ -163,14 +170,16 @@ public class InstanceHealthRegistry {
         null,
         RESTART_ATTEMPT_FAILED,
         detail,
-        false);
+        false,
+        eventKey);
   }
 
   /**
    * Ready again at its new endpoint, full score; false when it was unloaded meanwhile. True, with
    * no second event, when it is already ready there: the retry of a call whose answer was lost.
    */
-  public boolean recordRestarted(String instanceId, String endpoint, String detail) {
+  public boolean recordRestarted(
+      String instanceId, String endpoint, String detail, String eventKey) {
     return changeAndLog(
                 """
             update model_instances set state = 'ready', endpoint = :endpoint,
@@ -182,13 +191,14 @@ public class InstanceHealthRegistry {
                 endpoint,
                 RESTARTED,
                 detail,
-                true)
+                true,
+                eventKey)
             > 0
         || ReadyAt.endpoint(jdbc, instanceId, endpoint);
   }
 
   /** The restart gave up: failed, score 0, and why, on the instance and in its events. */
-  public void recordRestartFailed(String instanceId, String reason) {
+  public void recordRestartFailed(String instanceId, String reason, String eventKey) {
     changeAndLog(
         """
         update model_instances set state = 'failed', health_score = 0,
@@ -200,12 +210,16 @@ public class InstanceHealthRegistry {
         null,
         RESTART_FAILED,
         reason,
-        false);
+        false,
+        eventKey);
   }
 
   /**
    * Runs {@code update} and logs the event in the same statement, so that neither lands without the
-   * other; returns the events logged. With {@code onlyIfChanged}, no row updated means no event.
+   * other; returns the rows updated. With {@code onlyIfChanged}, no row updated means no event. An
+   * event whose {@code eventKey} is already logged is not logged again: the key names one call of
+   * an activity (its workflow, run and activity IDs), the same for each of its tries, so a retry of
+   * a call that committed changes the row as before but adds no second event.
    */
   private int changeAndLog(
       String update,
@@ -213,26 +227,31 @@ public class InstanceHealthRegistry {
       String endpoint,
       String kind,
       String detail,
-      boolean onlyIfChanged) {
+      boolean onlyIfChanged,
+      String eventKey) {
     String insert =
         onlyIfChanged
-            ? "select instance_id, :kind, :detail from changed"
+            ? "select instance_id, :kind, :detail, :eventKey from changed"
             // Rows are kept for history, but a deleted model takes its instances along.
-            : "select :instanceId, :kind, :detail where exists"
+            : "select :instanceId, :kind, :detail, :eventKey where exists"
                 + " (select 1 from model_instances where instance_id = :instanceId)";
     JdbcClient.StatementSpec statement =
         jdbc.sql(
                 "with changed as ("
                     + update
-                    + ") insert into instance_events (instance_id, kind, detail) "
-                    + insert)
+                    + "), logged as (insert into instance_events"
+                    + " (instance_id, kind, detail, event_key) "
+                    + insert
+                    + " on conflict (event_key) do nothing returning 1)"
+                    + " select count(*) from changed")
             .param("instanceId", instanceId)
             .param("kind", kind)
-            .param("detail", clip(detail));
+            .param("detail", clip(detail))
+            .param("eventKey", eventKey, Types.VARCHAR);
     if (endpoint != null) {
       statement = statement.param("endpoint", endpoint);
     }
-    return statement.update();
+    return statement.query(Integer.class).single();
   }
 
   public void recordEvent(String instanceId, String kind, String detail) {

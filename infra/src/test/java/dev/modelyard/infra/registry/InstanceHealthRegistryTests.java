@@ -178,12 +178,14 @@ class InstanceHealthRegistryTests {
     String id = ready();
     health.recordHealth(new HealthRecord(id, 19, "unhealthy", "FAILED"));
 
-    assertThat(health.recordRestarting(id, "3 failed probes in a row")).isTrue();
+    assertThat(health.recordRestarting(id, "3 failed probes in a row", null)).isTrue();
     assertThat(row(id)).isEqualTo("starting/19");
     assertThat(registry.routableInstances()).noneMatch(i -> i.instanceId().equals(id));
-    health.recordRestartAttemptFailed(id, "attempt 1 of 5 failed: out of memory; next in PT2S");
-    assertThat(health.recordRestarted(id, "http://127.0.0.1:10001", "attempt 2 of 5")).isTrue();
-    assertThat(health.recordRestarted(id, "http://127.0.0.1:10001", "attempt 2 of 5"))
+    health.recordRestartAttemptFailed(
+        id, "attempt 1 of 5 failed: out of memory; next in PT2S", null);
+    assertThat(health.recordRestarted(id, "http://127.0.0.1:10001", "attempt 2 of 5", null))
+        .isTrue();
+    assertThat(health.recordRestarted(id, "http://127.0.0.1:10001", "attempt 2 of 5", null))
         .as("the retry of a call whose answer was lost: true, and no second event")
         .isTrue();
 
@@ -204,9 +206,9 @@ class InstanceHealthRegistryTests {
   @Test
   void aRestartThatGivesUpMarksTheInstanceFailedWithItsReason() {
     String id = ready();
-    health.recordRestarting(id, "3 failed probes in a row");
+    health.recordRestarting(id, "3 failed probes in a row", null);
 
-    health.recordRestartFailed(id, "restart gave up after 5 attempt(s): out of memory");
+    health.recordRestartFailed(id, "restart gave up after 5 attempt(s): out of memory", null);
 
     assertThat(row(id)).isEqualTo("failed/0");
     assertThat(
@@ -220,13 +222,41 @@ class InstanceHealthRegistryTests {
   }
 
   @Test
+  void theRetryOfARestartCallThatCommittedChangesTheRowAsBeforeButLogsNoSecondEvent() {
+    String id = ready();
+
+    // Each call twice with its key, as a retry whose first try committed makes it.
+    for (int tries = 0; tries < 2; tries++) {
+      assertThat(health.recordRestarting(id, "3 failed probes in a row", "restart/r1/1")).isTrue();
+    }
+    for (int tries = 0; tries < 2; tries++) {
+      health.recordRestartAttemptFailed(id, "attempt 1 of 5 failed", "restart/r1/2");
+    }
+    for (int tries = 0; tries < 2; tries++) {
+      health.recordRestartFailed(id, "restart gave up after 1 attempt(s)", "restart/r1/3");
+    }
+    // The same kind of event from another call (another run of the instance's restart) is logged.
+    health.recordRestartFailed(id, "restart gave up again", "restart/r2/3");
+
+    assertThat(row(id)).isEqualTo("failed/0");
+    assertThat(health.events(id))
+        .extracting(InstanceHealthEvent::kind)
+        .containsExactly(
+            InstanceHealthRegistry.RESTART_STARTED,
+            InstanceHealthRegistry.RESTART_ATTEMPT_FAILED,
+            InstanceHealthRegistry.RESTART_FAILED,
+            InstanceHealthRegistry.RESTART_FAILED);
+  }
+
+  @Test
   void anInstanceUnloadedDuringItsRestartStaysUnloaded() {
     String id = ready();
-    health.recordRestarting(id, "3 failed probes in a row");
+    health.recordRestarting(id, "3 failed probes in a row", null);
     registry.recordStopped(id);
 
-    assertThat(health.recordRestarted(id, "http://127.0.0.1:10002", "attempt 1 of 5")).isFalse();
-    assertThat(health.recordRestarting(id, "again")).isFalse();
+    assertThat(health.recordRestarted(id, "http://127.0.0.1:10002", "attempt 1 of 5", null))
+        .isFalse();
+    assertThat(health.recordRestarting(id, "again", null)).isFalse();
 
     assertThat(row(id)).startsWith("stopped/");
     assertThat(health.events(id))
