@@ -78,8 +78,10 @@ public final class CostLedger implements MonthlySpend, CallerSpend, AutoCloseabl
       Comparator.comparing(
               (Row row) -> YearMonth.from(row.record().occurredAt().atOffset(ZoneOffset.UTC)))
           .thenComparing(
-              // PostgreSQL's collation "C" orders by UTF-8 bytes; String.compareTo by UTF-16 units.
-              row -> Objects.requireNonNullElse(row.record().caller(), "").getBytes(UTF_8),
+              // As stored; collation "C" orders by UTF-8 bytes, String.compareTo by UTF-16 units.
+              row ->
+                  Objects.requireNonNullElse(RefusedRows.storable(row.record().caller()), "")
+                      .getBytes(UTF_8),
               Arrays::compareUnsigned);
 
   private final DataSource dataSource;
