@@ -39,8 +39,20 @@ public class DiscoveryWorkflowImpl implements DiscoveryWorkflow {
 
   private String phase = "starting";
 
+  /**
+   * Runs that read the registry before asking the providers: the writes are made only while a row
+   * still holds what was read, and a read after the reports (which take minutes) let a report older
+   * than a pull committed meanwhile write its stale facts over the pull's.
+   */
+  static final String REGISTRY_FIRST_CHANGE = "discovery-reads-registry-first";
+
   @Override
   public DiscoveryResult discover(DiscoveryRequest request) {
+    List<ModelEntry> registered = null;
+    if (Workflow.getVersion(REGISTRY_FIRST_CHANGE, Workflow.DEFAULT_VERSION, 1) == 1) {
+      phase = "reading the registry";
+      registered = discovery.registeredModels();
+    }
     phase = "asking providers";
     Map<String, Promise<ProviderReport>> asked = new LinkedHashMap<>();
     asked.put("ollama", Async.function(providers::reportOllamaModels));
@@ -65,7 +77,9 @@ public class DiscoveryWorkflowImpl implements DiscoveryWorkflow {
     }
 
     phase = "merging";
-    DiscoveryPlan plan = DiscoveryMerge.merge(discovery.registeredModels(), reports);
+    DiscoveryPlan plan =
+        DiscoveryMerge.merge(
+            registered != null ? registered : discovery.registeredModels(), reports);
     DiscoveryApplied applied = discovery.applyDiscovery(plan);
     DiscoveryResult result =
         new DiscoveryResult(

@@ -112,6 +112,16 @@ class MaintenanceWorkflowTests {
   }
 
   @Test
+  void discoveryReadsTheRegistryBeforeAskingTheProviders() {
+    discoverOnce();
+
+    // Its writes go through only while rows hold what it read: read after the reports, a pull
+    // committed between a report and the read would be overwritten by the older report.
+    assertThat(fake.calls).startsWith("registeredModels").contains("reportOllamaModels");
+    assertThat(fake.calls.stream().filter("registeredModels"::equals)).hasSize(1);
+  }
+
+  @Test
   void theCleanupCronRunsEveryHour() {
     CleanupWorkflow cron =
         env.getWorkflowClient()
@@ -354,6 +364,9 @@ class MaintenanceWorkflowTests {
     public String phase() {
       return "done";
     }
+
+    @Override
+    public void unloadEverything() {}
   }
 
   static class FakeMaintenance
@@ -382,13 +395,18 @@ class MaintenanceWorkflowTests {
     volatile RetainedRecords brokenRecords;
     volatile boolean ollamaDown;
 
+    /** The discovery activities called, in order. */
+    final List<String> calls = new CopyOnWriteArrayList<>();
+
     @Override
     public List<ModelEntry> registeredModels() {
+      calls.add("registeredModels");
       return new ArrayList<>(registered);
     }
 
     @Override
     public ProviderReport reportOllamaModels() {
+      calls.add("reportOllamaModels");
       if (ollamaDown) {
         return ProviderReport.unreachable("ollama@h1", "connection refused");
       }
