@@ -26,6 +26,7 @@ import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.query.v1.WorkflowQuery;
 import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
 import io.temporal.api.workflowservice.v1.QueryWorkflowResponse;
+import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowOptions;
@@ -192,13 +193,24 @@ public class ModelLifecycle {
     return Optional.empty();
   }
 
+  /**
+   * Starts the unload, or joins the one under way with a signal to stop every instance: an idle
+   * cleanup's unload of the same model (the same ID) would otherwise keep the instances just used.
+   */
   String startUnload(UnloadModelRequest request) {
     String id = WorkflowIds.unload(request.model());
     UnloadModelWorkflow workflow =
         client.newWorkflowStub(
             UnloadModelWorkflow.class,
             options(id, TaskQueues.RUNTIME, "unload", request.model(), request));
-    return start(() -> WorkflowClient.start(workflow::unload, request), id);
+    return start(
+        () -> {
+          BatchRequest startAndSignal = client.newSignalWithStartRequest();
+          startAndSignal.add(workflow::unload, request);
+          startAndSignal.add(workflow::unloadEverything);
+          client.signalWithStart(startAndSignal);
+        },
+        id);
   }
 
   String startRegister(RegisterEndpointRequest request) {

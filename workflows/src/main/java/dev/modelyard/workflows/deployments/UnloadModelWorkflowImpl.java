@@ -13,6 +13,7 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
 
@@ -58,6 +59,7 @@ public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
       Workflow.newActivityStub(PlacementActivities.class, PlacementOptions.RELEASE);
 
   private String phase = "starting";
+  private boolean everything;
 
   @Override
   public UnloadModelResult unload(UnloadModelRequest request) {
@@ -68,15 +70,43 @@ public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
     List<InstanceView> active = instances.findActiveInstances(model.modelId());
     if (request.idleTtl() != null
         && Workflow.getVersion(IDLE_RECHECK_CHANGE, Workflow.DEFAULT_VERSION, 1) == 1) {
-      List<String> kept = new ArrayList<>();
+      List<String> notStopped = new ArrayList<>();
+      CancellationScope unloadScope = CancellationScope.current();
       // Once instances are out of routing they must be stopped, whatever the unload is told.
       Workflow.newDetachedCancellationScope(
-              () -> unloadIdle(active, request, stopped, failed, kept))
+              () -> unloadIdle(active, request, unloadScope, stopped, failed, notStopped))
           .run();
-      return result(stopped, failed, kept);
+      if (everything) {
+        // A user's unload joined this one: it asked for every instance, used or not.
+        stopEach(instances.findActiveInstances(model.modelId()), id -> true, stopped, failed);
+        notStopped.clear();
+      } else if (unloadScope.isCancelRequested()) {
+        throw new CanceledFailure(
+            "unload cancelled after stopping " + stopped + "; the other instances run on");
+      }
+      return result(stopped, failed, notStopped);
     }
+    stopEach(active, request::includes, stopped, failed);
+    return result(stopped, failed, List.of());
+  }
+
+  /**
+   * A user's unload that found this one under way (they share its ID) asks it to stop every
+   * instance: an idle cleanup's unload would otherwise keep the ones just used, and the user's
+   * unload would end with them running.
+   */
+  @Override
+  public void unloadEverything() {
+    everything = true;
+  }
+
+  private void stopEach(
+      List<InstanceView> active,
+      Predicate<String> included,
+      List<String> stopped,
+      List<String> failed) {
     for (InstanceView instance : active) {
-      if (!request.includes(instance.instanceId())) {
+      if (!included.test(instance.instanceId())) {
         continue;
       }
       if (Workflow.getVersion(CANCEL_CHANGE, Workflow.DEFAULT_VERSION, 1)
@@ -93,10 +123,10 @@ public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
               () -> stopOne(instance, instancesUntilAnswered, stopped, failed))
           .run();
     }
-    return result(stopped, failed, List.of());
   }
 
-  private UnloadModelResult result(List<String> stopped, List<String> failed, List<String> kept) {
+  private UnloadModelResult result(
+      List<String> stopped, List<String> failed, List<String> notStopped) {
     if (!failed.isEmpty()) {
       phase = "failed";
       throw ApplicationFailure.newNonRetryableFailure(
@@ -108,31 +138,34 @@ public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
           STOPS_FAILED);
     }
     phase = "done";
-    return new UnloadModelResult(stopped, kept);
+    return new UnloadModelResult(stopped, notStopped);
   }
 
   /**
    * Takes out of routing each instance still idle by the registry's clock (one used since cleanup
-   * looked is kept), waits for the requests under way on them, then stops them.
+   * looked, or no longer serving, is left alone), waits for the requests under way on them, then
+   * stops them. A cancel stops it taking more out of routing; those already out are stopped.
    */
   private void unloadIdle(
       List<InstanceView> active,
       UnloadModelRequest request,
+      CancellationScope unloadScope,
       List<String> stopped,
       List<String> failed,
-      List<String> kept) {
+      List<String> notStopped) {
     phase = "checking idle instances";
     List<InstanceView> marked = new ArrayList<>();
     for (InstanceView instance : active) {
       if (!request.includes(instance.instanceId())) {
         continue;
       }
-      if (instancesUntilAnswered.recordStoppingIfIdle(
-          instance.instanceId(), request.idleTtl().toMillis())) {
-        marked.add(instance);
-      } else {
-        kept.add(instance.instanceId());
+      if (unloadScope.isCancelRequested()
+          || !instancesUntilAnswered.recordStoppingIfIdle(
+              instance.instanceId(), request.idleTtl().toMillis())) {
+        notStopped.add(instance.instanceId());
+        continue;
       }
+      marked.add(instance);
     }
     if (marked.isEmpty()) {
       return;

@@ -12,7 +12,10 @@ import dev.modelyard.workflows.models.RegisteredModel;
 import dev.modelyard.workflows.placement.DeviceMemory;
 import dev.modelyard.workflows.placement.InMemoryLedger;
 import dev.modelyard.workflows.placement.PlacementActivities;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -52,8 +55,9 @@ class LoadModelWorkflowTests {
           6 * GIB);
   private final List<String> started = new CopyOnWriteArrayList<>();
   private final List<String> stopped = new CopyOnWriteArrayList<>();
-  // When each stop began, by the test environment's (skipped) clock.
+  // When each stop began, by the test environment's (skipped) clock, and the instance's state then.
   private final Map<String, Long> stoppedAt = new ConcurrentHashMap<>();
+  private final Map<String, String> stateAtStop = new ConcurrentHashMap<>();
   private final List<StartInstance> starts = new CopyOnWriteArrayList<>();
   private volatile boolean failStarts;
   private volatile boolean unloadedWhileStarting;
@@ -207,7 +211,7 @@ class LoadModelWorkflowTests {
                 TINY, List.of(used.instanceId(), "i-idle"), Duration.ofHours(1)));
 
     assertThat(unloaded.stoppedInstanceIds()).containsExactly("i-idle");
-    assertThat(unloaded.keptInUse()).containsExactly(used.instanceId());
+    assertThat(unloaded.notStopped()).containsExactly(used.instanceId());
     assertThat(stopped).containsExactly("i-idle");
     assertThat(registry.instanceStates)
         .containsEntry(used.instanceId(), "ready")
@@ -215,6 +219,46 @@ class LoadModelWorkflowTests {
     assertThat(stoppedAt.get("i-idle") - start)
         .as("requests under way on it had the drain to finish")
         .isGreaterThanOrEqualTo(UnloadModelWorkflowImpl.IDLE_DRAIN.toMillis());
+    assertThat(stateAtStop)
+        .as("out of routing during the drain")
+        .containsEntry("i-idle", "stopping");
+  }
+
+  @Test
+  void aUsersUnloadThatJoinsAnIdleUnloadStopsTheInstancesItWouldKeep() throws Exception {
+    LoadModelResult used = load(TINY);
+    registry.instances.put(
+        "i-idle", new InstanceView("i-idle", "model-1", HOST, "http://127.0.0.1:9001"));
+    registry.instanceStates.put("i-idle", "ready");
+    registry.usedSince.add(used.instanceId());
+    stopping = new CountDownLatch(1);
+    stopsMayEnd = new CountDownLatch(1);
+    UnloadModelWorkflow idle = unloadStub(TINY);
+    WorkflowExecution run =
+        WorkflowClient.start(
+            idle::unload,
+            new UnloadModelRequest(
+                TINY, List.of(used.instanceId(), "i-idle"), Duration.ofHours(1)));
+    // Nobody waits on a result here, so the test's clock moves only when told to.
+    env.sleep(UnloadModelWorkflowImpl.IDLE_DRAIN.plusSeconds(1));
+    assertThat(stopping.await(30, TimeUnit.SECONDS)).as("the idle instance's stop began").isTrue();
+
+    // As the API starts a user's unload: joining the one under way, with the signal.
+    UnloadModelWorkflow users = unloadStub(TINY);
+    BatchRequest startAndSignal = env.getWorkflowClient().newSignalWithStartRequest();
+    startAndSignal.add(users::unload, new UnloadModelRequest(TINY));
+    startAndSignal.add(users::unloadEverything);
+    WorkflowExecution joined = env.getWorkflowClient().signalWithStart(startAndSignal);
+    stopsMayEnd.countDown();
+
+    assertThat(joined.getRunId()).isEqualTo(run.getRunId());
+    UnloadModelResult unloaded = WorkflowStub.fromTyped(idle).getResult(UnloadModelResult.class);
+    assertThat(unloaded.stoppedInstanceIds())
+        .containsExactlyInAnyOrder("i-idle", used.instanceId());
+    assertThat(unloaded.notStopped()).isEmpty();
+    assertThat(registry.instanceStates)
+        .containsEntry(used.instanceId(), "stopped")
+        .containsEntry("i-idle", "stopped");
   }
 
   @Test
@@ -440,14 +484,19 @@ class LoadModelWorkflowTests {
   }
 
   private UnloadModelResult unload(UnloadModelRequest request) {
+    return unloadStub(request.model()).unload(request);
+  }
+
+  private UnloadModelWorkflow unloadStub(ModelRef model) {
     return env.getWorkflowClient()
         .newWorkflowStub(
             UnloadModelWorkflow.class,
             WorkflowOptions.newBuilder()
-                .setWorkflowId(WorkflowIds.unload(request.model()))
+                .setWorkflowId(WorkflowIds.unload(model))
                 .setTaskQueue(TaskQueues.RUNTIME)
-                .build())
-        .unload(request);
+                .setWorkflowIdConflictPolicy(
+                    WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+                .build());
   }
 
   private LoadModelResult load(ModelRef model) {
@@ -485,6 +534,7 @@ class LoadModelWorkflowTests {
     @Override
     public void stopInstance(String instanceId) {
       stoppedAt.put(instanceId, env.currentTimeMillis());
+      stateAtStop.put(instanceId, registry.instanceStates.get(instanceId));
       if (failStops) {
         throw new IllegalStateException("the host is gone");
       }
