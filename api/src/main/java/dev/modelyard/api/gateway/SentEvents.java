@@ -13,21 +13,22 @@ import java.util.List;
 final class SentEvents {
 
   /**
-   * The largest stream kept for the cache: a whole answer of a few thousand tokens is a few hundred
-   * kilobytes of events; one larger would push dozens of others out of the in-process cache.
+   * The largest stream kept for the cache, in characters (as the cache weighs entries): a whole
+   * answer of a few thousand tokens is a few hundred thousand characters of events; one larger
+   * would push dozens of others out of the in-process cache.
    */
-  static final long MAX_CACHED_BYTES = 1L << 20;
+  static final long MAX_CACHED_CHARS = 1L << 20;
 
   private static final int TAIL = 3;
 
   private final ArrayDeque<String> tail = new ArrayDeque<>(TAIL);
   private List<String> all;
-  private long allBytes;
+  private long allChars;
   private int count;
 
   /**
    * @param forCache whether the events are kept for the cache, until they pass {@link
-   *     #MAX_CACHED_BYTES}
+   *     #MAX_CACHED_CHARS}
    */
   SentEvents(boolean forCache) {
     this.all = forCache ? new ArrayList<>() : null;
@@ -40,8 +41,8 @@ final class SentEvents {
     }
     tail.addLast(event);
     if (all != null) {
-      allBytes += event.length();
-      if (allBytes > MAX_CACHED_BYTES) {
+      allChars += event.length();
+      if (allChars > MAX_CACHED_CHARS) {
         all = null;
       } else {
         all.add(event);

@@ -33,17 +33,17 @@ class SentEventsTests {
   void stopsKeepingEventsOnceTheyAreTooLargeToCache() {
     SentEvents sent = new SentEvents(true);
     String kilobyte = "x".repeat(1024);
-    long events = SentEvents.MAX_CACHED_BYTES / kilobyte.length();
+    long events = SentEvents.MAX_CACHED_CHARS / kilobyte.length();
     for (long i = 0; i < events; i++) {
       sent.add(kilobyte);
     }
     assertThat(sent.all()).hasSize((int) events);
 
-    sent.add("one byte over");
+    sent.add("one character over");
     sent.add("{\"usage\":{}}");
 
     assertThat(sent.all()).isNull();
     assertThat(sent.count()).isEqualTo(events + 2);
-    assertThat(sent.tail()).containsExactly(kilobyte, "one byte over", "{\"usage\":{}}");
+    assertThat(sent.tail()).containsExactly(kilobyte, "one character over", "{\"usage\":{}}");
   }
 }

@@ -15,7 +15,8 @@ import org.springframework.util.unit.DataSize;
  *     {@code model-path served-name context-length cpu-threads parallel-slots port}, and it has
  *     {@code wget} for the health check
  * @param memoryLimit the memory limit of an instance whose resources name none, or null for none
- * @param pullTimeout how long an image pull may take, and an Ollama container's pull of its model
+ * @param pullTimeout how long an image pull may take, and how long an Ollama container's pull of
+ *     its model may go without a word of progress
  * @param startTimeout how long a started container may take to answer {@code GET /health}
  * @param stopGrace how long a container has between SIGTERM and SIGKILL
  * @param healthInterval how often Docker's health check runs in the container

@@ -16,12 +16,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -94,52 +94,76 @@ public final class OllamaClient implements AutoCloseable {
 
   /**
    * As {@link #pull(String, boolean, Consumer)}, failing with an {@link OllamaException} of status
-   * 504 once the pull has taken {@code within} (null: no bound). Ollama may say nothing for minutes
-   * while a registry stalls, so the bound closes the progress stream under its read.
+   * 504 once Ollama has said nothing for {@code stallTimeout} (null: no bound). A stalled registry
+   * leaves Ollama silent for good; a large pull that is moving is not cut short.
    */
   public void pull(
-      String model, boolean insecure, Consumer<ModelPullProgress> progress, Duration within)
+      String model, boolean insecure, Consumer<ModelPullProgress> progress, Duration stallTimeout)
       throws IOException, InterruptedException {
     HttpRequest request = request("POST", "/api/pull", new PullRequest(model, insecure, true));
-    if (within != null && within.compareTo(requestTimeout) < 0) {
-      request = HttpRequest.newBuilder(request, (name, value) -> true).timeout(within).build();
+    if (stallTimeout != null && stallTimeout.compareTo(requestTimeout) < 0) {
+      request =
+          HttpRequest.newBuilder(request, (name, value) -> true).timeout(stallTimeout).build();
     }
-    HttpResponse<Stream<String>> response = http.send(request, BodyHandlers.ofLines());
-    AtomicBoolean overdue = new AtomicBoolean();
+    HttpResponse<Stream<String>> response;
+    try {
+      response = http.send(request, BodyHandlers.ofLines());
+    } catch (HttpTimeoutException e) {
+      throw stalled(model, stallTimeout);
+    }
+    Stall stall = new Stall();
     try (Stream<String> lines = response.body()) {
-      Thread deadline = within == null ? null : closeWhenOverdue(lines, within, overdue);
+      Thread watchdog = stallTimeout == null ? null : stall.watch(lines, stallTimeout);
       try {
-        readPull(model, response.statusCode(), lines, progress);
+        readPull(model, response.statusCode(), lines.peek(line -> stall.moved()), progress);
       } catch (UncheckedIOException e) {
         throw e.getCause();
       } finally {
-        if (deadline != null) {
-          deadline.interrupt();
+        if (watchdog != null) {
+          watchdog.interrupt();
         }
       }
     } catch (IOException e) {
-      if (overdue.get()) {
-        throw new OllamaException(504, "pulling " + model + " did not finish within " + within);
+      if (stall.closed) {
+        throw stalled(model, stallTimeout);
       }
       throw e;
     }
   }
 
-  private static Thread closeWhenOverdue(
-      Stream<String> lines, Duration within, AtomicBoolean overdue) {
-    return Thread.ofVirtual()
-        .name("ollama-pull-deadline")
-        .start(
-            () -> {
-              try {
-                Thread.sleep(within);
-              } catch (InterruptedException finished) {
-                return;
-              }
-              overdue.set(true);
-              // Wakes the read blocked on the stream, which then fails with "closed".
-              lines.close();
-            });
+  private static OllamaException stalled(String model, Duration stallTimeout) {
+    return new OllamaException(
+        504, "pulling " + model + ": Ollama said nothing for " + stallTimeout);
+  }
+
+  /** When the pull's stream last moved, and whether it was closed for saying nothing since. */
+  private static final class Stall {
+
+    private volatile long movedAt = System.nanoTime();
+    private volatile boolean closed;
+
+    void moved() {
+      movedAt = System.nanoTime();
+    }
+
+    Thread watch(Stream<String> lines, Duration stallTimeout) {
+      return Thread.ofVirtual()
+          .name("ollama-pull-stall")
+          .start(
+              () -> {
+                try {
+                  long left;
+                  while ((left = movedAt + stallTimeout.toNanos() - System.nanoTime()) > 0) {
+                    Thread.sleep(Duration.ofNanos(left));
+                  }
+                } catch (InterruptedException finished) {
+                  return;
+                }
+                closed = true;
+                // Wakes the read blocked on the stream, which then fails with "closed".
+                lines.close();
+              });
+    }
   }
 
   private void readPull(
