@@ -2,6 +2,9 @@ package dev.modelyard.workflows;
 
 import dev.modelyard.workflows.deployments.DeploymentWorkflowImpl;
 import dev.modelyard.workflows.deployments.LoadModelWorkflowImpl;
+import dev.modelyard.workflows.deployments.UnloadModelWorkflowImpl;
+import dev.modelyard.workflows.maintenance.CleanupWorkflowImpl;
+import dev.modelyard.workflows.maintenance.DiscoveryWorkflowImpl;
 import dev.modelyard.workflows.models.PullModelWorkflowImpl;
 import io.temporal.testing.WorkflowReplayer;
 import java.io.IOException;
@@ -32,7 +35,16 @@ class RecordedHistoriesReplayTests {
     "deployment-start-failed-and-compensated.json, deployment",
     "deployment-placed-scaled-up-and-down.json, deployment",
     "deployment-placed-start-failed-and-released.json, deployment",
-    "deployment-autoscaled-to-zero-and-woken.json, deployment"
+    "deployment-autoscaled-to-zero-and-woken.json, deployment",
+    // Recorded at db19f4e, before idle unloads checked again and discovery read the registry first.
+    "unload-all.json, unload",
+    "unload-only-instances-seen.json, unload",
+    "cleanup-unloaded-idle-failed-stuck-deleted-old.json, cleanup",
+    "discovery-merged.json, discovery",
+    "unload-idle-rechecked-and-drained.json, unload",
+    "unload-idle-joined-by-a-users-unload.json, unload",
+    "cleanup-unload-rechecks-idle.json, cleanup",
+    "discovery-registry-read-first.json, discovery"
   })
   void replaysWithoutNondeterminism(String history, String workflow) throws Exception {
     Class<?> type =
@@ -40,6 +52,9 @@ class RecordedHistoriesReplayTests {
           case "pull" -> PullModelWorkflowImpl.class;
           case "load" -> LoadModelWorkflowImpl.class;
           case "deployment" -> DeploymentWorkflowImpl.class;
+          case "unload" -> UnloadModelWorkflowImpl.class;
+          case "cleanup" -> CleanupWorkflowImpl.class;
+          case "discovery" -> DiscoveryWorkflowImpl.class;
           default -> throw new IllegalArgumentException(workflow);
         };
     WorkflowReplayer.replayWorkflowExecution(read(history), type);
