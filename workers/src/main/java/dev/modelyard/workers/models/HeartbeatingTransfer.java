@@ -49,10 +49,16 @@ final class HeartbeatingTransfer {
       this.latest = start;
     }
 
-    /** Bytes moved: the next heartbeat carries them. */
+    /**
+     * How far the transfer is: the next heartbeat carries it. Only more bytes than last time count
+     * as movement: Ollama repeats a layer's progress every 60 ms while its download is stalled.
+     */
     void report(TransferProgress progress) {
+      TransferProgress before = latest;
       latest = progress;
-      lastMoveNanos = System.nanoTime();
+      if (before == null || progress.bytesDone() != before.bytesDone()) {
+        lastMoveNanos = System.nanoTime();
+      }
       changes.release();
     }
 

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -94,8 +95,10 @@ public final class OllamaClient implements AutoCloseable {
 
   /**
    * As {@link #pull(String, boolean, Consumer)}, failing with an {@link OllamaException} of status
-   * 504 once Ollama has said nothing for {@code stallTimeout} (null: no bound). A stalled registry
-   * leaves Ollama silent for good; a large pull that is moving is not cut short.
+   * 504 once Ollama has reported no progress for {@code stallTimeout} (null: no bound): a large
+   * pull that is moving is not cut short. Progress is a new status or more bytes: while a blob
+   * downloads, Ollama repeats its line every 60 ms whether bytes come or not, and retries a stalled
+   * part for good.
    */
   public void pull(
       String model, boolean insecure, Consumer<ModelPullProgress> progress, Duration stallTimeout)
@@ -108,14 +111,19 @@ public final class OllamaClient implements AutoCloseable {
     HttpResponse<Stream<String>> response;
     try {
       response = http.send(request, BodyHandlers.ofLines());
+    } catch (HttpConnectTimeoutException e) {
+      throw e;
     } catch (HttpTimeoutException e) {
-      throw stalled(model, stallTimeout);
+      // No headers within the request's timeout, which is the stall timeout when it is shorter.
+      throw stallTimeout != null && stallTimeout.compareTo(requestTimeout) < 0
+          ? stalled(model, stallTimeout)
+          : e;
     }
     Stall stall = new Stall();
     try (Stream<String> lines = response.body()) {
       Thread watchdog = stallTimeout == null ? null : stall.watch(lines, stallTimeout);
       try {
-        readPull(model, response.statusCode(), lines.peek(line -> stall.moved()), progress);
+        readPull(model, response.statusCode(), lines, stall::moved, progress);
       } catch (UncheckedIOException e) {
         throw e.getCause();
       } finally {
@@ -133,10 +141,10 @@ public final class OllamaClient implements AutoCloseable {
 
   private static OllamaException stalled(String model, Duration stallTimeout) {
     return new OllamaException(
-        504, "pulling " + model + ": Ollama said nothing for " + stallTimeout);
+        504, "pulling " + model + ": Ollama reported no progress for " + stallTimeout);
   }
 
-  /** When the pull's stream last moved, and whether it was closed for saying nothing since. */
+  /** When the pull last moved, and whether its stream was closed for not moving since. */
   private static final class Stall {
 
     private volatile long movedAt = System.nanoTime();
@@ -167,12 +175,17 @@ public final class OllamaClient implements AutoCloseable {
   }
 
   private void readPull(
-      String model, int status, Stream<String> lines, Consumer<ModelPullProgress> progress)
+      String model,
+      int status,
+      Stream<String> lines,
+      Runnable moved,
+      Consumer<ModelPullProgress> progress)
       throws IOException {
     if (!isSuccess(status)) {
       throw failure("POST /api/pull", status, lines.collect(Collectors.joining("\n")));
     }
     Iterator<String> it = lines.filter(line -> !line.isBlank()).iterator();
+    ModelPullProgress previous = null;
     while (it.hasNext()) {
       PullLine line = OllamaWire.JSON.readValue(it.next(), PullLine.class);
       if (line.error() != null) {
@@ -185,6 +198,10 @@ public final class OllamaClient implements AutoCloseable {
               Objects.requireNonNullElse(line.digest(), ""),
               line.total(),
               line.completed());
+      if (!step.equals(previous)) {
+        moved.run();
+      }
+      previous = step;
       progress.accept(step);
       if (step.isSuccess()) {
         return;

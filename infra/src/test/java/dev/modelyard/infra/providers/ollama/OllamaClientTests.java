@@ -100,7 +100,7 @@ class OllamaClientTests {
 
       assertThatThrownBy(() -> ollama.pull(model, true, step -> {}, Duration.ofSeconds(2)))
           .isInstanceOfSatisfying(OllamaException.class, e -> assertThat(e.status()).isEqualTo(504))
-          .hasMessageContaining("Ollama said nothing for PT2S");
+          .hasMessageContaining("Ollama reported no progress for PT2S");
 
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
