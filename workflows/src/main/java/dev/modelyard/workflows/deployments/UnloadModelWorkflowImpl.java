@@ -77,8 +77,16 @@ public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
               () -> unloadIdle(active, request, unloadScope, stopped, failed, notStopped))
           .run();
       if (everything) {
-        // A user's unload joined this one: it asked for every instance, used or not.
-        stopEach(instances.findActiveInstances(model.modelId()), id -> true, stopped, failed);
+        // A user's unload joined this one: it asked for every instance, used or not, and after
+        // whatever cancel came before it.
+        Workflow.newDetachedCancellationScope(
+                () ->
+                    stopEach(
+                        instances.findActiveInstances(model.modelId()),
+                        id -> true,
+                        stopped,
+                        failed))
+            .run();
         notStopped.clear();
       } else if (unloadScope.isCancelRequested()) {
         throw new CanceledFailure(
@@ -87,6 +95,10 @@ public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
       return result(stopped, failed, notStopped);
     }
     stopEach(active, request::includes, stopped, failed);
+    if (everything && request.instanceIds() != null) {
+      // A user's unload joined an unload of some instances (a cleanup's): it asked for all.
+      stopEach(instances.findActiveInstances(model.modelId()), id -> true, stopped, failed);
+    }
     return result(stopped, failed, List.of());
   }
 
@@ -144,7 +156,8 @@ public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
   /**
    * Takes out of routing each instance still idle by the registry's clock (one used since cleanup
    * looked, or no longer serving, is left alone), waits for the requests under way on them, then
-   * stops them. A cancel stops it taking more out of routing; those already out are stopped.
+   * stops them. A cancel stops it taking more out of routing; those already out are stopped. A
+   * user's unload joining it ends the drain at once: it stops every instance whatever their use.
    */
   private void unloadIdle(
       List<InstanceView> active,
@@ -159,7 +172,8 @@ public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
       if (!request.includes(instance.instanceId())) {
         continue;
       }
-      if (unloadScope.isCancelRequested()
+      if (everything
+          || unloadScope.isCancelRequested()
           || !instancesUntilAnswered.recordStoppingIfIdle(
               instance.instanceId(), request.idleTtl().toMillis())) {
         notStopped.add(instance.instanceId());
@@ -171,7 +185,7 @@ public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
       return;
     }
     phase = "draining";
-    Workflow.sleep(IDLE_DRAIN);
+    Workflow.await(IDLE_DRAIN, () -> everything);
     for (InstanceView instance : marked) {
       phase = "stopping " + instance.instanceId();
       stopMarked(instance, instancesUntilAnswered, stopped, failed);

@@ -262,6 +262,37 @@ class LoadModelWorkflowTests {
   }
 
   @Test
+  void aUsersUnloadJoiningDuringTheDrainEndsItAndStopsEveryInstance() throws Exception {
+    LoadModelResult used = load(TINY);
+    registry.instances.put(
+        "i-idle", new InstanceView("i-idle", "model-1", HOST, "http://127.0.0.1:9001"));
+    registry.instanceStates.put("i-idle", "ready");
+    registry.usedSince.add(used.instanceId());
+    UnloadModelWorkflow idle = unloadStub(TINY);
+    WorkflowClient.start(
+        idle::unload,
+        new UnloadModelRequest(TINY, List.of(used.instanceId(), "i-idle"), Duration.ofHours(1)));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!"draining".equals(idle.phase()) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    long drainBegan = env.currentTimeMillis();
+
+    UnloadModelWorkflow users = unloadStub(TINY);
+    BatchRequest startAndSignal = env.getWorkflowClient().newSignalWithStartRequest();
+    startAndSignal.add(users::unload, new UnloadModelRequest(TINY));
+    startAndSignal.add(users::unloadEverything);
+    env.getWorkflowClient().signalWithStart(startAndSignal);
+    UnloadModelResult unloaded = WorkflowStub.fromTyped(idle).getResult(UnloadModelResult.class);
+
+    assertThat(unloaded.stoppedInstanceIds())
+        .containsExactlyInAnyOrder("i-idle", used.instanceId());
+    assertThat(stoppedAt.get("i-idle") - drainBegan)
+        .as("the user's unload does not wait out the idle unload's drain")
+        .isLessThan(UnloadModelWorkflowImpl.IDLE_DRAIN.toMillis() / 2);
+  }
+
+  @Test
   void anInstanceItsHostDoesNotStopIsRecordedFailedAndReleasedNotLeftStopping() {
     LoadModelResult loaded = load(TINY);
     failStops = true;
