@@ -22,49 +22,66 @@ from cost_records
 group by 1, 2
 having sum(cost_usd) <> 0;
 
--- Adds what a statement changed to each (month, caller)'s total. Rows are locked in (month,
--- caller) order, the caller by its bytes (collation "C"), and the ledger writes a batch in that
--- order too, so two replicas writing for the same callers wait for each other rather than
--- deadlock; an update's old and new rows are one change, locked in one pass. Rows that cost nothing
--- (local requests) never touch the totals; a total brought to 0 (by retention's deletes) goes.
+-- Adds each (month, caller)'s change to its total. Rows are locked in (month, caller) order, the
+-- caller by its bytes (collation "C"), and the ledger writes a batch in that order too, so two
+-- replicas writing for the same callers wait for each other rather than deadlock. Changes that cost
+-- nothing (local requests) never touch the totals; a total brought to 0 goes (only rows this
+-- change has locked already).
+create function cost_month_totals_add(months date[], callers text[], amounts numeric[])
+returns void
+language plpgsql as $$
+declare
+    zero_months  date[];
+    zero_callers text[];
+begin
+    with added as (
+        insert into cost_month_totals as t (month, caller, cost_usd)
+        select month, caller, sum(amount)
+        from unnest(months, callers, amounts) as change(month, caller, amount)
+        group by month, caller
+        having sum(amount) <> 0
+        order by month, caller collate "C"
+        on conflict (month, caller) do update set cost_usd = t.cost_usd + excluded.cost_usd
+        returning month, caller, cost_usd)
+    select array_agg(month), array_agg(caller) into zero_months, zero_callers
+    from added where cost_usd = 0;
+    if zero_months is not null then
+        delete from cost_month_totals t
+        using unnest(zero_months, zero_callers) as zero(month, caller)
+        where t.month = zero.month and t.caller = zero.caller and t.cost_usd = 0;
+    end if;
+end
+$$;
+
+-- What a statement on cost_records changed: its new rows, less its old ones (an update's are one
+-- change, locked in one pass).
 create function cost_month_totals_apply() returns trigger
 language plpgsql as $$
+declare
+    months  date[];
+    callers text[];
+    amounts numeric[];
 begin
     if tg_op = 'INSERT' then
-        insert into cost_month_totals as t (month, caller, cost_usd)
-        select date_trunc('month', occurred_at at time zone 'UTC')::date as month,
-               coalesce(caller, '') as caller,
-               sum(cost_usd)
-        from (select occurred_at, caller, cost_usd from added) as change
-        group by 1, 2
-        having sum(cost_usd) <> 0
-        order by 1, coalesce(caller, '') collate "C"
-        on conflict (month, caller) do update set cost_usd = t.cost_usd + excluded.cost_usd;
+        select array_agg(date_trunc('month', occurred_at at time zone 'UTC')::date),
+               array_agg(coalesce(caller, '')), array_agg(cost_usd)
+        into months, callers, amounts
+        from added;
     elsif tg_op = 'DELETE' then
-        insert into cost_month_totals as t (month, caller, cost_usd)
-        select date_trunc('month', occurred_at at time zone 'UTC')::date as month,
-               coalesce(caller, '') as caller,
-               sum(cost_usd)
-        from (select occurred_at, caller, -cost_usd as cost_usd from removed) as change
-        group by 1, 2
-        having sum(cost_usd) <> 0
-        order by 1, coalesce(caller, '') collate "C"
-        on conflict (month, caller) do update set cost_usd = t.cost_usd + excluded.cost_usd;
+        select array_agg(date_trunc('month', occurred_at at time zone 'UTC')::date),
+               array_agg(coalesce(caller, '')), array_agg(-cost_usd)
+        into months, callers, amounts
+        from removed;
     else
-        insert into cost_month_totals as t (month, caller, cost_usd)
-        select date_trunc('month', occurred_at at time zone 'UTC')::date as month,
-               coalesce(caller, '') as caller,
-               sum(cost_usd)
+        select array_agg(date_trunc('month', occurred_at at time zone 'UTC')::date),
+               array_agg(coalesce(caller, '')), array_agg(cost_usd)
+        into months, callers, amounts
         from (select occurred_at, caller, -cost_usd as cost_usd from removed
-                      union all
-                      select occurred_at, caller, cost_usd from added) as change
-        group by 1, 2
-        having sum(cost_usd) <> 0
-        order by 1, coalesce(caller, '') collate "C"
-        on conflict (month, caller) do update set cost_usd = t.cost_usd + excluded.cost_usd;
+              union all
+              select occurred_at, caller, cost_usd from added) as change;
     end if;
-    if tg_op <> 'INSERT' then
-        delete from cost_month_totals where cost_usd = 0;
+    if months is not null then
+        perform cost_month_totals_add(months, callers, amounts);
     end if;
     return null;
 end

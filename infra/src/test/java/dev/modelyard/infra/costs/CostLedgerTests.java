@@ -402,6 +402,14 @@ class CostLedgerTests {
     // Equal as they are: no total of 0 stays (February's, deleted; local requests' never written).
     assertThat(totals()).isEqualTo(sums()).containsKey("2025-04-01 key:ci");
     assertThat(totals()).doesNotContainKey("2025-02-01 key:ci");
+    // An operator's correction that brings April's $4 back to nothing.
+    jdbc.sql(
+            """
+            insert into cost_records (occurred_at, caller, model, provider, kind, cost_usd)
+            values ('2025-04-02T00:00:00Z', 'key:ci', 'gpt-4o', 'openai', 'cloud', -4)
+            """)
+        .update();
+    assertThat(totals()).isEqualTo(sums()).doesNotContainKey("2025-04-01 key:ci");
     jdbc.sql("truncate cost_records").update();
     assertThat(totals()).isEmpty();
   }
