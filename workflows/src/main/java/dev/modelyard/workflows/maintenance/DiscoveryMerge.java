@@ -77,6 +77,31 @@ public final class DiscoveryMerge {
         updated.keySet().stream().map(asRead::get).toList());
   }
 
+  /**
+   * The plan without the updates of rows that changed between {@code earlier}, read before the
+   * providers were asked, and the read the plan was merged from: a report may predate a pull that
+   * committed meanwhile, and would write its older facts over the pull's. Such a row is left to the
+   * next run, which merges into it. The plan's merge itself uses the later read, so a model
+   * registered meanwhile under another name (a pull's {@code tiny}, listed as {@code tiny:latest})
+   * is found, not added twice.
+   */
+  public static DiscoveryPlan withoutRowsChangedSince(
+      DiscoveryPlan plan, List<ModelEntry> earlier) {
+    Map<String, ModelEntry> before = new LinkedHashMap<>();
+    earlier.forEach(entry -> before.put(key(entry), entry));
+    List<ModelEntry> updates = new ArrayList<>();
+    List<ModelEntry> asRead = new ArrayList<>();
+    for (int i = 0; i < plan.toUpdate().size(); i++) {
+      ModelEntry read = plan.toUpdateAsRead().get(i);
+      if (read.equals(before.get(key(read)))) {
+        updates.add(plan.toUpdate().get(i));
+        asRead.add(read);
+      }
+    }
+    return new DiscoveryPlan(
+        plan.toAdd(), updates, plan.unchanged(), plan.instances(), plan.instanceSources(), asRead);
+  }
+
   private static ModelEntry find(List<ModelEntry> known, ModelEntry reported) {
     for (ModelEntry entry : known) {
       if (entry.provider().equals(reported.provider()) && entry.name().equals(reported.name())) {

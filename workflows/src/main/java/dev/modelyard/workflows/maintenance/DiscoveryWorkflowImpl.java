@@ -40,18 +40,19 @@ public class DiscoveryWorkflowImpl implements DiscoveryWorkflow {
   private String phase = "starting";
 
   /**
-   * Runs that read the registry before asking the providers: the writes are made only while a row
-   * still holds what was read, and a read after the reports (which take minutes) let a report older
-   * than a pull committed meanwhile write its stale facts over the pull's.
+   * Runs that read the registry before asking the providers as well as after: an update is made
+   * only where a row held the same before and after (and still does when written), since a report
+   * (they take minutes) older than a pull committed meanwhile would write its stale facts over the
+   * pull's; the merge uses the later read, so that a model registered meanwhile is found.
    */
   static final String REGISTRY_FIRST_CHANGE = "discovery-reads-registry-first";
 
   @Override
   public DiscoveryResult discover(DiscoveryRequest request) {
-    List<ModelEntry> registered = null;
+    List<ModelEntry> before = null;
     if (Workflow.getVersion(REGISTRY_FIRST_CHANGE, Workflow.DEFAULT_VERSION, 1) == 1) {
       phase = "reading the registry";
-      registered = discovery.registeredModels();
+      before = discovery.registeredModels();
     }
     phase = "asking providers";
     Map<String, Promise<ProviderReport>> asked = new LinkedHashMap<>();
@@ -77,9 +78,10 @@ public class DiscoveryWorkflowImpl implements DiscoveryWorkflow {
     }
 
     phase = "merging";
-    DiscoveryPlan plan =
-        DiscoveryMerge.merge(
-            registered != null ? registered : discovery.registeredModels(), reports);
+    DiscoveryPlan plan = DiscoveryMerge.merge(discovery.registeredModels(), reports);
+    if (before != null) {
+      plan = DiscoveryMerge.withoutRowsChangedSince(plan, before);
+    }
     DiscoveryApplied applied = discovery.applyDiscovery(plan);
     DiscoveryResult result =
         new DiscoveryResult(

@@ -67,6 +67,23 @@ class DiscoveryMergeTests {
   }
 
   @Test
+  void anUpdateOfARowThatChangedWhileTheProvidersWereAskedIsLeftToTheNextRun() {
+    ModelEntry repulled = entry("local_gguf", "my-model", "/data/my.gguf", 300L, "cc");
+    ModelEntry other = entry("local_gguf", "other", "/data/other.gguf", 1L, "o");
+    ModelEntry staleReport = entry("local_gguf", "my-model", "/data/my.gguf", 200L, null);
+    ModelEntry otherReport = entry("local_gguf", "other", "/data/other.gguf", 2L, null);
+
+    DiscoveryPlan plan =
+        DiscoveryMerge.withoutRowsChangedSince(
+            DiscoveryMerge.merge(
+                List.of(repulled, other), List.of(report(staleReport, otherReport))),
+            List.of(USER_GGUF, other));
+
+    assertThat(plan.toUpdate()).extracting(ModelEntry::name).containsExactly("other");
+    assertThat(plan.toUpdateAsRead()).containsExactly(other);
+  }
+
+  @Test
   void aModelIsMatchedByItsLocationOnTheSameHostWhenItsNameDiffers() {
     ModelEntry pulled = entry("local_ollama", "tiny", "tiny:latest", 5L, "d");
     ModelEntry listed = entry("local_ollama", "tiny:latest", "tiny:latest", 5L, "d");
