@@ -50,7 +50,7 @@ class AuditController {
     int pageNumber = whole("page", page, 0, 0, Integer.MAX_VALUE / AuditQuery.MAX_SIZE);
     int pageSize = whole("size", size, AuditQuery.DEFAULT_SIZE, 1, AuditQuery.MAX_SIZE);
     AuditCursor after = cursor(cursor);
-    if (after != null && pageNumber != 0) {
+    if (after != null && page != null && !page.isBlank()) {
       throw new InvalidFieldException(
           "page", "page must be left out with a cursor, which says where the page starts");
     }

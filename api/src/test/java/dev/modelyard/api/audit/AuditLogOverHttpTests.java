@@ -203,7 +203,7 @@ class AuditLogOverHttpTests {
           {"cursor=not-one-of-ours", "cursor"},
           // A cursor says where its page starts; a page number as well is a contradiction.
           {
-            "page=1&cursor=" + new AuditCursor(Instant.parse("2025-03-01T00:00:00Z"), 5).encode(),
+            "page=0&cursor=" + new AuditCursor(Instant.parse("2025-03-01T00:00:00Z"), 5).encode(),
             "page"
           },
           // Java reads it; PostgreSQL's timestamps end long before.

@@ -50,8 +50,9 @@ final class HeartbeatingTransfer {
     }
 
     /**
-     * How far the transfer is: the next heartbeat carries it. Only more bytes than last time count
-     * as movement: Ollama repeats a layer's progress every 60 ms while its download is stalled.
+     * How far the transfer is: the next heartbeat carries it. Only bytes other than last time's
+     * count as movement (a retried part's count goes back): Ollama repeats a layer's progress every
+     * 60 ms while its download is stalled.
      */
     void report(TransferProgress progress) {
       TransferProgress before = latest;

@@ -276,6 +276,7 @@ class LoadModelWorkflowTests {
     while (!"draining".equals(idle.phase()) && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
+    assertThat(idle.phase()).as("the signal must come during the drain").isEqualTo("draining");
     long drainBegan = env.currentTimeMillis();
 
     UnloadModelWorkflow users = unloadStub(TINY);
