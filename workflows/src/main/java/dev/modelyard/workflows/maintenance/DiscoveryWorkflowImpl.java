@@ -80,7 +80,14 @@ public class DiscoveryWorkflowImpl implements DiscoveryWorkflow {
     phase = "merging";
     DiscoveryPlan plan = DiscoveryMerge.merge(discovery.registeredModels(), reports);
     if (before != null) {
+      int merged = plan.toUpdate().size();
       plan = DiscoveryMerge.withoutRowsChangedSince(plan, before);
+      if (plan.toUpdate().size() < merged) {
+        problems.add(
+            (merged - plan.toUpdate().size())
+                + " update(s) left to the next run: their rows changed while the providers were"
+                + " asked");
+      }
     }
     DiscoveryApplied applied = discovery.applyDiscovery(plan);
     DiscoveryResult result =

@@ -122,6 +122,45 @@ class MaintenanceWorkflowTests {
   }
 
   @Test
+  void anUpdateOfARowChangedWhileTheProvidersWereAskedIsLeftToTheNextRunAndSaidSo() {
+    // Registered without a checksum; Ollama reports one, so discovery would update the row.
+    ModelEntry registered =
+        new ModelEntry(
+            "local_ollama",
+            "tiny:latest",
+            "h1",
+            "tiny:latest",
+            "gguf",
+            null,
+            null,
+            null,
+            null,
+            5L,
+            null);
+    fake.registered.add(registered);
+    // A pull recorded a new size after discovery's first read.
+    fake.changedAfterFirstRead =
+        new ModelEntry(
+            "local_ollama",
+            "tiny:latest",
+            "h1",
+            "tiny:latest",
+            "gguf",
+            null,
+            null,
+            null,
+            null,
+            6L,
+            "e");
+
+    DiscoveryResult result = discoverOnce();
+
+    assertThat(fake.plans.getLast().toUpdate()).isEmpty();
+    assertThat(result.problems())
+        .anySatisfy(problem -> assertThat(problem).contains("1 update(s) left to the next run"));
+  }
+
+  @Test
   void theCleanupCronRunsEveryHour() {
     CleanupWorkflow cron =
         env.getWorkflowClient()
@@ -398,10 +437,17 @@ class MaintenanceWorkflowTests {
     /** The discovery activities called, in order. */
     final List<String> calls = new CopyOnWriteArrayList<>();
 
+    /** Set, the registry's one row as a pull left it after discovery's first read. */
+    volatile ModelEntry changedAfterFirstRead;
+
     @Override
     public List<ModelEntry> registeredModels() {
       calls.add("registeredModels");
-      return new ArrayList<>(registered);
+      List<ModelEntry> rows = new ArrayList<>(registered);
+      if (changedAfterFirstRead != null && calls.indexOf("registeredModels") != calls.size() - 1) {
+        return List.of(changedAfterFirstRead);
+      }
+      return rows;
     }
 
     @Override
