@@ -16,7 +16,9 @@ import java.util.function.ToLongFunction;
 /**
  * The gateway meters as JSON, since this process started: in all and per model. Latency percentiles
  * come from the same histogram buckets Prometheus sees, so each is the upper bound of the bucket it
- * falls in (as {@code histogram_quantile} would give, without interpolation).
+ * falls in (as {@code histogram_quantile} would give, without interpolation); the maximum is the
+ * slowest request's bucket likewise. Not the timers' own maximum: it forgets what is older than two
+ * minutes, and capped with it every figure fell to 0 after two quiet minutes.
  */
 final class GatewaySummary {
 
@@ -69,13 +71,14 @@ final class GatewaySummary {
   static Latency latency(Collection<Timer> timers) {
     long count = 0;
     double totalMillis = 0;
-    double maxMillis = 0;
+    // Only for requests slower than the last bucket (10 minutes), whose bucket is none.
+    double recentMaxMillis = 0;
     Map<Double, Double> cumulative = new TreeMap<>();
     for (Timer timer : timers) {
       HistogramSnapshot snapshot = timer.takeSnapshot();
       count += snapshot.count();
       totalMillis += snapshot.total(TimeUnit.MILLISECONDS);
-      maxMillis = Math.max(maxMillis, snapshot.max(TimeUnit.MILLISECONDS));
+      recentMaxMillis = Math.max(recentMaxMillis, snapshot.max(TimeUnit.MILLISECONDS));
       for (CountAtBucket bucket : snapshot.histogramCounts()) {
         cumulative.merge(bucket.bucket(TimeUnit.MILLISECONDS), bucket.count(), Double::sum);
       }
@@ -85,21 +88,21 @@ final class GatewaySummary {
     }
     return new Latency(
         totalMillis / count,
-        percentile(cumulative, count, 0.50, maxMillis),
-        percentile(cumulative, count, 0.95, maxMillis),
-        percentile(cumulative, count, 0.99, maxMillis),
-        maxMillis);
+        percentile(cumulative, count, 0.50, recentMaxMillis),
+        percentile(cumulative, count, 0.95, recentMaxMillis),
+        percentile(cumulative, count, 0.99, recentMaxMillis),
+        percentile(cumulative, count, 1.0, recentMaxMillis));
   }
 
   private static double percentile(
-      Map<Double, Double> cumulative, long count, double quantile, double maxMillis) {
+      Map<Double, Double> cumulative, long count, double quantile, double beyondBuckets) {
     double rank = quantile * count;
     for (var bucket : cumulative.entrySet()) {
       if (bucket.getValue() >= rank) {
-        return Math.min(bucket.getKey(), maxMillis);
+        return bucket.getKey();
       }
     }
-    return maxMillis;
+    return beyondBuckets;
   }
 
   private static long count(Collection<Counter> counters) {

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.DiskSpaceMetrics;
 import io.micrometer.observation.ObservationPredicate;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -63,26 +64,36 @@ class MetricsConfiguration {
         List.of(
             new InstanceHealthGauges(registry, meters),
             new GpuGauges(gpus, meters),
-            new TaskQueueGauges(
-                temporal,
-                endpoint.namespace(),
-                // Each host's own queue and its transfers queue, where downloads wait their turn.
-                () ->
-                    jdbc
-                        .sql("select host_id from hosts order by host_id")
-                        .query(String.class)
-                        .list()
-                        .stream()
-                        .flatMap(
-                            host ->
-                                Stream.of(
-                                    TaskQueues.host(host),
-                                    TaskQueues.transfers(host),
-                                    TaskQueues.stops(host)))
-                        .toList(),
-                meters)),
+            new TaskQueueGauges(temporal, endpoint.namespace(), () -> hostQueues(jdbc), meters)),
         settings.pollInterval());
   }
+
+  /**
+   * Each host's own queue, its transfers queue (where downloads wait their turn) and its stops
+   * queue, for the hosts seen within {@link #QUEUE_HOSTS_SEEN_WITHIN}: a host gone a while keeps
+   * its queues watched (work waiting for it is what the backlog alert is for), but not every host
+   * that ever ran a worker, which the table keeps for good (each costs six calls to Temporal per
+   * poll, per API replica).
+   */
+  static List<String> hostQueues(JdbcClient jdbc) {
+    return jdbc
+        .sql(
+            """
+            select host_id from hosts where last_seen > now() - make_interval(secs => :within)
+            order by host_id
+            """)
+        .param("within", QUEUE_HOSTS_SEEN_WITHIN.toSeconds())
+        .query(String.class)
+        .list()
+        .stream()
+        .flatMap(
+            host ->
+                Stream.of(
+                    TaskQueues.host(host), TaskQueues.transfers(host), TaskQueues.stops(host)))
+        .toList();
+  }
+
+  static final Duration QUEUE_HOSTS_SEEN_WITHIN = Duration.ofDays(1);
 
   /** {@code disk_free_bytes} and {@code disk_total_bytes} of the data directory's file system. */
   @Bean
