@@ -34,7 +34,8 @@ final class InstanceHealthGauges implements PolledMetrics {
                         Tags.of(
                             "model", instance.modelName(),
                             "provider", instance.provider(),
-                            "instance", instance.instanceId()),
+                            // Not "instance": Prometheus sets that to the scraped pod.
+                            "instance_id", instance.instanceId()),
                         instance.healthScore()))
             .toList(),
         true);
