@@ -35,8 +35,11 @@ public final class EndpointAccess {
       return PATTERNS.computeIfAbsent(pattern, PathPatternParser.defaultInstance::parse);
     }
 
+    /** A GET rule covers HEAD too, which MVC and the actuator answer wherever they answer GET. */
     boolean matches(String method, String path) {
-      return (this.method == null || this.method.matches(method))
+      return (this.method == null
+              || this.method.matches(method)
+              || (this.method == GET && HttpMethod.HEAD.matches(method)))
           && pathPattern().matches(PathContainer.parsePath(path));
     }
 

@@ -32,6 +32,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.config.ObjectPostProcessor;
@@ -57,6 +58,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -149,12 +151,21 @@ class SecurityConfiguration {
                   .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC)
                   .permitAll();
               for (EndpointAccess.Rule rule : EndpointAccess.rules()) {
-                var matcher =
-                    PathPatternRequestMatcher.withDefaults().matcher(rule.method(), rule.pattern());
+                var matchers = new ArrayList<RequestMatcher>();
+                matchers.add(
+                    PathPatternRequestMatcher.withDefaults()
+                        .matcher(rule.method(), rule.pattern()));
+                if (rule.method() == HttpMethod.GET) {
+                  // As EndpointAccess.Rule.matches: MVC answers HEAD wherever it answers GET.
+                  matchers.add(
+                      PathPatternRequestMatcher.withDefaults()
+                          .matcher(HttpMethod.HEAD, rule.pattern()));
+                }
+                var matched = authorize.requestMatchers(matchers.toArray(RequestMatcher[]::new));
                 if (rule.required() == null) {
-                  authorize.requestMatchers(matcher).permitAll();
+                  matched.permitAll();
                 } else {
-                  authorize.requestMatchers(matcher).hasAuthority(rule.required().authority());
+                  matched.hasAuthority(rule.required().authority());
                 }
               }
               authorize

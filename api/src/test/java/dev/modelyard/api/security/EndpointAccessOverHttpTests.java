@@ -133,6 +133,24 @@ class EndpointAccessOverHttpTests {
     softly.assertAll();
   }
 
+  /** MVC and the actuator answer HEAD wherever they answer GET: so do the access rules. */
+  @Test
+  void aHeadRequestIsAllowedWhereItsGetIs() throws Exception {
+    Credential viewer = callers.get("viewer API key");
+    Credential nobody = new Credential("nobody", Set.of(), new String[0], false);
+
+    assertThat(call(new EndpointAccess.Endpoint("HEAD", "/actuator/health"), nobody).statusCode())
+        .isEqualTo(200);
+    assertThat(
+            call(new EndpointAccess.Endpoint("HEAD", "/api/v1/local-llm/models"), viewer)
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(
+            call(new EndpointAccess.Endpoint("HEAD", "/api/v1/local-llm/models"), nobody)
+                .statusCode())
+        .isEqualTo(401);
+  }
+
   @Test
   void everyControllerEndpointFallsUnderARuleOfItsFamily() {
     assertThat(endpoints())

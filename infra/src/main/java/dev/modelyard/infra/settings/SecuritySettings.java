@@ -57,6 +57,14 @@ public record SecuritySettings(
       throw new IllegalArgumentException(
           "MODELYARD_JWKS_URL must be set for " + algorithm + ": its keys check the tokens");
     }
+    if (hmac(algorithm) && jwksUrl != null) {
+      // Taken for HS…, the key set would never be read: every token refused, or SECRET_KEY's taken.
+      throw new IllegalArgumentException(
+          "MODELYARD_JWKS_URL is set but ALGORITHM is "
+              + algorithm
+              + ", which checks tokens with SECRET_KEY: set ALGORITHM to RS256 or ES256 for the"
+              + " key set, or leave MODELYARD_JWKS_URL unset");
+    }
     if (adminKey != null
         && (!adminKey.value().startsWith(API_KEY_PREFIX)
             || adminKey.value().length() < API_KEY_PREFIX.length() + ADMIN_KEY_MIN_SECRET_LENGTH

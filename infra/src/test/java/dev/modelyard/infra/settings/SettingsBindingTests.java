@@ -123,6 +123,22 @@ class SettingsBindingTests {
                     .startsWith("RATE_LIMIT_WINDOW must be at most 2678400 seconds"));
   }
 
+  @Test
+  void aKeySetWithAnAlgorithmThatChecksTokensWithTheSecretIsRefusedAtStart() {
+    context
+        .withSystemProperties("MODELYARD_JWKS_URL=https://idp.example/jwks")
+        .run(
+            ctx ->
+                assertThat(analysis(ctx.getStartupFailure()).getDescription())
+                    .startsWith("MODELYARD_JWKS_URL is set but ALGORITHM is HS256"));
+    context
+        .withSystemProperties("MODELYARD_JWKS_URL=https://idp.example/jwks", "ALGORITHM=RS256")
+        .run(
+            ctx ->
+                assertThat(ctx.getBean(SecuritySettings.class).jwksUrl())
+                    .hasToString("https://idp.example/jwks"));
+  }
+
   private static FailureAnalysis analysis(Throwable failure) {
     Throwable cause = failure;
     while (!(cause instanceof BindException)) {
