@@ -1,6 +1,7 @@
 package dev.modelyard.infra.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelyard.testing.FreshSchema;
 import java.util.ArrayList;
@@ -34,6 +35,25 @@ class ApiKeyStoreTests {
   @AfterEach
   void drop() {
     database.close();
+  }
+
+  @Test
+  void aRateLimitBelowOneIsRefusedByTheDatabaseAndAnOlderOneReadAsOne() {
+    JdbcClient jdbc = JdbcClient.create(database.dataSource);
+    String insert =
+        """
+        insert into api_keys (name, key_prefix, key_hash, roles, rate_limit_requests)
+        values (:name, 'my-abc', :hash, array['user'], 0)
+        """;
+
+    assertThatThrownBy(() -> jdbc.sql(insert).param("name", "new").param("hash", "h1").update())
+        .hasMessageContaining("api_keys_rate_limit_requests_positive");
+    // A row from before the constraint, which is not validated against existing rows.
+    jdbc.sql("alter table api_keys drop constraint api_keys_rate_limit_requests_positive").update();
+    jdbc.sql(insert).param("name", "old").param("hash", "h2").update();
+
+    assertThat(keys.findByHash("h2"))
+        .hasValueSatisfying(key -> assertThat(key.rateLimitRequests()).isEqualTo(1));
   }
 
   @Test
