@@ -81,7 +81,8 @@ class Containers {
     String id = ContainerWorkflowIds.list(UUID.randomUUID().toString());
     ListContainersWorkflow workflow =
         client.newWorkflowStub(ListContainersWorkflow.class, shortLived(id));
-    return ask(() -> workflow.list(new ListContainersRequest(hosts)), "list containers");
+    return ask(
+        () -> workflow.list(new ListContainersRequest(hosts, hostAnswer())), "list containers");
   }
 
   ContainerLogs logs(String containerId, int tail) {
@@ -92,7 +93,8 @@ class Containers {
     return ask(
         () ->
             workflow.logs(
-                new ContainerLogsRequest(container.hostId(), container.containerId(), tail)),
+                new ContainerLogsRequest(
+                    container.hostId(), container.containerId(), tail, hostAnswer())),
         "read the logs of " + containerId);
   }
 
@@ -224,6 +226,14 @@ class Containers {
     } catch (StatusRuntimeException e) {
       throw new UnavailableException("cannot " + what + ": Temporal is unavailable", e);
     }
+  }
+
+  /**
+   * What each host is given: most of the caller's wait, the rest for the workflow itself, so that a
+   * host whose Docker engine hangs is reported unreachable rather than the whole answer lost.
+   */
+  private Duration hostAnswer() {
+    return answerTimeout.multipliedBy(4).dividedBy(5);
   }
 
   private WorkflowOptions shortLived(String workflowId) {

@@ -17,14 +17,26 @@ final class ContainerActivityStubs {
 
   private ContainerActivityStubs() {}
 
-  static ContainerHostActivities on(String hostId) {
-    return Workflow.newActivityStub(
-        ContainerHostActivities.class,
+  static final Duration HOST_ANSWER = Duration.ofSeconds(30);
+
+  /**
+   * @param answerWithin how long the host has in all, pickup included (its pickup at most half of
+   *     it); null: {@link #HOST_PICKUP} to pick the task up and {@link #HOST_ANSWER} to answer
+   */
+  static ContainerHostActivities on(String hostId, Duration answerWithin) {
+    ActivityOptions.Builder options =
         ActivityOptions.newBuilder()
             .setTaskQueue(TaskQueues.host(hostId))
             .setScheduleToStartTimeout(HOST_PICKUP)
-            .setStartToCloseTimeout(Duration.ofSeconds(30))
-            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-            .build());
+            .setStartToCloseTimeout(HOST_ANSWER)
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build());
+    if (answerWithin != null) {
+      Duration pickup = answerWithin.dividedBy(2);
+      options
+          .setScheduleToStartTimeout(pickup.compareTo(HOST_PICKUP) < 0 ? pickup : HOST_PICKUP)
+          .setStartToCloseTimeout(answerWithin)
+          .setScheduleToCloseTimeout(answerWithin);
+    }
+    return Workflow.newActivityStub(ContainerHostActivities.class, options.build());
   }
 }

@@ -4,6 +4,7 @@ public class ContainerLogsWorkflowImpl implements ContainerLogsWorkflow {
 
   @Override
   public ContainerLogs logs(ContainerLogsRequest request) {
-    return ContainerActivityStubs.on(request.hostId()).containerLogs(request);
+    return ContainerActivityStubs.on(request.hostId(), request.answerWithin())
+        .containerLogs(request);
   }
 }

@@ -17,7 +17,10 @@ public class ListContainersWorkflowImpl implements ListContainersWorkflow {
     // All hosts at once: a dead host costs its pickup timeout once, not once per host.
     Map<String, Promise<List<ContainerView>>> asked = new LinkedHashMap<>();
     for (String hostId : request.hostIds()) {
-      asked.put(hostId, Async.function(ContainerActivityStubs.on(hostId)::listContainers));
+      asked.put(
+          hostId,
+          Async.function(
+              ContainerActivityStubs.on(hostId, request.answerWithin())::listContainers));
     }
     List<ContainerView> containers = new ArrayList<>();
     List<HostUnreachable> unreachable = new ArrayList<>();

@@ -10,6 +10,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +39,8 @@ class ContainerWorkflowsTests {
     runtime.registerWorkflowImplementationTypes(
         ListContainersWorkflowImpl.class, ContainerLogsWorkflowImpl.class);
     env.newWorker(TaskQueues.host("host-a")).registerActivitiesImplementations(new FakeHost());
+    env.newWorker(TaskQueues.host("host-slow"))
+        .registerActivitiesImplementations(new FakeHost(Duration.ofSeconds(3)));
     // host-b has no worker: it was seen once and has gone since.
     env.start();
   }
@@ -57,6 +60,19 @@ class ContainerWorkflowsTests {
     assertThat(listing.unreachable())
         .singleElement()
         .satisfies(host -> assertThat(host.hostId()).isEqualTo("host-b"));
+  }
+
+  @Test
+  void aHostThatTakesTheTaskButDoesNotAnswerInTimeIsReportedUnreachable() {
+    // Its worker is there, its Docker engine is not answering.
+    ContainerListing listing =
+        workflow(ListContainersWorkflow.class, "containers-list:2")
+            .list(new ListContainersRequest(List.of("host-a", "host-slow"), Duration.ofSeconds(1)));
+
+    assertThat(listing.containers()).containsExactly(RUNNING);
+    assertThat(listing.unreachable())
+        .singleElement()
+        .satisfies(host -> assertThat(host.hostId()).isEqualTo("host-slow"));
   }
 
   @Test
@@ -97,8 +113,23 @@ class ContainerWorkflowsTests {
 
   private static final class FakeHost implements ContainerHostActivities {
 
+    private final Duration answersAfter;
+
+    FakeHost() {
+      this(Duration.ZERO);
+    }
+
+    FakeHost(Duration answersAfter) {
+      this.answersAfter = answersAfter;
+    }
+
     @Override
     public List<ContainerView> listContainers() {
+      try {
+        Thread.sleep(answersAfter);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       return List.of(RUNNING);
     }
 
