@@ -1,6 +1,8 @@
 package dev.modelyard.api.security;
 
+import dev.modelyard.api.errors.InvalidFieldException;
 import dev.modelyard.api.errors.NotFoundException;
+import dev.modelyard.infra.settings.RateLimitSettings;
 import jakarta.validation.Valid;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -19,14 +21,27 @@ import org.springframework.web.bind.annotation.RestController;
 class KeysController {
 
   private final ApiKeys keys;
+  private final RateLimitSettings rateLimits;
 
-  KeysController(ApiKeys keys) {
+  KeysController(ApiKeys keys, RateLimitSettings rateLimits) {
     this.keys = keys;
+    this.rateLimits = rateLimits;
   }
 
   @PostMapping
   @ResponseStatus(HttpStatus.CREATED)
   CreatedKey create(@Valid @RequestBody KeyRequest request) {
+    if (request.rateLimitRequests() != null
+        && request.rateLimitRequests() > rateLimits.mostRequests()) {
+      // Spaced a whole microsecond apart at least, more requests than that would not be limited.
+      throw new InvalidFieldException(
+          "rate_limit_requests",
+          "rate_limit_requests must be at most "
+              + rateLimits.mostRequests()
+              + " (one a microsecond of the "
+              + rateLimits.window().toSeconds()
+              + " s window)");
+    }
     return keys.create(request);
   }
 

@@ -146,8 +146,15 @@ class ApiKeysOverHttpTests {
             KEYS,
             "{\"name\":\"x\",\"roles\":[\"user\"],\"expires_at\":\"+300000-01-01T00:00:00Z\"}");
 
-    assertThat(List.of(unknownRole, noRoles, past, farFuture))
+    // The test API's window is 60 s: 60,000,000 requests, one a microsecond, at most.
+    HttpResponse<String> tooMany =
+        api.asAdmin(
+            "POST", KEYS, "{\"name\":\"x\",\"roles\":[\"user\"],\"rate_limit_requests\":60000001}");
+
+    assertThat(List.of(unknownRole, noRoles, past, farFuture, tooMany))
         .allSatisfy(response -> assertThat(response.statusCode()).isEqualTo(400));
+    assertThat(JSON.readTree(tooMany.body()).get("field").asString())
+        .isEqualTo("rate_limit_requests");
     assertThat(JSON.readTree(farFuture.body()).get("field").asString()).isEqualTo("expires_at");
     assertThat(JSON.readTree(unknownRole.body()).get("field").asString()).startsWith("roles");
     assertThat(JSON.readTree(noRoles.body()).get("field").asString()).isEqualTo("roles");

@@ -38,12 +38,38 @@ public record RateLimitSettings(
       throw new IllegalArgumentException(
           "RATE_LIMIT_WINDOW must be at most " + MAX_WINDOW.toSeconds() + " seconds (31 days)");
     }
+    long most = mostRequests(window);
+    if (requests > most) {
+      throw new IllegalArgumentException(
+          "RATE_LIMIT_REQUESTS must be at most " + most + " (one a microsecond of the window)");
+    }
     if (globalRequests == null) {
-      globalRequests = (int) Math.min(Integer.MAX_VALUE, (long) requests * DEFAULT_GLOBAL_MULTIPLE);
+      globalRequests =
+          (int)
+              Math.min(
+                  Math.min(Integer.MAX_VALUE, most), (long) requests * DEFAULT_GLOBAL_MULTIPLE);
     }
     if (globalRequests < 1) {
       throw new IllegalArgumentException(
           "RATE_LIMIT_GLOBAL_REQUESTS must be at least 1, was " + globalRequests);
     }
+    if (globalRequests > most) {
+      throw new IllegalArgumentException(
+          "RATE_LIMIT_GLOBAL_REQUESTS must be at most "
+              + most
+              + " (one a microsecond of the window)");
+    }
+  }
+
+  /**
+   * The most requests a window can be given: a limit spaces them a whole number of microseconds
+   * apart (as Redis keeps time), so beyond one a microsecond the limit would not hold.
+   */
+  public long mostRequests() {
+    return mostRequests(window);
+  }
+
+  private static long mostRequests(Duration window) {
+    return window.toNanos() / 1_000;
   }
 }

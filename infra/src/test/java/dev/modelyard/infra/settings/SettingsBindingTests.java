@@ -139,6 +139,23 @@ class SettingsBindingTests {
                     .hasToString("https://idp.example/jwks"));
   }
 
+  @Test
+  void aLimitOfMoreThanOneRequestAMicrosecondIsRefusedAtStart() {
+    context
+        .withSystemProperties("RATE_LIMIT_REQUESTS=60000001")
+        .run(
+            ctx ->
+                assertThat(analysis(ctx.getStartupFailure()).getDescription())
+                    .startsWith("RATE_LIMIT_REQUESTS must be at most 60000000"));
+    // Ten times the per-caller limit would pass that too: the default global limit stops there.
+    context
+        .withSystemProperties("RATE_LIMIT_REQUESTS=10000000")
+        .run(
+            ctx ->
+                assertThat(ctx.getBean(RateLimitSettings.class).globalRequests())
+                    .isEqualTo(60_000_000));
+  }
+
   private static FailureAnalysis analysis(Throwable failure) {
     Throwable cause = failure;
     while (!(cause instanceof BindException)) {
