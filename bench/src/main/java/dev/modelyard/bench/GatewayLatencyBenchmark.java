@@ -522,8 +522,8 @@ public final class GatewayLatencyBenchmark {
               "--server.port=" + port,
               "--modelyard.data-dir=" + dataDir,
               // The benchmark is one caller sending thousands of requests a second.
-              "--modelyard.rate-limit.requests=1000000000",
-              "--modelyard.rate-limit.global-requests=1000000000",
+              "--modelyard.rate-limit.requests=60000000",
+              "--modelyard.rate-limit.global-requests=60000000",
               "--modelyard.security.admin-key=" + API_KEY,
               "--logging.level.root=WARN");
       if ("split".equals(System.getenv("BENCH_TOPOLOGY"))) {

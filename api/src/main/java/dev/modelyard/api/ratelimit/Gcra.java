@@ -15,7 +15,7 @@ final class Gcra {
 
   static Step step(RateLimits.Limit limit, long fullAt, long now) {
     long interval = limit.intervalMicros();
-    long window = limit.windowMicros();
+    long window = limit.toleranceMicros();
     long from = Math.max(fullAt, now);
     long next = from + interval;
     long ahead = next - now;

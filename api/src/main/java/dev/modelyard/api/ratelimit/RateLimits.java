@@ -34,13 +34,21 @@ record RateLimits(Limit perCaller, Limit global) {
       }
     }
 
-    long windowMicros() {
-      return window.toNanos() / 1_000;
+    /**
+     * Time in which one request's worth returns; whole microseconds, as Redis keeps them, rounded
+     * up so that the rate never passes {@code requests} per window (rounded down, 40,000,000 a
+     * minute came to one a microsecond: 60,000,000).
+     */
+    long intervalMicros() {
+      return Math.max(1, Math.ceilDiv(window.toNanos() / 1_000, requests));
     }
 
-    /** Time in which one request's worth returns; whole microseconds, as Redis keeps them. */
-    long intervalMicros() {
-      return Math.max(1, windowMicros() / requests);
+    /**
+     * How far ahead of now a budget may be booked: {@code requests} intervals, so that the whole
+     * budget may come at once (a window, give or take the rounding of the interval).
+     */
+    long toleranceMicros() {
+      return requests * intervalMicros();
     }
   }
 }

@@ -141,10 +141,10 @@ final class RedisRateLimiter implements RateLimiter {
         RScript.ReturnType.LIST,
         keys,
         limits.perCaller().intervalMicros(),
-        limits.perCaller().windowMicros(),
+        limits.perCaller().toleranceMicros(),
         callerWanted,
         limits.global().intervalMicros(),
-        limits.global().windowMicros(),
+        limits.global().toleranceMicros(),
         globalWanted);
   }
 

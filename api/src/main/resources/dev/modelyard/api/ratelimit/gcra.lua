@@ -3,7 +3,8 @@
 -- of Redis's clock) at which its budget is full again, and expires then.
 -- KEYS[1]: the caller's key, KEYS[2]: the global key.
 -- ARGV: the caller's interval, window and wanted requests, then the global interval, window and
--- wanted requests; interval and window in microseconds. A replica asks for several requests at
+-- wanted requests; interval and window in microseconds, the window being how far ahead a budget
+-- may be booked (RateLimits.Limit.toleranceMicros: the limit's requests times its interval). A replica asks for several requests at
 -- once (a lease) to serve the next ones without a round trip; wanted 0 skips a limit whose lease
 -- still has requests. A limit that cannot grant all it is asked for grants one if it can.
 -- Returns, for the caller and then for the global limit: granted, remaining, reset-after and

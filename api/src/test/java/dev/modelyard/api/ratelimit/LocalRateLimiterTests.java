@@ -81,6 +81,20 @@ class LocalRateLimiterTests extends RateLimiterContract {
     assertThat(limiter.acquire("a").allowed()).isFalse();
   }
 
+  @Test
+  void aLimitNearOneRequestAMicrosecondLetsNoMoreThroughThanItSays() {
+    // 700,000 a second: a whole-microsecond interval rounded down (1) would let 1,000,000 through.
+    Duration second = Duration.ofSeconds(1);
+    RateLimiter limiter =
+        limiter(
+            new RateLimits(
+                new RateLimits.Limit(700_000, second), new RateLimits.Limit(700_000, second)));
+
+    spend(limiter, "a", 700_000);
+
+    assertThat(limiter.acquire("a").allowed()).isFalse();
+  }
+
   private static void spend(RateLimiter limiter, String caller, int requests) {
     for (int i = 0; i < requests; i++) {
       assertThat(limiter.acquire(caller).allowed()).as("request %d", i + 1).isTrue();

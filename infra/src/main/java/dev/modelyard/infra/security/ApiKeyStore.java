@@ -160,21 +160,12 @@ public class ApiKeyStore {
         rs.getString("key_prefix"),
         rs.getString("key_hash"),
         List.of((String[]) roles.getArray()),
-        rateLimit((Integer) rs.getObject("rate_limit_requests")),
+        (Integer) rs.getObject("rate_limit_requests"),
         rs.getBigDecimal("monthly_budget_usd"),
         instant(rs.getTimestamp("expires_at")),
         instant(rs.getTimestamp("created_at")),
         instant(rs.getTimestamp("last_used_at")),
         instant(rs.getTimestamp("revoked_at")));
-  }
-
-  /**
-   * A limit below 1, which the API refuses and V19 forbids but a row edited before it may hold, is
-   * read as 1 (the key all but blocked, as its editor meant): as it was, every check of the key
-   * failed.
-   */
-  private static Integer rateLimit(Integer stored) {
-    return stored != null && stored < 1 ? Integer.valueOf(1) : stored;
   }
 
   private static Instant instant(Timestamp timestamp) {
