@@ -171,11 +171,16 @@ class MaintenanceWorkflowTests {
                     .setTaskQueue(TaskQueues.MAINTENANCE)
                     .setCronSchedule("0 * * * *")
                     .build());
+    long start = env.currentTimeMillis();
     WorkflowClient.start(cron::cleanUp, new CleanupRequest(CleanupPolicy.DEFAULTS));
 
     env.sleep(Duration.ofHours(5).plusMinutes(1));
 
-    assertThat(fake.auditCutoffs.stream().distinct()).as("one cutoff per run").hasSize(5);
+    // A run at each hour's start: five or six in five hours and a minute, by when the clock began.
+    long hoursBegun = (env.currentTimeMillis() / HOUR) - (start / HOUR);
+    assertThat(fake.auditCutoffs.stream().distinct())
+        .as("one cutoff per run")
+        .hasSize((int) hoursBegun);
   }
 
   @Test
