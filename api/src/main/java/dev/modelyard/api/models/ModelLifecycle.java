@@ -3,6 +3,7 @@ package dev.modelyard.api.models;
 import dev.modelyard.api.errors.ConflictException;
 import dev.modelyard.api.errors.PlacementRefusedException;
 import dev.modelyard.api.errors.UnavailableException;
+import dev.modelyard.api.tasks.DeadlineQueries;
 import dev.modelyard.api.tasks.StartedTasks;
 import dev.modelyard.workflows.ModelyardSearchAttributes;
 import dev.modelyard.workflows.TaskQueues;
@@ -20,12 +21,8 @@ import dev.modelyard.workflows.models.PullModelWorkflow;
 import dev.modelyard.workflows.placement.PlacementActivities;
 import dev.modelyard.workflows.placement.PlacementDecision.Refused;
 import io.grpc.StatusRuntimeException;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
-import io.temporal.api.query.v1.WorkflowQuery;
-import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
-import io.temporal.api.workflowservice.v1.QueryWorkflowResponse;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
@@ -157,23 +154,8 @@ public class ModelLifecycle {
    * The load's phase, asked briefly; unknown (so: still waiting) when no worker answers in time.
    */
   private String phase(WorkflowStub load) {
-    WorkflowExecution execution = load.getExecution();
     try {
-      QueryWorkflowResponse response =
-          client
-              .getWorkflowServiceStubs()
-              .blockingStub()
-              .withDeadlineAfter(POLL.toMillis(), TimeUnit.MILLISECONDS)
-              .queryWorkflow(
-                  QueryWorkflowRequest.newBuilder()
-                      .setNamespace(client.getOptions().getNamespace())
-                      .setExecution(execution)
-                      .setQuery(WorkflowQuery.newBuilder().setQueryType("phase"))
-                      .build());
-      return client
-          .getOptions()
-          .getDataConverter()
-          .fromPayloads(0, Optional.of(response.getQueryResult()), String.class, String.class);
+      return DeadlineQueries.query(client, load.getExecution(), "phase", String.class, POLL);
     } catch (StatusRuntimeException | DataConverterException e) {
       return "unknown";
     }

@@ -31,6 +31,21 @@ public final class DeadlineQueries {
       String queryType,
       Class<T> type,
       Duration deadline) {
+    return query(
+        client,
+        WorkflowExecution.newBuilder().setWorkflowId(workflowId).build(),
+        queryType,
+        type,
+        deadline);
+  }
+
+  /** As {@link #query(WorkflowClient, String, String, Class, Duration)}, of one run. */
+  public static <T> T query(
+      WorkflowClient client,
+      WorkflowExecution execution,
+      String queryType,
+      Class<T> type,
+      Duration deadline) {
     QueryWorkflowResponse response =
         client
             .getWorkflowServiceStubs()
@@ -39,7 +54,7 @@ public final class DeadlineQueries {
             .queryWorkflow(
                 QueryWorkflowRequest.newBuilder()
                     .setNamespace(client.getOptions().getNamespace())
-                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                    .setExecution(execution)
                     .setQuery(WorkflowQuery.newBuilder().setQueryType(queryType))
                     .build());
     return client

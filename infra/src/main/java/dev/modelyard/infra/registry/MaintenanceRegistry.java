@@ -110,14 +110,7 @@ public class MaintenanceRegistry {
    */
   private void addIfAbsent(ModelEntry model) {
     withValues(
-            jdbc.sql(
-                """
-                insert into models (provider, name, host_id, location, format, architecture,
-                    parameter_count, quantisation, context_length, size_bytes, sha256)
-                values (:provider, :name, :hostId, :location, :format, :architecture,
-                    :parameterCount, :quantisation, :contextLength, :sizeBytes, :sha256)
-                on conflict (provider, name) do nothing
-                """),
+            jdbc.sql(ModelRegistry.INSERT_MODEL + "on conflict (provider, name) do nothing"),
             "",
             model)
         .update();

@@ -46,12 +46,18 @@ public class ModelRegistry {
    * Inserts a model or updates every fact of the one with its provider and name; shared with
    * discovery ({@link MaintenanceRegistry}), which binds the same parameters.
    */
-  static final String UPSERT_MODEL =
+  /** A model's row, every column a named parameter; the conflict clause is the caller's. */
+  static final String INSERT_MODEL =
       """
       insert into models (provider, name, host_id, location, format, architecture,
           parameter_count, quantisation, context_length, size_bytes, sha256)
       values (:provider, :name, :hostId, :location, :format, :architecture,
           :parameterCount, :quantisation, :contextLength, :sizeBytes, :sha256)
+      """;
+
+  static final String UPSERT_MODEL =
+      INSERT_MODEL
+          + """
       on conflict (provider, name) do update set
           host_id = excluded.host_id, location = excluded.location,
           format = excluded.format, architecture = excluded.architecture,

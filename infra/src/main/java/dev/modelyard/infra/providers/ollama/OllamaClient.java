@@ -104,7 +104,8 @@ public final class OllamaClient implements AutoCloseable {
       String model, boolean insecure, Consumer<ModelPullProgress> progress, Duration stallTimeout)
       throws IOException, InterruptedException {
     HttpRequest request = request("POST", "/api/pull", new PullRequest(model, insecure, true));
-    if (stallTimeout != null && stallTimeout.compareTo(requestTimeout) < 0) {
+    boolean stallBoundsHeaders = stallTimeout != null && stallTimeout.compareTo(requestTimeout) < 0;
+    if (stallBoundsHeaders) {
       request =
           HttpRequest.newBuilder(request, (name, value) -> true).timeout(stallTimeout).build();
     }
@@ -115,9 +116,7 @@ public final class OllamaClient implements AutoCloseable {
       throw e;
     } catch (HttpTimeoutException e) {
       // No headers within the request's timeout, which is the stall timeout when it is shorter.
-      throw stallTimeout != null && stallTimeout.compareTo(requestTimeout) < 0
-          ? stalled(model, stallTimeout)
-          : e;
+      throw stallBoundsHeaders ? stalled(model, stallTimeout) : e;
     }
     Stall stall = new Stall();
     try (Stream<String> lines = response.body()) {
