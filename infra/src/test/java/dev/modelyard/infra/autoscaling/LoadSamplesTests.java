@@ -149,18 +149,9 @@ class LoadSamplesTests {
             sample(quiet, 0, 0, new LatencyHistogram()),
             sample(streaming, 5, 0, new LatencyHistogram())));
 
-    assertThat(maintenance.activeInstances())
-        .filteredOn(i -> i.instanceId().equals("i-Busy-Model"))
-        .singleElement()
-        .satisfies(i -> assertThat(i.lastUsedAtMillis()).isGreaterThan(beforeCall));
-    assertThat(maintenance.activeInstances())
-        .filteredOn(i -> i.instanceId().equals("i-quiet-model"))
-        .singleElement()
-        .satisfies(i -> assertThat(i.lastUsedAtMillis()).isLessThan(beforeCall));
-    assertThat(maintenance.activeInstances())
-        .filteredOn(i -> i.instanceId().equals("i-streaming-model"))
-        .singleElement()
-        .satisfies(i -> assertThat(i.lastUsedAtMillis()).isGreaterThan(beforeCall));
+    assertThat(lastUsedAt(maintenance, "i-Busy-Model")).isGreaterThan(beforeCall);
+    assertThat(lastUsedAt(maintenance, "i-quiet-model")).isLessThan(beforeCall);
+    assertThat(lastUsedAt(maintenance, "i-streaming-model")).isGreaterThan(beforeCall);
   }
 
   @Test
@@ -197,6 +188,15 @@ class LoadSamplesTests {
                 .list())
         .containsExactly(
             "i-still-idle stopping", "i-stopped-meanwhile stopped", "i-used-since ready");
+  }
+
+  /** When the registry last saw the instance used, as the idle cleanup reads it. */
+  private static long lastUsedAt(MaintenanceRegistry maintenance, String instanceId) {
+    return assertThat(maintenance.activeInstances())
+        .filteredOn(i -> i.instanceId().equals(instanceId))
+        .singleElement()
+        .actual()
+        .lastUsedAtMillis();
   }
 
   private static void readyInstance(ModelRegistry registry, ModelRef model) {

@@ -198,23 +198,16 @@ class LoadModelWorkflowTests {
 
   @Test
   void anIdleUnloadKeepsAnInstanceUsedSinceCleanupLookedAndDrainsTheOthersBeforeStopping() {
-    LoadModelResult used = load(TINY);
-    registry.instances.put(
-        "i-idle", new InstanceView("i-idle", "model-1", HOST, "http://127.0.0.1:9001"));
-    registry.instanceStates.put("i-idle", "ready");
-    registry.usedSince.add(used.instanceId());
+    String used = loadUsedAndIdle();
     long start = env.currentTimeMillis();
 
-    UnloadModelResult unloaded =
-        unload(
-            new UnloadModelRequest(
-                TINY, List.of(used.instanceId(), "i-idle"), Duration.ofHours(1)));
+    UnloadModelResult unloaded = unload(idleUnload(used));
 
     assertThat(unloaded.stoppedInstanceIds()).containsExactly("i-idle");
-    assertThat(unloaded.notStopped()).containsExactly(used.instanceId());
+    assertThat(unloaded.notStopped()).containsExactly(used);
     assertThat(stopped).containsExactly("i-idle");
     assertThat(registry.instanceStates)
-        .containsEntry(used.instanceId(), "ready")
+        .containsEntry(used, "ready")
         .containsEntry("i-idle", "stopped");
     assertThat(stoppedAt.get("i-idle") - start)
         .as("requests under way on it had the drain to finish")
@@ -226,52 +219,32 @@ class LoadModelWorkflowTests {
 
   @Test
   void aUsersUnloadThatJoinsAnIdleUnloadStopsTheInstancesItWouldKeep() throws Exception {
-    LoadModelResult used = load(TINY);
-    registry.instances.put(
-        "i-idle", new InstanceView("i-idle", "model-1", HOST, "http://127.0.0.1:9001"));
-    registry.instanceStates.put("i-idle", "ready");
-    registry.usedSince.add(used.instanceId());
+    String used = loadUsedAndIdle();
     stopping = new CountDownLatch(1);
     stopsMayEnd = new CountDownLatch(1);
     UnloadModelWorkflow idle = unloadStub(TINY);
-    WorkflowExecution run =
-        WorkflowClient.start(
-            idle::unload,
-            new UnloadModelRequest(
-                TINY, List.of(used.instanceId(), "i-idle"), Duration.ofHours(1)));
+    WorkflowExecution run = WorkflowClient.start(idle::unload, idleUnload(used));
     // Nobody waits on a result here, so the test's clock moves only when told to.
     env.sleep(UnloadModelWorkflowImpl.IDLE_DRAIN.plusSeconds(1));
     assertThat(stopping.await(30, TimeUnit.SECONDS)).as("the idle instance's stop began").isTrue();
 
-    // As the API starts a user's unload: joining the one under way, with the signal.
-    UnloadModelWorkflow users = unloadStub(TINY);
-    BatchRequest startAndSignal = env.getWorkflowClient().newSignalWithStartRequest();
-    startAndSignal.add(users::unload, new UnloadModelRequest(TINY));
-    startAndSignal.add(users::unloadEverything);
-    WorkflowExecution joined = env.getWorkflowClient().signalWithStart(startAndSignal);
+    WorkflowExecution joined = usersUnload();
     stopsMayEnd.countDown();
 
     assertThat(joined.getRunId()).isEqualTo(run.getRunId());
     UnloadModelResult unloaded = WorkflowStub.fromTyped(idle).getResult(UnloadModelResult.class);
-    assertThat(unloaded.stoppedInstanceIds())
-        .containsExactlyInAnyOrder("i-idle", used.instanceId());
+    assertThat(unloaded.stoppedInstanceIds()).containsExactlyInAnyOrder("i-idle", used);
     assertThat(unloaded.notStopped()).isEmpty();
     assertThat(registry.instanceStates)
-        .containsEntry(used.instanceId(), "stopped")
+        .containsEntry(used, "stopped")
         .containsEntry("i-idle", "stopped");
   }
 
   @Test
   void aUsersUnloadJoiningDuringTheDrainEndsItAndStopsEveryInstance() throws Exception {
-    LoadModelResult used = load(TINY);
-    registry.instances.put(
-        "i-idle", new InstanceView("i-idle", "model-1", HOST, "http://127.0.0.1:9001"));
-    registry.instanceStates.put("i-idle", "ready");
-    registry.usedSince.add(used.instanceId());
+    String used = loadUsedAndIdle();
     UnloadModelWorkflow idle = unloadStub(TINY);
-    WorkflowClient.start(
-        idle::unload,
-        new UnloadModelRequest(TINY, List.of(used.instanceId(), "i-idle"), Duration.ofHours(1)));
+    WorkflowClient.start(idle::unload, idleUnload(used));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!"draining".equals(idle.phase()) && System.nanoTime() < deadline) {
       Thread.sleep(20);
@@ -279,15 +252,10 @@ class LoadModelWorkflowTests {
     assertThat(idle.phase()).as("the signal must come during the drain").isEqualTo("draining");
     long drainBegan = env.currentTimeMillis();
 
-    UnloadModelWorkflow users = unloadStub(TINY);
-    BatchRequest startAndSignal = env.getWorkflowClient().newSignalWithStartRequest();
-    startAndSignal.add(users::unload, new UnloadModelRequest(TINY));
-    startAndSignal.add(users::unloadEverything);
-    env.getWorkflowClient().signalWithStart(startAndSignal);
+    usersUnload();
     UnloadModelResult unloaded = WorkflowStub.fromTyped(idle).getResult(UnloadModelResult.class);
 
-    assertThat(unloaded.stoppedInstanceIds())
-        .containsExactlyInAnyOrder("i-idle", used.instanceId());
+    assertThat(unloaded.stoppedInstanceIds()).containsExactlyInAnyOrder("i-idle", used);
     assertThat(stoppedAt.get("i-idle") - drainBegan)
         .as("the user's unload does not wait out the idle unload's drain")
         .isLessThan(UnloadModelWorkflowImpl.IDLE_DRAIN.toMillis() / 2);
@@ -509,6 +477,33 @@ class LoadModelWorkflowTests {
                 DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
                     event.getUserMetadata().getSummary(), String.class, String.class))
         .toList();
+  }
+
+  /**
+   * Two ready instances of TINY: one used since an idle cleanup looked, one still idle ({@code
+   * i-idle}); returns the used one's ID.
+   */
+  private String loadUsedAndIdle() {
+    String used = load(TINY).instanceId();
+    registry.instances.put(
+        "i-idle", new InstanceView("i-idle", "model-1", HOST, "http://127.0.0.1:9001"));
+    registry.instanceStates.put("i-idle", "ready");
+    registry.usedSince.add(used);
+    return used;
+  }
+
+  /** An idle cleanup's unload of both instances, with a TTL of an hour. */
+  private static UnloadModelRequest idleUnload(String used) {
+    return new UnloadModelRequest(TINY, List.of(used, "i-idle"), Duration.ofHours(1));
+  }
+
+  /** A user's unload of TINY as the API starts it: joining one under way, with the signal. */
+  private WorkflowExecution usersUnload() {
+    UnloadModelWorkflow users = unloadStub(TINY);
+    BatchRequest startAndSignal = env.getWorkflowClient().newSignalWithStartRequest();
+    startAndSignal.add(users::unload, new UnloadModelRequest(TINY));
+    startAndSignal.add(users::unloadEverything);
+    return env.getWorkflowClient().signalWithStart(startAndSignal);
   }
 
   private UnloadModelResult unload(ModelRef model) {

@@ -38,6 +38,16 @@ class MaintenanceWorkflowTests {
   private static final long MINUTE = 60_000L;
   private static final long HOUR = 60 * MINUTE;
 
+  /** Idle for an hour, starting for 30 minutes, partial files a day; kept 30, 90 and 400 days. */
+  private static final CleanupPolicy POLICY =
+      new CleanupPolicy(
+          Duration.ofHours(1),
+          Duration.ofMinutes(30),
+          Duration.ofHours(24),
+          Duration.ofDays(30),
+          Duration.ofDays(90),
+          Duration.ofDays(400));
+
   /** Unloads the child workflows asked for, by model. */
   static final List<String> UNLOADED = new CopyOnWriteArrayList<>();
 
@@ -125,33 +135,11 @@ class MaintenanceWorkflowTests {
   void anUpdateOfARowChangedWhileTheProvidersWereAskedIsLeftToTheNextRunAndSaidSo() {
     // Registered without a checksum; Ollama reports one, so discovery would update the row.
     ModelEntry registered =
-        new ModelEntry(
-            "local_ollama",
-            "tiny:latest",
-            "h1",
-            "tiny:latest",
-            "gguf",
-            null,
-            null,
-            null,
-            null,
-            5L,
-            null);
+        DiscoveryMergeTests.entry("local_ollama", "tiny:latest", "tiny:latest", 5L, null);
     fake.registered.add(registered);
     // A pull recorded a new size after discovery's first read.
     fake.changedAfterFirstRead =
-        new ModelEntry(
-            "local_ollama",
-            "tiny:latest",
-            "h1",
-            "tiny:latest",
-            "gguf",
-            null,
-            null,
-            null,
-            null,
-            6L,
-            "e");
+        DiscoveryMergeTests.entry("local_ollama", "tiny:latest", "tiny:latest", 6L, "e");
 
     DiscoveryResult result = discoverOnce();
 
@@ -202,16 +190,7 @@ class MaintenanceWorkflowTests {
             new PartialFile(
                 "/s/b.gguf.partial", 1, now - 25 * HOUR, "pull:huggingface:org~repo~b.gguf"),
             new PartialFile("/s/c.gguf.partial", 1, now - HOUR, null)));
-    CleanupPolicy policy =
-        new CleanupPolicy(
-            Duration.ofHours(1),
-            Duration.ofMinutes(30),
-            Duration.ofHours(24),
-            Duration.ofDays(30),
-            Duration.ofDays(90),
-            Duration.ofDays(400));
-
-    CleanupResult result = cleanUpOnce(policy);
+    CleanupResult result = cleanUpOnce(POLICY);
 
     assertThat(UNLOADED).containsExactly("local_gguf/idle");
     assertThat(UNLOADED_INSTANCES)
@@ -251,15 +230,7 @@ class MaintenanceWorkflowTests {
     fake.running.addAll(List.of("deployment:local_gguf:left", "deployment:local_gguf:starting"));
     fake.runningBetweenStarts.add("deployment:local_gguf:left");
 
-    CleanupResult result =
-        cleanUpOnce(
-            new CleanupPolicy(
-                Duration.ofHours(1),
-                Duration.ofMinutes(30),
-                Duration.ofHours(24),
-                Duration.ofDays(30),
-                Duration.ofDays(90),
-                Duration.ofDays(400)));
+    CleanupResult result = cleanUpOnce(POLICY);
 
     assertThat(result.failedStarts()).containsExactly("i-left");
     assertThat(fake.failed).containsOnlyKeys("i-left");
@@ -366,15 +337,7 @@ class MaintenanceWorkflowTests {
         new ActiveInstance("i-idle", "local_gguf", "idle", HOST, "ready", now - 2 * HOUR, 0));
     USED_SINCE.add("local_gguf/idle");
 
-    CleanupResult result =
-        cleanUpOnce(
-            new CleanupPolicy(
-                Duration.ofHours(1),
-                Duration.ofMinutes(30),
-                Duration.ofHours(24),
-                Duration.ofDays(30),
-                Duration.ofDays(90),
-                Duration.ofDays(400)));
+    CleanupResult result = cleanUpOnce(POLICY);
 
     assertThat(UNLOADED).containsExactly("local_gguf/idle");
     assertThat(result.unloadedModels()).isEmpty();

@@ -19,17 +19,8 @@ class CallDeadlinesTests {
           Duration.ofMillis(10),
           "past ");
       Thread.sleep(CallDeadlines.TICK.multipliedBy(3).toMillis());
-      CountDownLatch cancelled = new CountDownLatch(1);
 
-      deadlines.watch(
-          () -> {
-            cancelled.countDown();
-            return true;
-          },
-          Duration.ofMillis(10),
-          "past ");
-
-      assertThat(cancelled.await(2, TimeUnit.SECONDS))
+      assertThat(aLaterCallIsCancelled(deadlines))
           .as("the sweeper outlived the failed cancel")
           .isTrue();
     }
@@ -52,21 +43,26 @@ class CallDeadlinesTests {
           Duration.ofMillis(10),
           "past ");
       Thread.sleep(CallDeadlines.TICK.multipliedBy(3).toMillis());
-      CountDownLatch cancelled = new CountDownLatch(1);
 
-      deadlines.watch(
-          () -> {
-            cancelled.countDown();
-            return true;
-          },
-          Duration.ofMillis(10),
-          "past ");
-
-      assertThat(cancelled.await(2, TimeUnit.SECONDS))
+      assertThat(aLaterCallIsCancelled(deadlines))
           .as("the second call was cancelled while the first cancel still blocked")
           .isTrue();
     } finally {
       released.countDown();
     }
+  }
+
+  /** Watches a call already past its deadline; whether its cancel ran within two seconds. */
+  private static boolean aLaterCallIsCancelled(CallDeadlines deadlines)
+      throws InterruptedException {
+    CountDownLatch cancelled = new CountDownLatch(1);
+    deadlines.watch(
+        () -> {
+          cancelled.countDown();
+          return true;
+        },
+        Duration.ofMillis(10),
+        "past ");
+    return cancelled.await(2, TimeUnit.SECONDS);
   }
 }
