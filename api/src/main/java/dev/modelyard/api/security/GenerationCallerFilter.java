@@ -30,11 +30,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
 final class GenerationCallerFilter extends OncePerRequestFilter {
 
   private final CallerTokens tokens = new CallerTokens();
-  private final SecurityErrorResponses errors = new SecurityErrorResponses();
   private final AuthenticationManager callers;
+  private final SecurityErrorResponses errors;
 
-  GenerationCallerFilter(AuthenticationManager callers) {
+  GenerationCallerFilter(AuthenticationManager callers, SecurityErrorResponses errors) {
     this.callers = callers;
+    this.errors = errors;
   }
 
   @Override

@@ -116,9 +116,15 @@ class SecurityConfiguration {
     return new CallerAuthenticationManager(keys, jwt);
   }
 
+  /** One for both filters, so that an outage is warned of once a minute, not once per filter. */
   @Bean
-  SecurityFilterChain securityFilterChain(HttpSecurity http, AuthenticationManager callers) {
-    SecurityErrorResponses errors = new SecurityErrorResponses();
+  SecurityErrorResponses securityErrorResponses() {
+    return new SecurityErrorResponses(Clock.systemUTC());
+  }
+
+  @Bean
+  SecurityFilterChain securityFilterChain(
+      HttpSecurity http, AuthenticationManager callers, SecurityErrorResponses errors) {
     http.csrf(AbstractHttpConfigurer::disable)
         .httpBasic(AbstractHttpConfigurer::disable)
         .formLogin(AbstractHttpConfigurer::disable)
@@ -186,8 +192,9 @@ class SecurityConfiguration {
 
   /** In Spring Security's place on the generation endpoints, before the body limit. */
   @Bean
-  FilterRegistrationBean<GenerationCallerFilter> generationCallers(AuthenticationManager callers) {
-    var registration = new FilterRegistrationBean<>(new GenerationCallerFilter(callers));
+  FilterRegistrationBean<GenerationCallerFilter> generationCallers(
+      AuthenticationManager callers, SecurityErrorResponses errors) {
+    var registration = new FilterRegistrationBean<>(new GenerationCallerFilter(callers, errors));
     registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER);
     return registration;
   }

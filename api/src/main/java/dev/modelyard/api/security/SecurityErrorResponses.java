@@ -3,6 +3,11 @@ package dev.modelyard.api.security;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -30,6 +35,23 @@ final class SecurityErrorResponses implements AuthenticationEntryPoint, AccessDe
       "this endpoint needs an API key (Authorization: Bearer my-…, or X-API-Key) or a bearer"
           + " token";
   static final String INVALID = "the API key or token is not valid, has expired or was revoked";
+
+  /** When a client refused because the key store or the JWKS did not answer may try again. */
+  static final Duration RETRY_UNCHECKED_AFTER = Duration.ofSeconds(5);
+
+  /**
+   * During an outage every uncached key fails alike: one warning a minute says so, with how many
+   * were refused since, rather than a stack trace per request.
+   */
+  static final Duration WARNING_INTERVAL = Duration.ofMinutes(1);
+
+  private final Clock clock;
+  private final AtomicReference<Instant> lastWarning = new AtomicReference<>(Instant.MIN);
+  private final AtomicLong refusedSinceWarning = new AtomicLong();
+
+  SecurityErrorResponses(Clock clock) {
+    this.clock = clock;
+  }
 
   @Override
   public void commence(
@@ -66,7 +88,8 @@ final class SecurityErrorResponses implements AuthenticationEntryPoint, AccessDe
   void failed(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
       throws IOException {
     if (e instanceof AuthenticationServiceException) {
-      log.warn("callers cannot be authenticated now", e);
+      warnOfOutage(e);
+      response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_UNCHECKED_AFTER.toSeconds()));
       ErrorBodies.write(
           request,
           response,
@@ -76,6 +99,23 @@ final class SecurityErrorResponses implements AuthenticationEntryPoint, AccessDe
       return;
     }
     commence(request, response, e);
+  }
+
+  private void warnOfOutage(AuthenticationException e) {
+    long refused = refusedSinceWarning.incrementAndGet();
+    Instant now = clock.instant();
+    Instant last = lastWarning.get();
+    if (now.isBefore(last.plus(WARNING_INTERVAL)) || !lastWarning.compareAndSet(last, now)) {
+      log.debug("callers cannot be authenticated now", e);
+      return;
+    }
+    refusedSinceWarning.addAndGet(-refused);
+    log.warn(
+        "callers cannot be authenticated now ({} refused with 503 since the last warning; the next"
+            + " warning in {} at the earliest)",
+        refused,
+        WARNING_INTERVAL,
+        e);
   }
 
   @Override
