@@ -75,7 +75,7 @@ final class RedisRateLimiter implements RateLimiter {
     boolean callerLeased = callerLease.take(now);
     boolean globalLeased = globalLease.take(now);
     if (callerLeased && globalLeased) {
-      return RateLimitDecision.of(limits, callerLease.check(), globalLease.check());
+      return RateLimitDecision.of(limits, callerLease.check(now), globalLease.check(now));
     }
     List<Long> result;
     try {
@@ -99,10 +99,10 @@ final class RedisRateLimiter implements RateLimiter {
     return RateLimitDecision.of(
         limits,
         callerLeased
-            ? callerLease.check()
+            ? callerLease.check(now)
             : callerLease.granted(granted(result, 0), now, callerCheck),
         globalLeased
-            ? globalLease.check()
+            ? globalLease.check(now)
             : globalLease.granted(granted(result, 4), now, globalCheck));
   }
 
@@ -207,12 +207,16 @@ final class RedisRateLimiter implements RateLimiter {
       used = 1;
       grantedAt = now;
       granted = check;
-      return check();
+      return check(now);
     }
 
-    /** What the headers say: Redis's count when it granted, with this lease's unspent part. */
-    synchronized LimitCheck check() {
-      return new LimitCheck(true, granted.remaining() + left, granted.resetAfterMicros(), 0);
+    /**
+     * What the headers say: Redis's count when it granted, with this lease's unspent part, and its
+     * reset counted down since (the lease's requests were all counted then).
+     */
+    synchronized LimitCheck check(long now) {
+      long resetAfterMicros = Math.max(0, granted.resetAfterMicros() - (now - grantedAt) / 1_000);
+      return new LimitCheck(true, granted.remaining() + left, resetAfterMicros, 0);
     }
   }
 }

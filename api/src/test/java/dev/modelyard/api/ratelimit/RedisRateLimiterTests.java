@@ -7,6 +7,7 @@ import dev.modelyard.testing.TestServices;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -113,6 +114,30 @@ class RedisRateLimiterTests extends RateLimiterContract {
     assertThat(replicas.get(0).roundTrips() + replicas.get(1).roundTrips())
         .as("round trips to Redis")
         .isLessThan(1_500);
+  }
+
+  @Test
+  void aLeasedRequestsResetCountsDownFromTheGrant() {
+    AtomicLong nanos = new AtomicLong(System.nanoTime());
+    // An hour's window: the reset is seconds long, and the caller's limit binds.
+    RateLimits limits =
+        new RateLimits(
+            new RateLimits.Limit(100_000, Duration.ofHours(1)),
+            new RateLimits.Limit(10_000_000, Duration.ofHours(1)));
+    RedisRateLimiter limiter = new RedisRateLimiter(client(), limits, prefix, nanos::get);
+    limiter.acquire("leased"); // a lease of one, to learn the pace
+    nanos.addAndGet(Duration.ofMillis(1).toNanos());
+    RateLimitDecision granted = limiter.acquire("leased"); // a lease of a hundred
+    long roundTrips = limiter.roundTrips();
+
+    nanos.addAndGet(Duration.ofMillis(400).toNanos());
+    RateLimitDecision fromLease = limiter.acquire("leased");
+
+    assertThat(limiter.roundTrips()).as("served from the lease").isEqualTo(roundTrips);
+    assertThat(granted.scope()).isEqualTo(RateLimitDecision.Scope.CALLER);
+    assertThat(fromLease.scope()).isEqualTo(RateLimitDecision.Scope.CALLER);
+    assertThat(granted.resetAfter()).isGreaterThan(Duration.ofSeconds(1));
+    assertThat(fromLease.resetAfter()).isEqualTo(granted.resetAfter().minusMillis(400));
   }
 
   /** An API replica as production builds it: its own client, Redis before its own limits. */
