@@ -2,6 +2,7 @@ package dev.modelyard.api.audit;
 
 import dev.modelyard.api.errors.RecordedStatus;
 import dev.modelyard.api.gateway.GenerationOutcome;
+import dev.modelyard.api.gateway.PlannedModel;
 import dev.modelyard.api.ratelimit.Callers;
 import dev.modelyard.api.security.RequestPaths;
 import dev.modelyard.infra.audit.AuditLog;
@@ -103,6 +104,9 @@ final class AuditFilter extends OncePerRequestFilter {
     int status = RecordedStatus.of(response.getStatus(), failure);
     GenerationOutcome outcome =
         request.getAttribute(GenerationOutcome.ATTRIBUTE) instanceof GenerationOutcome o ? o : null;
+    // A failed generation is recorded under the model it was routed to first, if one was chosen.
+    PlannedModel planned =
+        request.getAttribute(PlannedModel.ATTRIBUTE) instanceof PlannedModel p ? p : null;
     String prompt = null;
     String answer = null;
     if (outcome != null && request instanceof ContentCachingRequestWrapper cached) {
@@ -115,8 +119,8 @@ final class AuditFilter extends OncePerRequestFilter {
             Callers.identify(request),
             request.getMethod(),
             RequestPaths.path(request),
-            outcome == null ? null : outcome.model(),
-            outcome == null ? null : outcome.provider(),
+            outcome != null ? outcome.model() : planned != null ? planned.model() : null,
+            outcome != null ? outcome.provider() : planned != null ? planned.provider() : null,
             outcome == null ? null : outcome.instanceId(),
             outcome == null ? null : outcome.promptTokens(),
             outcome == null ? null : outcome.completionTokens(),

@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -79,10 +80,16 @@ class Gateway {
     this.table = table;
   }
 
-  /** A non-streamed answer, from the cache when the request allows it. */
-  Served complete(OpenAiRequest request, String providerPreference) {
+  /**
+   * A non-streamed answer, from the cache when the request allows it.
+   *
+   * @param planned told the model tried first, once it is chosen, before anything may fail
+   */
+  Served complete(
+      OpenAiRequest request, String providerPreference, Consumer<PlannedModel> planned) {
     costs.checkLocalAllowed();
     List<Router.Step> plan = planOrColdStart(request, providerPreference);
+    planned.accept(PlannedModel.of(plan.getFirst()));
     if (!request.cacheable() || !(plan.getFirst() instanceof Router.Step.Local primary)) {
       return firstAnswering(request, plan, this::complete, this::completeInCloud);
     }
@@ -152,9 +159,11 @@ class Gateway {
    * arrived. Done before the response starts, so that "no instance" and "all failed" are proper
    * errors and a slow or failed first token still fails over.
    */
-  OpenStream openStream(OpenAiRequest request, String providerPreference) {
+  OpenStream openStream(
+      OpenAiRequest request, String providerPreference, Consumer<PlannedModel> planned) {
     costs.checkLocalAllowed();
     List<Router.Step> plan = planOrColdStart(request, providerPreference);
+    planned.accept(PlannedModel.of(plan.getFirst()));
     String key = null;
     RoutableInstance keyVersion = null;
     if (request.cacheable() && plan.getFirst() instanceof Router.Step.Local primary) {

@@ -27,7 +27,8 @@ class GenerationRouter {
     Gateway.Served served =
         gateway.complete(
             OpenAiRequest.chat(chat(request), Boolean.TRUE.equals(request.useCache())),
-            providerName(request.providerPreference()));
+            providerName(request.providerPreference()),
+            OpenAiController.planned(httpRequest));
     ChatCompletionResponse answer =
         OpenAiJson.MAPPER.readValue(served.body(), ChatCompletionResponse.class);
     ChatCompletionResponse.Usage usage = answer.usage();

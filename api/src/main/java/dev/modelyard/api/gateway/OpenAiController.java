@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -66,7 +67,7 @@ class OpenAiController {
     long start = System.nanoTime();
     OpenAiRequest request = new OpenAiRequest(endpoint, parse(endpoint, body), false, body);
     if (request.stream()) {
-      Gateway.OpenStream open = gateway.openStream(request, null);
+      Gateway.OpenStream open = gateway.openStream(request, null, planned(httpRequest));
       long firstToken = System.nanoTime() - start;
       response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
       response.setCharacterEncoding("UTF-8");
@@ -97,7 +98,7 @@ class OpenAiController {
       }
       return;
     }
-    Gateway.Served served = gateway.complete(request, null);
+    Gateway.Served served = gateway.complete(request, null, planned(httpRequest));
     // Accounted before it is written: a client that hangs up during the write was still served.
     httpRequest.setAttribute(
         GenerationOutcome.ATTRIBUTE,
@@ -120,6 +121,11 @@ class OpenAiController {
   /** Who the request is from, as security authenticated it. */
   static String caller(HttpServletRequest request) {
     return request.getUserPrincipal() != null ? request.getUserPrincipal().getName() : null;
+  }
+
+  /** Leaves the model tried first on the request, for the metrics and audit of a failure. */
+  static Consumer<PlannedModel> planned(HttpServletRequest request) {
+    return planned -> request.setAttribute(PlannedModel.ATTRIBUTE, planned);
   }
 
   @GetMapping("/v1/models")

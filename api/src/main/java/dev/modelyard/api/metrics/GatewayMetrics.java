@@ -1,6 +1,7 @@
 package dev.modelyard.api.metrics;
 
 import dev.modelyard.api.gateway.GenerationOutcome;
+import dev.modelyard.api.gateway.PlannedModel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,12 +10,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The gateway's meters, fed one finished generation request at a time. A failed request has no
- * {@link GenerationOutcome}: it counts under model and provider {@code unknown}, so the error rate
- * sees it. The cache hit rate is worked out here from the outcomes' {@code cached} flag.
+ * {@link GenerationOutcome}: it counts under the model it was routed to first ({@link
+ * PlannedModel}), or under model and provider {@code unknown} when it failed before one was chosen
+ * (refused, malformed, or no instance at all), so the error rate sees it either way. The cache hit
+ * rate is worked out here from the outcomes' {@code cached} flag, over the last few minutes.
  */
 final class GatewayMetrics {
 
@@ -40,22 +43,32 @@ final class GatewayMetrics {
   };
 
   private final MeterRegistry registry;
-  private final AtomicLong served = new AtomicLong();
-  private final AtomicLong cacheHits = new AtomicLong();
+  private final RecentRatio cacheHits;
   // Bounded by the models served (and the statuses seen): the same as the meters themselves.
   private final Map<RequestKind, Counter> requests = new ConcurrentHashMap<>();
   private final Map<ModelKey, ModelMeters> models = new ConcurrentHashMap<>();
 
-  GatewayMetrics(MeterRegistry registry) {
+  /** How far back the cache hit rate looks. */
+  static final Duration CACHE_HIT_RATE_WINDOW = Duration.ofMinutes(5);
+
+  GatewayMetrics(MeterRegistry registry, LongSupplier nanoTime) {
     this.registry = registry;
+    this.cacheHits = new RecentRatio(CACHE_HIT_RATE_WINDOW, nanoTime);
     Gauge.builder(CACHE_HIT_RATE, this, GatewayMetrics::cacheHitRate)
-        .description("Share of served generations answered from the cache, since start")
+        .description(
+            "Share of served generations answered from the cache over the last 5 minutes, on this"
+                + " API replica")
         .register(registry);
   }
 
-  void record(int status, long latencyNanos, GenerationOutcome outcome) {
-    String model = outcome == null ? UNKNOWN : outcome.model();
-    String provider = outcome == null ? UNKNOWN : outcome.provider();
+  /**
+   * @param outcome what was served; null when the request failed
+   * @param planned the model the request was routed to first; null when none was chosen
+   */
+  void record(int status, long latencyNanos, GenerationOutcome outcome, PlannedModel planned) {
+    String model = outcome != null ? outcome.model() : planned != null ? planned.model() : UNKNOWN;
+    String provider =
+        outcome != null ? outcome.provider() : planned != null ? planned.provider() : UNKNOWN;
     boolean cached = outcome != null && outcome.cached();
     requests
         .computeIfAbsent(new RequestKind(model, provider, status, cached), this::requestCounter)
@@ -65,10 +78,7 @@ final class GatewayMetrics {
     if (outcome == null) {
       return;
     }
-    served.incrementAndGet();
-    if (outcome.cached()) {
-      cacheHits.incrementAndGet();
-    }
+    cacheHits.record(outcome.cached());
     if (outcome.streamed() && outcome.firstTokenNanos() >= 0) {
       meters.timeToFirstToken().record(outcome.firstTokenNanos(), TimeUnit.NANOSECONDS);
     }
@@ -84,8 +94,7 @@ final class GatewayMetrics {
   }
 
   double cacheHitRate() {
-    long total = served.get();
-    return total == 0 ? 0 : (double) cacheHits.get() / total;
+    return cacheHits.ratio();
   }
 
   private Counter requestCounter(RequestKind kind) {

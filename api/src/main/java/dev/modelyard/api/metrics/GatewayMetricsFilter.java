@@ -2,6 +2,7 @@ package dev.modelyard.api.metrics;
 
 import dev.modelyard.api.errors.RecordedStatus;
 import dev.modelyard.api.gateway.GenerationOutcome;
+import dev.modelyard.api.gateway.PlannedModel;
 import dev.modelyard.api.security.GenerationEndpoints;
 import dev.modelyard.api.security.RequestPaths;
 import jakarta.servlet.AsyncEvent;
@@ -73,8 +74,7 @@ final class GatewayMetricsFilter extends OncePerRequestFilter {
     metrics.record(
         status,
         System.nanoTime() - started,
-        request.getAttribute(GenerationOutcome.ATTRIBUTE) instanceof GenerationOutcome o
-            ? o
-            : null);
+        request.getAttribute(GenerationOutcome.ATTRIBUTE) instanceof GenerationOutcome o ? o : null,
+        request.getAttribute(PlannedModel.ATTRIBUTE) instanceof PlannedModel p ? p : null);
   }
 }

@@ -28,7 +28,7 @@ class MetricsConfiguration {
 
   @Bean
   GatewayMetrics gatewayMetrics(MeterRegistry meters) {
-    return new GatewayMetrics(meters);
+    return new GatewayMetrics(meters, System::nanoTime);
   }
 
   @Bean

@@ -15,6 +15,8 @@ import dev.modelyard.workflows.models.ModelFileFacts;
 import dev.modelyard.workflows.models.ModelRef;
 import dev.modelyard.workflows.models.Provider;
 import dev.modelyard.workflows.models.RegisterModel;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -25,7 +27,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * End to end through the real gateway and a real engine runner serving the tiny model: the
  * generation endpoints leave their {@code GenerationOutcome}, and the audit row and the counters
- * carry the model, provider, instance and tokens. It needs the gateway to set the outcome.
+ * carry the model, provider, instance and tokens. It needs the gateway to set the outcome. A
+ * generation that fails is counted and audited under the model it was routed to.
  */
 class AuditOfTheRealGatewayTests {
 
@@ -93,6 +96,65 @@ class AuditOfTheRealGatewayTests {
           .isEqualTo(1);
       assertThat(api.get("/actuator/prometheus").body())
           .contains("llm_requests_total{cache=\"hit\",model=\"" + model + "\"");
+    }
+  }
+
+  @Test
+  void aFailedGenerationCountsUnderTheModelItWasRoutedTo() throws Exception {
+    String model = "gone-" + RUN;
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    try (ApiProcess api = ApiProcess.start("audit_failure_" + RUN, false)) {
+      ModelRegistry registry = api.bean(ModelRegistry.class);
+      registry.recordHost("gone-" + RUN, "modelyard-host-gone-" + RUN);
+      String modelId =
+          registry
+              .registerModel(
+                  new RegisterModel(
+                      new ModelRef(Provider.LOCAL_GGUF, model),
+                      "gone-" + RUN,
+                      new ModelFileFacts(
+                          "/models/tiny", 1, "digest", "gguf", "llama", 1, "F32", 512)))
+              .modelId();
+      String instance = "gone-" + RUN;
+      registry.recordStarting(
+          new NewInstance(instance, modelId, "gone-" + RUN, ResourceRequirements.DEFAULTS));
+      // Ready at an address where nothing listens: every call to it fails.
+      registry.recordReady(new StartedInstance(instance, "http://127.0.0.1:" + closedPort));
+
+      String body =
+          """
+          {"model":"%s","max_tokens":2,"temperature":0.5,
+           "messages":[{"role":"user","content":"hello"}]}"""
+              .formatted(model);
+      for (int i = 0; i < 50 && !api.get("/v1/models").body().contains(model); i++) {
+        Thread.sleep(200); // until the routing table has the instance
+      }
+      HttpResponse<String> response = api.post("/v1/chat/completions", body);
+      int status = response.statusCode();
+      assertThat(status).as(response.body()).isBetween(500, 599);
+      assertThat(api.bean(AuditLogLifecycle.class).log().flush(Duration.ofSeconds(10))).isTrue();
+
+      assertThat(api.get("/actuator/prometheus").body())
+          .contains(
+              "llm_requests_total{cache=\"miss\",model=\""
+                  + model
+                  + "\",provider=\"local_gguf\",status=\""
+                  + status
+                  + "\"}");
+      assertThat(
+              api.bean(JdbcClient.class)
+                  .sql(
+                      "select count(*) from request_audit where model = ? and provider = ?"
+                          + " and status = ?")
+                  .param(model)
+                  .param("local_gguf")
+                  .param(status)
+                  .query(Long.class)
+                  .single())
+          .isPositive();
     }
   }
 }

@@ -1,0 +1,20 @@
+package dev.modelyard.api.gateway;
+
+/**
+ * The model a generation request was routed to first, left on the HTTP request (under {@link
+ * #ATTRIBUTE}) before it is served, so that a request that then fails counts under that model in
+ * the metrics and the audit log rather than under none. It is always one the router routes to,
+ * never a name a client made up: the meters it labels stay as few as the models served.
+ */
+public record PlannedModel(String model, String provider) {
+
+  public static final String ATTRIBUTE = PlannedModel.class.getName();
+
+  static PlannedModel of(Router.Step step) {
+    return switch (step) {
+      case Router.Step.Local local ->
+          new PlannedModel(local.model(), local.candidates().getFirst().instance().provider());
+      case Router.Step.Cloud cloud -> new PlannedModel(cloud.model(), cloud.provider());
+    };
+  }
+}
