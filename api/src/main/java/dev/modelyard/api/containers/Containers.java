@@ -59,6 +59,9 @@ class Containers {
   private final ModelRegistry registry;
   private final StartedTasks started;
 
+  /** Less than this left for a container's logs once it is found: not worth asking. */
+  private static final Duration LEAST_LOGS_ANSWER = Duration.ofSeconds(1);
+
   /** A caller waits this long at most for the hosts to answer. */
   private final Duration answerTimeout;
 
@@ -74,27 +77,49 @@ class Containers {
   }
 
   ContainerListing list() {
+    return list(answerTimeout);
+  }
+
+  private ContainerListing list(Duration within) {
     List<String> hosts =
         registry.hostIds().stream()
             .filter(host -> !RegisterEndpointWorkflow.EXTERNAL_HOST.equals(host))
             .toList();
     String id = ContainerWorkflowIds.list(UUID.randomUUID().toString());
     ListContainersWorkflow workflow =
-        client.newWorkflowStub(ListContainersWorkflow.class, shortLived(id));
+        client.newWorkflowStub(ListContainersWorkflow.class, shortLived(id, within));
     return ask(
-        () -> workflow.list(new ListContainersRequest(hosts, hostAnswer())), "list containers");
+        () -> workflow.list(new ListContainersRequest(hosts, hostAnswer(within))),
+        "list containers");
   }
 
+  /**
+   * The container is found first (a listing of every host), then its host is asked for the logs:
+   * both within one answer timeout, so that a caller never waits longer than it says.
+   */
   ContainerLogs logs(String containerId, int tail) {
+    long started = System.nanoTime();
     ContainerView container = find(containerId);
+    Duration left = answerTimeout.minusNanos(System.nanoTime() - started);
+    if (left.compareTo(LEAST_LOGS_ANSWER) < 0) {
+      throw new UnavailableException(
+          "cannot read the logs of "
+              + containerId
+              + ": finding it took the hosts "
+              + answerTimeout.minus(left).toMillis()
+              + " ms of the "
+              + answerTimeout.toMillis()
+              + " ms a caller waits (MODELYARD_CONTAINERS_ANSWER_TIMEOUT)",
+          null);
+    }
     String id = ContainerWorkflowIds.logs(UUID.randomUUID().toString());
     ContainerLogsWorkflow workflow =
-        client.newWorkflowStub(ContainerLogsWorkflow.class, shortLived(id));
+        client.newWorkflowStub(ContainerLogsWorkflow.class, shortLived(id, left));
     return ask(
         () ->
             workflow.logs(
                 new ContainerLogsRequest(
-                    container.hostId(), container.containerId(), tail, hostAnswer())),
+                    container.hostId(), container.containerId(), tail, hostAnswer(left))),
         "read the logs of " + containerId);
   }
 
@@ -180,7 +205,7 @@ class Containers {
           "container_id",
           "'" + containerId + "' is neither a container ID (12 to 64 hex digits) nor a name");
     }
-    ContainerListing listing = list();
+    ContainerListing listing = list(answerTimeout.multipliedBy(2).dividedBy(3));
     List<ContainerView> matching =
         listing.containers().stream()
             .filter(
@@ -229,18 +254,18 @@ class Containers {
   }
 
   /**
-   * What each host is given: most of the caller's wait, the rest for the workflow itself, so that a
-   * host whose Docker engine hangs is reported unreachable rather than the whole answer lost.
+   * What each host is given: most of the workflow's time, the rest for the workflow itself, so that
+   * a host whose Docker engine hangs is reported unreachable rather than the whole answer lost.
    */
-  private Duration hostAnswer() {
-    return answerTimeout.multipliedBy(4).dividedBy(5);
+  private static Duration hostAnswer(Duration workflowTimeout) {
+    return workflowTimeout.multipliedBy(4).dividedBy(5);
   }
 
-  private WorkflowOptions shortLived(String workflowId) {
+  private static WorkflowOptions shortLived(String workflowId, Duration timeout) {
     return WorkflowOptions.newBuilder()
         .setWorkflowId(workflowId)
         .setTaskQueue(TaskQueues.RUNTIME)
-        .setWorkflowExecutionTimeout(answerTimeout)
+        .setWorkflowExecutionTimeout(timeout)
         .build();
   }
 }
