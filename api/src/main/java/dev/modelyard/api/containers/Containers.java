@@ -55,12 +55,12 @@ class Containers {
 
   private static final Pattern ID_PREFIX = Pattern.compile("[0-9a-f]{12,64}");
 
+  /** Less than this left for a container's logs once it is found: not worth asking. */
+  private static final Duration LEAST_LOGS_ANSWER = Duration.ofSeconds(1);
+
   private final WorkflowClient client;
   private final ModelRegistry registry;
   private final StartedTasks started;
-
-  /** Less than this left for a container's logs once it is found: not worth asking. */
-  private static final Duration LEAST_LOGS_ANSWER = Duration.ofSeconds(1);
 
   /** A caller waits this long at most for the hosts to answer. */
   private final Duration answerTimeout;
@@ -99,9 +99,10 @@ class Containers {
    */
   ContainerLogs logs(String containerId, int tail) {
     long started = System.nanoTime();
-    ContainerView container = find(containerId);
+    ContainerView container = find(containerId, answerTimeout.multipliedBy(2).dividedBy(3));
     Duration left = answerTimeout.minusNanos(System.nanoTime() - started);
-    if (left.compareTo(LEAST_LOGS_ANSWER) < 0) {
+    Duration least = min(LEAST_LOGS_ANSWER, answerTimeout.dividedBy(4));
+    if (left.compareTo(least) < 0) {
       throw new UnavailableException(
           "cannot read the logs of "
               + containerId
@@ -172,7 +173,7 @@ class Containers {
 
   /** Starts stopping the container's instance (stop, remove, release its memory); the task ID. */
   String delete(String containerId) {
-    ContainerView container = find(containerId);
+    ContainerView container = find(containerId, answerTimeout);
     String id = WorkflowIds.stopInstance(container.instanceId());
     StopInstanceWorkflow workflow =
         client.newWorkflowStub(
@@ -198,14 +199,17 @@ class Containers {
     return id;
   }
 
-  /** The one container that the ID, ID prefix or name names, on whichever host runs it. */
-  private ContainerView find(String containerId) {
+  /**
+   * The one container that the ID, ID prefix or name names, on whichever host runs it, asking the
+   * hosts for at most {@code within}.
+   */
+  private ContainerView find(String containerId, Duration within) {
     if (!CONTAINER_ID.matcher(containerId).matches()) {
       throw new InvalidFieldException(
           "container_id",
           "'" + containerId + "' is neither a container ID (12 to 64 hex digits) nor a name");
     }
-    ContainerListing listing = list(answerTimeout.multipliedBy(2).dividedBy(3));
+    ContainerListing listing = list(within);
     List<ContainerView> matching =
         listing.containers().stream()
             .filter(
@@ -259,6 +263,10 @@ class Containers {
    */
   private static Duration hostAnswer(Duration workflowTimeout) {
     return workflowTimeout.multipliedBy(4).dividedBy(5);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private static WorkflowOptions shortLived(String workflowId, Duration timeout) {

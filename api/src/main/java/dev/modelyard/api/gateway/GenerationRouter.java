@@ -7,6 +7,7 @@ import dev.modelyard.infra.providers.openai.OpenAiJson;
 import dev.modelyard.workflows.models.Provider;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
+import java.util.function.Consumer;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -24,11 +25,13 @@ class GenerationRouter {
   /** Generates, leaving what was served on {@code httpRequest} for the audit log and metrics. */
   GenerateResponse generate(GenerateRequest request, HttpServletRequest httpRequest) {
     long started = System.nanoTime();
+    Consumer<PlannedModel> planned = OpenAiController.planned(httpRequest);
     Gateway.Served served =
         gateway.complete(
             OpenAiRequest.chat(chat(request), Boolean.TRUE.equals(request.useCache())),
             providerName(request.providerPreference()),
-            OpenAiController.planned(httpRequest));
+            planned);
+    planned.accept(PlannedModel.of(served.instance()));
     ChatCompletionResponse answer =
         OpenAiJson.MAPPER.readValue(served.body(), ChatCompletionResponse.class);
     ChatCompletionResponse.Usage usage = answer.usage();

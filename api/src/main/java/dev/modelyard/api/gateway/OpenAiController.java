@@ -66,8 +66,10 @@ class OpenAiController {
       throws IOException {
     long start = System.nanoTime();
     OpenAiRequest request = new OpenAiRequest(endpoint, parse(endpoint, body), false, body);
+    Consumer<PlannedModel> planned = planned(httpRequest);
     if (request.stream()) {
-      Gateway.OpenStream open = gateway.openStream(request, null, planned(httpRequest));
+      Gateway.OpenStream open = gateway.openStream(request, null, planned);
+      planned.accept(PlannedModel.of(open.instance()));
       long firstToken = System.nanoTime() - start;
       response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
       response.setCharacterEncoding("UTF-8");
@@ -98,7 +100,8 @@ class OpenAiController {
       }
       return;
     }
-    Gateway.Served served = gateway.complete(request, null, planned(httpRequest));
+    Gateway.Served served = gateway.complete(request, null, planned);
+    planned.accept(PlannedModel.of(served.instance()));
     // Accounted before it is written: a client that hangs up during the write was still served.
     httpRequest.setAttribute(
         GenerationOutcome.ATTRIBUTE,
@@ -123,7 +126,10 @@ class OpenAiController {
     return request.getUserPrincipal() != null ? request.getUserPrincipal().getName() : null;
   }
 
-  /** Leaves the model tried first on the request, for the metrics and audit of a failure. */
+  /**
+   * Leaves on the request the model tried first, then the one that answered, for the metrics and
+   * audit of a request that fails before its outcome is left.
+   */
   static Consumer<PlannedModel> planned(HttpServletRequest request) {
     return planned -> request.setAttribute(PlannedModel.ATTRIBUTE, planned);
   }

@@ -1,5 +1,7 @@
 package dev.modelyard.api.gateway;
 
+import dev.modelyard.infra.registry.RoutableInstance;
+
 /**
  * The model a generation request was routed to first, left on the HTTP request (under {@link
  * #ATTRIBUTE}) before it is served, so that a request that then fails counts under that model in
@@ -9,6 +11,10 @@ package dev.modelyard.api.gateway;
 public record PlannedModel(String model, String provider) {
 
   public static final String ATTRIBUTE = PlannedModel.class.getName();
+
+  static PlannedModel of(RoutableInstance instance) {
+    return new PlannedModel(instance.modelName(), instance.provider());
+  }
 
   static PlannedModel of(Router.Step step) {
     return switch (step) {

@@ -1,5 +1,6 @@
 package dev.modelyard.api.metrics;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.modelyard.api.gateway.GenerationOutcome;
 import dev.modelyard.api.gateway.PlannedModel;
 import io.micrometer.core.instrument.Counter;
@@ -10,14 +11,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 /**
  * The gateway's meters, fed one finished generation request at a time. A failed request has no
  * {@link GenerationOutcome}: it counts under the model it was routed to first ({@link
  * PlannedModel}), or under model and provider {@code unknown} when it failed before one was chosen
- * (refused, malformed, or no instance at all), so the error rate sees it either way. The cache hit
- * rate is worked out here from the outcomes' {@code cached} flag, over the last few minutes.
+ * (refused, malformed, or no instance of the model asked for nor of its fallbacks), so the error
+ * rate sees it either way. The cache hit rate is worked out here from the outcomes' {@code cached}
+ * flag, over the last few minutes.
  */
 final class GatewayMetrics {
 
@@ -28,6 +29,9 @@ final class GatewayMetrics {
   static final String COST = "llm.cost.usd";
   static final String CACHE_HIT_RATE = "llm.cache.hit.rate";
   static final String UNKNOWN = "unknown";
+
+  /** How far back the cache hit rate looks. */
+  static final Duration CACHE_HIT_RATE_WINDOW = Duration.ofMinutes(5);
 
   /** Boundaries that the alert rules and dashboards rely on (30 s: the slow-response alert). */
   private static final Duration[] SLOS = {
@@ -48,12 +52,9 @@ final class GatewayMetrics {
   private final Map<RequestKind, Counter> requests = new ConcurrentHashMap<>();
   private final Map<ModelKey, ModelMeters> models = new ConcurrentHashMap<>();
 
-  /** How far back the cache hit rate looks. */
-  static final Duration CACHE_HIT_RATE_WINDOW = Duration.ofMinutes(5);
-
-  GatewayMetrics(MeterRegistry registry, LongSupplier nanoTime) {
+  GatewayMetrics(MeterRegistry registry, Ticker ticker) {
     this.registry = registry;
-    this.cacheHits = new RecentRatio(CACHE_HIT_RATE_WINDOW, nanoTime);
+    this.cacheHits = new RecentRatio(CACHE_HIT_RATE_WINDOW, ticker);
     Gauge.builder(CACHE_HIT_RATE, this, GatewayMetrics::cacheHitRate)
         .description(
             "Share of served generations answered from the cache over the last 5 minutes, on this"

@@ -10,8 +10,8 @@ class GatewayMetricsController {
 
   private final GatewaySummary summary;
 
-  GatewayMetricsController(MeterRegistry meters, GatewayMetrics metrics) {
-    this.summary = new GatewaySummary(meters, metrics);
+  GatewayMetricsController(MeterRegistry meters) {
+    this.summary = new GatewaySummary(meters);
   }
 
   @GetMapping("/api/v1/local-llm/metrics/gateway")

@@ -14,20 +14,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
 /**
- * The gateway meters as JSON, since this process started: in all and per model. Latency percentiles
- * come from the same histogram buckets Prometheus sees, so each is the upper bound of the bucket it
- * falls in (as {@code histogram_quantile} would give, without interpolation); the maximum is the
- * slowest request's bucket likewise. Not the timers' own maximum: it forgets what is older than two
- * minutes, and capped with it every figure fell to 0 after two quiet minutes.
+ * The gateway meters as JSON, since this process started: in all and per model (the cache hit rate
+ * too: hits among the answers served, from the same counters, not the gauge's last minutes).
+ * Latency percentiles come from the same histogram buckets Prometheus sees, so each is the upper
+ * bound of the bucket it falls in (as {@code histogram_quantile} would give, without
+ * interpolation); the maximum is the slowest request's bucket likewise. Not the timers' own
+ * maximum: it forgets what is older than two minutes, and capped with it every figure fell to 0
+ * after two quiet minutes.
  */
 final class GatewaySummary {
 
   private final MeterRegistry meters;
-  private final GatewayMetrics metrics;
 
-  GatewaySummary(MeterRegistry meters, GatewayMetrics metrics) {
+  GatewaySummary(MeterRegistry meters) {
     this.meters = meters;
-    this.metrics = metrics;
   }
 
   Report report() {
@@ -37,10 +37,16 @@ final class GatewaySummary {
         .counters()
         .forEach(c -> models.add(c.getId().getTag("model")));
     List<ModelReport> perModel = models.stream().map(this::model).toList();
+    long served =
+        count(
+            meters.find(GatewayMetrics.REQUESTS).counters().stream()
+                .filter(c -> c.getId().getTag("status").startsWith("2"))
+                .toList());
+    long hits = sum(perModel, ModelReport::cacheHits);
     return new Report(
         sum(perModel, ModelReport::requests),
         sum(perModel, ModelReport::errors),
-        metrics.cacheHitRate(),
+        served == 0 ? 0 : (double) hits / served,
         sum(perModel, ModelReport::promptTokens),
         sum(perModel, ModelReport::completionTokens),
         perModel.stream().mapToDouble(ModelReport::costUsd).sum(),

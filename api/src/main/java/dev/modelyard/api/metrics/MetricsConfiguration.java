@@ -1,5 +1,6 @@
 package dev.modelyard.api.metrics;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.modelyard.api.security.GenerationEndpoints;
 import dev.modelyard.api.security.RequestPaths;
 import dev.modelyard.infra.gpu.GpuInventory;
@@ -28,7 +29,7 @@ class MetricsConfiguration {
 
   @Bean
   GatewayMetrics gatewayMetrics(MeterRegistry meters) {
-    return new GatewayMetrics(meters, System::nanoTime);
+    return new GatewayMetrics(meters, Ticker.systemTicker());
   }
 
   @Bean

@@ -1,8 +1,8 @@
 package dev.modelyard.api.metrics;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.function.LongSupplier;
 
 /**
  * The share of recent events that were hits, over a window kept as one-minute slots: a ratio since
@@ -12,20 +12,20 @@ final class RecentRatio {
 
   private static final long SLOT_NANOS = Duration.ofMinutes(1).toNanos();
 
-  private final LongSupplier nanoTime;
-  private final long[] slotOf; // the slot number each entry counts, by nanoTime / SLOT_NANOS
+  private final Ticker ticker;
+  private final long[] slotOf; // the minute each entry counts: ticker.read() / SLOT_NANOS
   private final long[] hits;
   private final long[] events;
 
   /**
-   * @param window how far back the ratio looks, in whole minutes; the minute under way counts too
+   * @param window how far back the ratio looks, in whole minutes, besides the minute under way
    */
-  RecentRatio(Duration window, LongSupplier nanoTime) {
+  RecentRatio(Duration window, Ticker ticker) {
     long minutes = window.toMinutes();
     if (minutes < 1 || !window.equals(Duration.ofMinutes(minutes))) {
       throw new IllegalArgumentException("window must be whole minutes, was " + window);
     }
-    this.nanoTime = nanoTime;
+    this.ticker = ticker;
     int slots = Math.toIntExact(minutes) + 1;
     this.slotOf = new long[slots];
     this.hits = new long[slots];
@@ -34,7 +34,7 @@ final class RecentRatio {
   }
 
   synchronized void record(boolean hit) {
-    long slot = Math.floorDiv(nanoTime.getAsLong(), SLOT_NANOS);
+    long slot = Math.floorDiv(ticker.read(), SLOT_NANOS);
     int index = (int) Math.floorMod(slot, slotOf.length);
     if (slotOf[index] != slot) {
       slotOf[index] = slot;
@@ -49,7 +49,7 @@ final class RecentRatio {
 
   /** Hits over events within the window; 0 when there were none. */
   synchronized double ratio() {
-    long now = Math.floorDiv(nanoTime.getAsLong(), SLOT_NANOS);
+    long now = Math.floorDiv(ticker.read(), SLOT_NANOS);
     long windowHits = 0;
     long windowEvents = 0;
     for (int i = 0; i < slotOf.length; i++) {

@@ -215,7 +215,9 @@ final class RedisRateLimiter implements RateLimiter {
      * reset counted down since (the lease's requests were all counted then).
      */
     synchronized LimitCheck check(long now) {
-      long resetAfterMicros = Math.max(0, granted.resetAfterMicros() - (now - grantedAt) / 1_000);
+      // A request that took from the lease just before another's grant may see a later grant.
+      long sinceGrant = Math.max(0, now - grantedAt);
+      long resetAfterMicros = Math.max(0, granted.resetAfterMicros() - sinceGrant / 1_000);
       return new LimitCheck(true, granted.remaining() + left, resetAfterMicros, 0);
     }
   }

@@ -1,13 +1,11 @@
 package dev.modelyard.api.security;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -45,12 +43,14 @@ final class SecurityErrorResponses implements AuthenticationEntryPoint, AccessDe
    */
   static final Duration WARNING_INTERVAL = Duration.ofMinutes(1);
 
-  private final Clock clock;
-  private final AtomicReference<Instant> lastWarning = new AtomicReference<>(Instant.MIN);
+  private static final long NEVER = Long.MIN_VALUE;
+
+  private final Ticker ticker;
+  private final AtomicLong lastWarning = new AtomicLong(NEVER); // the ticker's nanoseconds
   private final AtomicLong refusedSinceWarning = new AtomicLong();
 
-  SecurityErrorResponses(Clock clock) {
-    this.clock = clock;
+  SecurityErrorResponses(Ticker ticker) {
+    this.ticker = ticker;
   }
 
   @Override
@@ -94,7 +94,7 @@ final class SecurityErrorResponses implements AuthenticationEntryPoint, AccessDe
           request,
           response,
           HttpStatus.SERVICE_UNAVAILABLE,
-          "API keys cannot be checked now; try again shortly",
+          "the API key or token cannot be checked now; try again shortly",
           "service_unavailable");
       return;
     }
@@ -103,18 +103,20 @@ final class SecurityErrorResponses implements AuthenticationEntryPoint, AccessDe
 
   private void warnOfOutage(AuthenticationException e) {
     long refused = refusedSinceWarning.incrementAndGet();
-    Instant now = clock.instant();
-    Instant last = lastWarning.get();
-    if (now.isBefore(last.plus(WARNING_INTERVAL)) || !lastWarning.compareAndSet(last, now)) {
+    long now = ticker.read();
+    long last = lastWarning.get();
+    if ((last != NEVER && now - last < WARNING_INTERVAL.toNanos())
+        || !lastWarning.compareAndSet(last, now)) {
       log.debug("callers cannot be authenticated now", e);
       return;
     }
+    // Less what this thread saw, not set to 0: refusals counted meanwhile go into the next warning.
     refusedSinceWarning.addAndGet(-refused);
     log.warn(
         "callers cannot be authenticated now ({} refused with 503 since the last warning; the next"
-            + " warning in {} at the earliest)",
+            + " warning in {} s at the earliest)",
         refused,
-        WARNING_INTERVAL,
+        WARNING_INTERVAL.toSeconds(),
         e);
   }
 

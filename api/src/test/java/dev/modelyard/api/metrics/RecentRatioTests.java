@@ -46,12 +46,26 @@ class RecentRatioTests {
   }
 
   @Test
+  void aMinuteCountsUntilTheWindowHasPassedIt() {
+    minutesPass(0.5); // events in the middle of a minute
+    ratio.record(true);
+    ratio.record(false);
+
+    minutesPass(5);
+    assertThat(ratio.ratio())
+        .as("its minute began 5.5 minutes ago: within 5 and the one under way")
+        .isEqualTo(0.5);
+    minutesPass(0.5);
+    assertThat(ratio.ratio()).as("its minute began 6 minutes ago").isZero();
+  }
+
+  @Test
   void refusesAWindowOfPartMinutes() {
     assertThatThrownBy(() -> new RecentRatio(Duration.ofSeconds(90), nanos::get))
         .hasMessageContaining("PT1M30S");
   }
 
-  private void minutesPass(int minutes) {
-    nanos.addAndGet(Duration.ofMinutes(minutes).toNanos());
+  private void minutesPass(double minutes) {
+    nanos.addAndGet((long) (minutes * Duration.ofMinutes(1).toNanos()));
   }
 }

@@ -15,6 +15,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.modelyard.infra.settings.SecuritySettings;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
 
 /** Tokens checked against a key set served on loopback, as an identity provider serves it. */
 class JwksDecoderTests {
@@ -50,24 +52,32 @@ class JwksDecoderTests {
           exchange.close();
         });
     jwks.start();
-    decoder =
-        SecurityConfiguration.rateLimitedFetchIsABadToken(
-            SecurityConfiguration.jwksDecoder(
-                new SecuritySettings(
-                    null,
-                    "RS256",
-                    URI.create("http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks"),
-                    null,
-                    null,
-                    null,
-                    null,
-                    20,
-                    null)));
+    decoder = decoderOf(URI.create("http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks"));
+  }
+
+  private static JwtDecoder decoderOf(URI keySet) {
+    return SecurityConfiguration.rateLimitedFetchIsABadToken(
+        SecurityConfiguration.jwksDecoder(
+            new SecuritySettings(null, "RS256", keySet, null, null, null, null, 20, null)));
   }
 
   @AfterEach
   void stop() {
     jwks.stop(0);
+  }
+
+  @Test
+  void aKeySetThatCannotBeFetchedIsAnOutageNotABadToken() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    JwtDecoder unreachable = decoderOf(URI.create("http://127.0.0.1:" + closedPort + "/jwks"));
+
+    // Spring's JwtAuthenticationProvider makes this an AuthenticationServiceException: a 503.
+    assertThatThrownBy(() -> unreachable.decode(token(key, "the-key")))
+        .isInstanceOf(JwtException.class)
+        .isNotInstanceOf(BadJwtException.class);
   }
 
   @Test
