@@ -19,6 +19,7 @@ RUN_FLAGS := --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=
 
 ## Runs Modelyard on embedded defaults (building first if needed), on port 8000.
 run: $(JAR)
+	@JAVA_HOME=$(JAVA_HOME) scripts/java-home.sh --require >/dev/null
 	exec $(JAVA) $(RUN_FLAGS) $(JAVA_OPTS) -jar $(JAR)
 
 ## Starts the real test services (PostgreSQL, Redis, Docker, registry, HF mirror, Temporal,
