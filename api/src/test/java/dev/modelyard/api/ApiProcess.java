@@ -81,8 +81,13 @@ public final class ApiProcess implements AutoCloseable {
    * Adds each {@code name=value} of {@code properties} to the command-line {@code arguments},
    * replacing an argument of the same name: a repeated one would reach Spring as both values.
    */
+  /** Replaces or adds each {@code name=value}; a {@code -name} removes that property. */
   public static void override(List<String> arguments, String... properties) {
     for (String property : properties) {
+      if (property.startsWith("-")) {
+        arguments.removeIf(argument -> argument.startsWith("-" + property + "="));
+        continue;
+      }
       int equals = property.indexOf('=');
       if (equals > 0) {
         String name = property.substring(0, equals + 1);

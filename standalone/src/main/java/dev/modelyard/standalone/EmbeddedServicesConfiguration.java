@@ -15,6 +15,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 /**
  * Embedded stand-ins for the services a user has not configured. Each one steps aside as soon as
@@ -48,9 +50,11 @@ class EmbeddedServicesConfiguration {
 
     /**
      * On the first start (no key yet) and without MODELYARD_ADMIN_KEY, an admin key is made and
-     * shown once, on the console only: printed, not logged, so no log file ever holds it.
+     * shown once, on the console only: printed, not logged, so no log file ever holds it. First
+     * among the runners, so that none finds the installation without a key.
      */
     @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
     ApplicationRunner printFirstAdminKey(FirstAdminKey firstKey, SecuritySettings security) {
       return arguments -> {
         if (security.adminKey() == null) {

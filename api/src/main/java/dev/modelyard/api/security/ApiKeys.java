@@ -127,6 +127,13 @@ final class ApiKeys {
         .toList();
   }
 
+  /** Whether some key, not revoked nor expired, holds the admin role. */
+  boolean anyActiveAdmin() {
+    Instant now = clock.instant();
+    return store.list().stream()
+        .anyMatch(k -> k.activeAt(now) && k.roles().contains(Role.ADMIN.wireName()));
+  }
+
   /** Creates an admin key when there is no key at all, answering it: shown once, never again. */
   Optional<String> createFirstAdminKey() {
     String key = ApiKeySecrets.generate();

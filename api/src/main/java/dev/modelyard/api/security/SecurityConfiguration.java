@@ -1,5 +1,6 @@
 package dev.modelyard.api.security;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
@@ -32,6 +33,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -119,7 +121,7 @@ class SecurityConfiguration {
   /** One for both filters, so that an outage is warned of once a minute, not once per filter. */
   @Bean
   SecurityErrorResponses securityErrorResponses() {
-    return new SecurityErrorResponses(Clock.systemUTC());
+    return new SecurityErrorResponses(Ticker.systemTicker());
   }
 
   @Bean
@@ -247,12 +249,21 @@ class SecurityConfiguration {
 
   /**
    * MODELYARD_ADMIN_KEY exists as an admin key from the first start on (idempotent), and the key it
-   * held before a change is revoked.
+   * held before a change is revoked. Without it, a start that finds no admin key says how to get
+   * one: with a database of its own, nothing else makes one (the launcher's first key is for its
+   * embedded database only). Last among the runners, after the launcher has made that key.
    */
   @Bean
+  @Order(Ordered.LOWEST_PRECEDENCE)
   ApplicationRunner adminKeyFromEnvironment(ApiKeys keys, SecuritySettings settings) {
     return arguments -> {
       if (settings.adminKey() == null) {
+        if (!keys.anyActiveAdmin()) {
+          log.warn(
+              "Security: no API key may administer this installation, and MODELYARD_ADMIN_KEY is"
+                  + " not set: set it to my-<at least 32 characters> and restart, and that key is"
+                  + " created as an admin key");
+        }
         return;
       }
       for (KeyView revoked :

@@ -2,6 +2,7 @@ package dev.modelyard.api.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelyard.testing.TestApiKeys;
 import dev.modelyard.testing.TestNamespace;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -9,10 +10,16 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** MODELYARD_ADMIN_KEY across restarts: a changed variable retires the key it held before. */
+/**
+ * MODELYARD_ADMIN_KEY across restarts: a changed variable retires the key it held before; without
+ * it and without an admin key, the start says how to get one.
+ */
 class AdminKeyFromEnvironmentTests {
 
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
@@ -72,6 +79,22 @@ class AdminKeyFromEnvironmentTests {
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
       assertThat(JSON.readTree(refused.body()).get("field").asString()).isEqualTo("name");
     }
+  }
+
+  @Test
+  @ExtendWith(OutputCaptureExtension.class)
+  void aStartWithoutTheVariableNorAnAdminKeySaysHowToGetOne(CapturedOutput output)
+      throws Exception {
+    // The console, not a Logback appender: the application's start resets Logback's appenders.
+    try (SecuredApi api =
+        SecuredApi.start(
+            "security_no_admin_" + RUN, NAMESPACE, "-" + TestApiKeys.ADMIN_KEY_PROPERTY)) {
+      assertThat(status(api, "my-any-key-" + RUN + "-0123456789abcdefghijklmn")).isEqualTo(401);
+    }
+
+    assertThat(output.getOut())
+        .containsPattern("WARN .*no API key may administer this installation")
+        .contains("MODELYARD_ADMIN_KEY is not set");
   }
 
   private static SecuredApi adminKey(String schema, String key) {
