@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -38,7 +39,7 @@ public class DatabaseAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean
-  DataSource dataSource(DatabaseEndpoint endpoint) {
+  DataSource dataSource(DatabaseEndpoint endpoint, DatabaseSettings settings) {
     HikariDataSource dataSource = new HikariDataSource();
     dataSource.setPoolName("modelyard");
     dataSource.setJdbcUrl(endpoint.jdbcUrl());
@@ -49,11 +50,26 @@ public class DatabaseAutoConfiguration {
     // Fail a request quickly when the database is gone instead of queueing it for 30 s.
     dataSource.setConnectionTimeout(5_000);
     dataSource.setMaximumPoolSize(10);
+    dataSource.addDataSourceProperty(
+        "socketTimeout", Long.toString(settings.socketTimeout().toSeconds()));
     // The audit log and the cost ledger insert hundreds of rows per batch: sent as multi-row
     // INSERTs, PostgreSQL spends a fraction of the CPU it spends on as many single-row ones, CPU
     // that the API's request path shares on a small machine.
     dataSource.addDataSourceProperty("reWriteBatchedInserts", "true");
     return dataSource;
+  }
+
+  /**
+   * Migrations on connections of their own, without the pool's socket timeout: building an index on
+   * a large table, or waiting for another replica's migration, may take longer than any query.
+   */
+  @Bean
+  FlywayConfigurationCustomizer migrationsWithoutSocketTimeout(DatabaseEndpoint endpoint) {
+    return configuration ->
+        configuration.dataSource(
+            endpoint.jdbcUrl(),
+            endpoint.username(),
+            endpoint.password() == null ? null : endpoint.password().value());
   }
 
   @Bean
