@@ -100,6 +100,7 @@ public final class GatewayLatencyBenchmark {
       Stats gatewayFirst = null;
       String concurrentStreams = null;
       long modelyardMegabytes;
+      long megabytesAtRate;
       Duration cpuPerRequest;
       try (ModelyardProcess modelyard = ModelyardProcess.start(jar, freePort())) {
         modelyard.registerEndpoint("fast", backend.endpoint());
@@ -119,6 +120,7 @@ public final class GatewayLatencyBenchmark {
         awaitAnswering(gateway, uncached);
         sequential(gateway, cached, 10);
         cacheRate = atRate(gateway, cached, rate, seconds);
+        megabytesAtRate = modelyard.residentMegabytes();
         if (modelyard.split()) {
           try (ModelyardProcess replica = modelyard.replica(freePort())) {
             redisOne = redisHits(modelyard, replica);
@@ -127,8 +129,8 @@ public final class GatewayLatencyBenchmark {
         if (!quick) {
           awaitAnswering(gateway, uncached);
           String streamed = STREAM_BODY;
-          firstEvents(direct, streamed, 1_000);
-          firstEvents(gateway, streamed, 1_000);
+          warmStreams(direct, streamed);
+          warmStreams(gateway, streamed);
           directFirst = firstEvents(direct, streamed, STREAMS);
           gatewayFirst = firstEvents(gateway, streamed, STREAMS);
           concurrentStreams = concurrentStreams(gateway, streamed, 512);
@@ -212,8 +214,12 @@ public final class GatewayLatencyBenchmark {
         System.out.printf("| %-34s | %10s | %10s | %10s | %8s | %8s |%n", (Object[]) row);
       }
       System.out.printf(
-          "%nResident size after the run: Modelyard %d MB, LiteLLM %s%n",
-          modelyardMegabytes, litellmMegabytes < 0 ? "not run" : litellmMegabytes + " MB");
+          "%nResident size: Modelyard %d MB after its runs at %d/s, %d MB after the whole run;"
+              + " LiteLLM %s%n",
+          megabytesAtRate,
+          rate,
+          modelyardMegabytes,
+          litellmMegabytes < 0 ? "not run" : litellmMegabytes + " MB");
     }
   }
 
@@ -266,30 +272,39 @@ public final class GatewayLatencyBenchmark {
   /**
    * Hits in Redis rather than in the process, one at a time: each body is answered once through the
    * first API process, which caches it in both levels, then asked of a second API process on the
-   * same Redis, which has it only there. A first round of other bodies warms the second process's
-   * path.
+   * same Redis, which has it only there. Rounds of other bodies warm the second process's path for
+   * as long as every other path is warmed: it is a JVM started a moment ago.
    */
   private Stats redisHits(ModelyardProcess first, ModelyardProcess second) throws Exception {
     URI through = first.base().resolve("/v1/chat/completions");
     URI replica = second.base().resolve("/v1/chat/completions");
-    Stats measured = null;
-    for (String round : List.of("warm-up", "measured")) {
-      List<String> bodies = new ArrayList<>(REDIS_HIT_BODIES);
-      for (int i = 0; i < REDIS_HIT_BODIES; i++) {
-        bodies.add(DISTINCT_BODY.formatted(round, i));
-      }
-      vegeta.eachOnce(through, bodies, AUTHORIZATION);
-      long before = second.redisHits();
-      measured = vegeta.eachOnce(replica, bodies, AUTHORIZATION);
-      long hits = second.redisHits() - before;
-      if (hits != measured.count()) {
-        // Both sides: a first process whose Redis breaker was open never wrote what the second
-        // looks for; a second whose reads failed counts them in its redis_errors.
-        System.out.printf(
-            "  %s round: %d of %d requests were Redis hits; the first process's cache: %s;"
-                + " the second's: %s%n",
-            round, hits, measured.count(), first.cacheReport(), second.cacheReport());
-      }
+    Duration warming = Duration.ZERO;
+    for (int round = 0; warming.compareTo(WARM_UP) < 0; round++) {
+      warming =
+          warming.plus(
+              redisHitRound(first, second, through, replica, "warm-up " + round).duration());
+    }
+    return redisHitRound(first, second, through, replica, "measured");
+  }
+
+  private Stats redisHitRound(
+      ModelyardProcess first, ModelyardProcess second, URI through, URI replica, String round)
+      throws Exception {
+    List<String> bodies = new ArrayList<>(REDIS_HIT_BODIES);
+    for (int i = 0; i < REDIS_HIT_BODIES; i++) {
+      bodies.add(DISTINCT_BODY.formatted(round, i));
+    }
+    vegeta.eachOnce(through, bodies, AUTHORIZATION);
+    long before = second.redisHits();
+    Stats measured = vegeta.eachOnce(replica, bodies, AUTHORIZATION);
+    long hits = second.redisHits() - before;
+    if (hits != measured.count()) {
+      // Both sides: a first process whose Redis breaker was open never wrote what the second
+      // looks for; a second whose reads failed counts them in its redis_errors.
+      System.out.printf(
+          "  %s round: %d of %d requests were Redis hits; the first process's cache: %s;"
+              + " the second's: %s%n",
+          round, hits, measured.count(), first.cacheReport(), second.cacheReport());
     }
     return measured;
   }
@@ -310,6 +325,13 @@ public final class GatewayLatencyBenchmark {
       Thread.sleep(200);
     }
     throw new IllegalStateException(uri + " did not answer again within 60 s");
+  }
+
+  /** Streams one at a time for as long as every other path is warmed. */
+  private void warmStreams(URI uri, String body) throws Exception {
+    for (Duration warming = Duration.ZERO; warming.compareTo(WARM_UP) < 0; ) {
+      warming = warming.plus(firstEvents(uri, body, 1_000).duration());
+    }
   }
 
   /** Time to the first event of a stream, one stream at a time (each read to its end). */

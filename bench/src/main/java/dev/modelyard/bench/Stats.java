@@ -1,5 +1,6 @@
 package dev.modelyard.bench;
 
+import java.time.Duration;
 import java.util.Arrays;
 
 /** One run's latencies (nanoseconds), pace and errors. */
@@ -20,6 +21,11 @@ record Stats(double p50, double p99, double max, double perSecond, int errors, l
   private static double percentile(long[] sorted, int percentile) {
     int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
     return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+  }
+
+  /** How long the run took. */
+  Duration duration() {
+    return Duration.ofNanos((long) (count / perSecond * 1e9));
   }
 
   String[] row(String name) {
