@@ -79,9 +79,9 @@ public final class ApiProcess implements AutoCloseable {
 
   /**
    * Adds each {@code name=value} of {@code properties} to the command-line {@code arguments},
-   * replacing an argument of the same name: a repeated one would reach Spring as both values.
+   * replacing an argument of the same name: a repeated one would reach Spring as both values. A
+   * {@code -name} removes that property instead.
    */
-  /** Replaces or adds each {@code name=value}; a {@code -name} removes that property. */
   public static void override(List<String> arguments, String... properties) {
     for (String property : properties) {
       if (property.startsWith("-")) {

@@ -46,6 +46,9 @@ class FirstAdminKeyTests {
     assertThat(output.getAll().split(Pattern.quote(key), -1))
         .as("the key appears once, on its own line, and in no log line")
         .hasSize(2);
+    assertThat(output.getAll())
+        .as("the key was made before the check for one ran")
+        .doesNotContain("no API key may administer");
 
     try (RunningModelyard restarted = RunningModelyard.startWithoutAdminKey(dataDir)) {
       assertThat(printedKeys(output.getOut())).containsExactly(key);

@@ -34,6 +34,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -239,6 +240,26 @@ class SecurityConfiguration {
     return registration;
   }
 
+  /**
+   * A warning only: neither an unanswered query nor tokens that may carry the admin role
+   * (SECRET_KEY or a JWKS) make it stop the start.
+   */
+  private static void warnIfNoAdmin(ApiKeys keys, SecuritySettings settings) {
+    if (settings.secretKey() != null || settings.jwksUrl() != null) {
+      return;
+    }
+    try {
+      if (!keys.anyActiveAdmin()) {
+        log.warn(
+            "Security: no API key may administer this installation, and MODELYARD_ADMIN_KEY is"
+                + " not set: set it to my-<at least 32 characters> and restart, and that key is"
+                + " created as an admin key");
+      }
+    } catch (DataAccessException e) {
+      log.warn("Security: cannot tell whether an admin key exists: {}", e.getMessage());
+    }
+  }
+
   /** After the body limit: parsing parameters may read a form body. */
   @Bean
   FilterRegistrationBean<MalformedParametersFilter> malformedParameters() {
@@ -258,12 +279,7 @@ class SecurityConfiguration {
   ApplicationRunner adminKeyFromEnvironment(ApiKeys keys, SecuritySettings settings) {
     return arguments -> {
       if (settings.adminKey() == null) {
-        if (!keys.anyActiveAdmin()) {
-          log.warn(
-              "Security: no API key may administer this installation, and MODELYARD_ADMIN_KEY is"
-                  + " not set: set it to my-<at least 32 characters> and restart, and that key is"
-                  + " created as an admin key");
-        }
+        warnIfNoAdmin(keys, settings);
         return;
       }
       for (KeyView revoked :

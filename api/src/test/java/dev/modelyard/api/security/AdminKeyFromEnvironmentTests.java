@@ -83,12 +83,15 @@ class AdminKeyFromEnvironmentTests {
 
   @Test
   @ExtendWith(OutputCaptureExtension.class)
-  void aStartWithoutTheVariableNorAnAdminKeySaysHowToGetOne(CapturedOutput output)
+  void aStartWithoutTheVariableNorAnAdminKeyNorTokensSaysHowToGetOne(CapturedOutput output)
       throws Exception {
     // The console, not a Logback appender: the application's start resets Logback's appenders.
     try (SecuredApi api =
         SecuredApi.start(
-            "security_no_admin_" + RUN, NAMESPACE, "-" + TestApiKeys.ADMIN_KEY_PROPERTY)) {
+            "security_no_admin_" + RUN,
+            NAMESPACE,
+            "-" + TestApiKeys.ADMIN_KEY_PROPERTY,
+            "-modelyard.security.secret-key")) {
       assertThat(status(api, "my-any-key-" + RUN + "-0123456789abcdefghijklmn")).isEqualTo(401);
     }
 
