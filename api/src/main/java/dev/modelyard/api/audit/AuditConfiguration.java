@@ -2,6 +2,7 @@ package dev.modelyard.api.audit;
 
 import dev.modelyard.infra.audit.AuditLog;
 import dev.modelyard.infra.audit.AuditRecords;
+import dev.modelyard.infra.postgres.BoundedQueries;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -9,7 +10,6 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AuditSettings.class)
@@ -22,9 +22,10 @@ class AuditConfiguration {
             dataSource, settings.queueCapacity(), settings.batchSize(), settings.closeWait()));
   }
 
+  /** A search's filters may have no index behind them (a status over a month): bounded. */
   @Bean
-  AuditRecords auditRecords(JdbcClient jdbc) {
-    return new AuditRecords(jdbc);
+  AuditRecords auditRecords(DataSource dataSource) {
+    return new AuditRecords(BoundedQueries.jdbcClient(dataSource, BoundedQueries.REPORT_TIMEOUT));
   }
 
   /**

@@ -1,16 +1,19 @@
 package dev.modelyard.api.costs;
 
+import dev.modelyard.infra.postgres.BoundedQueries;
+import javax.sql.DataSource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(CostReportSettings.class)
 class CostsConfiguration {
 
+  /** A report may sum a year of records: bounded, as an audit search is. */
   @Bean
-  CostReports costReports(JdbcClient jdbc, CostReportSettings settings) {
-    return new CostReports(jdbc, settings);
+  CostReports costReports(DataSource dataSource, CostReportSettings settings) {
+    return new CostReports(
+        BoundedQueries.jdbcClient(dataSource, BoundedQueries.REPORT_TIMEOUT), settings);
   }
 }

@@ -57,12 +57,21 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
   @ExceptionHandler({
     DataAccessResourceFailureException.class,
     TransientDataAccessResourceException.class,
-    QueryTimeoutException.class,
     RecoverableDataAccessException.class,
     CannotCreateTransactionException.class
   })
   ProblemDetail databaseUnavailable(Exception e) {
     return api(new UnavailableException("the database cannot be reached now", e));
+  }
+
+  /** A bounded query (an audit search, a cost report) that PostgreSQL stopped at its timeout. */
+  @ExceptionHandler(QueryTimeoutException.class)
+  ProblemDetail queryTooSlow(QueryTimeoutException e) {
+    return api(
+        new UnavailableException(
+            "the query took too long and was stopped; a narrower time range or more filters"
+                + " answer sooner",
+            e));
   }
 
   @ExceptionHandler(Exception.class)

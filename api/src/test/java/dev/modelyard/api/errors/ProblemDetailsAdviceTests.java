@@ -25,12 +25,24 @@ class ProblemDetailsAdviceTests {
 
   @Test
   void aDatabaseOutOfReachIsA503SayingSo() throws Exception {
-    for (String path : new String[] {"/no-connection", "/no-transaction", "/query-timeout"}) {
+    for (String path : new String[] {"/no-connection", "/no-transaction"}) {
       mvc.perform(get(path))
           .andExpect(status().isServiceUnavailable())
           .andExpect(jsonPath("$.status").value(503))
           .andExpect(jsonPath("$.detail").value("the database cannot be reached now"));
     }
+  }
+
+  @Test
+  void aQueryStoppedAtItsTimeoutIsA503SayingHowToAnswerSooner() throws Exception {
+    mvc.perform(get("/query-timeout"))
+        .andExpect(status().isServiceUnavailable())
+        .andExpect(jsonPath("$.status").value(503))
+        .andExpect(
+            jsonPath("$.detail")
+                .value(
+                    "the query took too long and was stopped; a narrower time range or more"
+                        + " filters answer sooner"));
   }
 
   @Test
