@@ -14,6 +14,7 @@ import dev.modelyard.workflows.maintenance.CleanupWorkflowImpl;
 import dev.modelyard.workflows.maintenance.DiscoveryWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -45,12 +46,22 @@ class MaintenanceWorkersConfiguration {
             transactionManager.getIfAvailable(() -> new JdbcTransactionManager(dataSource))));
   }
 
+  /**
+   * Discovery asks Ollama for its lists within its activity's 30 s: a longer wait would hold one of
+   * the maintenance pool's two slots after Temporal gave the attempt up.
+   */
+  static final Duration DISCOVERY_ANSWER = Duration.ofSeconds(10);
+
   @Bean(destroyMethod = "close")
   MaintenanceClients maintenanceClients(ProviderSettings providers) {
     return new MaintenanceClients(
         providers.ollamaHost() == null
             ? null
-            : new OllamaClient(OllamaSettings.of(providers.ollamaHost())),
+            : new OllamaClient(
+                new OllamaSettings(
+                    providers.ollamaHost(),
+                    OllamaSettings.DEFAULT_CONNECT_TIMEOUT,
+                    DISCOVERY_ANSWER)),
         providers.hfLocalHost() == null ? null : new TgiInfoClient(providers.hfLocalHost()));
   }
 

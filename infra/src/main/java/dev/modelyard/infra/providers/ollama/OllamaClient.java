@@ -23,6 +23,10 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -223,11 +227,17 @@ public final class OllamaClient implements AutoCloseable {
     return send("GET", path, null, answerType);
   }
 
-  /** Sends {@code body} as JSON and reads the answer as {@code answerType}, unless it is null. */
+  /**
+   * Sends {@code body} as JSON and reads the answer as {@code answerType}, unless it is null. The
+   * whole answer comes within the request timeout: on JDK 25 a request's own timeout ends with the
+   * headers, and a server that sent them and then stalled held the caller for good.
+   */
   private <T> T send(String method, String path, Object body, Class<T> answerType)
       throws IOException, InterruptedException {
     HttpResponse<byte[]> response =
-        http.send(request(method, path, body), BodyHandlers.ofByteArray());
+        whole(
+            http.sendAsync(request(method, path, body), BodyHandlers.ofByteArray()),
+            method + " " + path);
     if (!isSuccess(response.statusCode())) {
       throw failure(
           method + " " + path,
@@ -235,6 +245,27 @@ public final class OllamaClient implements AutoCloseable {
           new String(response.body(), StandardCharsets.UTF_8));
     }
     return answerType == null ? null : OllamaWire.JSON.readValue(response.body(), answerType);
+  }
+
+  private <T> HttpResponse<T> whole(CompletableFuture<HttpResponse<T>> answer, String what)
+      throws IOException, InterruptedException {
+    try {
+      return answer.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      answer.cancel(true); // aborts the exchange and frees its connection
+      throw new HttpTimeoutException(
+          what + " at " + baseUrl + ": no whole answer within " + requestTimeout);
+    } catch (InterruptedException e) {
+      answer.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      switch (e.getCause()) {
+        case IOException io -> throw io;
+        case RuntimeException runtime -> throw runtime;
+        case null, default ->
+            throw new IOException(what + " at " + baseUrl + " failed", e.getCause());
+      }
+    }
   }
 
   private HttpRequest request(String method, String path, Object body) {

@@ -3,13 +3,19 @@ package dev.modelyard.infra.providers.ollama;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.modelyard.testing.TestServices;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -103,6 +109,49 @@ class OllamaClientTests {
           .hasMessageContaining("Ollama reported no progress for PT2S");
 
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+  }
+
+  /**
+   * A server in Ollama's place that sends its headers and then never the body it announced: what a
+   * wedged server or proxy does. The whole answer is bounded by the request timeout.
+   */
+  @Test
+  void anAnswerWhoseBodyNeverComesFailsAtTheRequestTimeout() throws Exception {
+    CountDownLatch released = new CountDownLatch(1);
+    HttpServer stalling =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    stalling.createContext(
+        "/api/tags",
+        exchange -> {
+          exchange.sendResponseHeaders(200, 1_000);
+          exchange.getResponseBody().write("{\"models\":[".getBytes(StandardCharsets.UTF_8));
+          exchange.getResponseBody().flush();
+          try {
+            released.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          exchange.close();
+        });
+    stalling.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    stalling.start();
+    try (OllamaClient client =
+        new OllamaClient(
+            new OllamaSettings(
+                URI.create("http://127.0.0.1:" + stalling.getAddress().getPort()),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(1)))) {
+      long start = System.nanoTime();
+
+      assertThatThrownBy(client::tags)
+          .isInstanceOf(HttpTimeoutException.class)
+          .hasMessageContaining("no whole answer within PT1S");
+
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    } finally {
+      released.countDown();
+      stalling.stop(0);
     }
   }
 
