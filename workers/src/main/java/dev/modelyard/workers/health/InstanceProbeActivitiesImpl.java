@@ -1,5 +1,6 @@
 package dev.modelyard.workers.health;
 
+import dev.modelyard.infra.providers.WholeAnswers;
 import dev.modelyard.infra.providers.openai.ChatCompletionRequest;
 import dev.modelyard.infra.providers.openai.ChatCompletionResponse;
 import dev.modelyard.infra.providers.openai.ChatMessage;
@@ -59,9 +60,12 @@ public class InstanceProbeActivitiesImpl implements InstanceProbeActivities {
   private String liveness(URI endpoint, Duration timeout) {
     try {
       HttpResponse<Void> response =
-          http.send(
+          WholeAnswers.within(
+              http,
               HttpRequest.newBuilder(endpoint.resolve("/health")).timeout(timeout).GET().build(),
-              HttpResponse.BodyHandlers.discarding());
+              HttpResponse.BodyHandlers.discarding(),
+              timeout,
+              endpoint + " /health");
       // Some OpenAI-compatible servers have no /health: a 404 says nothing, the generation decides.
       return response.statusCode() >= 500 ? "answered " + response.statusCode() : null;
     } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.modelyard.workers.maintenance;
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.modelyard.infra.providers.WholeAnswers;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +19,9 @@ final class TgiInfoClient implements AutoCloseable {
   private static final JsonMapper JSON =
       JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
+  /** Within discovery's 30 s activity, body included. */
+  private static final Duration INFO_TIMEOUT = Duration.ofSeconds(10);
+
   private final URI baseUrl;
   private final HttpClient http;
 
@@ -32,11 +36,12 @@ final class TgiInfoClient implements AutoCloseable {
 
   Info info() throws IOException, InterruptedException {
     var response =
-        http.send(
-            HttpRequest.newBuilder(baseUrl.resolve("/info"))
-                .timeout(Duration.ofSeconds(10))
-                .build(),
-            BodyHandlers.ofByteArray());
+        WholeAnswers.within(
+            http,
+            HttpRequest.newBuilder(baseUrl.resolve("/info")).timeout(INFO_TIMEOUT).build(),
+            BodyHandlers.ofByteArray(),
+            INFO_TIMEOUT,
+            "TGI at " + baseUrl + " /info");
     if (response.statusCode() != 200) {
       throw new IOException(
           "TGI at " + baseUrl + " answered " + response.statusCode() + " to /info");

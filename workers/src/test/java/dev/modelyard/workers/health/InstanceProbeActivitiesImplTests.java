@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -84,6 +85,42 @@ class InstanceProbeActivitiesImplTests {
       assertThat(result.outcome()).isEqualTo(ProbeOutcome.FAILED);
       assertThat(result.detail()).startsWith("generation:").contains("503");
     } finally {
+      server.stop(0);
+    }
+  }
+
+  /** A wedged server: headers, then never the body; the probe fails within its own timeouts. */
+  @Test
+  void aServerThatStallsAfterItsHeadersFailsWithinTheProbesTimeouts() throws Exception {
+    CountDownLatch released = new CountDownLatch(1);
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          exchange.sendResponseHeaders(
+              exchange.getRequestURI().getPath().equals("/health") ? 500 : 200, 1_000);
+          exchange.getResponseBody().write('{');
+          exchange.getResponseBody().flush();
+          try {
+            released.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          exchange.close();
+        });
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.start();
+    try {
+      String endpoint = "http://127.0.0.1:" + server.getAddress().getPort();
+      long start = System.nanoTime();
+
+      ProbeResult result = probes.probe(request(endpoint, 1_000));
+
+      assertThat(result.outcome()).isEqualTo(ProbeOutcome.FAILED);
+      assertThat(result.detail()).startsWith("liveness:");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    } finally {
+      released.countDown();
       server.stop(0);
     }
   }

@@ -1,5 +1,6 @@
 package dev.modelyard.infra.providers.cloud;
 
+import dev.modelyard.infra.providers.WholeAnswers;
 import dev.modelyard.infra.providers.openai.UpstreamException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,12 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The HTTP calls every cloud adapter makes: a JSON POST whose non-2xx answer becomes an {@link
@@ -46,23 +42,13 @@ public final class CloudHttp {
    * caller for good.
    */
   public byte[] send(HttpRequest request) throws IOException, InterruptedException {
-    CompletableFuture<HttpResponse<byte[]>> call =
-        http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
-    HttpResponse<byte[]> response;
-    try {
-      response = call.get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      call.cancel(true);
-      throw new HttpTimeoutException(
-          provider + ": no whole answer within " + settings.requestTimeout());
-    } catch (InterruptedException e) {
-      call.cancel(true);
-      throw e;
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof IOException io
-          ? io
-          : new IOException(provider + ": " + e.getCause().getMessage(), e.getCause());
-    }
+    HttpResponse<byte[]> response =
+        WholeAnswers.within(
+            http,
+            request,
+            HttpResponse.BodyHandlers.ofByteArray(),
+            settings.requestTimeout(),
+            provider);
     if (response.statusCode() / 100 != 2) {
       throw refused(request.uri(), response.statusCode(), response.body());
     }

@@ -1,5 +1,6 @@
 package dev.modelyard.infra.providers.ollama;
 
+import dev.modelyard.infra.providers.WholeAnswers;
 import dev.modelyard.infra.providers.ollama.OllamaWire.DeleteRequest;
 import dev.modelyard.infra.providers.ollama.OllamaWire.GenerateRequest;
 import dev.modelyard.infra.providers.ollama.OllamaWire.GenerateResponse;
@@ -23,10 +24,6 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -235,9 +232,12 @@ public final class OllamaClient implements AutoCloseable {
   private <T> T send(String method, String path, Object body, Class<T> answerType)
       throws IOException, InterruptedException {
     HttpResponse<byte[]> response =
-        whole(
-            http.sendAsync(request(method, path, body), BodyHandlers.ofByteArray()),
-            method + " " + path);
+        WholeAnswers.within(
+            http,
+            request(method, path, body),
+            BodyHandlers.ofByteArray(),
+            requestTimeout,
+            method + " " + path + " at " + baseUrl);
     if (!isSuccess(response.statusCode())) {
       throw failure(
           method + " " + path,
@@ -245,27 +245,6 @@ public final class OllamaClient implements AutoCloseable {
           new String(response.body(), StandardCharsets.UTF_8));
     }
     return answerType == null ? null : OllamaWire.JSON.readValue(response.body(), answerType);
-  }
-
-  private <T> HttpResponse<T> whole(CompletableFuture<HttpResponse<T>> answer, String what)
-      throws IOException, InterruptedException {
-    try {
-      return answer.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      answer.cancel(true); // aborts the exchange and frees its connection
-      throw new HttpTimeoutException(
-          what + " at " + baseUrl + ": no whole answer within " + requestTimeout);
-    } catch (InterruptedException e) {
-      answer.cancel(true);
-      throw e;
-    } catch (ExecutionException e) {
-      switch (e.getCause()) {
-        case IOException io -> throw io;
-        case RuntimeException runtime -> throw runtime;
-        case null, default ->
-            throw new IOException(what + " at " + baseUrl + " failed", e.getCause());
-      }
-    }
   }
 
   private HttpRequest request(String method, String path, Object body) {

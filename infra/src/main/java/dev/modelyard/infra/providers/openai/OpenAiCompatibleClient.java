@@ -1,5 +1,6 @@
 package dev.modelyard.infra.providers.openai;
 
+import dev.modelyard.infra.providers.WholeAnswers;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,7 +37,13 @@ public final class OpenAiCompatibleClient {
                 HttpRequest.BodyPublishers.ofByteArray(
                     OpenAiJson.MAPPER.writeValueAsBytes(request)))
             .build();
-    HttpResponse<byte[]> response = http.send(httpRequest, HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response =
+        WholeAnswers.within(
+            http,
+            httpRequest,
+            HttpResponse.BodyHandlers.ofByteArray(),
+            requestTimeout,
+            baseUrl + " /v1/chat/completions");
     if (response.statusCode() != 200) {
       throw new UpstreamException(
           response.statusCode(),
