@@ -2,6 +2,7 @@ package dev.modelyard.infra.providers.cloud;
 
 import dev.modelyard.infra.providers.WholeAnswers;
 import dev.modelyard.infra.providers.openai.UpstreamException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -55,10 +56,23 @@ public final class CloudHttp {
     return response.body();
   }
 
-  /** The answer's body once the provider accepted the request; closing it cancels the request. */
+  /**
+   * The answer's body once the provider accepted the request; closing it cancels the request. A
+   * refusal's body is read whole within the request timeout, like {@link #send}'s: a provider that
+   * sent an error's headers and then stalled would otherwise hold the caller for good.
+   */
   public InputStream stream(HttpRequest request) throws IOException, InterruptedException {
     HttpResponse<InputStream> response =
-        http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        WholeAnswers.within(
+            http,
+            request,
+            info ->
+                info.statusCode() / 100 == 2
+                    ? HttpResponse.BodySubscribers.ofInputStream()
+                    : HttpResponse.BodySubscribers.mapping(
+                        HttpResponse.BodySubscribers.ofByteArray(), ByteArrayInputStream::new),
+            settings.requestTimeout(),
+            provider);
     if (response.statusCode() / 100 != 2) {
       try (InputStream error = response.body()) {
         throw refused(request.uri(), response.statusCode(), error.readNBytes(SNIPPET + 1));

@@ -130,12 +130,53 @@ class OpenAiAdapterFixtureTests {
 
   @Test
   void anAnswerWhoseBodyStallsAfterItsHeadersEndsAtTheRequestTimeout() throws Exception {
+    HttpServer stalling = stallingAfterHeaders(200);
+    try {
+      OpenAiProvider impatient = impatient(stalling);
+      long began = System.nanoTime();
+
+      assertThatThrownBy(() -> impatient.chat(REQUEST, "gpt-4o-mini"))
+          .isInstanceOf(HttpTimeoutException.class)
+          .hasMessageContaining("no whole answer within PT1S");
+      assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(5));
+    } finally {
+      stalling.stop(0);
+    }
+  }
+
+  @Test
+  void aStreamRefusedWithAnErrorWhoseBodyStallsEndsAtTheRequestTimeout() throws Exception {
+    HttpServer stalling = stallingAfterHeaders(503);
+    try {
+      OpenAiProvider impatient = impatient(stalling);
+      long began = System.nanoTime();
+
+      assertThatThrownBy(() -> impatient.chatStream(REQUEST, "gpt-4o-mini").close())
+          .isInstanceOf(HttpTimeoutException.class)
+          .hasMessageContaining("no whole answer within PT1S");
+      assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(5));
+    } finally {
+      stalling.stop(0);
+    }
+  }
+
+  private static OpenAiProvider impatient(HttpServer server) {
+    return new OpenAiProvider(
+        new CloudProviderSettings(
+            URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+            new Secret("sk-test-123"),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1)));
+  }
+
+  /** Answers {@code status} with a body it starts and does not finish for 20 s. */
+  private static HttpServer stallingAfterHeaders(int status) throws IOException {
     HttpServer stalling = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     stalling.createContext(
         "/",
         exchange -> {
           exchange.getRequestBody().readAllBytes();
-          exchange.sendResponseHeaders(200, 0);
+          exchange.sendResponseHeaders(status, 0);
           exchange.getResponseBody().write(utf8("{\"id\":"));
           exchange.getResponseBody().flush();
           try {
@@ -147,22 +188,6 @@ class OpenAiAdapterFixtureTests {
         });
     stalling.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     stalling.start();
-    try {
-      OpenAiProvider impatient =
-          new OpenAiProvider(
-              new CloudProviderSettings(
-                  URI.create("http://127.0.0.1:" + stalling.getAddress().getPort()),
-                  new Secret("sk-test-123"),
-                  Duration.ofSeconds(1),
-                  Duration.ofSeconds(1)));
-      long began = System.nanoTime();
-
-      assertThatThrownBy(() -> impatient.chat(REQUEST, "gpt-4o-mini"))
-          .isInstanceOf(HttpTimeoutException.class)
-          .hasMessageContaining("no whole answer within PT1S");
-      assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(5));
-    } finally {
-      stalling.stop(0);
-    }
+    return stalling;
   }
 }
