@@ -44,20 +44,7 @@ class AuditOfTheRealGatewayTests {
                 LlamaEngine.load(TestServices.tinyModel(), EngineOptions.of(512, 1, 1)),
                 0);
         ApiProcess api = ApiProcess.start("audit_gateway_" + RUN, false)) {
-      ModelRegistry registry = api.bean(ModelRegistry.class);
-      registry.recordHost("audit-" + RUN, "modelyard-host-audit-" + RUN);
-      String modelId =
-          registry
-              .registerModel(
-                  new RegisterModel(
-                      new ModelRef(Provider.LOCAL_GGUF, model),
-                      "audit-" + RUN,
-                      new ModelFileFacts(
-                          "/models/tiny", 1, "digest", "gguf", "llama", 1, "F32", 512)))
-              .modelId();
-      registry.recordStarting(
-          new NewInstance(instance, modelId, "audit-" + RUN, ResourceRequirements.DEFAULTS));
-      registry.recordReady(new StartedInstance(instance, runner.endpoint().toString()));
+      registerReady(api, "audit-" + RUN, model, instance, runner.endpoint().toString());
 
       String body =
           """
@@ -107,22 +94,9 @@ class AuditOfTheRealGatewayTests {
       closedPort = socket.getLocalPort();
     }
     try (ApiProcess api = ApiProcess.start("audit_failure_" + RUN, false)) {
-      ModelRegistry registry = api.bean(ModelRegistry.class);
-      registry.recordHost("gone-" + RUN, "modelyard-host-gone-" + RUN);
-      String modelId =
-          registry
-              .registerModel(
-                  new RegisterModel(
-                      new ModelRef(Provider.LOCAL_GGUF, model),
-                      "gone-" + RUN,
-                      new ModelFileFacts(
-                          "/models/tiny", 1, "digest", "gguf", "llama", 1, "F32", 512)))
-              .modelId();
       String instance = "gone-" + RUN;
-      registry.recordStarting(
-          new NewInstance(instance, modelId, "gone-" + RUN, ResourceRequirements.DEFAULTS));
       // Ready at an address where nothing listens: every call to it fails.
-      registry.recordReady(new StartedInstance(instance, "http://127.0.0.1:" + closedPort));
+      registerReady(api, "gone-" + RUN, model, instance, "http://127.0.0.1:" + closedPort);
 
       String body =
           """
@@ -156,5 +130,24 @@ class AuditOfTheRealGatewayTests {
                   .single())
           .isPositive();
     }
+  }
+
+  /** A model on a host of its own, with one ready instance at {@code endpoint}. */
+  private static void registerReady(
+      ApiProcess api, String host, String model, String instance, String endpoint) {
+    ModelRegistry registry = api.bean(ModelRegistry.class);
+    registry.recordHost(host, "modelyard-host-" + host);
+    String modelId =
+        registry
+            .registerModel(
+                new RegisterModel(
+                    new ModelRef(Provider.LOCAL_GGUF, model),
+                    host,
+                    new ModelFileFacts(
+                        "/models/tiny", 1, "digest", "gguf", "llama", 1, "F32", 512)))
+            .modelId();
+    registry.recordStarting(
+        new NewInstance(instance, modelId, host, ResourceRequirements.DEFAULTS));
+    registry.recordReady(new StartedInstance(instance, endpoint));
   }
 }

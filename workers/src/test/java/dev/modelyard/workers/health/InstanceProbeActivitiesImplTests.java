@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.modelyard.infra.engine.EngineOptions;
 import dev.modelyard.infra.engine.EngineRunner;
 import dev.modelyard.infra.engine.LlamaEngine;
+import dev.modelyard.testing.StallingHttpServer;
 import dev.modelyard.testing.TestServices;
 import dev.modelyard.workflows.health.ProbeOutcome;
 import dev.modelyard.workflows.health.ProbeRequest;
@@ -14,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -92,36 +92,15 @@ class InstanceProbeActivitiesImplTests {
   /** A wedged server: headers, then never the body; the probe fails within its own timeouts. */
   @Test
   void aServerThatStallsAfterItsHeadersFailsWithinTheProbesTimeouts() throws Exception {
-    CountDownLatch released = new CountDownLatch(1);
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext(
-        "/",
-        exchange -> {
-          exchange.sendResponseHeaders(
-              exchange.getRequestURI().getPath().equals("/health") ? 500 : 200, 1_000);
-          exchange.getResponseBody().write('{');
-          exchange.getResponseBody().flush();
-          try {
-            released.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          exchange.close();
-        });
-    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    server.start();
-    try {
-      String endpoint = "http://127.0.0.1:" + server.getAddress().getPort();
+    try (StallingHttpServer stalling =
+        StallingHttpServer.answering(path -> path.equals("/health") ? 500 : 200)) {
       long start = System.nanoTime();
 
-      ProbeResult result = probes.probe(request(endpoint, 1_000));
+      ProbeResult result = probes.probe(request(stalling.baseUri().toString(), 1_000));
 
       assertThat(result.outcome()).isEqualTo(ProbeOutcome.FAILED);
       assertThat(result.detail()).startsWith("liveness:");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-    } finally {
-      released.countDown();
-      server.stop(0);
     }
   }
 

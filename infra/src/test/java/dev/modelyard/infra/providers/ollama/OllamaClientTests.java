@@ -3,19 +3,15 @@ package dev.modelyard.infra.providers.ollama;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.modelyard.testing.StallingHttpServer;
 import dev.modelyard.testing.TestServices;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -118,30 +114,11 @@ class OllamaClientTests {
    */
   @Test
   void anAnswerWhoseBodyNeverComesFailsAtTheRequestTimeout() throws Exception {
-    CountDownLatch released = new CountDownLatch(1);
-    HttpServer stalling =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    stalling.createContext(
-        "/api/tags",
-        exchange -> {
-          exchange.sendResponseHeaders(200, 1_000);
-          exchange.getResponseBody().write("{\"models\":[".getBytes(StandardCharsets.UTF_8));
-          exchange.getResponseBody().flush();
-          try {
-            released.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          exchange.close();
-        });
-    stalling.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    stalling.start();
-    try (OllamaClient client =
-        new OllamaClient(
-            new OllamaSettings(
-                URI.create("http://127.0.0.1:" + stalling.getAddress().getPort()),
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(1)))) {
+    try (StallingHttpServer stalling = StallingHttpServer.answering(200);
+        OllamaClient client =
+            new OllamaClient(
+                new OllamaSettings(
+                    stalling.baseUri(), Duration.ofSeconds(2), Duration.ofSeconds(1)))) {
       long start = System.nanoTime();
 
       assertThatThrownBy(client::tags)
@@ -149,9 +126,6 @@ class OllamaClientTests {
           .hasMessageContaining("no whole answer within PT1S");
 
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-    } finally {
-      released.countDown();
-      stalling.stop(0);
     }
   }
 

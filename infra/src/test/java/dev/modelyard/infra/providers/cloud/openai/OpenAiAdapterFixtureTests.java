@@ -4,7 +4,6 @@ import static dev.modelyard.infra.providers.cloud.FixtureServer.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.modelyard.infra.providers.cloud.CloudProviderSettings;
 import dev.modelyard.infra.providers.cloud.FixtureServer;
 import dev.modelyard.infra.providers.cloud.OpenAiStream;
@@ -12,9 +11,9 @@ import dev.modelyard.infra.providers.openai.ChatCompletionResponse;
 import dev.modelyard.infra.providers.openai.OpenAiJson;
 import dev.modelyard.infra.providers.openai.UpstreamException;
 import dev.modelyard.infra.settings.Secret;
+import dev.modelyard.testing.StallingHttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
@@ -130,64 +129,34 @@ class OpenAiAdapterFixtureTests {
 
   @Test
   void anAnswerWhoseBodyStallsAfterItsHeadersEndsAtTheRequestTimeout() throws Exception {
-    HttpServer stalling = stallingAfterHeaders(200);
-    try {
-      OpenAiProvider impatient = impatient(stalling);
-      long began = System.nanoTime();
-
-      assertThatThrownBy(() -> impatient.chat(REQUEST, "gpt-4o-mini"))
-          .isInstanceOf(HttpTimeoutException.class)
-          .hasMessageContaining("no whole answer within PT1S");
-      assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(5));
-    } finally {
-      stalling.stop(0);
-    }
+    endsAtTheRequestTimeout(200, provider -> provider.chat(REQUEST, "gpt-4o-mini"));
   }
 
   @Test
   void aStreamRefusedWithAnErrorWhoseBodyStallsEndsAtTheRequestTimeout() throws Exception {
-    HttpServer stalling = stallingAfterHeaders(503);
-    try {
-      OpenAiProvider impatient = impatient(stalling);
+    endsAtTheRequestTimeout(503, provider -> provider.chatStream(REQUEST, "gpt-4o-mini").close());
+  }
+
+  private interface Call {
+    void on(OpenAiProvider provider) throws Exception;
+  }
+
+  /** A provider that answers {@code status} and stalls in its body, asked with a 1 s timeout. */
+  private static void endsAtTheRequestTimeout(int status, Call call) throws Exception {
+    try (StallingHttpServer stalling = StallingHttpServer.answering(status)) {
+      OpenAiProvider impatient =
+          new OpenAiProvider(
+              new CloudProviderSettings(
+                  stalling.baseUri(),
+                  new Secret("sk-test-123"),
+                  Duration.ofSeconds(1),
+                  Duration.ofSeconds(1)));
       long began = System.nanoTime();
 
-      assertThatThrownBy(() -> impatient.chatStream(REQUEST, "gpt-4o-mini").close())
+      assertThatThrownBy(() -> call.on(impatient))
           .isInstanceOf(HttpTimeoutException.class)
           .hasMessageContaining("no whole answer within PT1S");
       assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(5));
-    } finally {
-      stalling.stop(0);
     }
-  }
-
-  private static OpenAiProvider impatient(HttpServer server) {
-    return new OpenAiProvider(
-        new CloudProviderSettings(
-            URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
-            new Secret("sk-test-123"),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(1)));
-  }
-
-  /** Answers {@code status} with a body it starts and does not finish for 20 s. */
-  private static HttpServer stallingAfterHeaders(int status) throws IOException {
-    HttpServer stalling = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    stalling.createContext(
-        "/",
-        exchange -> {
-          exchange.getRequestBody().readAllBytes();
-          exchange.sendResponseHeaders(status, 0);
-          exchange.getResponseBody().write(utf8("{\"id\":"));
-          exchange.getResponseBody().flush();
-          try {
-            Thread.sleep(20_000);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          exchange.close();
-        });
-    stalling.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-    stalling.start();
-    return stalling;
   }
 }
