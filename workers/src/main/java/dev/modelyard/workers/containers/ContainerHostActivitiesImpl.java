@@ -9,11 +9,18 @@ import dev.modelyard.workflows.containers.ContainerHostActivities;
 import dev.modelyard.workflows.containers.ContainerLogs;
 import dev.modelyard.workflows.containers.ContainerLogsRequest;
 import dev.modelyard.workflows.containers.ContainerView;
+import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Answers for this host's Docker runtime; a host on another runtime has no containers. */
 public class ContainerHostActivitiesImpl implements ContainerHostActivities {
@@ -38,7 +45,9 @@ public class ContainerHostActivitiesImpl implements ContainerHostActivities {
     if (!(runtime instanceof DockerRuntime docker)) {
       return List.of();
     }
-    return docker.containers().stream().map(this::view).toList();
+    return withinAttempt("list its containers", docker::containers).stream()
+        .map(this::view)
+        .toList();
   }
 
   @Override
@@ -46,23 +55,56 @@ public class ContainerHostActivitiesImpl implements ContainerHostActivities {
     if (!(runtime instanceof DockerRuntime docker)) {
       throw notFound(request.containerId());
     }
+    String output =
+        withinAttempt(
+                "read the logs of " + request.containerId(),
+                () -> docker.containerLogs(request.containerId(), request.tail()))
+            .orElseThrow(() -> notFound(request.containerId()));
+    List<String> lines = output.lines().toList();
+    // Docker's tail counts lines per stream; interleaved, there may be up to twice as many.
+    return new ContainerLogs(
+        request.containerId(),
+        hostId,
+        lastFitting(lines.subList(Math.max(0, lines.size() - request.tail()), lines.size())));
+  }
+
+  /**
+   * The engine's answer within most of this attempt's time. A Docker engine that hangs is waited on
+   * for up to its client's response timeout (minutes); without this the attempt, given up by
+   * Temporal long before, would hold one of this host's pool slots, which its loads need, for all
+   * that time. The call goes on in a virtual thread of its own until the client gives up.
+   */
+  private <T> T withinAttempt(String what, Callable<T> call) {
+    Duration limit =
+        Activity.getExecutionContext()
+            .getInfo()
+            .getStartToCloseTimeout()
+            .multipliedBy(9)
+            .dividedBy(10);
+    FutureTask<T> task = new FutureTask<>(call);
+    Thread.ofVirtual().name("docker-" + hostId).start(task);
     try {
-      String output =
-          docker
-              .containerLogs(request.containerId(), request.tail())
-              .orElseThrow(() -> notFound(request.containerId()));
-      List<String> lines = output.lines().toList();
-      // Docker's tail counts lines per stream; interleaved, there may be up to twice as many.
-      return new ContainerLogs(
-          request.containerId(),
-          hostId,
-          lastFitting(lines.subList(Math.max(0, lines.size() - request.tail()), lines.size())));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return task.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      task.cancel(true);
       throw ApplicationFailure.newFailure(
-          "interrupted while reading the logs of " + request.containerId(), "Interrupted");
+          "the Docker engine of host " + hostId + " did not answer within " + limit + " to " + what,
+          ENGINE_SILENT);
+    } catch (InterruptedException e) {
+      task.cancel(true);
+      Thread.currentThread().interrupt();
+      throw ApplicationFailure.newFailure("interrupted while asked to " + what, "Interrupted");
+    } catch (ExecutionException e) {
+      throw switch (e.getCause()) {
+        case RuntimeException runtime -> runtime;
+        case null, default ->
+            ApplicationFailure.newFailureWithCause(
+                "could not " + what + " on host " + hostId, "DockerFailed", e.getCause());
+      };
     }
   }
+
+  static final String ENGINE_SILENT = "DockerEngineSilent";
 
   /**
    * The last lines that fit in {@link #MOST_LOG_BYTES}, after a line saying how many were left out:
