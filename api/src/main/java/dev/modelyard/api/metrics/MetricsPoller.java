@@ -41,7 +41,9 @@ final class MetricsPoller implements SmartLifecycle {
         if (failing.remove(source.source())) {
           log.info("metrics from {} are read again", source.source());
         }
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
+        // A native library that will not load (NVML) is a source that fails, like any other: an
+        // Error escaping here would end the schedule, and every gauge would freeze for good.
         if (failing.add(source.source())) {
           log.warn("cannot read metrics from {}: {}", source.source(), e.toString());
         }
