@@ -4,9 +4,10 @@ import dev.modelyard.infra.registry.RoutableInstance;
 
 /**
  * The model a generation request was routed to first, left on the HTTP request (under {@link
- * #ATTRIBUTE}) before it is served, so that a request that then fails counts under that model in
- * the metrics and the audit log rather than under none. It is always one the router routes to,
- * never a name a client made up: the meters it labels stay as few as the models served.
+ * #ATTRIBUTE}) before it is served, then replaced by the one that answered, so that a request that
+ * fails before its {@link GenerationOutcome} is left counts under that model in the metrics and the
+ * audit log rather than under none. It is always one the router routes to, never a name a client
+ * made up: the meters it labels stay as few as the models served.
  */
 public record PlannedModel(String model, String provider) {
 
