@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.function.ToIntFunction;
 
 /**
  * A wedged server on loopback, in the place of a model server, a provider or a proxy: it answers
@@ -18,13 +19,14 @@ public final class StallingHttpServer implements AutoCloseable {
   private final HttpServer server;
   private final CountDownLatch closed = new CountDownLatch(1);
 
-  private StallingHttpServer(StatusByPath status) throws IOException {
+  private StallingHttpServer(ToIntFunction<String> statusByPath) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext(
         "/",
         exchange -> {
           exchange.getRequestBody().readAllBytes();
-          exchange.sendResponseHeaders(status.of(exchange.getRequestURI().getPath()), 1_000);
+          exchange.sendResponseHeaders(
+              statusByPath.applyAsInt(exchange.getRequestURI().getPath()), 1_000);
           exchange.getResponseBody().write('{');
           exchange.getResponseBody().flush();
           try {
@@ -44,8 +46,9 @@ public final class StallingHttpServer implements AutoCloseable {
   }
 
   /** Answers the status {@code status} gives for each path. */
-  public static StallingHttpServer answering(StatusByPath status) throws IOException {
-    return new StallingHttpServer(status);
+  public static StallingHttpServer answering(ToIntFunction<String> statusByPath)
+      throws IOException {
+    return new StallingHttpServer(statusByPath);
   }
 
   public URI baseUri() {
@@ -56,10 +59,5 @@ public final class StallingHttpServer implements AutoCloseable {
   public void close() {
     closed.countDown();
     server.stop(0);
-  }
-
-  @FunctionalInterface
-  public interface StatusByPath {
-    int of(String path);
   }
 }

@@ -104,9 +104,11 @@ final class AuditFilter extends OncePerRequestFilter {
     int status = RecordedStatus.of(response.getStatus(), failure);
     GenerationOutcome outcome =
         request.getAttribute(GenerationOutcome.ATTRIBUTE) instanceof GenerationOutcome o ? o : null;
-    // A failed generation is recorded under the model it was routed to first, if one was chosen.
-    PlannedModel planned =
-        request.getAttribute(PlannedModel.ATTRIBUTE) instanceof PlannedModel p ? p : null;
+    // A failed generation is recorded under the model it was routed to, if one was chosen.
+    PlannedModel routed =
+        PlannedModel.answering(
+            outcome,
+            request.getAttribute(PlannedModel.ATTRIBUTE) instanceof PlannedModel p ? p : null);
     String prompt = null;
     String answer = null;
     if (outcome != null && request instanceof ContentCachingRequestWrapper cached) {
@@ -119,8 +121,8 @@ final class AuditFilter extends OncePerRequestFilter {
             Callers.identify(request),
             request.getMethod(),
             RequestPaths.path(request),
-            outcome != null ? outcome.model() : planned != null ? planned.model() : null,
-            outcome != null ? outcome.provider() : planned != null ? planned.provider() : null,
+            routed == null ? null : routed.model(),
+            routed == null ? null : routed.provider(),
             outcome == null ? null : outcome.instanceId(),
             outcome == null ? null : outcome.promptTokens(),
             outcome == null ? null : outcome.completionTokens(),

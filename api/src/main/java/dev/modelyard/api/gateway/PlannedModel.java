@@ -13,6 +13,14 @@ public record PlannedModel(String model, String provider) {
 
   public static final String ATTRIBUTE = PlannedModel.class.getName();
 
+  /**
+   * The model and provider a finished request is counted under: what answered when it was served,
+   * else what it was routed to; null when it failed before a model was chosen.
+   */
+  public static PlannedModel answering(GenerationOutcome outcome, PlannedModel planned) {
+    return outcome != null ? new PlannedModel(outcome.model(), outcome.provider()) : planned;
+  }
+
   static PlannedModel of(RoutableInstance instance) {
     return new PlannedModel(instance.modelName(), instance.provider());
   }

@@ -57,8 +57,9 @@ final class GatewayMetrics {
     this.cacheHits = new RecentRatio(CACHE_HIT_RATE_WINDOW, ticker);
     Gauge.builder(CACHE_HIT_RATE, this, GatewayMetrics::cacheHitRate)
         .description(
-            "Share of served generations answered from the cache over the last 5 minutes, on this"
-                + " API replica")
+            "Share of served generations answered from the cache over the last "
+                + CACHE_HIT_RATE_WINDOW.toMinutes()
+                + " minutes, on this API replica")
         .register(registry);
   }
 
@@ -67,9 +68,9 @@ final class GatewayMetrics {
    * @param planned the model the request was routed to first; null when none was chosen
    */
   void record(int status, long latencyNanos, GenerationOutcome outcome, PlannedModel planned) {
-    String model = outcome != null ? outcome.model() : planned != null ? planned.model() : UNKNOWN;
-    String provider =
-        outcome != null ? outcome.provider() : planned != null ? planned.provider() : UNKNOWN;
+    PlannedModel routed = PlannedModel.answering(outcome, planned);
+    String model = routed != null ? routed.model() : UNKNOWN;
+    String provider = routed != null ? routed.provider() : UNKNOWN;
     boolean cached = outcome != null && outcome.cached();
     requests
         .computeIfAbsent(new RequestKind(model, provider, status, cached), this::requestCounter)

@@ -31,17 +31,12 @@ final class GatewaySummary {
   }
 
   Report report() {
+    Collection<Counter> requests = meters.find(GatewayMetrics.REQUESTS).counters();
     TreeSet<String> models = new TreeSet<>();
-    meters
-        .find(GatewayMetrics.REQUESTS)
-        .counters()
-        .forEach(c -> models.add(c.getId().getTag("model")));
+    requests.forEach(c -> models.add(c.getId().getTag("model")));
     List<ModelReport> perModel = models.stream().map(this::model).toList();
     long served =
-        count(
-            meters.find(GatewayMetrics.REQUESTS).counters().stream()
-                .filter(c -> c.getId().getTag("status").startsWith("2"))
-                .toList());
+        count(requests.stream().filter(c -> c.getId().getTag("status").startsWith("2")).toList());
     long hits = sum(perModel, ModelReport::cacheHits);
     return new Report(
         sum(perModel, ModelReport::requests),

@@ -21,7 +21,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(MetricsSettings.class)
@@ -59,13 +58,13 @@ class MetricsConfiguration {
       ModelRegistry registry,
       GpuInventory gpus,
       WorkflowServiceStubs temporal,
-      TemporalEndpoint endpoint,
-      JdbcClient jdbc) {
+      TemporalEndpoint endpoint) {
     return new MetricsPoller(
         List.of(
             new InstanceHealthGauges(registry, meters),
             new GpuGauges(gpus, meters),
-            new TaskQueueGauges(temporal, endpoint.namespace(), () -> hostQueues(jdbc), meters)),
+            new TaskQueueGauges(
+                temporal, endpoint.namespace(), () -> hostQueues(registry), meters)),
         settings.pollInterval());
   }
 
@@ -76,17 +75,8 @@ class MetricsConfiguration {
    * that ever ran a worker, which the table keeps for good (each costs six calls to Temporal per
    * poll, per API replica).
    */
-  static List<String> hostQueues(JdbcClient jdbc) {
-    return jdbc
-        .sql(
-            """
-            select host_id from hosts where last_seen > now() - make_interval(secs => :within)
-            order by host_id
-            """)
-        .param("within", QUEUE_HOSTS_SEEN_WITHIN.toSeconds())
-        .query(String.class)
-        .list()
-        .stream()
+  static List<String> hostQueues(ModelRegistry registry) {
+    return registry.hostIdsSeenWithin(QUEUE_HOSTS_SEEN_WITHIN).stream()
         .flatMap(
             host ->
                 Stream.of(

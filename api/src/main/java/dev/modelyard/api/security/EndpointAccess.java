@@ -4,6 +4,7 @@ import static org.springframework.http.HttpMethod.GET;
 import static org.springframework.http.HttpMethod.POST;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -35,12 +36,20 @@ public final class EndpointAccess {
       return PATTERNS.computeIfAbsent(pattern, PathPatternParser.defaultInstance::parse);
     }
 
-    /** A GET rule covers HEAD too, which MVC and the actuator answer wherever they answer GET. */
+    /**
+     * The methods it covers; one null: every method. A GET rule covers HEAD too, which MVC and the
+     * actuator answer wherever they answer GET.
+     */
+    List<HttpMethod> methods() {
+      return method == GET ? List.of(GET, HttpMethod.HEAD) : Collections.singletonList(method);
+    }
+
     boolean matches(String method, String path) {
-      return (this.method == null
-              || this.method.matches(method)
-              || (this.method == GET && HttpMethod.HEAD.matches(method)))
-          && pathPattern().matches(PathContainer.parsePath(path));
+      boolean covered = false;
+      for (HttpMethod each : methods()) {
+        covered |= each == null || each.matches(method);
+      }
+      return covered && pathPattern().matches(PathContainer.parsePath(path));
     }
 
     /** Who is allowed, most powerful first, or "anyone". */

@@ -33,9 +33,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.dao.DataAccessException;
-import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.config.ObjectPostProcessor;
@@ -160,17 +158,14 @@ class SecurityConfiguration {
                   .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC)
                   .permitAll();
               for (EndpointAccess.Rule rule : EndpointAccess.rules()) {
-                var matchers = new ArrayList<RequestMatcher>();
-                matchers.add(
-                    PathPatternRequestMatcher.withDefaults()
-                        .matcher(rule.method(), rule.pattern()));
-                if (rule.method() == HttpMethod.GET) {
-                  // As EndpointAccess.Rule.matches: MVC answers HEAD wherever it answers GET.
-                  matchers.add(
-                      PathPatternRequestMatcher.withDefaults()
-                          .matcher(HttpMethod.HEAD, rule.pattern()));
-                }
-                var matched = authorize.requestMatchers(matchers.toArray(RequestMatcher[]::new));
+                var matched =
+                    authorize.requestMatchers(
+                        rule.methods().stream()
+                            .map(
+                                method ->
+                                    PathPatternRequestMatcher.withDefaults()
+                                        .matcher(method, rule.pattern()))
+                            .toArray(RequestMatcher[]::new));
                 if (rule.required() == null) {
                   matched.permitAll();
                 } else {
@@ -272,10 +267,9 @@ class SecurityConfiguration {
    * MODELYARD_ADMIN_KEY exists as an admin key from the first start on (idempotent), and the key it
    * held before a change is revoked. Without it, a start that finds no admin key says how to get
    * one: with a database of its own, nothing else makes one (the launcher's first key is for its
-   * embedded database only). Last among the runners, after the launcher has made that key.
+   * embedded database only). It runs after the launcher's runner, which is ordered first.
    */
   @Bean
-  @Order(Ordered.LOWEST_PRECEDENCE)
   ApplicationRunner adminKeyFromEnvironment(ApiKeys keys, SecuritySettings settings) {
     return arguments -> {
       if (settings.adminKey() == null) {

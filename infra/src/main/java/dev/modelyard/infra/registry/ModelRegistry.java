@@ -42,10 +42,6 @@ public class ModelRegistry {
   /** Notified by migration V5's triggers on any change to instances or a model's routing. */
   public static final String ROUTING_CHANNEL = "modelyard_routing";
 
-  /**
-   * Inserts a model or updates every fact of the one with its provider and name; shared with
-   * discovery ({@link MaintenanceRegistry}), which binds the same parameters.
-   */
   /** A model's row, every column a named parameter; the conflict clause is the caller's. */
   static final String INSERT_MODEL =
       """
@@ -55,6 +51,10 @@ public class ModelRegistry {
           :parameterCount, :quantisation, :contextLength, :sizeBytes, :sha256)
       """;
 
+  /**
+   * Inserts a model or updates every fact of the one with its provider and name; shared with
+   * discovery ({@link MaintenanceRegistry}), which binds the same parameters.
+   */
   static final String UPSERT_MODEL =
       INSERT_MODEL
           + """
@@ -310,10 +310,12 @@ public class ModelRegistry {
    * files or models.
    */
   public List<String> hostIds() {
-    return jdbc.sql(LIVE_HOSTS)
-        .param("silence", HOST_SILENCE.toSeconds())
-        .query(String.class)
-        .list();
+    return hostIdsSeenWithin(HOST_SILENCE);
+  }
+
+  /** The hosts whose workers said they were alive within {@code within}, by ID. */
+  public List<String> hostIdsSeenWithin(Duration within) {
+    return jdbc.sql(LIVE_HOSTS).param("silence", within.toSeconds()).query(String.class).list();
   }
 
   /** A host's worker is alive: it calls this every {@link #HOST_TOUCH_INTERVAL}. */

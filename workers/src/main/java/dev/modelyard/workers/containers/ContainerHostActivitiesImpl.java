@@ -1,5 +1,6 @@
 package dev.modelyard.workers.containers;
 
+import dev.modelyard.infra.calls.CallWithin;
 import dev.modelyard.infra.containers.ContainerLabels;
 import dev.modelyard.infra.containers.ContainerSummary;
 import dev.modelyard.infra.engine.InstanceNetwork;
@@ -18,12 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Answers for this host's Docker runtime; a host on another runtime has no containers. */
 public class ContainerHostActivitiesImpl implements ContainerHostActivities {
+
+  /** The type of the failure when the engine did not answer within the attempt. */
+  static final String ENGINE_SILENT = "DockerEngineSilent";
 
   private final ModelRuntime runtime;
   private final String hostId;
@@ -81,17 +83,13 @@ public class ContainerHostActivitiesImpl implements ContainerHostActivities {
             .getStartToCloseTimeout()
             .multipliedBy(9)
             .dividedBy(10);
-    FutureTask<T> task = new FutureTask<>(call);
-    Thread.ofVirtual().name("docker-" + hostId).start(task);
     try {
-      return task.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+      return CallWithin.call("docker-" + hostId, limit, call);
     } catch (TimeoutException e) {
-      task.cancel(true);
       throw ApplicationFailure.newFailure(
           "the Docker engine of host " + hostId + " did not answer within " + limit + " to " + what,
           ENGINE_SILENT);
     } catch (InterruptedException e) {
-      task.cancel(true);
       Thread.currentThread().interrupt();
       throw ApplicationFailure.newFailure("interrupted while asked to " + what, "Interrupted");
     } catch (ExecutionException e) {
@@ -103,8 +101,6 @@ public class ContainerHostActivitiesImpl implements ContainerHostActivities {
       };
     }
   }
-
-  static final String ENGINE_SILENT = "DockerEngineSilent";
 
   /**
    * The last lines that fit in {@link #MOST_LOG_BYTES}, after a line saying how many were left out:

@@ -64,7 +64,6 @@ public class InstanceProbeActivitiesImpl implements InstanceProbeActivities {
               http,
               HttpRequest.newBuilder(endpoint.resolve("/health")).timeout(timeout).GET().build(),
               HttpResponse.BodyHandlers.discarding(),
-              timeout,
               endpoint + " /health");
       // Some OpenAI-compatible servers have no /health: a 404 says nothing, the generation decides.
       return response.statusCode() >= 500 ? "answered " + response.statusCode() : null;

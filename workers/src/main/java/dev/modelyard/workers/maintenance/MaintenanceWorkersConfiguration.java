@@ -47,8 +47,9 @@ class MaintenanceWorkersConfiguration {
   }
 
   /**
-   * Discovery asks Ollama for its lists within its activity's 30 s: a longer wait would hold one of
-   * the maintenance pool's two slots after Temporal gave the attempt up.
+   * Discovery asks Ollama for its lists, and TGI for its model, within its activity's 30 s: a
+   * longer wait would hold one of the maintenance pool's two slots after Temporal gave the attempt
+   * up.
    */
   static final Duration DISCOVERY_ANSWER = Duration.ofSeconds(10);
 

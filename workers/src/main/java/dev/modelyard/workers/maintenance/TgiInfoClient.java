@@ -19,9 +19,6 @@ final class TgiInfoClient implements AutoCloseable {
   private static final JsonMapper JSON =
       JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
-  /** Within discovery's 30 s activity, body included. */
-  private static final Duration INFO_TIMEOUT = Duration.ofSeconds(10);
-
   private final URI baseUrl;
   private final HttpClient http;
 
@@ -38,9 +35,10 @@ final class TgiInfoClient implements AutoCloseable {
     var response =
         WholeAnswers.within(
             http,
-            HttpRequest.newBuilder(baseUrl.resolve("/info")).timeout(INFO_TIMEOUT).build(),
+            HttpRequest.newBuilder(baseUrl.resolve("/info"))
+                .timeout(MaintenanceWorkersConfiguration.DISCOVERY_ANSWER)
+                .build(),
             BodyHandlers.ofByteArray(),
-            INFO_TIMEOUT,
             "TGI at " + baseUrl + " /info");
     if (response.statusCode() != 200) {
       throw new IOException(

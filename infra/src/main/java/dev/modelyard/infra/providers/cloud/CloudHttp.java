@@ -44,12 +44,7 @@ public final class CloudHttp {
    */
   public byte[] send(HttpRequest request) throws IOException, InterruptedException {
     HttpResponse<byte[]> response =
-        WholeAnswers.within(
-            http,
-            request,
-            HttpResponse.BodyHandlers.ofByteArray(),
-            settings.requestTimeout(),
-            provider);
+        WholeAnswers.within(http, request, HttpResponse.BodyHandlers.ofByteArray(), provider);
     if (response.statusCode() / 100 != 2) {
       throw refused(request.uri(), response.statusCode(), response.body());
     }
@@ -71,7 +66,6 @@ public final class CloudHttp {
                     ? HttpResponse.BodySubscribers.ofInputStream()
                     : HttpResponse.BodySubscribers.mapping(
                         HttpResponse.BodySubscribers.ofByteArray(), ByteArrayInputStream::new),
-            settings.requestTimeout(),
             provider);
     if (response.statusCode() / 100 != 2) {
       try (InputStream error = response.body()) {

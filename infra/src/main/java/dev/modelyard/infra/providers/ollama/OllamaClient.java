@@ -236,7 +236,6 @@ public final class OllamaClient implements AutoCloseable {
             http,
             request(method, path, body),
             BodyHandlers.ofByteArray(),
-            requestTimeout,
             method + " " + path + " at " + baseUrl);
     if (!isSuccess(response.statusCode())) {
       throw failure(

@@ -42,7 +42,6 @@ public final class OpenAiCompatibleClient {
             http,
             httpRequest,
             HttpResponse.BodyHandlers.ofByteArray(),
-            requestTimeout,
             baseUrl + " /v1/chat/completions");
     if (response.statusCode() != 200) {
       throw new UpstreamException(
