@@ -39,10 +39,7 @@ public record RateLimitSettings(
           "RATE_LIMIT_WINDOW must be at most " + MAX_WINDOW.toSeconds() + " seconds (31 days)");
     }
     long most = mostRequests(window);
-    if (requests > most) {
-      throw new IllegalArgumentException(
-          "RATE_LIMIT_REQUESTS must be at most " + most + " (one a microsecond of the window)");
-    }
+    requireAtMost("RATE_LIMIT_REQUESTS", requests, most);
     if (globalRequests == null) {
       globalRequests =
           (int)
@@ -53,11 +50,13 @@ public record RateLimitSettings(
       throw new IllegalArgumentException(
           "RATE_LIMIT_GLOBAL_REQUESTS must be at least 1, was " + globalRequests);
     }
-    if (globalRequests > most) {
+    requireAtMost("RATE_LIMIT_GLOBAL_REQUESTS", globalRequests, most);
+  }
+
+  private static void requireAtMost(String variable, long requests, long most) {
+    if (requests > most) {
       throw new IllegalArgumentException(
-          "RATE_LIMIT_GLOBAL_REQUESTS must be at most "
-              + most
-              + " (one a microsecond of the window)");
+          variable + " must be at most " + most + " (one a microsecond of the window)");
     }
   }
 

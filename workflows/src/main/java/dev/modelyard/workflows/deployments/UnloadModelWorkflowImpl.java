@@ -79,14 +79,7 @@ public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
       if (everything) {
         // A user's unload joined this one: it asked for every instance, used or not, and after
         // whatever cancel came before it.
-        Workflow.newDetachedCancellationScope(
-                () ->
-                    stopEach(
-                        instances.findActiveInstances(model.modelId()),
-                        id -> true,
-                        stopped,
-                        failed))
-            .run();
+        Workflow.newDetachedCancellationScope(() -> stopAllActive(model, stopped, failed)).run();
         notStopped.clear();
       } else if (unloadScope.isCancelRequested()) {
         throw new CanceledFailure(
@@ -97,9 +90,14 @@ public class UnloadModelWorkflowImpl implements UnloadModelWorkflow {
     stopEach(active, request::includes, stopped, failed);
     if (everything && request.instanceIds() != null) {
       // A user's unload joined an unload of some instances (a cleanup's): it asked for all.
-      stopEach(instances.findActiveInstances(model.modelId()), id -> true, stopped, failed);
+      stopAllActive(model, stopped, failed);
     }
     return result(stopped, failed, List.of());
+  }
+
+  /** Every instance of the model active now, whoever asked for which. */
+  private void stopAllActive(RegisteredModel model, List<String> stopped, List<String> failed) {
+    stopEach(instances.findActiveInstances(model.modelId()), id -> true, stopped, failed);
   }
 
   /**
