@@ -6,11 +6,14 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.modelyard.infra.redis.LuaScripts;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisNoScriptException;
 import org.redisson.client.codec.LongCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The limits shared by every API replica: one Lua script ({@code gcra.lua}) checks and records the
@@ -25,7 +28,13 @@ import org.redisson.client.codec.LongCodec;
  * what a replica leaves unspent when its lease lapses ({@link #LEASE_LIFETIME}) is budget nobody
  * used, at most a tenth of a second of its traffic. A limit of under 200 requests per window is
  * leased one request at a time, which is exact; at 2,000 requests a second a replica asks Redis
- * about ten times a second instead of 2,000, and a request waits for no round trip.
+ * about ten times a second instead of 2,000.
+ *
+ * <p>A lease of several requests is renewed ahead, in the background, once half of it is spent, so
+ * that a busy caller's requests wait for no round trip at all: before, the request that found its
+ * lease empty waited for Redis, about one request in a hundred at 2,000 a second, which is where a
+ * p99 is read. The renewal is taken from the shared budget like any lease; a replica then holds at
+ * most half a lease more than before.
  */
 final class RedisRateLimiter implements RateLimiter {
 
@@ -40,6 +49,7 @@ final class RedisRateLimiter implements RateLimiter {
   /** A lease takes at most this fraction of a limit's requests per window: 1/100. */
   static final int LEASE_SHARE = 100;
 
+  private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
   private static final String SCRIPT = LuaScripts.read(RedisRateLimiter.class, "gcra.lua");
 
   private final RScript script;
@@ -50,6 +60,8 @@ final class RedisRateLimiter implements RateLimiter {
   private final Lease globalLease = new Lease();
   private final Cache<String, Lease> callerLeases;
   private final AtomicLong roundTrips = new AtomicLong();
+  private final AtomicLong renewalsAhead = new AtomicLong();
+  private final AtomicInteger renewalsInFlight = new AtomicInteger();
   private volatile String sha;
 
   RedisRateLimiter(RedissonClient redis, RateLimits limits, String keyPrefix, Ticker ticker) {
@@ -75,6 +87,7 @@ final class RedisRateLimiter implements RateLimiter {
     boolean callerLeased = callerLease.take(now);
     boolean globalLeased = globalLease.take(now);
     if (callerLeased && globalLeased) {
+      renewAhead(caller, limits, callerLease, now);
       return RateLimitDecision.of(limits, callerLease.check(now), globalLease.check(now));
     }
     List<Long> result;
@@ -106,9 +119,86 @@ final class RedisRateLimiter implements RateLimiter {
             : globalLease.granted(granted(result, 4), now, globalCheck));
   }
 
-  /** Requests asked of Redis so far: how often the leases ran out. */
+  /** Requests that waited for Redis so far: how often the leases ran out. */
   long roundTrips() {
     return roundTrips.get();
+  }
+
+  /** Leases renewed in the background so far, which no request waited for. */
+  long renewalsAhead() {
+    return renewalsAhead.get();
+  }
+
+  /** Renewals asked of Redis and not answered yet. */
+  int renewalsInFlight() {
+    return renewalsInFlight.get();
+  }
+
+  /**
+   * Asks Redis for the next lease of each limit whose lease is half spent, without waiting: the
+   * answer tops the lease up when it comes. A failed or refused renewal grants nothing, and the
+   * request that finds the lease empty asks Redis itself, as without renewals, which is where an
+   * outage reaches {@link FallbackRateLimiter} and a spent budget its 429.
+   */
+  private void renewAhead(String caller, RateLimits limits, Lease callerLease, long now) {
+    boolean renewCaller = callerLease.startRenewal(now);
+    boolean renewGlobal = globalLease.startRenewal(now);
+    if (!renewCaller && !renewGlobal) {
+      return;
+    }
+    int callerWanted = renewCaller ? callerLease.wanted(now, limits.perCaller()) : 0;
+    int globalWanted = renewGlobal ? globalLease.wanted(now, limits.global()) : 0;
+    Renewal renewal =
+        new Renewal(renewCaller ? callerLease : null, renewGlobal ? globalLease : null);
+    renewalsInFlight.incrementAndGet();
+    try {
+      script
+          .<List<Long>>evalShaAsync(
+              RScript.Mode.READ_WRITE,
+              sha,
+              RScript.ReturnType.LIST,
+              List.of(callerPrefix + caller, globalKey),
+              limits.perCaller().intervalMicros(),
+              limits.perCaller().toleranceMicros(),
+              callerWanted,
+              limits.global().intervalMicros(),
+              limits.global().toleranceMicros(),
+              globalWanted)
+          .whenComplete(renewal::answered);
+    } catch (RuntimeException e) {
+      // A renewal only saves a later request its wait: it never fails this one.
+      renewal.answered(null, e);
+    }
+  }
+
+  /** A renewal ahead of the caller's lease, the global one, or both (the other null). */
+  private final class Renewal {
+
+    private final Lease caller;
+    private final Lease global;
+
+    Renewal(Lease caller, Lease global) {
+      this.caller = caller;
+      this.global = global;
+    }
+
+    void answered(List<Long> result, Throwable failure) {
+      long answeredAt = ticker.read();
+      boolean granted = failure == null && check(result, 0).allowed() && check(result, 4).allowed();
+      if (failure != null) {
+        log.debug("Renewing a rate-limit lease ahead failed", failure);
+      }
+      if (caller != null) {
+        caller.renewed(granted ? granted(result, 0) : 0, answeredAt, result, 0);
+      }
+      if (global != null) {
+        global.renewed(granted ? granted(result, 4) : 0, answeredAt, result, 4);
+      }
+      if (granted) {
+        renewalsAhead.incrementAndGet();
+      }
+      renewalsInFlight.decrementAndGet();
+    }
   }
 
   private void giveBack(Lease callerLease, boolean callerLeased, boolean globalLeased) {
@@ -174,6 +264,8 @@ final class RedisRateLimiter implements RateLimiter {
     private int left;
     private int used;
     private long grantedAt;
+    private int lastGrant;
+    private boolean renewing;
     private LimitCheck granted; // null until Redis first grants this lease
 
     synchronized boolean take(long now) {
@@ -202,12 +294,43 @@ final class RedisRateLimiter implements RateLimiter {
 
     /** Redis granted {@code count}, one of them for the request at hand. */
     synchronized LimitCheck granted(int count, long now, LimitCheck check) {
-      boolean current = granted != null && now - grantedAt < LEASE_LIFETIME.toNanos();
-      left = (current ? left : 0) + count - 1;
+      topUp(count, now, check);
+      left--;
       used = 1;
+      return check(now);
+    }
+
+    /**
+     * Whether this lease should be renewed now, and if so marks it renewing: half of a lease of
+     * several spent, and no renewal already asked. A lease of one is never renewed ahead, so that a
+     * limit leased one request at a time stays exact.
+     */
+    synchronized boolean startRenewal(long now) {
+      if (renewing
+          || lastGrant < 2
+          || left > lastGrant / 2
+          || now - grantedAt >= LEASE_LIFETIME.toNanos()) {
+        return false;
+      }
+      renewing = true;
+      return true;
+    }
+
+    /** A renewal's answer: {@code count} more requests, none yet used; 0 when none was granted. */
+    synchronized void renewed(int count, long now, List<Long> result, int from) {
+      renewing = false;
+      if (count > 0) {
+        topUp(count, now, RedisRateLimiter.check(result, from));
+        used = 0;
+      }
+    }
+
+    private void topUp(int count, long now, LimitCheck check) {
+      boolean current = granted != null && now - grantedAt < LEASE_LIFETIME.toNanos();
+      left = (current ? left : 0) + count;
+      lastGrant = count;
       grantedAt = now;
       granted = check;
-      return check(now);
     }
 
     /**

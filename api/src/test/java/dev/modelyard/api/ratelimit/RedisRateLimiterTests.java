@@ -140,6 +140,67 @@ class RedisRateLimiterTests extends RateLimiterContract {
     assertThat(fromLease.resetAfter()).isEqualTo(granted.resetAfter().minusMillis(400));
   }
 
+  @Test
+  void aBusyCallersLeasesAreRenewedAheadSoThatNoRequestWaitsForRedis() {
+    AtomicLong nanos = new AtomicLong(System.nanoTime());
+    RedisRateLimiter limiter =
+        new RedisRateLimiter(client(), limits(60_000_000, 60_000_000), prefix, nanos::get);
+    // The leases grow from one request to a tenth of a second of this pace: 200 requests.
+    sendAtTwoThousandASecond(limiter, nanos, 1_000);
+    long waited = limiter.roundTrips();
+
+    sendAtTwoThousandASecond(limiter, nanos, 10_000);
+
+    assertThat(limiter.roundTrips()).as("requests that waited for Redis").isEqualTo(waited);
+    // A renewal each 200 requests: when half of a lease of 200 is spent, it is topped up by 200.
+    assertThat(limiter.renewalsAhead()).as("leases renewed ahead").isBetween(45L, 55L);
+  }
+
+  @Test
+  void aRenewalAheadIsTakenFromTheSharedBudgetSoALimitStaysWhole() {
+    AtomicLong nanos = new AtomicLong(System.nanoTime());
+    // An hour's window: the budget refills by under one request while the test runs.
+    RateLimits limits =
+        new RateLimits(
+            new RateLimits.Limit(1_000, Duration.ofHours(1)),
+            new RateLimits.Limit(1_000_000, Duration.ofHours(1)));
+    RedisRateLimiter limiter = new RedisRateLimiter(client(), limits, prefix, nanos::get);
+
+    long allowed = 0;
+    for (int i = 0; i < 1_500; i++) {
+      allowed += limiter.acquire("shared").allowed() ? 1 : 0;
+      nanos.addAndGet(500_000);
+      awaitRenewals(limiter);
+    }
+
+    assertThat(limiter.renewalsAhead()).as("leases renewed ahead").isPositive();
+    // Every renewal was granted from the shared budget and spent; one more if a request's worth
+    // came back while the test ran.
+    assertThat(allowed).isBetween(1_000L, 1_001L);
+  }
+
+  /**
+   * {@code count} requests half a millisecond apart, each one's renewal answered before the next.
+   */
+  private static void sendAtTwoThousandASecond(
+      RedisRateLimiter limiter, AtomicLong nanos, int count) {
+    for (int i = 0; i < count; i++) {
+      assertThat(limiter.acquire("busy").allowed()).isTrue();
+      nanos.addAndGet(500_000);
+      awaitRenewals(limiter);
+    }
+  }
+
+  private static void awaitRenewals(RedisRateLimiter limiter) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (limiter.renewalsInFlight() > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("a renewal was not answered within 5 s");
+      }
+      Thread.onSpinWait();
+    }
+  }
+
   /** An API replica as production builds it: its own client, Redis before its own limits. */
   private RateLimiter replica(RateLimits limits) {
     return new FallbackRateLimiter(
