@@ -32,6 +32,21 @@ import org.apache.hc.core5.util.Timeout;
  */
 public final class RelayClient implements AutoCloseable {
 
+  /**
+   * Connections idle this long are closed by the client, which looks every as long: none is reused
+   * after more than twice this idle, under the 5 s keep-alive of uvicorn (vLLM) and of llama.cpp's
+   * server, so an instance does not close one under a request.
+   */
+  static final TimeValue MAX_IDLE = TimeValue.ofSeconds(2);
+
+  /**
+   * A connection idle longer than the eviction allows (the evictor late) is checked before reuse.
+   * Not sooner: the check is a read with a 1 ms timeout, which a healthy connection waits out in
+   * full. At a second of idleness, what this was until 2026-11-28, every connection that a burst
+   * took from deep in the pool cost its request that millisecond.
+   */
+  private static final TimeValue CHECK_AFTER_IDLE = TimeValue.ofSeconds(5);
+
   private final CloseableHttpClient http;
   private final CallDeadlines deadlines = new CallDeadlines();
 
@@ -50,10 +65,11 @@ public final class RelayClient implements AutoCloseable {
                     .setDefaultConnectionConfig(
                         ConnectionConfig.custom()
                             .setConnectTimeout(Timeout.of(connectTimeout))
-                            // An instance restarted since a connection's last use has closed it.
-                            .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+                            .setValidateAfterInactivity(CHECK_AFTER_IDLE)
                             .build())
                     .build())
+            .evictIdleConnections(MAX_IDLE)
+            // An instance restarted since a connection's last use has closed it.
             .setRetryStrategy(new StaleConnectionRetry())
             .disableRedirectHandling()
             .disableCookieManagement()

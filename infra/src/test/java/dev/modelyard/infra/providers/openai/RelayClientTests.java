@@ -53,6 +53,34 @@ class RelayClientTests {
   }
 
   @Test
+  void aRequestOnAConnectionTheInstanceClosedAfterItsLastAnswerIsSentAgainOnAFreshOne()
+      throws Exception {
+    // As an instance whose keep-alive ran out closes it: the client finds out only by using it.
+    server = new ScriptedServer((connection, request) -> ScriptedServer.ANSWER_THEN_CLOSE);
+
+    client.post(server.base(), "/v1/chat/completions", BODY, timeout());
+    assertThat(server.closedByServer.await(5, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(new String(client.post(server.base(), "/v1/chat/completions", BODY, timeout())))
+        .isEqualTo("answer 2");
+    assertThat(server.connections.get()).isEqualTo(2);
+  }
+
+  @Test
+  void anIdleConnectionIsClosedBeforeAnInstancesKeepAliveWouldCloseIt() throws Exception {
+    server = new ScriptedServer((connection, request) -> 200);
+    client.post(server.base(), "/v1/chat/completions", BODY, timeout());
+    long answered = System.nanoTime();
+
+    // Closed by the client after 2 to 4 s idle (MAX_IDLE, and the evictor's period as long).
+    assertThat(server.closedByClient.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - answered))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(RelayClient.MAX_IDLE.toMilliseconds()));
+    client.post(server.base(), "/v1/chat/completions", BODY, timeout());
+    assertThat(server.connections.get()).isEqualTo(2);
+  }
+
+  @Test
   void aStreamReadToItsEndLeavesItsConnectionForTheNextRequest() throws Exception {
     server = new ScriptedServer((connection, request) -> 200);
 
@@ -222,8 +250,8 @@ class RelayClientTests {
   }
 
   /**
-   * What to answer: a status, 0 to close the connection without an answer, or -1 never to answer
-   * (until the client closes the connection).
+   * What to answer: a status, 0 to close the connection without an answer, -1 never to answer
+   * (until the client closes the connection), or {@link ScriptedServer#ANSWER_THEN_CLOSE}.
    */
   @FunctionalInterface
   private interface Script {
@@ -247,9 +275,14 @@ class RelayClientTests {
   /** An HTTP/1.1 server on a raw socket, so that a test decides what each connection does. */
   private static final class ScriptedServer implements AutoCloseable {
 
+    /** Answers 200, then closes the connection without saying so (no "Connection: close"). */
+    static final int ANSWER_THEN_CLOSE = 1200;
+
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
     final CountDownLatch closedUnanswered = new CountDownLatch(1);
+    final CountDownLatch closedByClient = new CountDownLatch(1);
+    final CountDownLatch closedByServer = new CountDownLatch(1);
     private final ServerSocket socket;
     private final StreamScript stream;
 
@@ -294,6 +327,7 @@ class RelayClientTests {
           int length = -1;
           String line = in.readLine();
           if (line == null) {
+            closedByClient.countDown();
             return;
           }
           while (!(line = in.readLine()).isEmpty()) {
@@ -321,11 +355,17 @@ class RelayClientTests {
             return;
           }
           byte[] answer = ("answer " + request).getBytes(StandardCharsets.UTF_8);
+          int sent = status == ANSWER_THEN_CLOSE ? 200 : status;
           out.write(
-              ("HTTP/1.1 " + status + " X\r\nContent-Length: " + answer.length + "\r\n\r\n")
+              ("HTTP/1.1 " + sent + " X\r\nContent-Length: " + answer.length + "\r\n\r\n")
                   .getBytes(StandardCharsets.ISO_8859_1));
           out.write(answer);
           out.flush();
+          if (status == ANSWER_THEN_CLOSE) {
+            accepted.close();
+            closedByServer.countDown();
+            return;
+          }
         }
       } catch (IOException e) {
         // the client went away
