@@ -395,7 +395,8 @@ class Gateway {
       throws IOException, InterruptedException {
     BufferedReader lines = null;
     try {
-      StreamedAnswer events = backends.watched(cloud.chatStream(body, model));
+      StreamedAnswer events =
+          backends.watched(cloud.chatStream(body, model, settings.firstTokenTimeout()));
       lines = new BufferedReader(new InputStreamReader(events, StandardCharsets.UTF_8));
       String first = Backends.nextEvent(lines);
       if (first == null) {

@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A cloud fallback that accepts a stream and then sends nothing. OpenAI's API cannot be reached
- * from here: a local server in its place (the fixture) answers 200 with event-stream headers and a
- * comment, then stays silent, so this proves the gateway's deadline, not OpenAI's behaviour.
+ * A cloud fallback that accepts a stream and then sends nothing, or never accepts it. OpenAI's API
+ * cannot be reached from here: a local server in its place (the fixture) answers 200 with
+ * event-stream headers and a comment, then stays silent, so this proves the gateway's deadline, not
+ * OpenAI's behaviour.
  */
 class CloudStreamDeadlineFixtureTests {
 
@@ -37,7 +38,17 @@ class CloudStreamDeadlineFixtureTests {
     openAi =
         LoopbackBackends.chat(
             exchange -> {
-              exchange.getRequestBody().readAllBytes();
+              String request = new String(exchange.getRequestBody().readAllBytes());
+              if (request.contains("never accepted")) {
+                // Takes the request and never answers, not even its headers.
+                try {
+                  Thread.sleep(Duration.ofSeconds(30));
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                exchange.close();
+                return;
+              }
               exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
               exchange.sendResponseHeaders(200, 0);
               try (OutputStream out = exchange.getResponseBody()) {
@@ -90,5 +101,21 @@ class CloudStreamDeadlineFixtureTests {
     assertThat(closedByGateway.await(10, TimeUnit.SECONDS))
         .as("the provider's request was cancelled")
         .isTrue();
+  }
+
+  @Test
+  @Timeout(60)
+  void aCloudStreamNeverAcceptedEndsAtTheFirstTokenTimeoutNotTheRequestTimeout() throws Exception {
+    long start = System.nanoTime();
+    HttpResponse<String> refused =
+        api.post(
+            "/v1/chat/completions",
+            """
+            {"model":"%s","stream":true,"messages":[{"role":"user","content":"never accepted"}]}"""
+                .formatted(MODEL));
+
+    // The provider's request timeout is 3 min; the first token's, set above, 1 s.
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
   }
 }

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * The HTTP calls every cloud adapter makes: a JSON POST whose non-2xx answer becomes an {@link
@@ -52,15 +53,19 @@ public final class CloudHttp {
   }
 
   /**
-   * The answer's body once the provider accepted the request; closing it cancels the request. A
-   * refusal's body is read whole within the request timeout, like {@link #send}'s: a provider that
-   * sent an error's headers and then stalled would otherwise hold the caller for good.
+   * The answer's body once the provider accepted the request within {@code accepted}; closing it
+   * cancels the request. A refusal's body is read whole within that time too, like {@link #send}'s
+   * within its timeout: a provider that sent an error's headers and then stalled would otherwise
+   * hold the caller for good.
    */
-  public InputStream stream(HttpRequest request) throws IOException, InterruptedException {
+  public InputStream stream(HttpRequest request, Duration accepted)
+      throws IOException, InterruptedException {
+    HttpRequest withinAccepted =
+        HttpRequest.newBuilder(request, (name, value) -> true).timeout(accepted).build();
     HttpResponse<InputStream> response =
         WholeAnswers.within(
             http,
-            request,
+            withinAccepted,
             info ->
                 info.statusCode() / 100 == 2
                     ? HttpResponse.BodySubscribers.ofInputStream()

@@ -3,6 +3,7 @@ package dev.modelyard.infra.providers.cloud;
 import dev.modelyard.infra.providers.openai.UpstreamException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 
 /**
  * A cloud model API behind OpenAI's chat completions format, so that the gateway can fall back to
@@ -27,9 +28,11 @@ public interface CloudProvider {
   /**
    * Starts a streamed answer once the provider has accepted it.
    *
+   * @param accepted how long the provider may take to accept the stream (its answer's headers): the
+   *     time a first event may take, not the request timeout of a whole answer
    * @return OpenAI server-sent events ({@code data: {chat.completion.chunk}}), the last chunk
    *     carrying {@code usage}, then {@code data: [DONE]}; closing it cancels the upstream request
    */
-  InputStream chatStream(byte[] openAiChatRequestBody, String model)
+  InputStream chatStream(byte[] openAiChatRequestBody, String model, Duration accepted)
       throws IOException, InterruptedException;
 }

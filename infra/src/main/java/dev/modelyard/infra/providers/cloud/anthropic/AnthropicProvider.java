@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 
@@ -67,10 +68,11 @@ public final class AnthropicProvider implements CloudProvider {
   }
 
   @Override
-  public InputStream chatStream(byte[] openAiChatRequestBody, String model)
+  public InputStream chatStream(byte[] openAiChatRequestBody, String model, Duration accepted)
       throws IOException, InterruptedException {
     InputStream events =
-        http.stream(request(AnthropicRequests.translate(openAiChatRequestBody, model, true)));
+        http.stream(
+            request(AnthropicRequests.translate(openAiChatRequestBody, model, true)), accepted);
     return new OpenAiEventStream(
         events, new AnthropicStreamTranslator(model, clock.instant().getEpochSecond()));
   }

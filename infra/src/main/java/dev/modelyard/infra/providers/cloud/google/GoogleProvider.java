@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import tools.jackson.core.JacksonException;
@@ -72,12 +73,13 @@ public final class GoogleProvider implements CloudProvider {
   }
 
   @Override
-  public InputStream chatStream(byte[] openAiChatRequestBody, String model)
+  public InputStream chatStream(byte[] openAiChatRequestBody, String model, Duration accepted)
       throws IOException, InterruptedException {
     GenerateContentRequest body = GeminiRequests.translate(openAiChatRequestBody);
     InputStream events =
         http.stream(
-            request(GeminiRequests.modelPath(model) + ":streamGenerateContent?alt=sse", body));
+            request(GeminiRequests.modelPath(model) + ":streamGenerateContent?alt=sse", body),
+            accepted);
     return new OpenAiEventStream(
         events, new GeminiStreamTranslator(model, clock.instant().getEpochSecond()));
   }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -43,10 +44,10 @@ public final class OpenAiProvider implements CloudProvider {
   }
 
   @Override
-  public InputStream chatStream(byte[] openAiChatRequestBody, String model)
+  public InputStream chatStream(byte[] openAiChatRequestBody, String model, Duration accepted)
       throws IOException, InterruptedException {
     // OpenAI's stream is the format we relay; it ends with the usage chunk we asked for.
-    return http.stream(request(body(openAiChatRequestBody, model, true)));
+    return http.stream(request(body(openAiChatRequestBody, model, true)), accepted);
   }
 
   private HttpRequest request(byte[] body) {

@@ -14,6 +14,7 @@ import dev.modelyard.infra.providers.openai.UpstreamException;
 import dev.modelyard.infra.settings.Secret;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +27,9 @@ import tools.jackson.databind.JsonNode;
 /** The Anthropic adapter against a local server replaying Anthropic's recorded answers. */
 @Timeout(30)
 class AnthropicAdapterFixtureTests {
+
+  /** How long the providers here may take to accept a stream. */
+  private static final Duration ACCEPTED = Duration.ofSeconds(30);
 
   private static final Instant NOW = Instant.parse("2025-03-15T12:00:00Z");
   private static final byte[] REQUEST =
@@ -113,7 +117,7 @@ class AnthropicAdapterFixtureTests {
     server.replies(200, "anthropic/message-stream.sse");
 
     OpenAiStream stream;
-    try (InputStream events = provider.chatStream(REQUEST, "claude-sonnet-4-5")) {
+    try (InputStream events = provider.chatStream(REQUEST, "claude-sonnet-4-5", ACCEPTED)) {
       stream = OpenAiStream.read(events);
     }
 
@@ -139,7 +143,7 @@ class AnthropicAdapterFixtureTests {
   void anErrorEventInTheStreamFailsTheReadWithItsStatus() throws Exception {
     server.replies(200, "anthropic/message-stream-overloaded.sse");
 
-    try (InputStream events = provider.chatStream(REQUEST, "claude-sonnet-4-5")) {
+    try (InputStream events = provider.chatStream(REQUEST, "claude-sonnet-4-5", ACCEPTED)) {
       assertThatThrownBy(events::readAllBytes)
           .isInstanceOfSatisfying(
               UpstreamException.class,
@@ -162,7 +166,7 @@ class AnthropicAdapterFixtureTests {
               assertThat(e.status()).isEqualTo(status);
               assertThat(e.getMessage()).startsWith("anthropic").doesNotContain("sk-ant-test");
             });
-    assertThatThrownBy(() -> provider.chatStream(REQUEST, "claude-sonnet-4-5"))
+    assertThatThrownBy(() -> provider.chatStream(REQUEST, "claude-sonnet-4-5", ACCEPTED))
         .isInstanceOfSatisfying(
             UpstreamException.class, e -> assertThat(e.status()).isEqualTo(status));
   }

@@ -13,6 +13,7 @@ import dev.modelyard.infra.providers.openai.UpstreamException;
 import dev.modelyard.infra.settings.Secret;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +26,9 @@ import tools.jackson.databind.JsonNode;
 /** The Gemini adapter against a local server replaying Gemini's recorded answers. */
 @Timeout(30)
 class GoogleAdapterFixtureTests {
+
+  /** How long the providers here may take to accept a stream. */
+  private static final Duration ACCEPTED = Duration.ofSeconds(30);
 
   private static final Instant NOW = Instant.parse("2025-03-15T12:00:00Z");
   private static final byte[] REQUEST =
@@ -101,7 +105,7 @@ class GoogleAdapterFixtureTests {
     server.replies(200, "google/stream-generate-content.sse");
 
     OpenAiStream stream;
-    try (InputStream events = provider.chatStream(REQUEST, "gemini-2.5-flash")) {
+    try (InputStream events = provider.chatStream(REQUEST, "gemini-2.5-flash", ACCEPTED)) {
       stream = OpenAiStream.read(events);
     }
 
@@ -132,7 +136,7 @@ class GoogleAdapterFixtureTests {
               assertThat(e.status()).isEqualTo(status);
               assertThat(e.getMessage()).startsWith("google").doesNotContain("AIza-test");
             });
-    assertThatThrownBy(() -> provider.chatStream(REQUEST, "gemini-2.5-flash"))
+    assertThatThrownBy(() -> provider.chatStream(REQUEST, "gemini-2.5-flash", ACCEPTED))
         .isInstanceOfSatisfying(
             UpstreamException.class, e -> assertThat(e.status()).isEqualTo(status));
   }

@@ -14,7 +14,10 @@ import dev.modelyard.infra.settings.Secret;
 import dev.modelyard.testing.StallingHttpServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
@@ -28,6 +31,9 @@ import tools.jackson.databind.JsonNode;
 /** The OpenAI adapter against a local server replaying OpenAI's recorded answers. */
 @Timeout(30)
 class OpenAiAdapterFixtureTests {
+
+  /** How long the providers here may take to accept a stream. */
+  private static final Duration ACCEPTED = Duration.ofSeconds(30);
 
   private static final byte[] REQUEST =
       utf8(
@@ -79,7 +85,7 @@ class OpenAiAdapterFixtureTests {
         utf8("{\"messages\":[{\"role\":\"user\",\"content\":\"Capital of France?\"}]}");
 
     OpenAiStream stream;
-    try (InputStream events = provider.chatStream(withoutOptions, "gpt-4o-mini")) {
+    try (InputStream events = provider.chatStream(withoutOptions, "gpt-4o-mini", ACCEPTED)) {
       stream = OpenAiStream.read(events);
     }
 
@@ -106,7 +112,7 @@ class OpenAiAdapterFixtureTests {
               assertThat(e.status()).isEqualTo(status);
               assertThat(e.getMessage()).startsWith("openai").doesNotContain("sk-test-123");
             });
-    assertThatThrownBy(() -> provider.chatStream(REQUEST, "gpt-4o-mini"))
+    assertThatThrownBy(() -> provider.chatStream(REQUEST, "gpt-4o-mini", ACCEPTED))
         .isInstanceOfSatisfying(
             UpstreamException.class, e -> assertThat(e.status()).isEqualTo(status));
   }
@@ -133,8 +139,38 @@ class OpenAiAdapterFixtureTests {
   }
 
   @Test
-  void aStreamRefusedWithAnErrorWhoseBodyStallsEndsAtTheRequestTimeout() throws Exception {
-    endsAtTheRequestTimeout(503, provider -> provider.chatStream(REQUEST, "gpt-4o-mini").close());
+  void aStreamRefusedWithAnErrorWhoseBodyStallsEndsWithinItsTimeToAccept() throws Exception {
+    endsAtTheRequestTimeout(
+        503,
+        provider -> provider.chatStream(REQUEST, "gpt-4o-mini", Duration.ofSeconds(1)).close());
+  }
+
+  @Test
+  void aStreamWhoseHeadersNeverComeEndsAtItsTimeToAcceptNotAtTheRequestTimeout() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      // Accepts the connection and reads the request, then never answers: a wedged provider.
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try (Socket accepted = silent.accept()) {
+                  accepted.getInputStream().transferTo(OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                  // closed with the test
+                }
+              });
+      OpenAiProvider patient =
+          new OpenAiProvider(
+              new CloudProviderSettings(
+                  URI.create("http://127.0.0.1:" + silent.getLocalPort()),
+                  new Secret("sk-test-123"),
+                  Duration.ofSeconds(1),
+                  Duration.ofMinutes(3)));
+      long began = System.nanoTime();
+
+      assertThatThrownBy(() -> patient.chatStream(REQUEST, "gpt-4o-mini", Duration.ofSeconds(1)))
+          .isInstanceOf(HttpTimeoutException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(10));
+    }
   }
 
   private interface Call {
