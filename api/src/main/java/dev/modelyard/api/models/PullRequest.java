@@ -1,5 +1,6 @@
 package dev.modelyard.api.models;
 
+import dev.modelyard.infra.settings.HostSettings;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -17,4 +18,4 @@ record PullRequest(
     @Size(max = 4096) String path,
     @Size(max = 300) String file,
     @Min(0) @Max(10) Integer priority,
-    @Size(max = 63) String host) {}
+    @Size(max = HostSettings.MAX_LENGTH) String host) {}

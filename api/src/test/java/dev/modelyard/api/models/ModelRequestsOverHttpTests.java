@@ -156,6 +156,24 @@ class ModelRequestsOverHttpTests {
   }
 
   @Test
+  void aPullPinnedToAKubernetesNodeWithALongNameIsAccepted() throws Exception {
+    // Longer than one DNS label (63), as the names of some clouds' nodes are.
+    String host = "node-" + RUN + "." + "a".repeat(63) + "." + "b".repeat(63) + ".internal";
+    api.bean(ModelRegistry.class).recordHost(host, TaskQueues.host(host));
+
+    HttpResponse<String> response =
+        api.post(
+            "/api/v1/local-llm/models/pull",
+            """
+            {"provider":"local_gguf","model_name":"far-%s","path":"/models/tiny.gguf","host":"%s"}"""
+                .formatted(RUN, host));
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    String taskId = JSON.readTree(response.body()).get("task_id").asString();
+    api.bean(WorkflowClient.class).newUntypedWorkflowStub(taskId).terminate("test over");
+  }
+
+  @Test
   void aNameThatWouldShareItsTaskIdsWithAnotherModelIsRefused() throws Exception {
     String name = "Cased-" + RUN;
     registered(name);
