@@ -26,15 +26,17 @@ import org.slf4j.LoggerFactory;
  * {@link #LEASE_SHARE} of the limit's budget, and the next requests draw on it in memory. A lease
  * is taken from the shared budget before it is spent, so replicas together never exceed a limit;
  * what a replica leaves unspent when its lease lapses ({@link #LEASE_LIFETIME}) is budget nobody
- * used, at most a tenth of a second of its traffic. A limit of under 200 requests per window is
- * leased one request at a time, which is exact; at 2,000 requests a second a replica asks Redis
- * about ten times a second instead of 2,000.
+ * used, at most about a sixth of a second of its traffic (half a lease and its renewal). A limit of
+ * under 200 requests per window is leased one request at a time, which is exact; at 2,000 requests
+ * a second a replica asks Redis about ten times a second instead of 2,000.
  *
  * <p>A lease of several requests is renewed ahead, in the background, once half of it is spent, so
- * that a busy caller's requests wait for no round trip at all: before, the request that found its
- * lease empty waited for Redis, about one request in a hundred at 2,000 a second, which is where a
- * p99 is read. The renewal is taken from the shared budget like any lease; a replica then holds at
- * most half a lease more than before.
+ * that a busy caller's requests wait for no round trip: the request that found its lease empty
+ * would wait for Redis, about one request in a hundred at 2,000 a second, which is where a p99 is
+ * read. A renewal is taken from the shared budget like any lease. One that fails or is refused
+ * grants nothing and is not tried again for that lease: the request that finds it empty asks Redis
+ * itself, which reloads a script Redis lost and is where an outage reaches {@link
+ * FallbackRateLimiter} and a spent budget its 429.
  */
 final class RedisRateLimiter implements RateLimiter {
 
@@ -43,7 +45,10 @@ final class RedisRateLimiter implements RateLimiter {
   /** A lease holds about this much of a replica's traffic, judged by its previous lease. */
   static final Duration LEASE_TARGET = Duration.ofMillis(100);
 
-  /** Requests left in a lease this old are given up: the next request asks Redis. */
+  /**
+   * Requests left in a lease not granted or renewed for this long are given up: the next request
+   * asks Redis.
+   */
   static final Duration LEASE_LIFETIME = Duration.ofSeconds(1);
 
   /** A lease takes at most this fraction of a limit's requests per window: 1/100. */
@@ -136,9 +141,7 @@ final class RedisRateLimiter implements RateLimiter {
 
   /**
    * Asks Redis for the next lease of each limit whose lease is half spent, without waiting: the
-   * answer tops the lease up when it comes. A failed or refused renewal grants nothing, and the
-   * request that finds the lease empty asks Redis itself, as without renewals, which is where an
-   * outage reaches {@link FallbackRateLimiter} and a spent budget its 429.
+   * answer tops the lease up when it comes.
    */
   private void renewAhead(String caller, RateLimits limits, Lease callerLease, long now) {
     boolean renewCaller = callerLease.startRenewal(now);
@@ -183,21 +186,31 @@ final class RedisRateLimiter implements RateLimiter {
     }
 
     void answered(List<Long> result, Throwable failure) {
-      long answeredAt = ticker.read();
-      boolean granted = failure == null && check(result, 0).allowed() && check(result, 4).allowed();
-      if (failure != null) {
-        log.debug("Renewing a rate-limit lease ahead failed", failure);
+      int callerCount = 0;
+      int globalCount = 0;
+      try {
+        if (failure != null) {
+          log.debug("Renewing a rate-limit lease ahead failed", failure);
+        } else if (check(result, 0).allowed() && check(result, 4).allowed()) {
+          callerCount = granted(result, 0);
+          globalCount = granted(result, 4);
+        }
+      } catch (RuntimeException unreadable) {
+        log.debug("A rate-limit renewal's answer could not be read", unreadable);
+      } finally {
+        // Whatever happened, each lease learns the answer: none stays marked renewing for good.
+        long answeredAt = ticker.read();
+        if (caller != null) {
+          caller.renewed(callerCount, answeredAt, result, 0);
+        }
+        if (global != null) {
+          global.renewed(globalCount, answeredAt, result, 4);
+        }
+        if (callerCount > 0 || globalCount > 0) {
+          renewalsAhead.incrementAndGet();
+        }
+        renewalsInFlight.decrementAndGet();
       }
-      if (caller != null) {
-        caller.renewed(granted ? granted(result, 0) : 0, answeredAt, result, 0);
-      }
-      if (global != null) {
-        global.renewed(granted ? granted(result, 4) : 0, answeredAt, result, 4);
-      }
-      if (granted) {
-        renewalsAhead.incrementAndGet();
-      }
-      renewalsInFlight.decrementAndGet();
     }
   }
 
@@ -316,12 +329,17 @@ final class RedisRateLimiter implements RateLimiter {
       return true;
     }
 
-    /** A renewal's answer: {@code count} more requests, none yet used; 0 when none was granted. */
+    /**
+     * A renewal's answer: {@code count} more requests, none yet used. With none granted, this lease
+     * is not renewed ahead again until a request's own round trip grants it.
+     */
     synchronized void renewed(int count, long now, List<Long> result, int from) {
       renewing = false;
       if (count > 0) {
         topUp(count, now, RedisRateLimiter.check(result, from));
         used = 0;
+      } else {
+        lastGrant = 0;
       }
     }
 

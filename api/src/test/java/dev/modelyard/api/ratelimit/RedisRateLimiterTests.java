@@ -179,6 +179,26 @@ class RedisRateLimiterTests extends RateLimiterContract {
     assertThat(allowed).isBetween(1_000L, 1_001L);
   }
 
+  @Test
+  void aRenewalThatFailsFailsNoRequestAndRenewalsComeBackOnceARequestReachesRedis() {
+    AtomicLong nanos = new AtomicLong(System.nanoTime());
+    RedissonClient redis = client();
+    RedisRateLimiter limiter =
+        new RedisRateLimiter(redis, limits(60_000_000, 60_000_000), prefix, nanos::get);
+    sendAtTwoThousandASecond(limiter, nanos, 1_000);
+    long renewed = limiter.renewalsAhead();
+    long waited = limiter.roundTrips();
+
+    // As after a restart of Redis: the next renewal fails (NOSCRIPT) and grants nothing.
+    redis.getScript().scriptFlush();
+    sendAtTwoThousandASecond(limiter, nanos, 2_000);
+
+    assertThat(limiter.roundTrips())
+        .as("the request that found its lease spent asked Redis, which reloaded the script")
+        .isGreaterThan(waited);
+    assertThat(limiter.renewalsAhead()).as("renewals ahead again").isGreaterThan(renewed + 5);
+  }
+
   /**
    * {@code count} requests half a millisecond apart, each one's renewal answered before the next.
    */
