@@ -156,10 +156,14 @@ class Backends implements DisposableBean {
 
   /**
    * A cloud provider's stream under the same deadlines as an instance's: without them, a provider
-   * that sent its headers and then nothing would hold the request for ever.
+   * that sent its headers and then nothing would hold the request for ever. Its first event is due
+   * within what is {@code left} of the first-token timeout after the provider accepted it.
    */
-  StreamedAnswer watched(InputStream stream) {
-    return client.watched(stream, streamTimeouts());
+  StreamedAnswer watched(InputStream stream, Duration left) {
+    StreamTimeouts timeouts = streamTimeouts();
+    Duration firstEvent = left.isPositive() ? left : Duration.ofMillis(1);
+    return client.watched(
+        stream, new StreamTimeouts(firstEvent, timeouts.quiet(), timeouts.total()));
   }
 
   /** A backend silent as long as a first token may take has hung. */

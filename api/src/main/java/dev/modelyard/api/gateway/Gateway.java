@@ -15,6 +15,7 @@ import dev.modelyard.infra.providers.openai.UpstreamException;
 import dev.modelyard.infra.registry.RoutableInstance;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -395,8 +396,12 @@ class Gateway {
       throws IOException, InterruptedException {
     BufferedReader lines = null;
     try {
+      // One first-token timeout in all: to be accepted, then what is left of it for the event.
+      long asked = System.nanoTime();
+      InputStream accepted = cloud.chatStream(body, model, settings.firstTokenTimeout());
       StreamedAnswer events =
-          backends.watched(cloud.chatStream(body, model, settings.firstTokenTimeout()));
+          backends.watched(
+              accepted, settings.firstTokenTimeout().minusNanos(System.nanoTime() - asked));
       lines = new BufferedReader(new InputStreamReader(events, StandardCharsets.UTF_8));
       String first = Backends.nextEvent(lines);
       if (first == null) {

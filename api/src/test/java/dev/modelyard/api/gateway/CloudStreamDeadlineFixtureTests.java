@@ -39,6 +39,30 @@ class CloudStreamDeadlineFixtureTests {
         LoopbackBackends.chat(
             exchange -> {
               String request = new String(exchange.getRequestBody().readAllBytes());
+              if (request.contains("accepted late")) {
+                // Accepted after 0.7 s, first event 0.7 s later: 1.4 s in all.
+                try {
+                  Thread.sleep(700);
+                  exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+                  exchange.sendResponseHeaders(200, 0);
+                  exchange.getResponseBody().flush();
+                  Thread.sleep(700);
+                  exchange
+                      .getResponseBody()
+                      .write(
+                          ("data: {\"id\":\"late\",\"object\":\"chat.completion.chunk\","
+                                  + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}"
+                                  + "\n\ndata: [DONE]\n\n")
+                              .getBytes(StandardCharsets.UTF_8));
+                  exchange.getResponseBody().flush();
+                } catch (IOException e) {
+                  // cut by the gateway
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                exchange.close();
+                return;
+              }
               if (request.contains("never accepted")) {
                 // Takes the request and never answers, not even its headers.
                 try {
@@ -117,5 +141,21 @@ class CloudStreamDeadlineFixtureTests {
     // The provider's request timeout is 3 min; the first token's, set above, 1 s.
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+  }
+
+  @Test
+  @Timeout(60)
+  void aCloudStreamsAcceptanceAndFirstEventShareOneFirstTokenTimeout() throws Exception {
+    HttpResponse<String> late =
+        api.post(
+            "/v1/chat/completions",
+            """
+            {"model":"%s","stream":true,"messages":[{"role":"user","content":"accepted late"}]}"""
+                .formatted(MODEL));
+
+    // Each half is under the 1 s first-token timeout; together they are not.
+    assertThat(late.statusCode()).as(late.body()).isEqualTo(503);
+    assertThat(JSON.readTree(late.body()).at("/error/message").asString())
+        .contains("no first event within");
   }
 }
