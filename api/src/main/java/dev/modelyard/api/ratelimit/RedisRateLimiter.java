@@ -100,7 +100,7 @@ final class RedisRateLimiter implements RateLimiter {
       roundTrips.incrementAndGet();
       result =
           run(
-              List.of(callerPrefix + caller, globalKey),
+              keys(caller),
               limits,
               callerLeased ? 0 : callerLease.wanted(now, limits.perCaller()),
               globalLeased ? 0 : globalLease.wanted(now, limits.global()));
@@ -160,13 +160,8 @@ final class RedisRateLimiter implements RateLimiter {
               RScript.Mode.READ_WRITE,
               sha,
               RScript.ReturnType.LIST,
-              List.of(callerPrefix + caller, globalKey),
-              limits.perCaller().intervalMicros(),
-              limits.perCaller().toleranceMicros(),
-              callerWanted,
-              limits.global().intervalMicros(),
-              limits.global().toleranceMicros(),
-              globalWanted)
+              keys(caller),
+              arguments(limits, callerWanted, globalWanted))
           .whenComplete(renewal::answered);
     } catch (RuntimeException e) {
       // A renewal only saves a later request its wait: it never fails this one.
@@ -186,14 +181,20 @@ final class RedisRateLimiter implements RateLimiter {
     }
 
     void answered(List<Long> result, Throwable failure) {
+      LimitCheck callerCheck = null;
+      LimitCheck globalCheck = null;
       int callerCount = 0;
       int globalCount = 0;
       try {
         if (failure != null) {
           log.debug("Renewing a rate-limit lease ahead failed", failure);
-        } else if (check(result, 0).allowed() && check(result, 4).allowed()) {
-          callerCount = granted(result, 0);
-          globalCount = granted(result, 4);
+        } else {
+          callerCheck = check(result, 0);
+          globalCheck = check(result, 4);
+          if (callerCheck.allowed() && globalCheck.allowed()) {
+            callerCount = granted(result, 0);
+            globalCount = granted(result, 4);
+          }
         }
       } catch (RuntimeException unreadable) {
         log.debug("A rate-limit renewal's answer could not be read", unreadable);
@@ -201,10 +202,10 @@ final class RedisRateLimiter implements RateLimiter {
         // Whatever happened, each lease learns the answer: none stays marked renewing for good.
         long answeredAt = ticker.read();
         if (caller != null) {
-          caller.renewed(callerCount, answeredAt, result, 0);
+          caller.renewed(callerCount, answeredAt, callerCheck);
         }
         if (global != null) {
-          global.renewed(globalCount, answeredAt, result, 4);
+          global.renewed(globalCount, answeredAt, globalCheck);
         }
         if (callerCount > 0 || globalCount > 0) {
           renewalsAhead.incrementAndGet();
@@ -243,12 +244,24 @@ final class RedisRateLimiter implements RateLimiter {
         loaded,
         RScript.ReturnType.LIST,
         keys,
-        limits.perCaller().intervalMicros(),
-        limits.perCaller().toleranceMicros(),
-        callerWanted,
-        limits.global().intervalMicros(),
-        limits.global().toleranceMicros(),
-        globalWanted);
+        arguments(limits, callerWanted, globalWanted));
+  }
+
+  /** The script's keys: the caller's limit, then the global one. */
+  private List<Object> keys(String caller) {
+    return List.of(callerPrefix + caller, globalKey);
+  }
+
+  /** The script's arguments for both limits, in {@code gcra.lua}'s order. */
+  private static Object[] arguments(RateLimits limits, int callerWanted, int globalWanted) {
+    return new Object[] {
+      limits.perCaller().intervalMicros(),
+      limits.perCaller().toleranceMicros(),
+      callerWanted,
+      limits.global().intervalMicros(),
+      limits.global().toleranceMicros(),
+      globalWanted
+    };
   }
 
   private String load() {
@@ -333,10 +346,10 @@ final class RedisRateLimiter implements RateLimiter {
      * A renewal's answer: {@code count} more requests, none yet used. With none granted, this lease
      * is not renewed ahead again until a request's own round trip grants it.
      */
-    synchronized void renewed(int count, long now, List<Long> result, int from) {
+    synchronized void renewed(int count, long now, LimitCheck check) {
       renewing = false;
       if (count > 0) {
-        topUp(count, now, RedisRateLimiter.check(result, from));
+        topUp(count, now, check);
         used = 0;
       } else {
         lastGrant = 0;

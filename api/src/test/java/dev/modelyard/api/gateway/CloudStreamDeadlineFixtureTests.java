@@ -111,12 +111,7 @@ class CloudStreamDeadlineFixtureTests {
   @Timeout(60)
   void aCloudStreamWithNoFirstEventIsCutAtTheFirstTokenTimeout() throws Exception {
     long start = System.nanoTime();
-    HttpResponse<String> stalled =
-        api.post(
-            "/v1/chat/completions",
-            """
-            {"model":"%s","stream":true,"messages":[{"role":"user","content":"hello?"}]}"""
-                .formatted(MODEL));
+    HttpResponse<String> stalled = streamAsking("hello?");
 
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     assertThat(stalled.statusCode()).as(stalled.body()).isEqualTo(503);
@@ -131,12 +126,7 @@ class CloudStreamDeadlineFixtureTests {
   @Timeout(60)
   void aCloudStreamNeverAcceptedEndsAtTheFirstTokenTimeoutNotTheRequestTimeout() throws Exception {
     long start = System.nanoTime();
-    HttpResponse<String> refused =
-        api.post(
-            "/v1/chat/completions",
-            """
-            {"model":"%s","stream":true,"messages":[{"role":"user","content":"never accepted"}]}"""
-                .formatted(MODEL));
+    HttpResponse<String> refused = streamAsking("never accepted");
 
     // The provider's request timeout is 3 min; the first token's, set above, 1 s.
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
@@ -146,16 +136,20 @@ class CloudStreamDeadlineFixtureTests {
   @Test
   @Timeout(60)
   void aCloudStreamsAcceptanceAndFirstEventShareOneFirstTokenTimeout() throws Exception {
-    HttpResponse<String> late =
-        api.post(
-            "/v1/chat/completions",
-            """
-            {"model":"%s","stream":true,"messages":[{"role":"user","content":"accepted late"}]}"""
-                .formatted(MODEL));
+    HttpResponse<String> late = streamAsking("accepted late");
 
     // Each half is under the 1 s first-token timeout; together they are not.
     assertThat(late.statusCode()).as(late.body()).isEqualTo(503);
     assertThat(JSON.readTree(late.body()).at("/error/message").asString())
         .contains("no first event within");
+  }
+
+  /** A streamed chat completion of the fallback-only model, asking {@code content}. */
+  private static HttpResponse<String> streamAsking(String content) throws Exception {
+    return api.post(
+        "/v1/chat/completions",
+        """
+        {"model":"%s","stream":true,"messages":[{"role":"user","content":"%s"}]}"""
+            .formatted(MODEL, content));
   }
 }

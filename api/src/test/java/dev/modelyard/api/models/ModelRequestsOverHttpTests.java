@@ -140,33 +140,26 @@ class ModelRequestsOverHttpTests {
 
   @Test
   void aPullPinnedToAKnownHostIsAccepted() throws Exception {
-    String host = "host-" + RUN;
-    api.bean(ModelRegistry.class).recordHost(host, TaskQueues.host(host));
-
-    HttpResponse<String> response =
-        api.post(
-            "/api/v1/local-llm/models/pull",
-            """
-            {"provider":"local_gguf","model_name":"pinned-%s","path":"/models/tiny.gguf","host":"%s"}"""
-                .formatted(RUN, host));
-
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-    String taskId = JSON.readTree(response.body()).get("task_id").asString();
-    api.bean(WorkflowClient.class).newUntypedWorkflowStub(taskId).terminate("test over");
+    assertPullPinnedToAKnownHostIsAccepted("host-" + RUN, "pinned-" + RUN);
   }
 
   @Test
   void aPullPinnedToAKubernetesNodeWithALongNameIsAccepted() throws Exception {
     // Longer than one DNS label (63), as the names of some clouds' nodes are.
     String host = "node-" + RUN + "." + "a".repeat(63) + "." + "b".repeat(63) + ".internal";
+    assertPullPinnedToAKnownHostIsAccepted(host, "far-" + RUN);
+  }
+
+  /** Records {@code host} as reported from, pins a pull of {@code model} to it: a 202. */
+  private void assertPullPinnedToAKnownHostIsAccepted(String host, String model) throws Exception {
     api.bean(ModelRegistry.class).recordHost(host, TaskQueues.host(host));
 
     HttpResponse<String> response =
         api.post(
             "/api/v1/local-llm/models/pull",
             """
-            {"provider":"local_gguf","model_name":"far-%s","path":"/models/tiny.gguf","host":"%s"}"""
-                .formatted(RUN, host));
+            {"provider":"local_gguf","model_name":"%s","path":"/models/tiny.gguf","host":"%s"}"""
+                .formatted(model, host));
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
     String taskId = JSON.readTree(response.body()).get("task_id").asString();

@@ -18,8 +18,7 @@ public record HostSettings(String hostId) {
   public HostSettings {
     hostId = hostId == null ? localHostName() : hostId;
     if (!hostId.matches("[A-Za-z0-9][A-Za-z0-9.-]{0," + (MAX_LENGTH - 1) + "}")) {
-      String given =
-          hostId.length() > MAX_LENGTH + 20 ? hostId.substring(0, MAX_LENGTH) + "…" : hostId;
+      String given = hostId.length() > MAX_LENGTH ? hostId.substring(0, MAX_LENGTH) + "…" : hostId;
       throw new IllegalArgumentException(
           "MODELYARD_HOST_ID must be letters, digits, '-' and '.', at most "
               + MAX_LENGTH
