@@ -92,7 +92,8 @@ class SecurityConfiguration {
         store,
         lastUsed,
         new FailedKeyLookups(settings.unknownKeysPerMinute(), settings.unknownKeysPerMinuteTotal()),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        Ticker.systemTicker());
   }
 
   @Bean
