@@ -72,9 +72,11 @@ final class GatewaySummary {
   static Latency latency(Collection<Timer> timers) {
     long count = 0;
     double totalMillis = 0;
-    // Only for requests slower than the last bucket (10 minutes), whose bucket is none.
+    // Only for requests slower than the last bucket (10 minutes), which fall in none. The timers'
+    // maximum is what such a request took if it ended in the last two minutes; after that, the
+    // last bucket's bound is the most that can be said (at least that long), never 0.
     double recentMaxMillis = 0;
-    Map<Double, Double> cumulative = new TreeMap<>();
+    TreeMap<Double, Double> cumulative = new TreeMap<>();
     for (Timer timer : timers) {
       HistogramSnapshot snapshot = timer.takeSnapshot();
       count += snapshot.count();
@@ -87,12 +89,14 @@ final class GatewaySummary {
     if (count == 0) {
       return new Latency(0, 0, 0, 0, 0);
     }
+    double beyondBuckets =
+        cumulative.isEmpty() ? recentMaxMillis : Math.max(recentMaxMillis, cumulative.lastKey());
     return new Latency(
         totalMillis / count,
-        percentile(cumulative, count, 0.50, recentMaxMillis),
-        percentile(cumulative, count, 0.95, recentMaxMillis),
-        percentile(cumulative, count, 0.99, recentMaxMillis),
-        percentile(cumulative, count, 1.0, recentMaxMillis));
+        percentile(cumulative, count, 0.50, beyondBuckets),
+        percentile(cumulative, count, 0.95, beyondBuckets),
+        percentile(cumulative, count, 0.99, beyondBuckets),
+        percentile(cumulative, count, 1.0, beyondBuckets));
   }
 
   private static double percentile(
