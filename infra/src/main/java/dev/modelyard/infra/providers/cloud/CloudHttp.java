@@ -19,6 +19,8 @@ import java.time.Duration;
 public final class CloudHttp {
 
   private static final int SNIPPET = 300;
+  // Enough for SNIPPET characters and one more, however many bytes each takes in UTF-8.
+  private static final int SNIPPET_BYTES = 4 * (SNIPPET + 1);
 
   private final String provider;
   private final CloudProviderSettings settings;
@@ -39,13 +41,20 @@ public final class CloudHttp {
   }
 
   /**
-   * A whole answer within the request timeout. The request's own timeout ends with the response's
-   * headers: a provider (or a proxy) that sends them and then stalls in the body would hold the
-   * caller for good.
+   * A whole answer within the request timeout (of a refusal, what the message keeps). The request's
+   * own timeout ends with the response's headers: a provider (or a proxy) that sends them and then
+   * stalls in the body would hold the caller for good.
    */
   public byte[] send(HttpRequest request) throws IOException, InterruptedException {
     HttpResponse<byte[]> response =
-        WholeAnswers.within(http, request, HttpResponse.BodyHandlers.ofByteArray(), provider);
+        WholeAnswers.within(
+            http,
+            request,
+            info ->
+                info.statusCode() / 100 == 2
+                    ? HttpResponse.BodySubscribers.ofByteArray()
+                    : new FirstBytes(SNIPPET_BYTES),
+            provider);
     if (response.statusCode() / 100 != 2) {
       throw refused(request.uri(), response.statusCode(), response.body());
     }
@@ -54,9 +63,10 @@ public final class CloudHttp {
 
   /**
    * The answer's body once the provider accepted the request within {@code accepted}; closing it
-   * cancels the request. A refusal's body is read whole within that time too, like {@link #send}'s
-   * within its timeout: a provider that sent an error's headers and then stalled would otherwise
-   * hold the caller for good.
+   * cancels the request. Of a refusal's body, only what the message keeps is read, within that time
+   * too, like {@link #send}'s within its timeout: a provider that sent an error's headers and then
+   * stalled would otherwise hold the caller for good, and one whose error never ended would fill
+   * its memory.
    */
   public InputStream stream(HttpRequest request, Duration accepted)
       throws IOException, InterruptedException {
@@ -70,11 +80,11 @@ public final class CloudHttp {
                 info.statusCode() / 100 == 2
                     ? HttpResponse.BodySubscribers.ofInputStream()
                     : HttpResponse.BodySubscribers.mapping(
-                        HttpResponse.BodySubscribers.ofByteArray(), ByteArrayInputStream::new),
+                        new FirstBytes(SNIPPET_BYTES), ByteArrayInputStream::new),
             provider);
     if (response.statusCode() / 100 != 2) {
       try (InputStream error = response.body()) {
-        throw refused(request.uri(), response.statusCode(), error.readNBytes(SNIPPET + 1));
+        throw refused(request.uri(), response.statusCode(), error.readAllBytes());
       }
     }
     return response.body();

@@ -21,6 +21,8 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -146,6 +148,69 @@ class OpenAiAdapterFixtureTests {
         Duration.ofMinutes(3),
         503,
         provider -> provider.chatStream(REQUEST, "gpt-4o-mini", Duration.ofSeconds(1)).close());
+  }
+
+  @Test
+  void aRefusalWhoseBodyNeverEndsKeepsItsStatusAndFirstCharacters() throws Exception {
+    try (ServerSocket endless = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      // A 500 whose chunked body goes on until the client leaves: read whole, it never ends.
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                while (!endless.isClosed()) {
+                  try (Socket accepted = endless.accept()) {
+                    readHead(accepted.getInputStream());
+                    OutputStream out = accepted.getOutputStream();
+                    out.write(
+                        utf8(
+                            "HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n"
+                                + "Transfer-Encoding: chunked\r\n\r\n"));
+                    byte[] chunk = utf8("1000\r\n" + "x".repeat(0x1000) + "\r\n");
+                    while (true) {
+                      out.write(chunk);
+                    }
+                  } catch (IOException e) {
+                    // the client left, or the test closed the socket
+                  }
+                }
+              });
+      OpenAiProvider patient =
+          new OpenAiProvider(
+              new CloudProviderSettings(
+                  URI.create("http://127.0.0.1:" + endless.getLocalPort()),
+                  new Secret("sk-test-123"),
+                  Duration.ofSeconds(1),
+                  Duration.ofSeconds(20)));
+
+      for (Call call :
+          List.<Call>of(
+              p -> p.chat(REQUEST, "gpt-4o-mini"),
+              p -> p.chatStream(REQUEST, "gpt-4o-mini", Duration.ofSeconds(20)).close())) {
+        assertThatThrownBy(() -> call.on(patient))
+            .isInstanceOfSatisfying(
+                UpstreamException.class,
+                e -> {
+                  assertThat(e.status()).isEqualTo(500);
+                  assertThat(e.getMessage()).endsWith(": " + "x".repeat(300) + "…");
+                });
+      }
+    }
+  }
+
+  /** Reads a request's head and its body of the declared length. */
+  private static void readHead(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("closed before the request's head ended");
+      }
+      head.append((char) b);
+    }
+    var length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    if (length.find()) {
+      in.readNBytes(Integer.parseInt(length.group(1)));
+    }
   }
 
   @Test
