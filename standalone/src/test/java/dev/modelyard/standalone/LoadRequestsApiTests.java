@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -128,6 +129,52 @@ class LoadRequestsApiTests {
                 .get("desired_instances")
                 .asInt())
         .isEqualTo(1);
+  }
+
+  @Test
+  @Timeout(120)
+  void aLoadOfAModelWhoseDeploymentHoldsZeroIsA409SayingHowToScaleOrEndIt() throws Exception {
+    pull("tiny-held");
+    String deployment =
+        modelyard
+            .post(
+                "/api/v1/local-llm/models/scale",
+                """
+                {"provider":"local_gguf","model_name":"tiny-held","desired_instances":0}""",
+                202)
+            .get("task_id")
+            .asString();
+    String load =
+        """
+        {"provider":"local_gguf","model_name":"tiny-held"}""";
+
+    // Before, the load started an instance that the deployment stopped at its next check.
+    JsonNode problem = modelyard.post("/api/v1/local-llm/models/load", load, 409);
+    assertThat(problem.get("detail").asString())
+        .contains(
+            "holds 0 instances", "/models/scale", "DELETE /api/v1/local-llm/tasks/" + deployment);
+    assertThat(modelyard.get("/api/v1/local-llm/models", 200).toString())
+        .as("nothing started")
+        .doesNotContain("instance_id");
+
+    modelyard.expect(
+        modelyard.send(
+            HttpRequest.newBuilder(
+                    modelyard.base().resolve("/api/v1/local-llm/tasks/" + deployment))
+                .DELETE(),
+            null),
+        202);
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (modelyard
+        .get("/api/v1/local-llm/tasks/" + deployment, 200)
+        .get("status")
+        .asString()
+        .equals("running")) {
+      assertThat(Instant.now()).as("deployment ended").isBefore(deadline);
+      Thread.sleep(200);
+    }
+    modelyard.awaitTask(
+        modelyard.post("/api/v1/local-llm/models/load", load, 202).get("task_id").asString());
   }
 
   @Test

@@ -82,8 +82,30 @@ class ModelsController {
     ModelRef model = new ModelRef(provider(body.provider()), body.modelName());
     ResourceRequirements resources = ResourceRequirementsBody.of(body.resourceRequirements());
     requireRegistered(model);
+    requireNotHeldAtZero(model);
     String taskId = lifecycle.startLoad(new LoadModelRequest(model, resources));
     return TaskAccepted.of(taskId, "load");
+  }
+
+  /**
+   * A deployment counts every active instance of its model as its own: one held at zero (by an
+   * unload, a scale to 0, or its autoscaler) would stop what a load starts within a minute.
+   */
+  private void requireNotHeldAtZero(ModelRef model) {
+    deployments
+        .state(model)
+        .filter(deployment -> deployment.desiredInstances() == 0)
+        .ifPresent(
+            deployment -> {
+              throw new ConflictException(
+                  model
+                      + " is under a deployment that holds 0 instances and would stop what a load"
+                      + " starts: scale it with POST /api/v1/local-llm/models/scale"
+                      + (deployment.autoscaling() == null
+                          ? ", or end it with DELETE /api/v1/local-llm/tasks/"
+                              + deployments.taskId(model)
+                          : " (autoscaled: a generation request for it wakes it too)"));
+            });
   }
 
   @PostMapping("/unload")
