@@ -33,6 +33,15 @@ public class RestartInstanceWorkflowImpl implements RestartInstanceWorkflow {
 
   static final String RECORD_WAITS_CHANGE = "restart-record-waits-out-outages";
 
+  /**
+   * Restarts that send their stops to the host's stops queue, as every other stop goes; before, to
+   * its host queue, where behind a minute of starts they timed out unpicked, failed every attempt,
+   * and the instance was marked failed while it still ran.
+   */
+  static final String STOPS_QUEUE_CHANGE = "restart-stops-queue";
+
+  private boolean stopsOnStopsQueue;
+
   @Override
   public RestartInstanceResult restart(RestartInstanceRequest request) {
     String instanceId = request.instanceId();
@@ -44,6 +53,7 @@ public class RestartInstanceWorkflowImpl implements RestartInstanceWorkflow {
     }
     String hostId = target.hostId();
     String instance = "instance " + HostActivityStubs.shortId(instanceId);
+    stopsOnStopsQueue = Workflow.getVersion(STOPS_QUEUE_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
 
     String lastError = null;
     int attempt = 0;
@@ -52,10 +62,10 @@ public class RestartInstanceWorkflowImpl implements RestartInstanceWorkflow {
       String ofAttempts = " (restart attempt " + attempt + " of " + policy.maxAttempts() + ")";
       try {
         // Stop first: a runtime that still holds a hung instance would hand back its endpoint.
-        hostActivities(hostId, policy, "stop " + instance + " on " + hostId + ofAttempts)
+        stops(hostId, policy, "stop " + instance + " on " + hostId + ofAttempts)
             .stopInstance(instanceId);
         StartedInstance started =
-            hostActivities(hostId, policy, "start " + instance + " again on " + hostId + ofAttempts)
+            starts(hostId, policy, "start " + instance + " again on " + hostId + ofAttempts)
                 .startInstance(
                     new StartInstance(
                         instanceId,
@@ -72,8 +82,7 @@ public class RestartInstanceWorkflowImpl implements RestartInstanceWorkflow {
         if (!recording.recordRestarted(instanceId, started.endpoint(), detail)) {
           // Unloaded while we restarted it: what we started must not outlive that decision.
           stopQuietly(
-              hostActivities(hostId, policy, "stop " + instance + ": unloaded meanwhile"),
-              instanceId);
+              stops(hostId, policy, "stop " + instance + ": unloaded meanwhile"), instanceId);
           return new RestartInstanceResult(
               instanceId, RestartInstanceResult.Outcome.NOT_NEEDED, attempt, null, null);
         }
@@ -104,8 +113,7 @@ public class RestartInstanceWorkflowImpl implements RestartInstanceWorkflow {
     }
 
     // Given up: make sure nothing half-started keeps running, then say so where people look.
-    stopQuietly(
-        hostActivities(hostId, policy, "stop " + instance + ": restart given up"), instanceId);
+    stopQuietly(stops(hostId, policy, "stop " + instance + ": restart given up"), instanceId);
     String reason = "restart gave up after " + attempt + " attempt(s): " + lastError;
     registry.recordRestartFailed(instanceId, reason);
     return new RestartInstanceResult(
@@ -121,13 +129,23 @@ public class RestartInstanceWorkflowImpl implements RestartInstanceWorkflow {
     }
   }
 
+  private static InstanceHostActivities starts(
+      String hostId, RestartPolicy policy, String summary) {
+    return hostActivities(TaskQueues.host(hostId), policy, summary);
+  }
+
+  private InstanceHostActivities stops(String hostId, RestartPolicy policy, String summary) {
+    return hostActivities(
+        stopsOnStopsQueue ? TaskQueues.stops(hostId) : TaskQueues.host(hostId), policy, summary);
+  }
+
   /** Attempts are this workflow's business: each activity runs once, with its own timeouts. */
   private static InstanceHostActivities hostActivities(
-      String hostId, RestartPolicy policy, String summary) {
+      String queue, RestartPolicy policy, String summary) {
     return Workflow.newActivityStub(
         InstanceHostActivities.class,
         ActivityOptions.newBuilder()
-            .setTaskQueue(TaskQueues.host(hostId))
+            .setTaskQueue(queue)
             .setScheduleToStartTimeout(HOST_PICKUP)
             .setStartToCloseTimeout(policy.startTimeout().plus(STOP_TIMEOUT))
             // Starts and stops heartbeat every second: a host that died is known in seconds.

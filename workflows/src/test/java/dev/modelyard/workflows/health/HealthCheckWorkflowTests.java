@@ -39,6 +39,8 @@ class HealthCheckWorkflowTests {
         HealthCheckWorkflowImpl.class, RestartInstanceWorkflowImpl.class);
     health.registerActivitiesImplementations(registry, host.new Probes());
     env.newWorker(TaskQueues.host(FakeHealthRegistry.HOST)).registerActivitiesImplementations(host);
+    env.newWorker(TaskQueues.stops(FakeHealthRegistry.HOST))
+        .registerActivitiesImplementations(host);
     env.start();
   }
 

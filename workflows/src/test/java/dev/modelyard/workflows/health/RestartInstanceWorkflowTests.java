@@ -34,6 +34,8 @@ class RestartInstanceWorkflowTests {
     health.registerWorkflowImplementationTypes(RestartInstanceWorkflowImpl.class);
     health.registerActivitiesImplementations(registry);
     env.newWorker(TaskQueues.host(FakeHealthRegistry.HOST)).registerActivitiesImplementations(host);
+    env.newWorker(TaskQueues.stops(FakeHealthRegistry.HOST))
+        .registerActivitiesImplementations(host);
     env.start();
     registry.ready("i-1", "http://127.0.0.1:9000");
     registry.instances.put("i-1", new FakeHealthRegistry.Instance("unhealthy", null, 19));
@@ -72,6 +74,8 @@ class RestartInstanceWorkflowTests {
         .contains("attempt 2 of 4", "out of memory", "next in PT4S");
     // Each attempt stops what may be left of the instance before starting it.
     assertThat(host.stops).hasSize(4);
+    // On the stops queue: on the host queue, behind a minute of other starts, a stop timed out.
+    assertThat(host.stopQueues).containsOnly(TaskQueues.stops(FakeHealthRegistry.HOST));
   }
 
   @Test
@@ -131,6 +135,10 @@ class RestartInstanceWorkflowTests {
         .satisfies(
             e -> assertThat(e.detail()).contains("gave up after 4 attempt(s)", "out of memory"));
     assertThat(host.running).doesNotContain("i-1");
+    assertThat(host.stopQueues)
+        .as("each attempt's stop and the last one")
+        .hasSize(5)
+        .containsOnly(TaskQueues.stops(FakeHealthRegistry.HOST));
   }
 
   @Test

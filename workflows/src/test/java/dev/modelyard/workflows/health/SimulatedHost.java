@@ -3,6 +3,7 @@ package dev.modelyard.workflows.health;
 import dev.modelyard.workflows.deployments.InstanceHostActivities;
 import dev.modelyard.workflows.deployments.StartInstance;
 import dev.modelyard.workflows.deployments.StartedInstance;
+import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.util.ArrayDeque;
@@ -26,6 +27,9 @@ class SimulatedHost implements InstanceHostActivities {
   final Set<String> running = ConcurrentHashMap.newKeySet();
   final List<Start> starts = new CopyOnWriteArrayList<>();
   final List<String> stops = new CopyOnWriteArrayList<>();
+
+  /** The task queue each stop came by. */
+  final List<String> stopQueues = new CopyOnWriteArrayList<>();
 
   /** Latency answered probes report, per instance; 20 ms when not set. */
   final Map<String, Long> latencies = new ConcurrentHashMap<>();
@@ -76,6 +80,7 @@ class SimulatedHost implements InstanceHostActivities {
   @Override
   public void stopInstance(String instanceId) {
     stops.add(instanceId);
+    stopQueues.add(Activity.getExecutionContext().getInfo().getActivityTaskQueue());
     running.remove(instanceId);
   }
 
