@@ -47,6 +47,9 @@ public final class RelayClient implements AutoCloseable {
    */
   private static final TimeValue CHECK_AFTER_IDLE = TimeValue.ofSeconds(5);
 
+  /** How much of an instance's refusal its message quotes. */
+  private static final int MESSAGE_CHARACTERS = 300;
+
   private final CloseableHttpClient http;
   private final CallDeadlines deadlines = new CallDeadlines();
 
@@ -87,7 +90,7 @@ public final class RelayClient implements AutoCloseable {
     HttpPost post = post(baseUrl, path, body, timeout, Timeout.DISABLED);
     try (CallDeadlines.Watch watch = deadlines.watch(post, timeout, "no answer within ")) {
       try {
-        return http.execute(post, response -> answer(baseUrl, response));
+        return http.execute(post, response -> answer(post, response));
       } catch (IOException e) {
         // Cancelled at its deadline, the call fails however the closed connection surfaces.
         throw interruptedOr(watch.failure(e));
@@ -96,12 +99,30 @@ public final class RelayClient implements AutoCloseable {
   }
 
   /** The whole body of a 200 answer. */
-  private static byte[] answer(URI baseUrl, ClassicHttpResponse response) throws IOException {
-    byte[] answer = body(response.getEntity());
+  private static byte[] answer(HttpPost post, ClassicHttpResponse response) throws IOException {
     if (response.getCode() != 200) {
-      throw upstream(response.getCode(), answer);
+      throw upstream(response.getCode(), errorBody(response, post));
     }
-    return answer;
+    return body(response.getEntity());
+  }
+
+  /**
+   * Only as much of an error's body as its message keeps: a body that never ends would otherwise be
+   * read until the deadline. A longer body's request is cancelled, not its body closed: closing
+   * reads the rest, to keep the connection. A short one is read whole and its connection kept.
+   */
+  private static byte[] errorBody(ClassicHttpResponse response, HttpPost post) throws IOException {
+    HttpEntity entity = response.getEntity();
+    // Enough for MESSAGE_CHARACTERS and one more, however many bytes each takes in UTF-8.
+    int kept = 4 * (MESSAGE_CHARACTERS + 1);
+    if (entity == null || (entity.getContentLength() >= 0 && entity.getContentLength() <= kept)) {
+      return body(entity);
+    }
+    try {
+      return entity.getContent().readNBytes(kept);
+    } finally {
+      post.cancel();
+    }
   }
 
   /**
@@ -136,12 +157,7 @@ public final class RelayClient implements AutoCloseable {
       ClassicHttpResponse response = http.executeOpen(null, post, null);
       if (response.getCode() != 200) {
         try (response) {
-          byte[] error =
-              response.getEntity() != null
-                  ? response.getEntity().getContent().readNBytes(300)
-                  : new byte[0];
-          post.cancel();
-          throw upstream(response.getCode(), error);
+          throw upstream(response.getCode(), errorBody(response, post));
         }
       }
       StreamedAnswer answer = StreamedAnswer.of(response, post, watch, timeouts);
@@ -201,7 +217,9 @@ public final class RelayClient implements AutoCloseable {
         "the instance answered "
             + status
             + ": "
-            + (text.length() > 300 ? text.substring(0, 300) + "…" : text));
+            + (text.length() > MESSAGE_CHARACTERS
+                ? text.substring(0, MESSAGE_CHARACTERS) + "…"
+                : text));
   }
 
   /**

@@ -135,6 +135,33 @@ class RelayClientTests {
         .isInstanceOfSatisfying(
             UpstreamException.class, e -> assertThat(e.status()).isEqualTo(503));
     assertThat(server.requests.get()).isEqualTo(1);
+
+    // A short error is read whole, so its connection serves the next call.
+    assertThatThrownBy(() -> client.post(server.base(), "/v1/chat/completions", BODY, timeout()))
+        .isInstanceOf(UpstreamException.class)
+        .hasMessageEndingWith(": answer 2");
+    assertThat(server.connections.get()).isOne();
+  }
+
+  @Test
+  void anErrorWhoseBodyNeverEndsIsReadOnlyAsFarAsItsMessageKeeps() throws Exception {
+    server = new ScriptedServer((connection, request) -> ScriptedServer.ENDLESS_ERROR);
+
+    // Before, the body was read whole: until the deadline, as fast as loopback carries it.
+    assertThatThrownBy(() -> client.post(server.base(), "/v1/chat/completions", BODY, timeout()))
+        .isInstanceOfSatisfying(
+            UpstreamException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(500);
+              assertThat(e.getMessage()).endsWith(": " + "x".repeat(300) + "…");
+            });
+    try (var stream =
+        client.stream(server.base(), "/v1/chat/completions", BODY, streamTimeouts())) {
+      throw new AssertionError("a 500 opened as a stream");
+    } catch (UpstreamException e) {
+      assertThat(e.status()).isEqualTo(500);
+      assertThat(e.getMessage()).endsWith(": " + "x".repeat(300) + "…");
+    }
   }
 
   @Test
@@ -252,7 +279,8 @@ class RelayClientTests {
 
   /**
    * What to answer: a status, 0 to close the connection without an answer, -1 never to answer
-   * (until the client closes the connection), or {@link ScriptedServer#ANSWER_THEN_CLOSE}.
+   * (until the client closes the connection), {@link ScriptedServer#ANSWER_THEN_CLOSE} or {@link
+   * ScriptedServer#ENDLESS_ERROR}.
    */
   @FunctionalInterface
   private interface Script {
@@ -278,6 +306,9 @@ class RelayClientTests {
 
     /** Answers 200, then closes the connection without saying so (no "Connection: close"). */
     static final int ANSWER_THEN_CLOSE = 1200;
+
+    /** Answers 500 with a chunked body that goes on until the client leaves. */
+    static final int ENDLESS_ERROR = 1500;
 
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
@@ -354,6 +385,16 @@ class RelayClientTests {
               closedUnanswered.countDown();
             }
             return;
+          }
+          if (status == ENDLESS_ERROR) {
+            out.write(
+                "HTTP/1.1 500 X\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            byte[] chunk =
+                ("1000\r\n" + "x".repeat(0x1000) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+            while (true) {
+              out.write(chunk);
+            }
           }
           byte[] answer = ("answer " + request).getBytes(StandardCharsets.UTF_8);
           int sent = status == ANSWER_THEN_CLOSE ? 200 : status;
