@@ -135,6 +135,13 @@ class Backends implements DisposableBean {
       if (first == null) {
         throw new IOException("the stream ended before its first event");
       }
+      if (carriesError(first)) {
+        // Nothing has reached the client yet: fail over, or refuse with a 4xx, as if the instance
+        // had answered so (vLLM reports a failure that comes before its first token so).
+        int status = statusOf(first);
+        String message = "the stream's first event was an error: " + first;
+        throw status > 0 ? new UpstreamException(status, message) : new IOException(message);
+      }
       upstream.firstEventArrived();
       // The first event is the breaker's success, so that a recovering instance is back in
       // rotation at once rather than after its whole answer; a failure after it counts as well.
@@ -262,6 +269,34 @@ class Backends implements DisposableBean {
   }
 
   /**
+   * An event that reports a failure rather than a piece of the answer (vLLM sends one, then
+   * [DONE]): relayed as it is, but the answer is not cached. Parsed only when it could be one.
+   */
+  static boolean carriesError(String data) {
+    if (!data.contains("\"error\"")) {
+      return false;
+    }
+    try {
+      JsonNode event = OpenAiJson.MAPPER.readTree(data);
+      return event.has("error") || "error".equals(event.path("object").asString(null));
+    } catch (JacksonException e) {
+      return false;
+    }
+  }
+
+  /** The HTTP status an error event's {@code error.code} names, or 0 when it names none. */
+  private static int statusOf(String event) {
+    try {
+      JsonNode code = OpenAiJson.MAPPER.readTree(event).path("error").path("code");
+      String digits = code.isIntegralNumber() ? code.asString() : code.asString("");
+      int status = digits.matches("\\d{3}") ? Integer.parseInt(digits) : 0;
+      return status >= 400 && status < 600 ? status : 0;
+    } catch (JacksonException e) {
+      return 0;
+    }
+  }
+
+  /**
    * An upstream stream whose first event has arrived; closing it ends the upstream request and
    * releases the instance.
    */
@@ -324,18 +359,6 @@ class Backends implements DisposableBean {
       String message = "the stream carried an error: " + event;
       int status = statusOf(event);
       failed(status > 0 ? new UpstreamException(status, message) : new IOException(message));
-    }
-
-    /** The HTTP status an error event's {@code error.code} names, or 0 when it names none. */
-    private static int statusOf(String event) {
-      try {
-        JsonNode code = OpenAiJson.MAPPER.readTree(event).path("error").path("code");
-        String digits = code.isIntegralNumber() ? code.asString() : code.asString("");
-        int status = digits.matches("\\d{3}") ? Integer.parseInt(digits) : 0;
-        return status >= 400 && status < 600 ? status : 0;
-      } catch (JacksonException e) {
-        return 0;
-      }
     }
 
     private void failed(Exception e) {

@@ -245,7 +245,7 @@ class Gateway {
       while (data != null) {
         send(out, data, usageAsked);
         sent.add(data);
-        if (carriesError(data)) {
+        if (Backends.carriesError(data)) {
           failed = true;
           upstream.carriedError(data);
         }
@@ -314,22 +314,6 @@ class Gateway {
         + OpenAiJson.MAPPER.writeValueAsString(
             "the instance's stream failed before the answer was complete: " + reason)
         + ",\"type\":\"server_error\",\"param\":null,\"code\":null}}";
-  }
-
-  /**
-   * An event that reports a failure rather than a piece of the answer (vLLM sends one, then
-   * [DONE]): relayed as it is, but the answer is not cached. Parsed only when it could be one.
-   */
-  private static boolean carriesError(String data) {
-    if (!data.contains("\"error\"")) {
-      return false;
-    }
-    try {
-      JsonNode event = OpenAiJson.MAPPER.readTree(data);
-      return event.has("error") || "error".equals(event.path("object").asString(null));
-    } catch (JacksonException e) {
-      return false;
-    }
   }
 
   /**

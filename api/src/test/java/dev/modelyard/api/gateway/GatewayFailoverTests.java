@@ -638,6 +638,76 @@ class GatewayFailoverTests {
   }
 
   @Test
+  void aStreamWhoseFirstEventIsAnErrorFailsOverOrIsRefusedBeforeAnythingIsSent() throws Exception {
+    // vLLM reports a failure that comes before its first token as the stream's first event, with
+    // a 200: before, that 200 reached the client with the error inside, and no other was asked.
+    HttpServer erring =
+        streaming(
+            "{\"error\":{\"object\":\"error\",\"message\":\"engine dead\","
+                + "\"type\":\"InternalServerError\",\"param\":null,\"code\":500}}");
+    HttpServer healthy = streaming(CHUNK.substring("data: ".length()).strip());
+    HttpServer picky =
+        streaming(
+            "{\"error\":{\"object\":\"error\",\"message\":\"invalid"
+                + " json_schema\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}}");
+    try {
+      String model = "first-error-" + RUN;
+      String modelId = registry.model(Provider.OPENAI_COMPATIBLE, model, "digest", 4096);
+      registry.ready(modelId, "erring-" + RUN, LoopbackBackends.endpointOf(erring));
+      registry.ready(modelId, "healthy-" + RUN, LoopbackBackends.endpointOf(healthy));
+      awaitRoutable(model);
+      roundRobin(model);
+      // Round robin: at least three of them ask it first, as many as its breaker must count.
+      for (int i = 0; i < 6; i++) {
+        HttpResponse<String> streamed = api.post("/v1/chat/completions", stream(model, i));
+        assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(200);
+        assertThat(streamed.headers().firstValue("X-Modelyard-Instance"))
+            .hasValue("healthy-" + RUN);
+        assertThat(streamed.body()).contains("\"content\":\"part\"").doesNotContain("engine dead");
+      }
+      assertThat(circuitOf("openai_compatible", model, "erring-" + RUN))
+          .as("its first events count against it as failures")
+          .isEqualTo("open");
+
+      String refusing = "first-refusal-" + RUN;
+      String refusingId = registry.model(Provider.OPENAI_COMPATIBLE, refusing, "digest", 4096);
+      registry.ready(refusingId, "picky-first-" + RUN, LoopbackBackends.endpointOf(picky));
+      awaitRoutable(refusing);
+      HttpResponse<String> refused = api.post("/v1/chat/completions", stream(refusing, 0));
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+      assertThat(JSON.readTree(refused.body()).at("/error/message").asString())
+          .contains("invalid json_schema");
+      assertThat(circuitOf("openai_compatible", refusing, "picky-first-" + RUN))
+          .as("the request's fault, not the instance's")
+          .isEqualTo("closed");
+    } finally {
+      erring.stop(0);
+      healthy.stop(0);
+      picky.stop(0);
+    }
+  }
+
+  /** A backend whose every stream is one event, {@code data}, then [DONE]. */
+  private static HttpServer streaming(String data) throws IOException {
+    byte[] events = ("data: " + data + "\n\ndata: [DONE]\n\n").getBytes(UTF_8);
+    return LoopbackBackends.chat(
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+          exchange.sendResponseHeaders(200, events.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(events);
+          }
+        });
+  }
+
+  private static String stream(String model, int n) {
+    return """
+        {"model":"%s","stream":true,"messages":[{"role":"user","content":"first %d"}]}"""
+        .formatted(model, n);
+  }
+
+  @Test
   void streamsTheInstanceRefusesMidStreamAsTheRequestsFaultLeaveItsCircuitClosed()
       throws Exception {
     // vLLM reports a request it cannot follow (a JSON schema, say) as an error event.
