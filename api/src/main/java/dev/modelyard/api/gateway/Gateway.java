@@ -128,6 +128,12 @@ class Gateway {
       if (rest.isEmpty()) {
         throw refused;
       }
+      if (request.model() == null) {
+        // Judged as on the uncached path: the refusal is the answer only if nothing after it
+        // failed or was cooling down (then a 503 to retry), nor refused first.
+        return firstAnswering(
+            request, rest, this::complete, this::completeInCloud, refused.refusal());
+      }
       try {
         return firstAnswering(request, rest, this::complete, this::completeInCloud);
       } catch (UnavailableException noneAnswered) {
@@ -428,6 +434,19 @@ class Gateway {
    */
   private <T> T firstAnswering(
       OpenAiRequest request, List<Router.Step> plan, LocalAttempt<T> local, CloudAttempt<T> cloud) {
+    return firstAnswering(request, plan, local, cloud, null);
+  }
+
+  /**
+   * @param refusedBefore the refusal of a model the gateway chose, asked before this plan (on the
+   *     cached path), or null
+   */
+  private <T> T firstAnswering(
+      OpenAiRequest request,
+      List<Router.Step> plan,
+      LocalAttempt<T> local,
+      CloudAttempt<T> cloud,
+      UpstreamException refusedBefore) {
     Exception last = null;
     boolean anyTried = false;
     String budgetRefusal = null;
@@ -437,7 +456,7 @@ class Gateway {
     List<String> untranslatable = new ArrayList<>();
     // A model the gateway chose (none named) that refused the request: the next in the ranking
     // (a larger context, say) may take it; the client hears of the refusal if none does.
-    UpstreamException chosenModelRefused = null;
+    UpstreamException chosenModelRefused = refusedBefore;
     try {
       for (Router.Step step : plan) {
         switch (step) {
@@ -663,6 +682,10 @@ class Gateway {
     UpstreamRejectedException(UpstreamException cause) {
       super(cause.getMessage(), cause);
       this.status = cause.status();
+    }
+
+    UpstreamException refusal() {
+      return (UpstreamException) getCause();
     }
 
     int status() {

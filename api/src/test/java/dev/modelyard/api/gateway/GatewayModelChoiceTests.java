@@ -78,6 +78,35 @@ class GatewayModelChoiceTests {
     assertThat(response.body()).contains("whole");
   }
 
+  @Test
+  void aRefusalFollowedByAFailureIsA503WhetherTheRequestIsCacheableOrNot() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    HttpServer failing = LoopbackBackends.answering(500, "{\"error\":{\"message\":\"boom\"}}");
+    try (ApiReplica own = ApiReplica.start("gateway_choice_failing_" + run)) {
+      RegisteredInstances registry = new RegisteredInstances(own);
+      String a = registry.model(Provider.OPENAI_COMPATIBLE, "a-small-" + run, "digest-a", 4096);
+      String c = registry.model(Provider.OPENAI_COMPATIBLE, "c-failing-" + run, "digest-c", 32768);
+      registry.ready(a, "small-" + run, LoopbackBackends.endpointOf(small));
+      registry.ready(c, "failing-" + run, LoopbackBackends.endpointOf(failing));
+      awaitBothRoutable(own, run);
+
+      for (String temperature : new String[] {"0.7", "0"}) {
+        HttpResponse<String> response =
+            own.post(
+                "/v1/chat/completions",
+                """
+                {"temperature":%s,"messages":[{"role":"user","content":"long, then failed"}]}"""
+                    .formatted(temperature));
+        // The next model may take it once it recovers: retry, not "your request is wrong". The
+        // cacheable one was the small model's 400.
+        assertThat(response.statusCode()).as("temperature " + temperature).isEqualTo(503);
+        assertThat(response.body()).contains("every instance failed");
+      }
+    } finally {
+      failing.stop(0);
+    }
+  }
+
   /** Asks until both instances are in the routing table, or 15 s have passed. */
   private static HttpResponse<String> chooseAModelFor(String body) throws Exception {
     HttpResponse<String> response = null;
@@ -90,5 +119,15 @@ class GatewayModelChoiceTests {
       Thread.sleep(100);
     }
     return response;
+  }
+
+  private static void awaitBothRoutable(ApiReplica replica, String run) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
+    String models;
+    do {
+      assertThat(Instant.now()).as("both models routable").isBefore(deadline);
+      Thread.sleep(100);
+      models = replica.send("GET", "/v1/models", null).body();
+    } while (!models.contains("a-small-" + run) || !models.contains("c-failing-" + run));
   }
 }
