@@ -17,7 +17,9 @@ import org.springframework.util.unit.DataSize;
  * @param memoryLimit the memory limit of an instance whose resources name none, or null for none
  * @param pullTimeout how long an image pull may take, and how long an Ollama container's pull of
  *     its model may go without a word of progress
- * @param startTimeout how long a started container may take to answer {@code GET /health}
+ * @param startTimeout how long a started container may take to answer {@code GET /health}: the
+ *     engine runner loads its model before it listens, so as long as a large model's load may take
+ *     (a {@code local-process} runner has {@code MODELYARD_INSTANCE_START_TIMEOUT}, also 10 min)
  * @param stopGrace how long a container has between SIGTERM and SIGKILL
  * @param healthInterval how often Docker's health check runs in the container
  * @param reconcile what a worker does at start with labelled containers it did not start
@@ -36,7 +38,7 @@ public record DockerRuntimeSettings(
     String engineRunnerImage,
     DataSize memoryLimit,
     @DefaultValue("10m") Duration pullTimeout,
-    @DefaultValue("120s") Duration startTimeout,
+    @DefaultValue("10m") Duration startTimeout,
     @DefaultValue("10s") Duration stopGrace,
     @DefaultValue("5s") Duration healthInterval,
     @DefaultValue("adopt-known") ReconcilePolicy reconcile,
@@ -76,7 +78,7 @@ public record DockerRuntimeSettings(
         engineRunnerImage,
         null,
         Duration.ofMinutes(10),
-        Duration.ofSeconds(120),
+        Duration.ofMinutes(10),
         Duration.ofSeconds(10),
         Duration.ofSeconds(5),
         ReconcilePolicy.ADOPT_KNOWN,

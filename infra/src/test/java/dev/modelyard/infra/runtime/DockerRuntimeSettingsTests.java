@@ -30,7 +30,7 @@ class DockerRuntimeSettingsTests {
         .isEqualTo("registry.example/modelyard/engine-runner:1");
     assertThat(settings.memoryLimit()).isEqualTo(DataSize.ofGigabytes(4));
     assertThat(settings.reconcile()).isEqualTo(ReconcilePolicy.REMOVE_ALL);
-    assertThat(settings.startTimeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(settings.startTimeout()).isEqualTo(Duration.ofMinutes(10));
     assertThat(settings.stopGrace()).isEqualTo(Duration.ofSeconds(10));
     assertThat(settings.keepOnShutdown()).isFalse();
   }
