@@ -42,6 +42,14 @@ public class RestartInstanceWorkflowImpl implements RestartInstanceWorkflow {
 
   private boolean stopsOnStopsQueue;
 
+  /**
+   * Restarts that look the instance up again after each backoff; before, one unloaded meanwhile was
+   * started again, on memory its unload had released, until its restart found it stopped.
+   */
+  static final String RECHECK_CHANGE = "restart-rechecks-between-attempts";
+
+  private boolean rechecks;
+
   @Override
   public RestartInstanceResult restart(RestartInstanceRequest request) {
     String instanceId = request.instanceId();
@@ -54,6 +62,7 @@ public class RestartInstanceWorkflowImpl implements RestartInstanceWorkflow {
     String hostId = target.hostId();
     String instance = "instance " + HostActivityStubs.shortId(instanceId);
     stopsOnStopsQueue = Workflow.getVersion(STOPS_QUEUE_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+    rechecks = Workflow.getVersion(RECHECK_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
 
     String lastError = null;
     int attempt = 0;
@@ -109,6 +118,13 @@ public class RestartInstanceWorkflowImpl implements RestartInstanceWorkflow {
                 + "; next in "
                 + backoff);
         Workflow.sleep(backoff);
+        if (rechecks && registry.restartTarget(instanceId) == null) {
+          // Unloaded or stopped meanwhile: the failed attempt may have left something behind.
+          stopQuietly(
+              stops(hostId, policy, "stop " + instance + ": unloaded meanwhile"), instanceId);
+          return new RestartInstanceResult(
+              instanceId, RestartInstanceResult.Outcome.NOT_NEEDED, attempt, null, lastError);
+        }
       }
     }
 

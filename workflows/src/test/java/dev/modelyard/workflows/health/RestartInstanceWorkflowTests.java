@@ -181,6 +181,22 @@ class RestartInstanceWorkflowTests {
     assertThat(registry.events).isEmpty();
   }
 
+  @Test
+  void anInstanceUnloadedBetweenAttemptsIsNotStartedAgain() {
+    host.failNextStarts.set(1);
+    // An unload while the first attempt fails: it marks the instance stopped, releases its memory.
+    host.onFailedStart =
+        () -> registry.instances.put("i-1", new FakeHealthRegistry.Instance("stopped", null, 0));
+
+    RestartInstanceResult result = restart("i-1");
+
+    assertThat(result.outcome()).isEqualTo(RestartInstanceResult.Outcome.NOT_NEEDED);
+    // Before, the second attempt started it again, and stopped it once it found it unloaded.
+    assertThat(host.startsOf("i-1")).hasSize(1);
+    assertThat(host.running).doesNotContain("i-1");
+    assertThat(registry.state("i-1")).isEqualTo("stopped");
+  }
+
   private RestartInstanceResult restart(String instanceId) {
     return env.getWorkflowClient()
         .newWorkflowStub(

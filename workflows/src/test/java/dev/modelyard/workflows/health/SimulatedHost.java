@@ -41,6 +41,10 @@ class SimulatedHost implements InstanceHostActivities {
   final Map<String, Deque<ProbeOutcome>> scripted = new ConcurrentHashMap<>();
 
   final AtomicInteger failNextStarts = new AtomicInteger();
+
+  /** Run when a start fails as {@link #failNextStarts} asks: what happens meanwhile elsewhere. */
+  volatile Runnable onFailedStart = () -> {};
+
   volatile boolean rejectStarts;
   private final AtomicInteger ports = new AtomicInteger(9000);
   private final TestWorkflowEnvironment env;
@@ -71,6 +75,7 @@ class SimulatedHost implements InstanceHostActivities {
           "contextLength must be at least 64", INSTANCE_START_REJECTED);
     }
     if (failNextStarts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      onFailedStart.run();
       throw new IllegalStateException("out of memory");
     }
     running.add(request.instanceId());
