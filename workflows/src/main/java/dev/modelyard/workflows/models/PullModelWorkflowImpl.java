@@ -206,6 +206,16 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
   static final Duration TRANSFER_DEADLINE = Duration.ofDays(2);
 
   /**
+   * How long verifying and installing a finished download (or discarding a partial one) may wait
+   * for a slot on its host queue, where instance starts and file hashing may each hold one for many
+   * minutes. With the 5 minutes of other host work, eight such slots taken when a download of hours
+   * finished timed its install out unpicked, and the pull then deleted the finished file.
+   */
+  static final Duration AROUND_PICKUP = Duration.ofHours(1);
+
+  static final String AROUND_PICKUP_CHANGE = "install-waits-for-a-host-slot";
+
+  /**
    * Transfers heartbeat every second whatever the network does, so a short heartbeat timeout finds
    * a dead worker quickly (a retry then resumes on the host's next worker) and a cancellation
    * reaches the activity within the SDK's heartbeat throttle (0.8 × the timeout). The request's
@@ -241,9 +251,11 @@ public class PullModelWorkflowImpl implements PullModelWorkflow {
           .setScheduleToCloseTimeout(TRANSFER_DEADLINE)
           .setRetryOptions(retries.setMaximumAttempts(0).build());
     }
+    boolean aroundWaits =
+        ownQueue && Workflow.getVersion(AROUND_PICKUP_CHANGE, Workflow.DEFAULT_VERSION, 1) == 1;
     return options
         .setTaskQueue(TaskQueues.host(hostId))
-        .setScheduleToStartTimeout(Duration.ofMinutes(5))
+        .setScheduleToStartTimeout(aroundWaits ? AROUND_PICKUP : Duration.ofMinutes(5))
         .setRetryOptions(retries.setMaximumAttempts(10).build());
   }
 

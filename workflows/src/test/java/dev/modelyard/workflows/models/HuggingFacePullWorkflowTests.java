@@ -206,6 +206,9 @@ class HuggingFacePullWorkflowTests {
     assertThat(download.getRetryPolicy().getMaximumAttempts()).isZero();
     // Installing a finished download never waits behind other downloads.
     assertThat(transfers.getLast().getTaskQueue().getName()).isEqualTo(TaskQueues.host(HOST));
+    // It may wait an hour for a slot there: timed out unpicked, the finished file was deleted.
+    assertThat(Durations.toMillis(transfers.getLast().getScheduleToStartTimeout()))
+        .isEqualTo(PullModelWorkflowImpl.AROUND_PICKUP.toMillis());
   }
 
   private PullModelResult pull(int priority) {
