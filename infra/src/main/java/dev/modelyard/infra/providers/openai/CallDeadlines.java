@@ -101,6 +101,11 @@ final class CallDeadlines implements AutoCloseable {
       nextAt = System.nanoTime() + within.toNanos();
     }
 
+    /** Only the total bounds the call until a next deadline is set again. */
+    void pause() {
+      nextAt = totalAt;
+    }
+
     /**
      * What a failed call reports: a timeout that says which deadline cancelled it, if one did;
      * otherwise {@code cause} as it came (which may be null, for a call that only looks).

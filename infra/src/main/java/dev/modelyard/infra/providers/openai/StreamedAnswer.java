@@ -60,14 +60,20 @@ public final class StreamedAnswer extends FilterInputStream {
         });
   }
 
-  /** Ends the wait for the first event: from now on only silence and the total are bounded. */
+  /**
+   * Ends the wait for the first event: from now on only silence and the total are bounded. Silence
+   * is counted only while a read waits: the time the reader takes between reads, such as writing to
+   * a client slow to take what was relayed, is not the stream's.
+   */
   public void firstEventArrived() {
     firstEventArrived = true;
     watch.next(timeouts.quiet(), "the stream was silent for ");
+    watch.pause();
   }
 
   @Override
   public int read() throws IOException {
+    waiting();
     try {
       return progressed(super.read());
     } catch (IOException e) {
@@ -77,6 +83,7 @@ public final class StreamedAnswer extends FilterInputStream {
 
   @Override
   public int read(byte[] buffer, int offset, int length) throws IOException {
+    waiting();
     try {
       return progressed(super.read(buffer, offset, length));
     } catch (IOException e) {
@@ -84,9 +91,16 @@ public final class StreamedAnswer extends FilterInputStream {
     }
   }
 
+  private void waiting() {
+    if (firstEventArrived) {
+      watch.nextWithin(timeouts.quiet());
+    }
+  }
+
   /**
-   * What a read returned; bytes after the first event move the silence deadline on. A stream that a
-   * deadline closed may end rather than fail (the JDK's client does): that end is the deadline's.
+   * What a read returned; once bytes after the first event came, silence is not counted until the
+   * next read. A stream that a deadline closed may end rather than fail (the JDK's client does):
+   * that end is the deadline's.
    */
   private int progressed(int read) throws IOException {
     if (read < 0) {
@@ -96,7 +110,7 @@ public final class StreamedAnswer extends FilterInputStream {
       }
       ended = true;
     } else if (firstEventArrived) {
-      watch.nextWithin(timeouts.quiet());
+      watch.pause();
     }
     return read;
   }

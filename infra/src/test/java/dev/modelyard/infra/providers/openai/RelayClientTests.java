@@ -239,6 +239,32 @@ class RelayClientTests {
   }
 
   @Test
+  void timeTheReaderSpendsBetweenReadsIsNoSilenceOfTheStream() throws Exception {
+    String rest = "data: 2\n\ndata: [DONE]\n\n";
+    // Never silent for as long as the quiet deadline, but sent while the reader is elsewhere.
+    server =
+        new ScriptedServer(
+            chunks -> {
+              chunks.send("data: 1\n\n");
+              Thread.sleep(200);
+              chunks.send("data: 2\n\n");
+              Thread.sleep(200);
+              chunks.send("data: [DONE]\n\n");
+            });
+    var timeouts = new StreamTimeouts(timeout(), Duration.ofMillis(300), timeout());
+
+    try (var stream = client.stream(server.base(), "/v1/chat/completions", BODY, timeouts)) {
+      assertThat(new String(stream.readNBytes(9), StandardCharsets.UTF_8)).isEqualTo("data: 1\n\n");
+      stream.firstEventArrived();
+      // A client slow to take what was relayed holds the reader: before, that counted as the
+      // backend's silence, and the stream was cut and the instance blamed.
+      Thread.sleep(1_000);
+      assertThat(new String(stream.readNBytes(rest.length()), StandardCharsets.UTF_8))
+          .isEqualTo(rest);
+    }
+  }
+
+  @Test
   void aStreamThatNeverEndsIsCutAtItsTotalDeadlineThoughEventsKeepComing() throws Exception {
     server = new ScriptedServer(chunks -> everyFiftyMillis(chunks, "data: {}\n\n"));
     var timeouts = new StreamTimeouts(timeout(), timeout(), Duration.ofMillis(500));
