@@ -32,13 +32,19 @@ final class StartAttempts {
 
   /**
    * The instance is being stopped: an attempt under way stops what it starts once it ends; an ended
-   * one is forgotten (the caller stops the instance).
+   * one is forgotten (the caller stops the instance). Answers when the attempt under way has ended
+   * and stopped what it started (at once when none is): until then the instance may hold memory.
    */
-  void stopping(String instanceId) {
+  CompletableFuture<Void> stopping(String instanceId) {
     Attempt attempt = latest.get(instanceId);
-    if (attempt != null && attempt.requestStop()) {
-      latest.remove(instanceId, attempt);
+    if (attempt == null) {
+      return CompletableFuture.completedFuture(null);
     }
+    if (attempt.requestStop()) {
+      latest.remove(instanceId, attempt);
+      return CompletableFuture.completedFuture(null);
+    }
+    return attempt.settled;
   }
 
   /**
