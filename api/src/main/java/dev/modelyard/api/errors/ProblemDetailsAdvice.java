@@ -23,7 +23,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
-import tools.jackson.databind.DatabindException;
+import tools.jackson.core.JacksonException;
 
 /**
  * Maps every error to an RFC 9457 problem body, once, here. Bad input names its field; stack traces
@@ -130,11 +130,13 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
       HttpStatusCode status,
       WebRequest request) {
     ProblemDetail problem;
-    if (e.getCause() instanceof DatabindException databind && !databind.getPath().isEmpty()) {
-      String field = fieldPath(databind);
+    // Any of Jackson's: a number too large for its field is a read error (not a binding one) that
+    // has the field's path all the same.
+    if (e.getCause() instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+      String field = fieldPath(jackson);
       problem =
           ProblemDetail.forStatusAndDetail(
-              HttpStatus.BAD_REQUEST, field + ": " + databind.getOriginalMessage());
+              HttpStatus.BAD_REQUEST, field + ": " + jackson.getOriginalMessage());
       problem.setProperty("field", field);
     } else {
       problem =
@@ -168,7 +170,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     return "a valid " + type.getSimpleName();
   }
 
-  private static String fieldPath(DatabindException e) {
+  private static String fieldPath(JacksonException e) {
     StringBuilder path = new StringBuilder();
     for (var reference : e.getPath()) {
       if (reference.getPropertyName() != null) {

@@ -19,6 +19,7 @@ import tools.jackson.databind.type.LogicalType;
  *       as the text "true" or "false", so that a wrong type passed as a (wrong) value. Numbers
  *       still read as text, where a field documents them (a memory size is a number of bytes or a
  *       string such as "4GB").
+ *   <li>A whole number is whole: a fraction is refused, not cut.
  *   <li>No NUL character (U+0000): PostgreSQL stores none in text, so a name or a path with one
  *       failed deep in a query, as a 500, or as a task failing minutes later.
  * </ul>
@@ -35,6 +36,19 @@ class StrictJson {
         builder.withCoercionConfig(
             LogicalType.Textual,
             config -> config.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+  }
+
+  /**
+   * A whole-number field does not take a fraction: Jackson would cut 0.5 to 0, so that {@code
+   * "desired_instances":0.5} scaled a model to zero and a weight of 0.5 took an instance out of
+   * routing.
+   */
+  @Bean
+  JsonMapperBuilderCustomizer noWholeNumbersFromFractions() {
+    return builder ->
+        builder.withCoercionConfig(
+            LogicalType.Integer,
+            config -> config.setCoercion(CoercionInputShape.Float, CoercionAction.Fail));
   }
 
   @Bean

@@ -171,10 +171,18 @@ class OpenAiController {
         && (!temperature.isNumber() || temperature.asDouble() < 0 || temperature.asDouble() > 2)) {
       throw new OpenAiRequestException("temperature must be a number from 0 to 2", "temperature");
     }
-    JsonNode maxTokens = object.get("max_tokens");
-    if (maxTokens != null && !maxTokens.isNull() && (!maxTokens.isInt() || maxTokens.asInt() < 1)) {
-      throw new OpenAiRequestException(
-          "max_tokens must be a whole number, at least 1", "max_tokens");
+    for (String field : List.of("max_tokens", "max_completion_tokens")) {
+      JsonNode maxTokens = object.get(field);
+      if (maxTokens != null
+          && !maxTokens.isNull()
+          && (!maxTokens.isInt() || maxTokens.asInt() < 1)) {
+        throw new OpenAiRequestException(field + " must be a whole number, at least 1", field);
+      }
+    }
+    JsonNode model = object.get("model");
+    if (model != null && !model.isNull() && !model.isString()) {
+      // Read as a name further on, where an object or an array was a 500.
+      throw new OpenAiRequestException("model must be a string", "model");
     }
     return object;
   }

@@ -2,6 +2,7 @@ package dev.modelyard.api.gateway;
 
 import dev.modelyard.api.errors.ApiException;
 import dev.modelyard.api.errors.BudgetExhaustedException;
+import dev.modelyard.api.errors.InvalidFieldException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -29,6 +30,8 @@ class OpenAiErrors {
     return switch (e) {
       case OpenAiRequestException invalid ->
           body(HttpStatus.BAD_REQUEST, e.getMessage(), "invalid_request_error", invalid.param());
+      case InvalidFieldException invalid ->
+          body(HttpStatus.BAD_REQUEST, e.getMessage(), "invalid_request_error", invalid.field());
       case BudgetExhaustedException budget ->
           body(budget.status(), e.getMessage(), "insufficient_quota", null);
       case ApiException api ->

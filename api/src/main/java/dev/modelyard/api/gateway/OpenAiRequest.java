@@ -125,7 +125,7 @@ record OpenAiRequest(Endpoint endpoint, ObjectNode body, boolean useCache, byte[
     return prefix.length() > PREFIX_CHARS ? prefix.substring(0, PREFIX_CHARS) : prefix;
   }
 
-  private String promptField() {
+  String promptField() {
     return endpoint == Endpoint.EMBEDDINGS ? "input" : "prompt";
   }
 

@@ -1,5 +1,6 @@
 package dev.modelyard.api.gateway;
 
+import dev.modelyard.api.errors.InvalidFieldException;
 import dev.modelyard.api.errors.UnavailableException;
 import dev.modelyard.infra.registry.RoutableInstance;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -71,6 +73,9 @@ class Router {
         steps.add(new Step.Cloud(fallback.substring(0, colon), fallback.substring(colon + 1)));
       }
     }
+    if (steps.isEmpty() && named == null) {
+      refuseIfNoContextHolds(request, providerPreference);
+    }
     if (steps.isEmpty()) {
       throw new UnavailableException(
           "no ready instance serves "
@@ -90,9 +95,40 @@ class Router {
         .toList();
   }
 
+  /**
+   * Models are ready but none has the context the request needs: the request's to change, not a 503
+   * that clients (OpenAI's SDKs among them) retry for nothing.
+   */
+  private void refuseIfNoContextHolds(OpenAiRequest request, String providerPreference) {
+    long largest =
+        serving(null, request, providerPreference).stream()
+            .map(RoutableInstance::contextLength)
+            .filter(Objects::nonNull)
+            .mapToLong(Integer::longValue)
+            .max()
+            .orElse(0);
+    if (largest == 0) {
+      return;
+    }
+    int prompt = request.estimatedPromptTokens();
+    String field =
+        request.maxTokens() > 0 && prompt < largest
+            ? "max_tokens"
+            : request.endpoint() == Endpoint.CHAT ? "messages" : request.promptField();
+    throw new InvalidFieldException(
+        field,
+        "no ready model's context holds about "
+            + prompt
+            + " prompt tokens"
+            + (request.maxTokens() > 0 ? " plus max_tokens " + request.maxTokens() : "")
+            + "; the largest ready context is "
+            + largest
+            + " tokens");
+  }
+
   /** The optimal-model policy (see the class comment): each model's instances, best first. */
   private List<List<RoutableInstance>> ranked(OpenAiRequest request, String providerPreference) {
-    int needed = request.estimatedPromptTokens() + request.maxTokens();
+    long needed = (long) request.estimatedPromptTokens() + request.maxTokens();
     Map<String, List<RoutableInstance>> models = new LinkedHashMap<>();
     for (RoutableInstance instance : serving(null, request, providerPreference)) {
       models

@@ -15,6 +15,8 @@ import dev.modelyard.workflows.models.ModelRef;
 import dev.modelyard.workflows.models.Provider;
 import dev.modelyard.workflows.models.PullModelRequest;
 import jakarta.validation.Valid;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -88,6 +90,22 @@ class ModelsController {
   }
 
   /**
+   * A URL the worker can call: one its pattern lets through but Java cannot parse, or without a
+   * host ("http://[oops", "http://:8080"), failed the register task half a minute later instead.
+   */
+  private static void requireUsableUrl(String baseUrl) {
+    URI uri;
+    try {
+      uri = new URI(baseUrl);
+    } catch (URISyntaxException e) {
+      throw new InvalidFieldException("base_url", "not a valid URL: " + e.getMessage());
+    }
+    if (uri.getHost() == null) {
+      throw new InvalidFieldException("base_url", "the URL names no host: " + baseUrl);
+    }
+  }
+
+  /**
    * A deployment counts every active instance of its model as its own: one held at zero (by an
    * unload, a scale to 0, or its autoscaler) would stop what a load starts within a minute.
    */
@@ -131,6 +149,7 @@ class ModelsController {
     }
     ModelRef model = new ModelRef(provider, body.modelName());
     requireNameOfItsOwn(model);
+    requireUsableUrl(body.baseUrl());
     return TaskAccepted.of(
         lifecycle.startRegister(new RegisterEndpointRequest(model, body.baseUrl())), "register");
   }

@@ -7,10 +7,13 @@ import dev.modelyard.workflows.models.Provider;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * "Route to the optimal model" when the request names none, on an API replica of its own (so that
@@ -24,6 +27,8 @@ class GatewayModelChoiceTests {
           + "\"message\":{\"role\":\"assistant\",\"content\":\"whole\"},"
           + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,"
           + "\"completion_tokens\":1,\"total_tokens\":2}}";
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private static ApiReplica api;
   private static HttpServer small;
@@ -88,7 +93,7 @@ class GatewayModelChoiceTests {
       String c = registry.model(Provider.OPENAI_COMPATIBLE, "c-failing-" + run, "digest-c", 32768);
       registry.ready(a, "small-" + run, LoopbackBackends.endpointOf(small));
       registry.ready(c, "failing-" + run, LoopbackBackends.endpointOf(failing));
-      awaitBothRoutable(own, run);
+      awaitRoutable(own, "a-small-" + run, "c-failing-" + run);
 
       for (String temperature : new String[] {"0.7", "0"}) {
         HttpResponse<String> response =
@@ -107,6 +112,38 @@ class GatewayModelChoiceTests {
     }
   }
 
+  @Test
+  void aRequestNoReadyModelsContextHoldsIsA400NamingTheFieldNotA503ToRetry() throws Exception {
+    awaitRoutable(api, "a-small-" + RUN, "b-large-" + RUN);
+
+    HttpResponse<String> response =
+        api.post(
+            "/v1/chat/completions",
+            """
+            {"max_tokens":100000,"messages":[{"role":"user","content":"a short question"}]}""");
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    JsonNode error = JSON.readTree(response.body()).get("error");
+    assertThat(error.get("param").asString()).isEqualTo("max_tokens");
+    assertThat(error.get("message").asString()).contains("the largest ready context is 32768");
+  }
+
+  @Test
+  void aModelThatIsNoNameIsA400NamingModel() throws Exception {
+    for (String model : new String[] {"{\"x\":1}", "[\"a\"]", "7"}) {
+      HttpResponse<String> response =
+          api.post(
+              "/v1/chat/completions",
+              """
+              {"model":%s,"messages":[{"role":"user","content":"hi"}]}"""
+                  .formatted(model));
+
+      // An object or an array was a 500.
+      assertThat(response.statusCode()).as(model).isEqualTo(400);
+      assertThat(JSON.readTree(response.body()).at("/error/param").asString()).isEqualTo("model");
+    }
+  }
+
   /** Asks until both instances are in the routing table, or 15 s have passed. */
   private static HttpResponse<String> chooseAModelFor(String body) throws Exception {
     HttpResponse<String> response = null;
@@ -121,13 +158,13 @@ class GatewayModelChoiceTests {
     return response;
   }
 
-  private static void awaitBothRoutable(ApiReplica replica, String run) throws Exception {
+  private static void awaitRoutable(ApiReplica replica, String... models) throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
-    String models;
+    String listed;
     do {
-      assertThat(Instant.now()).as("both models routable").isBefore(deadline);
+      assertThat(Instant.now()).as("models routable").isBefore(deadline);
       Thread.sleep(100);
-      models = replica.send("GET", "/v1/models", null).body();
-    } while (!models.contains("a-small-" + run) || !models.contains("c-failing-" + run));
+      listed = replica.send("GET", "/v1/models", null).body();
+    } while (!Arrays.stream(models).allMatch(listed::contains));
   }
 }

@@ -124,6 +124,40 @@ class ModelRequestsOverHttpTests {
   }
 
   @Test
+  void aWholeNumberFieldRefusesAFractionAndANumberTooLargeNamingTheField() throws Exception {
+    // Before: 0.5 was cut to 0, and scaled the model to zero; 3000000000 was "not valid JSON".
+    for (String count : new String[] {"0.5", "3000000000"}) {
+      HttpResponse<String> response =
+          api.post(
+              "/api/v1/local-llm/models/scale",
+              """
+              {"provider":"local_gguf","model_name":"tiny-%s","desired_instances":%s}"""
+                  .formatted(RUN, count));
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+      assertThat(JSON.readTree(response.body()).get("field").asString())
+          .as(count)
+          .isEqualTo("desired_instances");
+    }
+  }
+
+  @Test
+  void aRegistrationAtAUrlNoWorkerCouldCallIsA400NamingBaseUrl() throws Exception {
+    for (String url : new String[] {"http://[oops", "http://:8080"}) {
+      HttpResponse<String> response =
+          api.post(
+              "/api/v1/local-llm/models/register",
+              """
+              {"provider":"openai_compatible","model_name":"remote-%s","base_url":"%s"}"""
+                  .formatted(RUN, url));
+
+      // Before, a 202, and a task that failed half a minute later.
+      assertThat(response.statusCode()).as(url + ": " + response.body()).isEqualTo(400);
+      assertThat(JSON.readTree(response.body()).get("field").asString()).isEqualTo("base_url");
+    }
+  }
+
+  @Test
   void aPullPinnedToAHostNoWorkerReportedFromIsA400NamingHost() throws Exception {
     HttpResponse<String> response =
         api.post(
