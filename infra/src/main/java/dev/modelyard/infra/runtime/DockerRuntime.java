@@ -42,6 +42,8 @@ public final class DockerRuntime implements ModelRuntime {
   private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
   private static final Duration POLL = Duration.ofMillis(200);
   private static final int LOG_LINES_ON_FAILURE = 40;
+  // How many free ports a start looks at for one that no other start here holds.
+  private static final int PORT_TRIES = 64;
   private static final Pattern UNSAFE_NAME = Pattern.compile("[^a-zA-Z0-9_.-]");
 
   private final DockerEngine docker;
@@ -53,6 +55,14 @@ public final class DockerRuntime implements ModelRuntime {
   private final boolean ownsEngine;
   // Containers share the host's network, so they listen on, and are reached at, the host's address.
   private final InstanceNetwork network;
+
+  /**
+   * Ports given to containers still starting. A container binds its port only once its server
+   * listens, after its model has loaded: until then the port looked free to the next start here,
+   * which took it too, and whose start the first container's server then answered, so requests for
+   * one model were served by another.
+   */
+  private final Set<Integer> portsStarting = ConcurrentHashMap.newKeySet();
 
   /**
    * A runtime on an engine that the caller owns and closes.
@@ -110,7 +120,7 @@ public final class DockerRuntime implements ModelRuntime {
     // A container left by an earlier attempt holds the name: a retried start begins afresh.
     removeContainersOf(spec.instanceId());
     pull(server.image());
-    int port = freePort(network);
+    int port = reservePort();
     ContainerSpec container = containerSpec(spec, port);
     long began = System.nanoTime();
     URI endpoint = network.endpoint(port);
@@ -123,6 +133,8 @@ public final class DockerRuntime implements ModelRuntime {
       // Found by its label: a start cut short may have created the container without saying so.
       removeAfterFailedStart(spec.instanceId(), e);
       throw e;
+    } finally {
+      portsStarting.remove(port);
     }
     log.info(
         "Instance {} runs in container {} at {}, ready in {} ms",
@@ -457,6 +469,25 @@ public final class DockerRuntime implements ModelRuntime {
 
   private void removeContainersOf(String instanceId) {
     containersOf(instanceId).forEach(id -> docker.stopAndRemove(id, settings.stopGrace()));
+  }
+
+  /**
+   * A free port for a container about to start, kept from this runtime's other starts until its
+   * start has ended ({@link #portsStarting}).
+   */
+  int reservePort() {
+    for (int tries = 0; tries < PORT_TRIES; tries++) {
+      int port = freePort(network);
+      if (portsStarting.add(port)) {
+        return port;
+      }
+    }
+    throw new IllegalStateException(
+        "no port of "
+            + network.ports()
+            + " on "
+            + network.address().getHostAddress()
+            + " is free of the containers starting on this host");
   }
 
   /**

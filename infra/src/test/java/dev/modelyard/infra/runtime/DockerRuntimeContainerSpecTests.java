@@ -12,6 +12,7 @@ import dev.modelyard.infra.engine.EngineOptions;
 import dev.modelyard.infra.engine.InstanceNetwork;
 import dev.modelyard.infra.engine.PortRange;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,6 +35,27 @@ class DockerRuntimeContainerSpecTests {
   @AfterEach
   void close() throws Exception {
     docker.close();
+  }
+
+  @Test
+  void twoStartsUnderWayOnOneHostAreNeverGivenOnePort() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    DockerRuntime onePort =
+        new DockerRuntime(
+            docker,
+            DockerRuntimeSettings.of("registry.example/modelyard/engine-runner:1"),
+            "host-1",
+            new InstanceNetwork(InetAddress.getLoopbackAddress(), PortRange.single(port)));
+
+    assertThat(onePort.reservePort()).isEqualTo(port);
+    // The first start's container has not bound the port yet (it does once its model is loaded):
+    // before, the second start was given it too, and the first one's server answered for both.
+    assertThatThrownBy(onePort::reservePort)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("free of the containers starting on this host");
   }
 
   @Test
