@@ -113,10 +113,10 @@ public final class DockerRuntime implements ModelRuntime {
   @Override
   public URI start(InstanceSpec spec) {
     Optional<URI> current = endpoint(spec.instanceId());
-    if (current.isPresent()) {
-      return current.get();
-    }
     ContainerServer server = server(spec.server());
+    if (current.isPresent()) {
+      return served(spec, server, current.get());
+    }
     // A container left by an earlier attempt holds the name: a retried start begins afresh.
     removeContainersOf(spec.instanceId());
     pull(server.image());
@@ -142,7 +142,30 @@ public final class DockerRuntime implements ModelRuntime {
         container.name(),
         endpoint,
         Duration.ofNanos(System.nanoTime() - began).toMillis());
-    running.put(spec.instanceId(), new Running(containerId, endpoint));
+    running.put(spec.instanceId(), new Running(containerId, endpoint, true));
+    return endpoint;
+  }
+
+  /**
+   * The endpoint of a container this runtime has, once it serves. One adopted from an earlier
+   * worker ({@link #reconcile}) may have been left while its model loaded: it is waited for, and
+   * prepared, as a container this runtime starts is. Before, its endpoint was answered at once, the
+   * start's probe failed, and a container minutes from ready was removed.
+   */
+  private URI served(InstanceSpec spec, ContainerServer server, URI endpoint) {
+    Running known = running.get(spec.instanceId());
+    if (known == null || known.serves()) {
+      return endpoint;
+    }
+    try {
+      awaitReady(known.containerId(), endpoint.resolve(server.healthPath()));
+      server.prepare(spec, endpoint);
+    } catch (RuntimeException e) {
+      running.remove(spec.instanceId(), known);
+      removeAfterFailedStart(spec.instanceId(), e);
+      throw e;
+    }
+    running.replace(spec.instanceId(), known, new Running(known.containerId(), endpoint, true));
     return endpoint;
   }
 
@@ -274,7 +297,8 @@ public final class DockerRuntime implements ModelRuntime {
       }
       Optional<URI> endpoint = adoptable(container, activeInstanceIds, policy);
       if (endpoint.isPresent()
-          && running.putIfAbsent(instanceId, new Running(container.id(), endpoint.get())) == null) {
+          && running.putIfAbsent(instanceId, new Running(container.id(), endpoint.get(), false))
+              == null) {
         adopted.add(instanceId);
       } else {
         docker.stopAndRemove(container.id(), settings.stopGrace());
@@ -510,7 +534,11 @@ public final class DockerRuntime implements ModelRuntime {
     }
   }
 
-  private record Running(String containerId, URI endpoint) {}
+  /**
+   * A container this runtime has; {@code serves} once it answered its health check here (an adopted
+   * one has not yet).
+   */
+  private record Running(String containerId, URI endpoint, boolean serves) {}
 
   /** Logs a pull's progress once per layer and status, not once per chunk. */
   private static final class ProgressLog {

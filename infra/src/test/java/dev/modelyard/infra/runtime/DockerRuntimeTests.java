@@ -1,9 +1,11 @@
 package dev.modelyard.infra.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelyard.infra.containers.ContainerInfo;
 import dev.modelyard.infra.containers.ContainerLabels;
+import dev.modelyard.infra.containers.ContainerSpec;
 import dev.modelyard.infra.containers.DockerEngine;
 import dev.modelyard.infra.containers.DockerEngineSettings;
 import dev.modelyard.infra.engine.EngineOptions;
@@ -13,6 +15,8 @@ import dev.modelyard.infra.providers.openai.OpenAiCompatibleClient;
 import dev.modelyard.testing.TestImages;
 import dev.modelyard.testing.TestServices;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -192,6 +196,58 @@ class DockerRuntimeTests {
       restarted.close();
     }
     assertThat(docker.listByLabels(Map.of(ContainerLabels.HOST, hostId))).isEmpty();
+  }
+
+  @Test
+  void anAdoptedContainerStillLoadingItsModelIsWaitedForNotTakenAsServing() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    // A container an earlier worker left while its model loaded: labelled, running, not listening.
+    String loading =
+        docker.start(
+            new ContainerSpec(
+                TestServices.get("TEST_IMAGE"),
+                DockerRuntime.containerName("loading-" + hostId),
+                List.of("sleep", "3600"),
+                Map.of(),
+                Map.of(
+                    ContainerLabels.HOST,
+                    hostId,
+                    ContainerLabels.INSTANCE,
+                    "loading",
+                    ContainerLabels.PORT,
+                    Integer.toString(port)),
+                0,
+                0,
+                true));
+    DockerRuntime restarted =
+        new DockerRuntime(
+            docker,
+            new DockerRuntimeSettings(
+                TestImages.engineRunner(),
+                null,
+                Duration.ofMinutes(2),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(1),
+                ReconcilePolicy.ADOPT_KNOWN,
+                null,
+                null,
+                null,
+                false),
+            hostId);
+    try {
+      assertThat(restarted.reconcile(Set.of("loading")).adopted()).containsExactly("loading");
+
+      // Before, its endpoint was answered at once, as if it served.
+      assertThatThrownBy(() -> restarted.start(spec("loading")))
+          .hasMessageContaining("did not answer");
+      assertThat(docker.inspect(loading)).as("removed, as a failed start's container is").isEmpty();
+    } finally {
+      restarted.close();
+    }
   }
 
   @Test
