@@ -49,13 +49,23 @@ public final class InProcessEngineRuntime implements ModelRuntime, AutoCloseable
           spec.instanceId(),
           gpus);
     }
-    return runners
-        .computeIfAbsent(
-            spec.instanceId(),
-            id ->
-                EngineRunner.start(
-                    spec.modelName(), LlamaEngine.load(spec.modelPath(), spec.options()), network))
-        .endpoint();
+    EngineRunner running = runners.get(spec.instanceId());
+    if (running != null) {
+      return running.endpoint();
+    }
+    // Loaded outside the map: inside computeIfAbsent the load held a lock of the map for as long
+    // as it took (minutes for a large model), and a stop or start of any other instance whose ID
+    // fell in the same bin waited as long. A worker starts one instance once at a time
+    // (StartAttempts), so two loads of one instance do not race; if they did, one would be closed.
+    EngineRunner started =
+        EngineRunner.start(
+            spec.modelName(), LlamaEngine.load(spec.modelPath(), spec.options()), network);
+    EngineRunner raced = runners.putIfAbsent(spec.instanceId(), started);
+    if (raced != null) {
+      started.close();
+      return raced.endpoint();
+    }
+    return started.endpoint();
   }
 
   @Override
