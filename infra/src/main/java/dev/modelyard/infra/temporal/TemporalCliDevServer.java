@@ -63,7 +63,9 @@ public final class TemporalCliDevServer implements AutoCloseable {
       PidFiles.stopLeftover(pidFile, "temporal", folder, Duration.ofSeconds(10));
       // The CLI takes no port 0: any free port is chosen here (the Java server takes 0 itself).
       int port = requestedPort == 0 ? freePort() : requestedPort;
-      int uiPort = port + 1000 <= 65535 ? port + 1000 : freePort();
+      // The UI where the README says (the port + 1000), unless that is taken: then the CLI exited
+      // at once, and a start on a busy machine failed now and then.
+      int uiPort = port + 1000 <= 65535 && isFree(port + 1000) ? port + 1000 : freePort();
       Files.createDirectories(dataDir);
       Path log = dataDir.resolve("temporal.log");
       Process process =
@@ -99,6 +101,14 @@ public final class TemporalCliDevServer implements AutoCloseable {
 
   public String target() {
     return target;
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static int freePort() {

@@ -7,6 +7,7 @@ import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,30 @@ class EmbeddedTemporalServersTests {
     assertThat(Files.size(dataDir.resolve("temporal.db"))).isPositive();
     try (ServerSocket reuse = new ServerSocket(port)) {
       assertThat(reuse.getLocalPort()).as("the port is free again after close").isEqualTo(port);
+    }
+  }
+
+  @Test
+  void theCliDevServerStartsWhenThePortWhereItsUiGoesIsTaken(@TempDir Path dataDir)
+      throws Exception {
+    Path cli = Path.of(TestServices.get("TEMPORAL_CLI"));
+    // The UI goes on the port + 1000 when that is free; here something else holds it.
+    ServerSocket taken = null;
+    int port = 0;
+    while (taken == null) {
+      port = freePort();
+      if (port + 1000 <= 65535) {
+        try {
+          taken = new ServerSocket(port + 1000, 1, InetAddress.getLoopbackAddress());
+        } catch (IOException inUse) {
+          // try another
+        }
+      }
+    }
+    try (ServerSocket uiPortTaken = taken;
+        TemporalCliDevServer server = TemporalCliDevServer.start(cli, dataDir, port)) {
+      // Before, the CLI exited at once ("exited with 1"), the UI's port being in use.
+      assertAnswers(server.target());
     }
   }
 
