@@ -15,7 +15,7 @@ SOURCES := $(shell find workflows infra workers api standalone -path '*/src/main
 JAVA_OPTS ?= -XX:+UseZGC -Xmx2g
 RUN_FLAGS := --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
 
-.PHONY: run test build clean services stop-services
+.PHONY: run test build clean services stop-services require-jdk
 
 ## Runs Modelyard on embedded defaults (building first if needed), on port 8000.
 run: $(JAR)
@@ -24,7 +24,7 @@ run: $(JAR)
 
 ## Starts the real test services (PostgreSQL, Redis, Docker, registry, HF mirror, Temporal,
 ## Ollama) on loopback, then runs the whole test suite against them.
-test: services
+test: require-jdk services
 	$(MVNW) verify
 
 build: $(JAR)
@@ -34,7 +34,12 @@ build: $(JAR)
 $(JAR): $(SOURCES)
 	$(MVNW) -q install -DskipTests -Dspotless.check.skip
 
-services:
+# Before the services: their test images are jlink'd from the JDK, and without one the first error
+# would be a missing jlink, minutes in, rather than this.
+require-jdk:
+	@JAVA_HOME=$(JAVA_HOME) scripts/java-home.sh --require >/dev/null
+
+services: require-jdk
 	scripts/test-services.sh
 
 stop-services:

@@ -144,7 +144,8 @@ PKGS=(curl ca-certificates procps util-linux shellcheck)
 selected postgres && PKGS+=(postgresql postgresql-client)
 selected redis && PKGS+=(redis-server redis-tools)
 selected registry && PKGS+=(docker-registry)
-selected docker && PKGS+=(docker.io busybox-static)
+# unzip: the engine runner's test image takes llama.cpp's libraries out of its jar.
+selected docker && PKGS+=(docker.io busybox-static unzip)
 selected nginx && PKGS+=(nginx)
 # Headers that the Ollama module zip lacks (Go module zips omit vendor/ dirs).
 if selected ollama && [[ ! -x $OLLAMA_BIN ]]; then PKGS+=(gcc g++ nlohmann-json3-dev libstb-dev); fi

@@ -43,9 +43,17 @@ copy_libs() {
   done
 }
 
-# find_llama_jar: the newest java-llama.cpp jar in the local Maven repository, or nothing.
+# find_llama_jar: java-llama.cpp's jar of the version the build uses (the root pom's
+# llama.version) in the local Maven repository, or nothing. Not the newest there: another
+# checkout's version would pair its native libraries with this build's classes. Nothing, not a
+# failure, when the folder is missing (set -e and pipefail ended the script on a clean machine).
 find_llama_jar() {
-  find "$HOME/.m2/repository/de/kherud/llama" -name 'llama-*.jar' ! -name '*-sources.jar' 2>/dev/null | sort -V | tail -n1
+  local version jar
+  version=$(sed -n 's|.*<llama.version>\(.*\)</llama.version>.*|\1|p' "$REPO_ROOT/pom.xml" | head -n1)
+  jar="$HOME/.m2/repository/de/kherud/llama/$version/llama-$version.jar"
+  if [[ -n $version && -f $jar ]]; then
+    echo "$jar"
+  fi
 }
 
 # base_image: builds (or finds) the base as a Docker archive; prints its path.
@@ -55,10 +63,12 @@ base_image() {
   if [[ -z $llama_jar ]]; then
     # A clean machine: the build has not fetched llama.cpp's jar yet, whose libraries the base
     # must carry (without them the image cannot load llama.cpp).
-    (cd "$REPO_ROOT" && JAVA_HOME="$JDK" ./mvnw -B -q -pl infra -am dependency:resolve \
-      -Dspotless.check.skip >&2)
+    local version
+    version=$(sed -n 's|.*<llama.version>\(.*\)</llama.version>.*|\1|p' "$REPO_ROOT/pom.xml" | head -n1)
+    (cd "$REPO_ROOT" && JAVA_HOME="$JDK" ./mvnw -B -q dependency:get \
+      -Dartifact="de.kherud:llama:$version" -Dtransitive=false >&2)
     llama_jar=$(find_llama_jar)
-    [[ -n $llama_jar ]] || die "llama.cpp's jar is not in ~/.m2 even after resolving infra's dependencies"
+    [[ -n $llama_jar ]] || die "llama.cpp's jar ($version) is not in ~/.m2 even after fetching it"
   fi
   inputs=$({
     sha256sum <"${BASH_SOURCE[0]}"

@@ -106,11 +106,28 @@ build_ollama() {
 }
 
 # ---- the engine runner -------------------------------------------------------------------------
+# llama_jar: java-llama.cpp's jar of the version the build uses (the root pom's llama.version),
+# whose native libraries the base carries; a clean machine, whose build has not fetched it yet,
+# gets it from Maven Central first. Prints its path.
+llama_jar() {
+  local version jar
+  version=$(sed -n 's|.*<llama.version>\(.*\)</llama.version>.*|\1|p' "$REPO_ROOT/pom.xml" | head -n1)
+  [[ -n $version ]] || die "engine-runner-base: no llama.version in $REPO_ROOT/pom.xml"
+  jar="$HOME/.m2/repository/de/kherud/llama/$version/llama-$version.jar"
+  if [[ ! -f $jar ]]; then
+    (cd "$REPO_ROOT" && JAVA_HOME="$JDK" timeout 1800 ./mvnw -B -q dependency:get \
+      -Dartifact="de.kherud:llama:$version" -Dtransitive=false >&2) \
+      || die "engine-runner-base: cannot fetch de.kherud:llama:$version with Maven"
+  fi
+  [[ -f $jar ]] || die "engine-runner-base: $jar is missing after fetching it"
+  echo "$jar"
+}
+
 # The base: jlink'd JRE + busybox + shared libraries, cached by its inputs. Prints its folder.
 engine_runner_base() {
   local llama_jar inputs base
-  llama_jar=$(find "$HOME/.m2/repository/de/kherud/llama" -name 'llama-*.jar' 2>/dev/null | sort -V | tail -n1)
-  inputs=$( { echo "$SELF_HASH $JRE_MODULES"; cat "$JDK/release"; sha256sum "$BUSYBOX"; [[ -n $llama_jar ]] && sha256sum "$llama_jar"; } | hash_of)
+  llama_jar=$(llama_jar)
+  inputs=$( { echo "$SELF_HASH $JRE_MODULES"; cat "$JDK/release"; sha256sum "$BUSYBOX"; sha256sum "$llama_jar"; } | hash_of)
   base="$IMAGES_CACHE/engine-runner-base-$inputs"
   if [[ -f $base/.complete ]]; then
     echo "$base"
@@ -123,9 +140,7 @@ engine_runner_base() {
     --compress=zip-6 --output "$work/opt/java" >&2
   # The llama.cpp binding of java-llama.cpp, loaded from a fixed path rather than
   # extracted to /tmp at each start.
-  if [[ -n $llama_jar ]]; then
-    unzip -q -j -o "$llama_jar" 'de/kherud/llama/Linux/x86_64/*.so' -d "$work/opt/modelyard/native"
-  fi
+  unzip -q -j -o "$llama_jar" 'de/kherud/llama/Linux/x86_64/*.so' -d "$work/opt/modelyard/native"
   copy_libs "$work" "$work/opt/java/bin/java" $(find "$work/opt/java/lib" "$work/opt/modelyard/native" -name '*.so')
   touch "$work/.complete"
   rm -rf "$base" && mv "$work" "$base"

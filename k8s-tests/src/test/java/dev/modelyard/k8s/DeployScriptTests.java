@@ -2,18 +2,18 @@ package dev.modelyard.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelyard.testing.BoundedProcess;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,17 +151,15 @@ class DeployScriptTests {
     deploy.environment().put("PATH", bin + ":" + System.getenv("PATH"));
     deploy.environment().putAll(environment);
     deploy.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    Process process = deploy.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Deployed(process.exitValue(), output);
+    BoundedProcess.Result result = BoundedProcess.run(deploy, Duration.ofSeconds(60));
+    return new Deployed(result.exitCode(), result.output());
   }
 
   /** Runs a command; returns its output when it succeeds, fails the test with it otherwise. */
   static String run(String... command) throws IOException, InterruptedException {
-    Process process;
+    BoundedProcess.Result result;
     try {
-      process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      result = BoundedProcess.run(new ProcessBuilder(command), Duration.ofSeconds(60));
     } catch (IOException e) {
       throw new AssertionError(
           command[0]
@@ -170,9 +168,7 @@ class DeployScriptTests {
               + ")",
           e);
     }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as(String.join(" ", command) + "\n" + output).isZero();
-    return output;
+    assertThat(result.exitCode()).as(String.join(" ", command) + "\n" + result.output()).isZero();
+    return result.output();
   }
 }

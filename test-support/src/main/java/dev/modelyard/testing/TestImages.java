@@ -3,13 +3,12 @@ package dev.modelyard.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Container images of Modelyard's own servers, in the local test registry.
@@ -73,16 +72,16 @@ public final class TestImages {
 
   private static String run(List<String> command) {
     try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      byte[] output = process.getInputStream().readAllBytes();
-      if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
+      BoundedProcess.Result built =
+          BoundedProcess.run(new ProcessBuilder(command), Duration.ofMinutes(10));
+      if (built.exitCode() != 0) {
         throw new IllegalStateException(
             "building the engine-runner image failed: "
                 + String.join(" ", command.subList(0, 2))
                 + "\n"
-                + new String(output, StandardCharsets.UTF_8));
+                + built.output());
       }
-      List<String> lines = new String(output, StandardCharsets.UTF_8).strip().lines().toList();
+      List<String> lines = built.output().strip().lines().toList();
       return lines.getLast().strip();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
