@@ -66,7 +66,8 @@ base_image() {
     local version
     version=$(sed -n 's|.*<llama.version>\(.*\)</llama.version>.*|\1|p' "$REPO_ROOT/pom.xml" | head -n1)
     (cd "$REPO_ROOT" && JAVA_HOME="$JDK" ./mvnw -B -q dependency:get \
-      -Dartifact="de.kherud:llama:$version" -Dtransitive=false >&2)
+      -Dartifact="de.kherud:llama:$version" -Dtransitive=false \
+      -Dmaven.repo.local="$HOME/.m2/repository" >&2)
     llama_jar=$(find_llama_jar)
     [[ -n $llama_jar ]] || die "llama.cpp's jar ($version) is not in ~/.m2 even after fetching it"
   fi

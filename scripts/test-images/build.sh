@@ -116,7 +116,8 @@ llama_jar() {
   jar="$HOME/.m2/repository/de/kherud/llama/$version/llama-$version.jar"
   if [[ ! -f $jar ]]; then
     (cd "$REPO_ROOT" && JAVA_HOME="$JDK" timeout 1800 ./mvnw -B -q dependency:get \
-      -Dartifact="de.kherud:llama:$version" -Dtransitive=false >&2) \
+      -Dartifact="de.kherud:llama:$version" -Dtransitive=false \
+      -Dmaven.repo.local="$HOME/.m2/repository" >&2) \
       || die "engine-runner-base: cannot fetch de.kherud:llama:$version with Maven"
   fi
   [[ -f $jar ]] || die "engine-runner-base: $jar is missing after fetching it"
