@@ -11,14 +11,15 @@
 #   MODELYARD_IMAGE_TAG     their tag, as scripts/images/build.sh --push printed it (default the
 #                           manifests' version tag: pods already on it are not replaced by a rebuild)
 #   MODELYARD_HOSTNAME      the ingress host name (default modelyard.example.com)
-#   ROLLOUT_TIMEOUT         how long to wait for each rollout (default 10m)
+#   ROLLOUT_TIMEOUT         how long to wait for each rollout, and for each node of the GPU
+#                           host workers' (default 10m)
 #
 # The Secrets (k8s/examples/secrets.yaml lists them) must exist first: it stops before applying
 # anything else when one is missing, saying which.
 set -euo pipefail
 
 usage() {
-  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -70,6 +71,29 @@ rollout() { # KIND/NAME...
     log "waiting for $target"
     k rollout status "$target" --timeout="$TIMEOUT" >/dev/null || die "$target did not become ready within $TIMEOUT (kubectl -n $NS describe $target)"
   done
+}
+
+# seconds DURATION: kubectl's 90s, 10m or 1h as seconds.
+seconds() {
+  case $1 in
+    *h) echo $((${1%h} * 3600)) ;;
+    *m) echo $((${1%m} * 60)) ;;
+    *s) echo "${1%s}" ;;
+    *) echo "$1" ;;
+  esac
+}
+
+# rollout_daemonset NAME: ROLLOUT_TIMEOUT for each node it runs on. It replaces one node's pod at a
+# time, each then held minReadySeconds (2 min) once ready: four GPU nodes took longer than one
+# ROLLOUT_TIMEOUT, and the script died there before applying monitoring and the ingress.
+rollout_daemonset() {
+  local nodes
+  nodes=$(k get daemonset "$1" -o jsonpath='{.status.desiredNumberScheduled}' 2>/dev/null || true)
+  [[ $nodes =~ ^[1-9][0-9]*$ ]] || nodes=1
+  local within=$((nodes * $(seconds "$TIMEOUT")))s
+  log "waiting for daemonset/$1 ($nodes node(s), $TIMEOUT each)"
+  k rollout status "daemonset/$1" --timeout="$within" >/dev/null ||
+    die "daemonset/$1 did not become ready within $within (kubectl -n $NS describe daemonset/$1)"
 }
 
 run_job() { # NAME: waits for a job that apply has just (re)created
@@ -146,7 +170,8 @@ rollout statefulset/ollama
 apply llm-api.yaml
 apply workers.yaml
 rollout deployment/llm-api deployment/workers-pulls deployment/workers-runtime \
-  deployment/workers-health deployment/workers-maintenance daemonset/workers-host
+  deployment/workers-health deployment/workers-maintenance
+rollout_daemonset workers-host
 
 log "applying monitoring/ (dashboards and alert rules)"
 kubectl kustomize "$HERE/monitoring" |

@@ -58,7 +58,7 @@ class DeployScriptTests {
           switch (w.owner()) {
             case Deployment d -> "deployment/" + w.name();
             case StatefulSet s -> "statefulset/" + w.name();
-            case DaemonSet d -> "daemonset/" + w.name();
+            case DaemonSet d -> "rollout_daemonset " + w.name();
             case Job j -> "run_job " + w.name();
             default -> throw new AssertionError(w.where());
           };
@@ -116,6 +116,21 @@ class DeployScriptTests {
             "image: registry.example.com/modelyard/workers:0123456789ab");
   }
 
+  @Test
+  @Timeout(120)
+  void theGpuHostWorkersAreWaitedForTheRolloutTimeoutPerNode(@TempDir Path bin) throws Exception {
+    Path calls = bin.resolve("calls");
+
+    Deployed deployed =
+        deployWithKubectlStandIn(
+            bin, calls, "gpu-1", Map.of("DAEMONSET_NODES", "4", "ROLLOUT_TIMEOUT", "10m"));
+
+    assertThat(deployed.exitCode()).as(deployed.output()).isZero();
+    // One node at a time, each held 2 minutes once ready: 10 minutes for all four was too short.
+    assertThat(Files.readString(calls))
+        .contains("rollout status daemonset/workers-host --timeout=2400s");
+  }
+
   private record Deployed(int exitCode, String output) {}
 
   /**
@@ -139,6 +154,7 @@ class DeployScriptTests {
         case "$*" in
           *"get secret"*) echo "password database-url secret-key admin-key" ;;
           *"get nodes"*) echo "%s" | grep . || true ;;
+          *"get daemonset"*) echo "${DAEMONSET_NODES:-}" ;;
           *" apply "*) cat >> "%s.applied" ;;
         esac
         """
