@@ -35,6 +35,7 @@ final class CostAccounting {
   private final Clock clock;
   private final boolean tracking;
   private final SharedCostHolds sharedHolds;
+  private final Duration holdLapse;
 
   /**
    * @param sharedHolds null without Redis: each replica holds against the limits on its own
@@ -45,10 +46,12 @@ final class CostAccounting {
       CostSettings settings,
       Clock clock,
       Supplier<Optional<Caller>> currentCaller,
-      SharedCostHolds sharedHolds) {
+      SharedCostHolds sharedHolds,
+      Duration totalTimeout) {
     this.prices = prices;
     this.ledger = ledger;
     this.sharedHolds = sharedHolds;
+    this.holdLapse = holdLapseUnder(totalTimeout);
     this.budget = new MonthlyBudget(settings, ledger, clock);
     this.keyBudgets = new KeyBudgets(settings, ledger, clock);
     this.currentCaller = currentCaller;
@@ -90,7 +93,7 @@ final class CostAccounting {
    * one is recorded passes the check, and spend past the limit grows with concurrency. Checked and
    * held as one step, so that concurrent calls see each other's holds: on every replica through
    * Redis ({@link SharedCostHolds}, whose script is the one step), on this one alone while Redis is
-   * away. A hold that is never closed lapses after {@link #HOLD_LAPSE}.
+   * away. A hold that is never closed lapses after {@link #holdLapseUnder} the total timeout.
    */
   CloudPermit permitCloud(
       String provider, String model, int requestBytes, int maxTokens, int choices) {
@@ -115,13 +118,13 @@ final class CostAccounting {
         callerId == null ? BigDecimal.ZERO : ledger.recordedThisMonthBy(callerId);
     Optional<SharedCostHolds.Outcome> shared =
         sharedHolds.tryHold(
-            callerId, cost, HOLD_LAPSE, recorded, budget.limit(), recordedByCaller, keyBudget);
+            callerId, cost, holdLapse, recorded, budget.limit(), recordedByCaller, keyBudget);
     return switch (shared.orElse(null)) {
       // Redis cannot answer now: this replica's own holds, as without Redis.
       case null -> permitHere(callerId, cost);
       case SharedCostHolds.Outcome.Held held ->
           new CloudPermit(
-              ledger.hold(callerId, cost, HOLD_LAPSE, () -> sharedHolds.release(held.id())), null);
+              ledger.hold(callerId, cost, holdLapse, () -> sharedHolds.release(held.id())), null);
       case SharedCostHolds.Outcome.OverLimit over ->
           new CloudPermit(null, budget.reached(recorded.add(over.held())));
       case SharedCostHolds.Outcome.OverBudget over ->
@@ -138,7 +141,7 @@ final class CostAccounting {
     if (refusal.isPresent()) {
       return new CloudPermit(null, refusal.get());
     }
-    return new CloudPermit(ledger.hold(callerId, cost, HOLD_LAPSE), null);
+    return new CloudPermit(ledger.hold(callerId, cost, holdLapse), null);
   }
 
   /** A cloud call's go-ahead, with its hold on what it may cost; or why it may not run now. */
@@ -147,8 +150,18 @@ final class CostAccounting {
   /** The answer a cloud call is held for when its request does not bound it. */
   static final int UNBOUNDED_ANSWER_TOKENS = 4096;
 
-  /** Longer than any call is let run (the gateway's total timeout is 10 minutes by default). */
-  static final Duration HOLD_LAPSE = Duration.ofMinutes(30);
+  /** The least time a hold lives: three times the gateway's default total timeout. */
+  static final Duration MIN_HOLD_LAPSE = Duration.ofMinutes(30);
+
+  /**
+   * How long a hold that is never closed lives: longer than any call is let run, a stream being cut
+   * at the gateway's total timeout. Fixed at 30 minutes, a total timeout set above it let a long
+   * cloud stream lose its hold while it ran, and calls started then were judged without it.
+   */
+  static Duration holdLapseUnder(Duration totalTimeout) {
+    Duration overTotal = totalTimeout.plusMinutes(10);
+    return overTotal.compareTo(MIN_HOLD_LAPSE) > 0 ? overTotal : MIN_HOLD_LAPSE;
+  }
 
   /**
    * Records what a served request cost, answering its cost in dollars.

@@ -45,6 +45,7 @@ class GatewayConfiguration {
   CostAccounting costAccounting(
       CostLedger ledger,
       CostSettings settings,
+      GatewaySettings gateway,
       ObjectProvider<RedissonClient> redis,
       ObjectProvider<DeploymentIdentity> deployment) {
     RedissonClient client = redis.getIfAvailable();
@@ -54,6 +55,7 @@ class GatewayConfiguration {
         settings,
         Clock.systemUTC(),
         Caller::current,
-        client == null ? null : new SharedCostHolds(client, deployment.getObject()));
+        client == null ? null : new SharedCostHolds(client, deployment.getObject()),
+        gateway.totalTimeout());
   }
 }
