@@ -12,6 +12,7 @@ import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -21,6 +22,7 @@ import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
@@ -144,6 +146,34 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
               HttpStatus.BAD_REQUEST, "the request body is missing or is not valid JSON");
     }
     return ResponseEntity.badRequest().body(problem);
+  }
+
+  /**
+   * What Spring MVC itself refuses (a 405, a 415, an unreadable body) on {@code /v1/**} in OpenAI's
+   * format, as every other answer there is: a problem body is nothing an OpenAI SDK reads.
+   */
+  @Override
+  protected ResponseEntity<Object> createResponseEntity(
+      Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+    if (body instanceof ProblemDetail problem
+        && request instanceof ServletWebRequest servlet
+        && servlet.getRequest().getRequestURI().startsWith("/v1/")) {
+      HttpHeaders json = new HttpHeaders();
+      if (headers != null) {
+        json.addAll(headers);
+      }
+      json.setContentType(MediaType.APPLICATION_JSON);
+      Object field = problem.getProperties() == null ? null : problem.getProperties().get("field");
+      return new ResponseEntity<>(
+          OpenAiErrorBody.of(
+              problem.getDetail(),
+              statusCode.is5xxServerError() ? "server_error" : "invalid_request_error",
+              field == null ? null : field.toString(),
+              null),
+          json,
+          statusCode);
+    }
+    return super.createResponseEntity(body, headers, statusCode, request);
   }
 
   private static ResponseEntity<Object> invalid(String field, String detail) {

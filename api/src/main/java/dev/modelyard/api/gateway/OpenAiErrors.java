@@ -3,6 +3,7 @@ package dev.modelyard.api.gateway;
 import dev.modelyard.api.errors.ApiException;
 import dev.modelyard.api.errors.BudgetExhaustedException;
 import dev.modelyard.api.errors.InvalidFieldException;
+import dev.modelyard.api.errors.OpenAiErrorBody;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -21,12 +22,12 @@ class OpenAiErrors {
     ApiException.class,
     Gateway.UpstreamRejectedException.class
   })
-  ResponseEntity<ErrorBody> handle(RuntimeException e) {
+  ResponseEntity<OpenAiErrorBody> handle(RuntimeException e) {
     return of(e);
   }
 
   /** The error answer to one of the gateway's own exceptions; null for any other. */
-  static ResponseEntity<ErrorBody> of(RuntimeException e) {
+  static ResponseEntity<OpenAiErrorBody> of(RuntimeException e) {
     return switch (e) {
       case OpenAiRequestException invalid ->
           body(HttpStatus.BAD_REQUEST, e.getMessage(), "invalid_request_error", invalid.param());
@@ -50,13 +51,8 @@ class OpenAiErrors {
     };
   }
 
-  private static ResponseEntity<ErrorBody> body(
+  private static ResponseEntity<OpenAiErrorBody> body(
       HttpStatusCode status, String message, String type, String param) {
-    return ResponseEntity.status(status)
-        .body(new ErrorBody(new ErrorBody.Error(message, type, param, null)));
-  }
-
-  record ErrorBody(Error error) {
-    record Error(String message, String type, String param, String code) {}
+    return ResponseEntity.status(status).body(OpenAiErrorBody.of(message, type, param, null));
   }
 }

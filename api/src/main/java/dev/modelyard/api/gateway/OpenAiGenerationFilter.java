@@ -1,5 +1,6 @@
 package dev.modelyard.api.gateway;
 
+import dev.modelyard.api.errors.OpenAiErrorBody;
 import dev.modelyard.api.security.RequestPaths;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -69,18 +70,17 @@ final class OpenAiGenerationFilter extends OncePerRequestFilter {
       if (response.isCommitted()) {
         throw e;
       }
-      ResponseEntity<OpenAiErrors.ErrorBody> error = OpenAiErrors.of(e);
+      ResponseEntity<OpenAiErrorBody> error = OpenAiErrors.of(e);
       if (error == null) {
         log.error("{} failed", endpoint.path(), e);
         error =
             ResponseEntity.internalServerError()
                 .body(
-                    new OpenAiErrors.ErrorBody(
-                        new OpenAiErrors.ErrorBody.Error(
-                            HttpStatus.INTERNAL_SERVER_ERROR.getReasonPhrase(),
-                            "server_error",
-                            null,
-                            null)));
+                    OpenAiErrorBody.of(
+                        HttpStatus.INTERNAL_SERVER_ERROR.getReasonPhrase(),
+                        "server_error",
+                        null,
+                        null));
       }
       response.resetBuffer();
       response.setStatus(error.getStatusCode().value());

@@ -1,5 +1,6 @@
 package dev.modelyard.api.ratelimit;
 
+import dev.modelyard.api.errors.OpenAiErrorBody;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.http.HttpHeaders;
@@ -41,9 +42,7 @@ final class RateLimitResponses {
     Object body;
     if (family == PathFamily.OPENAI) {
       response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-      body =
-          new OpenAiError(
-              new OpenAiError.Error(message, "rate_limit_exceeded", null, "rate_limit_exceeded"));
+      body = OpenAiErrorBody.of(message, "rate_limit_exceeded", null, "rate_limit_exceeded");
     } else {
       response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
       body =
@@ -68,11 +67,6 @@ final class RateLimitResponses {
             ? "the server's rate limit of " + rate + " for all callers is reached"
             : "rate limit of " + rate + " reached for this API key or address";
     return whose + "; retry in " + decision.retryAfterSeconds() + " s";
-  }
-
-  /** OpenAI's error object, which its SDKs turn into their rate-limit error. */
-  record OpenAiError(Error error) {
-    record Error(String message, String type, String param, String code) {}
   }
 
   /** RFC 9457's members, as ProblemDetailsAdvice writes them for the other errors. */

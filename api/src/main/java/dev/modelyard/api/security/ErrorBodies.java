@@ -1,5 +1,6 @@
 package dev.modelyard.api.security;
 
+import dev.modelyard.api.errors.OpenAiErrorBody;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -70,7 +71,7 @@ final class ErrorBodies {
     Object body;
     if (OPENAI.matches(PathContainer.parsePath(RequestPaths.path(request)))) {
       response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-      body = new OpenAiError(new OpenAiError.Error(message, openAiType, field, openAiCode));
+      body = OpenAiErrorBody.of(message, openAiType, field, openAiCode);
     } else {
       response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
       String title = status.getReasonPhrase();
@@ -81,11 +82,6 @@ final class ErrorBodies {
               : new FieldProblem("about:blank", title, status.value(), message, instance, field);
     }
     JSON.writeValue(response.getOutputStream(), body);
-  }
-
-  /** OpenAI's error object. */
-  record OpenAiError(Error error) {
-    record Error(String message, String type, String param, String code) {}
   }
 
   /** RFC 9457's members, as ProblemDetailsAdvice writes them for the other errors. */
