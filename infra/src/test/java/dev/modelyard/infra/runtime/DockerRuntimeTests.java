@@ -47,19 +47,7 @@ class DockerRuntimeTests {
   @BeforeEach
   void connect() {
     docker = new DockerEngine(DockerEngineSettings.of(URI.create(TestServices.get("DOCKER_HOST"))));
-    settings =
-        new DockerRuntimeSettings(
-            TestImages.engineRunner(),
-            null,
-            Duration.ofMinutes(2),
-            Duration.ofSeconds(60),
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(1),
-            ReconcilePolicy.ADOPT_KNOWN,
-            null,
-            null,
-            null,
-            false);
+    settings = settingsStartingWithin(Duration.ofSeconds(60));
     runtime = new DockerRuntime(docker, settings, hostId);
   }
 
@@ -223,21 +211,7 @@ class DockerRuntimeTests {
                 0,
                 true));
     DockerRuntime restarted =
-        new DockerRuntime(
-            docker,
-            new DockerRuntimeSettings(
-                TestImages.engineRunner(),
-                null,
-                Duration.ofMinutes(2),
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(1),
-                ReconcilePolicy.ADOPT_KNOWN,
-                null,
-                null,
-                null,
-                false),
-            hostId);
+        new DockerRuntime(docker, settingsStartingWithin(Duration.ofSeconds(2)), hostId);
     try {
       assertThat(restarted.reconcile(Set.of("loading")).adopted()).containsExactly("loading");
 
@@ -294,5 +268,20 @@ class DockerRuntimeTests {
                 "tiny", List.of(new ChatMessage("user", "Hello")), 3, 0.0, 1, false))
         .usage()
         .completionTokens();
+  }
+
+  private static DockerRuntimeSettings settingsStartingWithin(Duration startTimeout) {
+    return new DockerRuntimeSettings(
+        TestImages.engineRunner(),
+        null,
+        Duration.ofMinutes(2),
+        startTimeout,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(1),
+        ReconcilePolicy.ADOPT_KNOWN,
+        null,
+        null,
+        null,
+        false);
   }
 }
