@@ -106,15 +106,10 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
    * Stops the instance on a thread of its own while this one heartbeats: a graceful stop (a
    * container's grace period, a generation finishing) may outlast the heartbeat timeout. Cancelled,
    * the stop still runs to its end: half a stop is worse than a late one.
-   *
-   * <p>A start still under way here has nothing for the runtime to stop yet (a process not ready, a
-   * container whose image is pulling): the stop returns once that start has ended and stopped what
-   * it started, since its caller then releases the instance's memory. Before, it returned at once,
-   * and the next load was placed on memory the starting one went on filling.
    */
   @Override
   public void stopInstance(String instanceId) {
-    CompletableFuture<Void> startUnderWay = attempts.stopping(instanceId);
+    attempts.stopping(instanceId);
     ActivityExecutionContext activity = Activity.getExecutionContext();
     CompletableFuture<Void> stopped = new CompletableFuture<>();
     Thread.ofVirtual()
@@ -129,7 +124,7 @@ public class InstanceHostActivitiesImpl implements InstanceHostActivities {
               }
             });
     try {
-      heartbeatingUntil(CompletableFuture.allOf(stopped, startUnderWay), activity, "stopping");
+      heartbeatingUntil(stopped, activity, "stopping");
     } catch (ExecutionException e) {
       throw failureOf(e);
     } catch (InterruptedException e) {

@@ -32,19 +32,13 @@ final class StartAttempts {
 
   /**
    * The instance is being stopped: an attempt under way stops what it starts once it ends; an ended
-   * one is forgotten (the caller stops the instance). Answers when the attempt under way has ended
-   * and stopped what it started (at once when none is): until then the instance may hold memory.
+   * one is forgotten (the caller stops the instance).
    */
-  CompletableFuture<Void> stopping(String instanceId) {
+  void stopping(String instanceId) {
     Attempt attempt = latest.get(instanceId);
-    if (attempt == null) {
-      return CompletableFuture.completedFuture(null);
-    }
-    if (attempt.requestStop()) {
+    if (attempt != null && attempt.requestStop()) {
       latest.remove(instanceId, attempt);
-      return CompletableFuture.completedFuture(null);
     }
-    return attempt.settled;
   }
 
   /**
