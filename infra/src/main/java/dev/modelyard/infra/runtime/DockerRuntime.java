@@ -164,6 +164,8 @@ public final class DockerRuntime implements ModelRuntime {
       running.remove(spec.instanceId(), known);
       removeAfterFailedStart(spec.instanceId(), e);
       throw e;
+    } finally {
+      portsStarting.remove(endpoint.getPort());
     }
     running.replace(spec.instanceId(), known, new Running(known.containerId(), endpoint, true));
     return endpoint;
@@ -199,8 +201,18 @@ public final class DockerRuntime implements ModelRuntime {
 
   @Override
   public void stop(String instanceId) {
-    running.remove(instanceId);
+    Running stopped = running.get(instanceId);
+    if (stopped != null) {
+      forget(instanceId, stopped);
+    }
     removeContainersOf(instanceId);
+  }
+
+  /** Drops an instance; one adopted and never seen serving frees the port kept for it. */
+  private void forget(String instanceId, Running instance) {
+    if (running.remove(instanceId, instance) && !instance.serves()) {
+      portsStarting.remove(instance.endpoint().getPort());
+    }
   }
 
   /**
@@ -216,7 +228,7 @@ public final class DockerRuntime implements ModelRuntime {
     boolean alive =
         docker.inspect(instance.containerId()).map(i -> i.state().running()).orElse(false);
     if (!alive) {
-      running.remove(instanceId, instance);
+      forget(instanceId, instance);
       return Optional.empty();
     }
     return Optional.of(instance.endpoint());
@@ -299,6 +311,8 @@ public final class DockerRuntime implements ModelRuntime {
       if (endpoint.isPresent()
           && running.putIfAbsent(instanceId, new Running(container.id(), endpoint.get(), false))
               == null) {
+        // It may not have bound its port yet: kept from this host's starts until it serves.
+        portsStarting.add(endpoint.get().getPort());
         adopted.add(instanceId);
       } else {
         docker.stopAndRemove(container.id(), settings.stopGrace());

@@ -9,6 +9,8 @@ import dev.modelyard.infra.containers.ContainerSpec;
 import dev.modelyard.infra.containers.DockerEngine;
 import dev.modelyard.infra.containers.DockerEngineSettings;
 import dev.modelyard.infra.engine.EngineOptions;
+import dev.modelyard.infra.engine.InstanceNetwork;
+import dev.modelyard.infra.engine.PortRange;
 import dev.modelyard.infra.providers.openai.ChatCompletionRequest;
 import dev.modelyard.infra.providers.openai.ChatMessage;
 import dev.modelyard.infra.providers.openai.OpenAiCompatibleClient;
@@ -211,14 +213,21 @@ class DockerRuntimeTests {
                 0,
                 true));
     DockerRuntime restarted =
-        new DockerRuntime(docker, settingsStartingWithin(Duration.ofSeconds(2)), hostId);
+        new DockerRuntime(
+            docker,
+            settingsStartingWithin(Duration.ofSeconds(2)),
+            hostId,
+            new InstanceNetwork(InetAddress.getLoopbackAddress(), PortRange.single(port)));
     try {
       assertThat(restarted.reconcile(Set.of("loading")).adopted()).containsExactly("loading");
+      // Its server will bind the port once loaded: no start here may be given it meanwhile.
+      assertThatThrownBy(restarted::reservePort).hasMessageContaining("free of the containers");
 
       // Before, its endpoint was answered at once, as if it served.
       assertThatThrownBy(() -> restarted.start(spec("loading")))
           .hasMessageContaining("did not answer");
       assertThat(docker.inspect(loading)).as("removed, as a failed start's container is").isEmpty();
+      assertThat(restarted.reservePort()).as("given back with it").isEqualTo(port);
     } finally {
       restarted.close();
     }
