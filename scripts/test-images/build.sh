@@ -20,6 +20,9 @@
 # under ~/.cache/modelyard/images. Needs root, the test Docker engine and the
 # registry of scripts/test-services.sh.
 set -euo pipefail
+# A function whose output is taken ($(...)) stops at its first failure too: without this, a
+# failure in llama_jar, within engine_runner_base, went on to mark a base without llama.cpp built.
+shopt -s inherit_errexit
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 # shellcheck source=../test-services/lib.sh
