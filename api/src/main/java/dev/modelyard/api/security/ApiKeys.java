@@ -217,11 +217,17 @@ final class ApiKeys {
 
     /**
      * On a virtual thread of its own rather than Caffeine's executor, the common pool: it has one
-     * thread on a 2-core machine, and this waits on PostgreSQL.
+     * thread on a 2-core machine, and this waits on PostgreSQL. An unknown hash is not looked up
+     * again: its entry expires as it did, and a new lookup then counts against {@link
+     * FailedKeyLookups}, which a lookup in the background would pass by (a client cycling through
+     * made-up keys it had sent once would have had them all looked up every minute).
      */
     @Override
     public CompletableFuture<StoreAnswer> asyncReload(
         String hash, StoreAnswer before, Executor executor) {
+      if (before.key().isEmpty()) {
+        return CompletableFuture.completedFuture(before);
+      }
       return CompletableFuture.supplyAsync(() -> lookUpAgain(hash, before), RELOADS);
     }
 

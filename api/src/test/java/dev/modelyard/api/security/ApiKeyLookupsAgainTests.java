@@ -160,6 +160,24 @@ class ApiKeyLookupsAgainTests {
         .containsExactly(Level.WARN, Level.INFO);
   }
 
+  @Test
+  void anUnknownKeyIsNotLookedUpAgainButForgottenAfterFiveMinutes() throws Exception {
+    String madeUp = "my-" + "x".repeat(40);
+    String hash = ApiKeySecrets.hash(madeUp);
+    assertThat(keys.authenticate(madeUp, ADDRESS)).isEmpty();
+    long lookedUp = keys.lookedUpAt(hash);
+
+    // Used again past the minute: a lookup in the background would pass by the limits on
+    // unknown keys per address, so none is made.
+    advance(ApiKeys.REFRESH_AFTER.plusSeconds(1));
+    assertThat(keys.authenticate(madeUp, ADDRESS)).isEmpty();
+    Thread.sleep(200);
+    assertThat(keys.lookedUpAt(hash)).isEqualTo(lookedUp);
+
+    advance(ApiKeys.CACHE_TTL);
+    assertThat(keys.lookedUpAt(hash)).as("expired five minutes after its lookup").isEqualTo(-1);
+  }
+
   private static KeyRequest userKey(String name) {
     return new KeyRequest(name, Set.of(Role.USER), null, null, null);
   }
