@@ -73,15 +73,28 @@ rollout() { # KIND/NAME...
   done
 }
 
-# seconds DURATION: kubectl's 90s, 10m or 1h as seconds.
+# seconds DURATION: a duration as kubectl takes it (90, 90s, 10m, 1h30m) in seconds; fails on
+# anything else.
 seconds() {
-  case $1 in
-    *h) echo $((${1%h} * 3600)) ;;
-    *m) echo $((${1%m} * 60)) ;;
-    *s) echo "${1%s}" ;;
-    *) echo "$1" ;;
-  esac
+  local rest=$1 total=0
+  if [[ $rest =~ ^[0-9]+$ ]]; then
+    echo "$rest"
+    return
+  fi
+  while [[ $rest =~ ^([0-9]+)([hms])(.*)$ ]]; do
+    case ${BASH_REMATCH[2]} in
+      h) total=$((total + BASH_REMATCH[1] * 3600)) ;;
+      m) total=$((total + BASH_REMATCH[1] * 60)) ;;
+      s) total=$((total + BASH_REMATCH[1])) ;;
+    esac
+    rest=${BASH_REMATCH[3]}
+  done
+  [[ -z $rest && $total -gt 0 ]] || return 1
+  echo "$total"
 }
+
+TIMEOUT_SECONDS=$(seconds "$TIMEOUT") ||
+  die "ROLLOUT_TIMEOUT: '$TIMEOUT' is not a duration such as 600, 90s, 10m or 1h30m"
 
 # rollout_daemonset NAME: ROLLOUT_TIMEOUT for each node it runs on. It replaces one node's pod at a
 # time, each then held minReadySeconds (2 min) once ready: four GPU nodes took longer than one
@@ -90,7 +103,7 @@ rollout_daemonset() {
   local nodes
   nodes=$(k get daemonset "$1" -o jsonpath='{.status.desiredNumberScheduled}' 2>/dev/null || true)
   [[ $nodes =~ ^[1-9][0-9]*$ ]] || nodes=1
-  local within=$((nodes * $(seconds "$TIMEOUT")))s
+  local within=$((nodes * TIMEOUT_SECONDS))s
   log "waiting for daemonset/$1 ($nodes node(s), $TIMEOUT each)"
   k rollout status "daemonset/$1" --timeout="$within" >/dev/null ||
     die "daemonset/$1 did not become ready within $within (kubectl -n $NS describe daemonset/$1)"

@@ -131,6 +131,25 @@ class DeployScriptTests {
         .contains("rollout status daemonset/workers-host --timeout=2400s");
   }
 
+  @Test
+  @Timeout(120)
+  void aRolloutTimeoutOfSeveralUnitsCountsThemAllAndAnythingElseIsRefused(@TempDir Path bin)
+      throws Exception {
+    Path calls = bin.resolve("calls");
+
+    Deployed compound =
+        deployWithKubectlStandIn(
+            bin, calls, "gpu-1", Map.of("DAEMONSET_NODES", "2", "ROLLOUT_TIMEOUT", "1h30m"));
+    assertThat(compound.exitCode()).as(compound.output()).isZero();
+    assertThat(Files.readString(calls))
+        .contains("rollout status daemonset/workers-host --timeout=10800s");
+
+    Deployed nonsense =
+        deployWithKubectlStandIn(bin, calls, "gpu-1", Map.of("ROLLOUT_TIMEOUT", "soon"));
+    assertThat(nonsense.exitCode()).isNotZero();
+    assertThat(nonsense.output()).contains("ROLLOUT_TIMEOUT: 'soon' is not a duration");
+  }
+
   private record Deployed(int exitCode, String output) {}
 
   /**
