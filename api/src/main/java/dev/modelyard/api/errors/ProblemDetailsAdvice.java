@@ -149,15 +149,16 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
   }
 
   /**
-   * What Spring MVC itself refuses (a 405, a 415, an unreadable body) on {@code /v1/**} in OpenAI's
-   * format, as every other answer there is: a problem body is nothing an OpenAI SDK reads.
+   * What Spring MVC itself refuses (a 405, a 415) on {@code /v1/**} in OpenAI's format, as every
+   * other answer there is: a problem body is nothing an OpenAI SDK reads. (Those endpoints read
+   * their bodies themselves, so an unreadable one never comes here.)
    */
   @Override
   protected ResponseEntity<Object> createResponseEntity(
       Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
     if (body instanceof ProblemDetail problem
         && request instanceof ServletWebRequest servlet
-        && servlet.getRequest().getRequestURI().startsWith("/v1/")) {
+        && servlet.getRequest().getServletPath().startsWith("/v1/")) {
       HttpHeaders json = new HttpHeaders();
       if (headers != null) {
         json.addAll(headers);

@@ -3,8 +3,10 @@ package dev.modelyard.api.models;
 import dev.modelyard.api.errors.ConflictException;
 import dev.modelyard.api.errors.InvalidFieldException;
 import dev.modelyard.api.errors.NotFoundException;
+import dev.modelyard.api.errors.UnavailableException;
 import dev.modelyard.infra.registry.ModelListing;
 import dev.modelyard.infra.registry.ModelRegistry;
+import dev.modelyard.workflows.deployments.DeploymentState;
 import dev.modelyard.workflows.deployments.LoadModelRequest;
 import dev.modelyard.workflows.deployments.RegisterEndpointRequest;
 import dev.modelyard.workflows.deployments.RegisterEndpointWorkflow;
@@ -20,6 +22,7 @@ import java.net.URISyntaxException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
@@ -110,8 +113,14 @@ class ModelsController {
    * unload, a scale to 0, or its autoscaler) would stop what a load starts within a minute.
    */
   private void requireNotHeldAtZero(ModelRef model) {
-    deployments
-        .state(model)
+    Optional<DeploymentState> state;
+    try {
+      state = deployments.state(model);
+    } catch (UnavailableException unknown) {
+      // Its worker is away: the load is taken as it was before this check, not refused for it.
+      return;
+    }
+    state
         .filter(deployment -> deployment.desiredInstances() == 0)
         .ifPresent(
             deployment -> {
