@@ -14,6 +14,8 @@
 # archive under ~/.cache/modelyard/images that Jib reads as tar://. Production builds may use any
 # JRE 25 image instead: the pom's default is eclipse-temurin:25-jre-noble.
 set -euo pipefail
+# A function whose output is taken ($(...)) stops at its first failure too.
+shopt -s inherit_errexit
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 JDK="${MODELYARD_IMAGE_JDK:-$("$REPO_ROOT/scripts/java-home.sh")}"
@@ -43,34 +45,10 @@ copy_libs() {
   done
 }
 
-# find_llama_jar: java-llama.cpp's jar of the version the build uses (the root pom's
-# llama.version) in the local Maven repository, or nothing. Not the newest there: another
-# checkout's version would pair its native libraries with this build's classes. Nothing, not a
-# failure, when the folder is missing (set -e and pipefail ended the script on a clean machine).
-find_llama_jar() {
-  local version jar
-  version=$(sed -n 's|.*<llama.version>\(.*\)</llama.version>.*|\1|p' "$REPO_ROOT/pom.xml" | head -n1)
-  jar="$HOME/.m2/repository/de/kherud/llama/$version/llama-$version.jar"
-  if [[ -n $version && -f $jar ]]; then
-    echo "$jar"
-  fi
-}
-
 # base_image: builds (or finds) the base as a Docker archive; prints its path.
 base_image() {
   local llama_jar inputs archive
-  llama_jar=$(find_llama_jar)
-  if [[ -z $llama_jar ]]; then
-    # A clean machine: the build has not fetched llama.cpp's jar yet, whose libraries the base
-    # must carry (without them the image cannot load llama.cpp).
-    local version
-    version=$(sed -n 's|.*<llama.version>\(.*\)</llama.version>.*|\1|p' "$REPO_ROOT/pom.xml" | head -n1)
-    (cd "$REPO_ROOT" && JAVA_HOME="$JDK" ./mvnw -B -q dependency:get \
-      -Dartifact="de.kherud:llama:$version" -Dtransitive=false \
-      -Dmaven.repo.local="$HOME/.m2/repository" >&2)
-    llama_jar=$(find_llama_jar)
-    [[ -n $llama_jar ]] || die "llama.cpp's jar ($version) is not in ~/.m2 even after fetching it"
-  fi
+  llama_jar=$("$REPO_ROOT/scripts/llama-jar.sh" "$JDK")
   inputs=$({
     sha256sum <"${BASH_SOURCE[0]}"
     cat "$JDK/release"

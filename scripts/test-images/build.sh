@@ -109,28 +109,10 @@ build_ollama() {
 }
 
 # ---- the engine runner -------------------------------------------------------------------------
-# llama_jar: java-llama.cpp's jar of the version the build uses (the root pom's llama.version),
-# whose native libraries the base carries; a clean machine, whose build has not fetched it yet,
-# gets it from Maven Central first. Prints its path.
-llama_jar() {
-  local version jar
-  version=$(sed -n 's|.*<llama.version>\(.*\)</llama.version>.*|\1|p' "$REPO_ROOT/pom.xml" | head -n1)
-  [[ -n $version ]] || die "engine-runner-base: no llama.version in $REPO_ROOT/pom.xml"
-  jar="$HOME/.m2/repository/de/kherud/llama/$version/llama-$version.jar"
-  if [[ ! -f $jar ]]; then
-    (cd "$REPO_ROOT" && JAVA_HOME="$JDK" timeout 1800 ./mvnw -B -q dependency:get \
-      -Dartifact="de.kherud:llama:$version" -Dtransitive=false \
-      -Dmaven.repo.local="$HOME/.m2/repository" >&2) \
-      || die "engine-runner-base: cannot fetch de.kherud:llama:$version with Maven"
-  fi
-  [[ -f $jar ]] || die "engine-runner-base: $jar is missing after fetching it"
-  echo "$jar"
-}
-
 # The base: jlink'd JRE + busybox + shared libraries, cached by its inputs. Prints its folder.
 engine_runner_base() {
   local llama_jar inputs base
-  llama_jar=$(llama_jar)
+  llama_jar=$("$REPO_ROOT/scripts/llama-jar.sh" "$JDK")
   inputs=$( { echo "$SELF_HASH $JRE_MODULES"; cat "$JDK/release"; sha256sum "$BUSYBOX"; sha256sum "$llama_jar"; } | hash_of)
   base="$IMAGES_CACHE/engine-runner-base-$inputs"
   if [[ -f $base/.complete ]]; then

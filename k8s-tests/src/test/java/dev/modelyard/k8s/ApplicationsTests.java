@@ -8,8 +8,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -260,17 +258,9 @@ class ApplicationsTests {
   @Test
   void postgresAcceptsEveryPoolWithEveryAutoscalerAtItsMaximum() {
     // DatabaseAutoConfiguration's pool per Modelyard pod; a host worker on each GPU node the
-    // quota allows besides Ollama's (ResourcesAndProbesTests counts the same for CPU and memory).
+    // quota allows besides Ollama's.
     int perPod = 10;
-    int gpuNodes =
-        Quantity.getAmountInBytes(
-                    Manifests.all(ResourceQuota.class)
-                        .getFirst()
-                        .getSpec()
-                        .getHard()
-                        .get("requests.nvidia.com/gpu"))
-                .intValueExact()
-            - 1;
+    int gpuNodes = Math.toIntExact(Workloads.gpuHostWorkers());
     int pods =
         Manifests.all(HorizontalPodAutoscaler.class).stream()
                 .mapToInt(h -> h.getSpec().getMaxReplicas())

@@ -119,15 +119,8 @@ class DeployScriptTests {
   @Test
   @Timeout(120)
   void theGpuHostWorkersAreWaitedForTheRolloutTimeoutPerNode(@TempDir Path bin) throws Exception {
-    Path calls = bin.resolve("calls");
-
-    Deployed deployed =
-        deployWithKubectlStandIn(
-            bin, calls, "gpu-1", Map.of("DAEMONSET_NODES", "4", "ROLLOUT_TIMEOUT", "10m"));
-
-    assertThat(deployed.exitCode()).as(deployed.output()).isZero();
     // One node at a time, each held 2 minutes once ready: 10 minutes for all four was too short.
-    assertThat(Files.readString(calls))
+    assertThat(deployedOnGpuNodes(bin, "4", "10m"))
         .contains("rollout status daemonset/workers-host --timeout=2400s");
   }
 
@@ -135,19 +128,31 @@ class DeployScriptTests {
   @Timeout(120)
   void aRolloutTimeoutOfSeveralUnitsCountsThemAllAndAnythingElseIsRefused(@TempDir Path bin)
       throws Exception {
-    Path calls = bin.resolve("calls");
-
-    Deployed compound =
-        deployWithKubectlStandIn(
-            bin, calls, "gpu-1", Map.of("DAEMONSET_NODES", "2", "ROLLOUT_TIMEOUT", "1h30m"));
-    assertThat(compound.exitCode()).as(compound.output()).isZero();
-    assertThat(Files.readString(calls))
+    assertThat(deployedOnGpuNodes(bin, "2", "1h30m"))
         .contains("rollout status daemonset/workers-host --timeout=10800s");
 
     Deployed nonsense =
-        deployWithKubectlStandIn(bin, calls, "gpu-1", Map.of("ROLLOUT_TIMEOUT", "soon"));
+        deployWithKubectlStandIn(
+            bin, bin.resolve("calls"), "gpu-1", Map.of("ROLLOUT_TIMEOUT", "soon"));
     assertThat(nonsense.exitCode()).isNotZero();
     assertThat(nonsense.output()).contains("ROLLOUT_TIMEOUT: 'soon' is not a duration");
+  }
+
+  /**
+   * deploy.sh's kubectl calls, with {@code nodes} running the GPU host workers and the given
+   * ROLLOUT_TIMEOUT; the deploy must succeed.
+   */
+  private static String deployedOnGpuNodes(Path bin, String nodes, String rolloutTimeout)
+      throws IOException, InterruptedException {
+    Path calls = bin.resolve("calls");
+    Deployed deployed =
+        deployWithKubectlStandIn(
+            bin,
+            calls,
+            "gpu-1",
+            Map.of("DAEMONSET_NODES", nodes, "ROLLOUT_TIMEOUT", rolloutTimeout));
+    assertThat(deployed.exitCode()).as(deployed.output()).isZero();
+    return Files.readString(calls);
   }
 
   private record Deployed(int exitCode, String output) {}

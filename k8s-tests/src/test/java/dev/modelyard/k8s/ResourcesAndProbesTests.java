@@ -6,10 +6,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -92,92 +89,42 @@ class ResourcesAndProbesTests {
    */
   @Test
   void theQuotaHoldsEveryPodAtTheAutoscalersMaximumsAndAHostWorkerPerGpuItAllows() {
-    Map<String, ResourceQuantity> hard = new java.util.TreeMap<>();
-    ResourceQuota quota = Manifests.all(ResourceQuota.class).getFirst();
-    quota.getSpec().getHard().forEach((k, v) -> hard.put(k, new ResourceQuantity(v)));
-    Map<String, Integer> maxima = new java.util.HashMap<>();
-    Manifests.all(HorizontalPodAutoscaler.class)
-        .forEach(
-            h ->
-                maxima.put(
-                    h.getSpec().getScaleTargetRef().getName(), h.getSpec().getMaxReplicas()));
-    long otherGpus =
-        Workloads.all().stream()
-            .filter(w -> !(w.owner() instanceof DaemonSet))
-            .mapToLong(w -> pods(w, maxima, 0) * gpus(w))
-            .sum();
-    long hostWorkers = hard.get("requests.nvidia.com/gpu").whole() - otherGpus;
+    Map<String, Quantity> hard = Manifests.all(ResourceQuota.class).getFirst().getSpec().getHard();
+    long hostWorkers = Workloads.gpuHostWorkers();
     assertThat(hostWorkers).isPositive();
 
     for (String dimension :
         List.of("requests.cpu", "requests.memory", "limits.cpu", "limits.memory")) {
       String kind = dimension.substring(0, dimension.indexOf('.'));
       String resource = dimension.substring(dimension.indexOf('.') + 1);
-      java.math.BigDecimal needed =
+      BigDecimal needed =
           Workloads.all().stream()
               .map(
                   w ->
                       w.pod().getContainers().stream()
                           .map(c -> amount(c, kind, resource))
-                          .reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add)
-                          .multiply(java.math.BigDecimal.valueOf(pods(w, maxima, hostWorkers))))
-              .reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add);
-      assertThat(hard.get(dimension).amount()).as(dimension).isGreaterThanOrEqualTo(needed);
+                          .reduce(BigDecimal.ZERO, BigDecimal::add)
+                          .multiply(BigDecimal.valueOf(w.podsAtMost(hostWorkers))))
+              .reduce(BigDecimal.ZERO, BigDecimal::add);
+      assertThat(Quantity.getAmountInBytes(hard.get(dimension)))
+          .as(dimension)
+          .isGreaterThanOrEqualTo(needed);
     }
   }
 
-  /** A quota's value in base units (cores, bytes). */
-  private record ResourceQuantity(Quantity quantity) {
-
-    java.math.BigDecimal amount() {
-      return Quantity.getAmountInBytes(quantity);
-    }
-
-    long whole() {
-      return amount().longValueExact();
-    }
-  }
-
-  private static long pods(Workloads w, Map<String, Integer> maxima, long hostWorkers) {
-    return switch (w.owner()) {
-      case DaemonSet d -> hostWorkers;
-      case Deployment d ->
-          maxima.getOrDefault(
-              w.name(), d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas());
-      case StatefulSet s ->
-          maxima.getOrDefault(
-              w.name(), s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas());
-      default -> 1;
-    };
-  }
-
-  private static long gpus(Workloads w) {
-    return w.pod().getContainers().stream()
-        .map(c -> c.getResources().getRequests().get("nvidia.com/gpu"))
-        .filter(java.util.Objects::nonNull)
-        .mapToLong(q -> Quantity.getAmountInBytes(q).longValue())
-        .sum();
-  }
-
-  private static java.math.BigDecimal amount(Container c, String kind, String resource) {
+  private static BigDecimal amount(Container c, String kind, String resource) {
     Map<String, Quantity> amounts =
         kind.equals("requests") ? c.getResources().getRequests() : c.getResources().getLimits();
     Quantity q = amounts == null ? null : amounts.get(resource);
-    return q == null ? java.math.BigDecimal.ZERO : Quantity.getAmountInBytes(q);
+    return q == null ? BigDecimal.ZERO : Quantity.getAmountInBytes(q);
   }
 
   @Test
   void everythingTheQuotaCountsFitsInIt() {
     ResourceQuota quota = Manifests.all(ResourceQuota.class).getFirst();
-    long gpus =
-        Workloads.all().stream()
-            .flatMap(w -> w.containers().stream())
-            .map(c -> c.getResources().getRequests().get("nvidia.com/gpu"))
-            .filter(java.util.Objects::nonNull)
-            .mapToLong(q -> Quantity.getAmountInBytes(q).longValue())
-            .sum();
+    long gpus = Workloads.all().stream().mapToLong(Workloads::gpus).sum();
     assertThat(gpus).isPositive();
     assertThat(Quantity.getAmountInBytes(quota.getSpec().getHard().get("requests.nvidia.com/gpu")))
-        .isGreaterThanOrEqualTo(java.math.BigDecimal.valueOf(gpus));
+        .isGreaterThanOrEqualTo(BigDecimal.valueOf(gpus));
   }
 }

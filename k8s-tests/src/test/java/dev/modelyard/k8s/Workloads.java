@@ -6,9 +6,12 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.List;
 import java.util.Map;
@@ -141,5 +144,57 @@ record Workloads(HasMetadata owner, PodTemplateSpec template, boolean runsToComp
                                     where() + ": operator " + e.getOperator() + " not evaluated");
                           };
                         }));
+  }
+
+  /** The GPUs its pod requests, init containers included. */
+  long gpus() {
+    return containers().stream()
+        .map(c -> c.getResources().getRequests().get("nvidia.com/gpu"))
+        .filter(java.util.Objects::nonNull)
+        .mapToLong(q -> Quantity.getAmountInBytes(q).longValue())
+        .sum();
+  }
+
+  /**
+   * How many of its pods may run at once: an autoscaled workload's maximum, another's replicas; the
+   * GPU host workers' DaemonSet, {@code hostWorkers}.
+   */
+  long podsAtMost(long hostWorkers) {
+    Map<String, Integer> maxima = new java.util.HashMap<>();
+    Manifests.all(HorizontalPodAutoscaler.class)
+        .forEach(
+            h ->
+                maxima.put(
+                    h.getSpec().getScaleTargetRef().getName(), h.getSpec().getMaxReplicas()));
+    return switch (owner) {
+      case DaemonSet d -> hostWorkers;
+      case Deployment d ->
+          maxima.getOrDefault(
+              name(), d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas());
+      case StatefulSet s ->
+          maxima.getOrDefault(
+              name(), s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas());
+      default -> 1;
+    };
+  }
+
+  /**
+   * The GPU host workers the namespace quota allows: one per GPU it leaves after the other
+   * workloads' (Ollama's) at their most.
+   */
+  static long gpuHostWorkers() {
+    long otherGpus =
+        all().stream()
+            .filter(w -> !(w.owner() instanceof DaemonSet))
+            .mapToLong(w -> w.podsAtMost(0) * w.gpus())
+            .sum();
+    return Quantity.getAmountInBytes(
+                Manifests.all(ResourceQuota.class)
+                    .getFirst()
+                    .getSpec()
+                    .getHard()
+                    .get("requests.nvidia.com/gpu"))
+            .longValueExact()
+        - otherGpus;
   }
 }

@@ -1,6 +1,7 @@
 package dev.modelyard.api.gateway;
 
 import dev.modelyard.api.autoscaling.LoadMeter;
+import dev.modelyard.infra.providers.Snippets;
 import dev.modelyard.infra.providers.openai.OpenAiJson;
 import dev.modelyard.infra.providers.openai.RelayClient;
 import dev.modelyard.infra.providers.openai.StreamTimeouts;
@@ -139,9 +140,7 @@ class Backends implements DisposableBean {
         // Nothing has reached the client yet: fail over, or refuse with a 4xx, as if the instance
         // had answered so (vLLM reports a failure that comes before its first token so).
         int status = statusOf(first);
-        String message =
-            "the stream's first event was an error: "
-                + (first.length() > 300 ? first.substring(0, 300) + "…" : first);
+        String message = "the stream's first event was an error: " + Snippets.of(first);
         throw status > 0 ? new UpstreamException(status, message) : new IOException(message);
       }
       upstream.firstEventArrived();

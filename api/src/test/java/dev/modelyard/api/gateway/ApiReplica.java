@@ -8,11 +8,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One API process on the real test services, in a database schema shared with its other replicas,
@@ -20,6 +24,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * key, which every request sent through it carries.
  */
 final class ApiReplica implements AutoCloseable {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final ConfigurableApplicationContext app;
   private final URI base;
@@ -93,6 +99,27 @@ final class ApiReplica implements AutoCloseable {
                     : HttpRequest.BodyPublishers.ofString(json))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Waits up to {@code within} until {@code GET /v1/models} lists every one of {@code models}. */
+  void awaitRoutable(Duration within, String... models) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      HttpResponse<String> listed = send("GET", "/v1/models", null);
+      if (listed.statusCode() != 200) {
+        throw new AssertionError(
+            "GET /v1/models answered " + listed.statusCode() + ": " + listed.body());
+      }
+      Set<String> ids = new HashSet<>();
+      JSON.readTree(listed.body()).get("data").forEach(e -> ids.add(e.get("id").asString()));
+      if (ids.containsAll(List.of(models))) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(List.of(models) + " not routable within " + within);
+      }
+      Thread.sleep(20);
+    }
   }
 
   @Override

@@ -55,8 +55,8 @@ class CacheAcrossReplicasOverHttpTests {
     RegisteredInstances registry = new RegisteredInstances(first);
     String modelId = registry.model(Provider.OPENAI_COMPATIBLE, MODEL, "digest", 4096);
     registry.ready(modelId, "slow-" + RUN, backend.endpoint());
-    awaitRoutable(first);
-    awaitRoutable(second);
+    first.awaitRoutable(Duration.ofSeconds(10), MODEL);
+    second.awaitRoutable(Duration.ofSeconds(10), MODEL);
   }
 
   @AfterAll
@@ -195,21 +195,6 @@ class CacheAcrossReplicasOverHttpTests {
       assertThat(System.nanoTime()).as("condition met within " + atMost).isLessThan(deadline);
       Thread.sleep(200);
     }
-  }
-
-  private static void awaitRoutable(ApiReplica replica) throws Exception {
-    await(
-        Duration.ofSeconds(10),
-        () -> {
-          HttpResponse<String> listed = replica.send("GET", "/v1/models", null);
-          assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
-          for (JsonNode entry : JSON.readTree(listed.body()).get("data")) {
-            if (entry.get("id").asString().equals(MODEL)) {
-              return true;
-            }
-          }
-          return false;
-        });
   }
 
   private static JsonNode cacheStats(ApiReplica replica) throws Exception {

@@ -181,7 +181,7 @@ class GatewayFailoverTests {
     try {
       String hungModel = registry.model(Provider.OPENAI_COMPATIBLE, hung, "digest", 512);
       registry.ready(hungModel, "hung-" + RUN, LoopbackBackends.endpointOf(backend));
-      awaitRoutable(hung);
+      api.awaitRoutable(Duration.ofSeconds(2), hung);
 
       HttpResponse<String> response = chat(hung, "anyone there?");
 
@@ -227,7 +227,7 @@ class GatewayFailoverTests {
     try {
       String slowModel = registry.model(Provider.OPENAI_COMPATIBLE, slow, "digest", 4096);
       registry.ready(slowModel, "slow-" + RUN, LoopbackBackends.endpointOf(backend));
-      awaitRoutable(slow);
+      api.awaitRoutable(Duration.ofSeconds(2), slow);
 
       HttpResponse<InputStream> stream =
           HttpClient.newHttpClient()
@@ -298,7 +298,7 @@ class GatewayFailoverTests {
         String instance = "flaky-" + kind + "-" + RUN;
         String modelId = registry.model(Provider.OPENAI_COMPATIBLE, model, "digest", 4096);
         registry.ready(modelId, instance, LoopbackBackends.endpointOf(backend));
-        awaitRoutable(model);
+        api.awaitRoutable(Duration.ofSeconds(2), model);
         String body =
             """
             {"model":"%s","stream":true,"temperature":0,
@@ -367,7 +367,7 @@ class GatewayFailoverTests {
     try {
       String model = registry.model(Provider.OPENAI_COMPATIBLE, talker, "digest", 4096);
       registry.ready(model, "talker-" + RUN, LoopbackBackends.endpointOf(backend));
-      awaitRoutable(talker);
+      api.awaitRoutable(Duration.ofSeconds(2), talker);
 
       HttpResponse<String> notAsked =
           api.post(
@@ -422,7 +422,7 @@ class GatewayFailoverTests {
     try {
       String strictModel = registry.model(Provider.OPENAI_COMPATIBLE, strict, "digest", 4096);
       registry.ready(strictModel, "strict-" + RUN, LoopbackBackends.endpointOf(backend));
-      awaitRoutable(strict);
+      api.awaitRoutable(Duration.ofSeconds(2), strict);
 
       HttpResponse<String> refused =
           api.post(
@@ -461,8 +461,8 @@ class GatewayFailoverTests {
       registry.ready(alikeId, "a-" + alike, LoopbackBackends.endpointOf(small), 4096);
       registry.ready(alikeId, "b-" + alike, LoopbackBackends.endpointOf(alsoSmall), 4096);
       roundRobin(mixed);
-      awaitRoutable(mixed);
-      awaitRoutable(alike);
+      api.awaitRoutable(Duration.ofSeconds(2), mixed);
+      api.awaitRoutable(Duration.ofSeconds(2), alike);
 
       // Round robin puts each instance first in turn: the 4k one refuses, the 32k one answers.
       for (int i = 0; i < 4; i++) {
@@ -478,7 +478,7 @@ class GatewayFailoverTests {
       String large32k = registry.model(Provider.HUGGINGFACE, twoProviders, "digest-b", 32768);
       registry.ready(small4k, "4k-" + twoProviders, LoopbackBackends.endpointOf(small), 4096);
       registry.ready(large32k, "32k-" + twoProviders, LoopbackBackends.endpointOf(large), 32768);
-      awaitRoutable(twoProviders);
+      api.awaitRoutable(Duration.ofSeconds(2), twoProviders);
       for (int i = 0; i < 6; i++) {
         HttpResponse<String> cached =
             api.post(
@@ -531,7 +531,7 @@ class GatewayFailoverTests {
       String modelId = registry.model(Provider.OPENAI_COMPATIBLE, model, "digest", 4096);
       registry.ready(modelId, "401-" + model, LoopbackBackends.endpointOf(unauthorized));
       registry.ready(modelId, "404-" + model, LoopbackBackends.endpointOf(unloaded));
-      awaitRoutable(model);
+      api.awaitRoutable(Duration.ofSeconds(2), model);
 
       HttpResponse<String> neither = chat(model, "neither");
       assertThat(neither.statusCode())
@@ -567,7 +567,7 @@ class GatewayFailoverTests {
       String second = registry.model(Provider.HUGGINGFACE, shared, "digest-b", 4096);
       registry.ready(first, "a-" + shared, LoopbackBackends.endpointOf(failing));
       registry.ready(second, "b-" + shared, LoopbackBackends.endpointOf(answering));
-      awaitRoutable(shared);
+      api.awaitRoutable(Duration.ofSeconds(2), shared);
       roundRobin(shared);
       HttpResponse<String> routed =
           api.send(
@@ -614,7 +614,7 @@ class GatewayFailoverTests {
       String modelId = registry.model(Provider.OPENAI_COMPATIBLE, model, "digest", 32768);
       registry.ready(modelId, "short-" + model, LoopbackBackends.endpointOf(shortContext), 2048);
       registry.ready(modelId, "long-" + model, LoopbackBackends.endpointOf(longContext), 32768);
-      awaitRoutable(model);
+      api.awaitRoutable(Duration.ofSeconds(2), model);
       roundRobin(model);
 
       for (int i = 0; i < 6; i++) {
@@ -655,7 +655,7 @@ class GatewayFailoverTests {
       String modelId = registry.model(Provider.OPENAI_COMPATIBLE, model, "digest", 4096);
       registry.ready(modelId, "erring-" + RUN, LoopbackBackends.endpointOf(erring));
       registry.ready(modelId, "healthy-" + RUN, LoopbackBackends.endpointOf(healthy));
-      awaitRoutable(model);
+      api.awaitRoutable(Duration.ofSeconds(2), model);
       roundRobin(model);
       // Round robin: at least three of them ask it first, as many as its breaker must count.
       for (int i = 0; i < 6; i++) {
@@ -672,7 +672,7 @@ class GatewayFailoverTests {
       String refusing = "first-refusal-" + RUN;
       String refusingId = registry.model(Provider.OPENAI_COMPATIBLE, refusing, "digest", 4096);
       registry.ready(refusingId, "picky-first-" + RUN, LoopbackBackends.endpointOf(picky));
-      awaitRoutable(refusing);
+      api.awaitRoutable(Duration.ofSeconds(2), refusing);
       HttpResponse<String> refused = api.post("/v1/chat/completions", stream(refusing, 0));
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
       assertThat(JSON.readTree(refused.body()).at("/error/message").asString())
@@ -732,7 +732,7 @@ class GatewayFailoverTests {
     try {
       String modelId = registry.model(Provider.OPENAI_COMPATIBLE, picky, "digest", 4096);
       registry.ready(modelId, "picky-" + RUN, LoopbackBackends.endpointOf(backend));
-      awaitRoutable(picky);
+      api.awaitRoutable(Duration.ofSeconds(2), picky);
 
       for (int i = 0; i < 4; i++) {
         HttpResponse<String> response =
@@ -772,21 +772,6 @@ class GatewayFailoverTests {
       Thread.sleep(100);
     }
     throw new AssertionError("no audit record for " + model);
-  }
-
-  private static void awaitRoutable(String model) throws Exception {
-    for (int i = 0; i < 100; i++) {
-      HttpResponse<String> listed = api.send("GET", "/v1/models", null);
-      assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
-      JsonNode models = JSON.readTree(listed.body());
-      for (JsonNode entry : models.get("data")) {
-        if (entry.get("id").asString().equals(model)) {
-          return;
-        }
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError(model + " never became routable");
   }
 
   private static void roundRobin(String model) throws Exception {

@@ -7,7 +7,6 @@ import dev.modelyard.workflows.models.Provider;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,7 +92,7 @@ class GatewayModelChoiceTests {
       String c = registry.model(Provider.OPENAI_COMPATIBLE, "c-failing-" + run, "digest-c", 32768);
       registry.ready(a, "small-" + run, LoopbackBackends.endpointOf(small));
       registry.ready(c, "failing-" + run, LoopbackBackends.endpointOf(failing));
-      awaitRoutable(own, "a-small-" + run, "c-failing-" + run);
+      own.awaitRoutable(Duration.ofSeconds(15), "a-small-" + run, "c-failing-" + run);
 
       for (String temperature : new String[] {"0.7", "0"}) {
         HttpResponse<String> response =
@@ -114,7 +113,7 @@ class GatewayModelChoiceTests {
 
   @Test
   void aRequestNoReadyModelsContextHoldsIsA400NamingTheFieldNotA503ToRetry() throws Exception {
-    awaitRoutable(api, "a-small-" + RUN, "b-large-" + RUN);
+    api.awaitRoutable(Duration.ofSeconds(15), "a-small-" + RUN, "b-large-" + RUN);
 
     HttpResponse<String> response =
         api.post(
@@ -156,15 +155,5 @@ class GatewayModelChoiceTests {
       Thread.sleep(100);
     }
     return response;
-  }
-
-  private static void awaitRoutable(ApiReplica replica, String... models) throws Exception {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
-    String listed;
-    do {
-      assertThat(Instant.now()).as("models routable").isBefore(deadline);
-      Thread.sleep(100);
-      listed = replica.send("GET", "/v1/models", null).body();
-    } while (!Arrays.stream(models).allMatch(listed::contains));
   }
 }

@@ -1,5 +1,6 @@
 package dev.modelyard.infra.providers.cloud;
 
+import dev.modelyard.infra.providers.Snippets;
 import dev.modelyard.infra.providers.WholeAnswers;
 import dev.modelyard.infra.providers.openai.UpstreamException;
 import java.io.ByteArrayInputStream;
@@ -11,16 +12,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The HTTP calls every cloud adapter makes: a JSON POST whose non-2xx answer becomes an {@link
  * UpstreamException} naming the provider and the status, never the key.
  */
 public final class CloudHttp {
-
-  private static final int SNIPPET = 300;
-  // Enough for SNIPPET characters and one more, however many bytes each takes in UTF-8.
-  private static final int SNIPPET_BYTES = 4 * (SNIPPET + 1);
 
   private final String provider;
   private final CloudProviderSettings settings;
@@ -50,10 +49,7 @@ public final class CloudHttp {
         WholeAnswers.within(
             http,
             request,
-            info ->
-                info.statusCode() / 100 == 2
-                    ? HttpResponse.BodySubscribers.ofByteArray()
-                    : new FirstBytes(SNIPPET_BYTES),
+            answerOrRefusal(HttpResponse.BodySubscribers::ofByteArray, refusal -> refusal),
             provider);
     if (response.statusCode() / 100 != 2) {
       throw refused(request.uri(), response.statusCode(), response.body());
@@ -76,11 +72,7 @@ public final class CloudHttp {
         WholeAnswers.within(
             http,
             withinAccepted,
-            info ->
-                info.statusCode() / 100 == 2
-                    ? HttpResponse.BodySubscribers.ofInputStream()
-                    : HttpResponse.BodySubscribers.mapping(
-                        new FirstBytes(SNIPPET_BYTES), ByteArrayInputStream::new),
+            answerOrRefusal(HttpResponse.BodySubscribers::ofInputStream, ByteArrayInputStream::new),
             provider);
     if (response.statusCode() / 100 != 2) {
       try (InputStream error = response.body()) {
@@ -90,9 +82,17 @@ public final class CloudHttp {
     return response.body();
   }
 
+  /** A 2xx's body as {@code answer} reads it; of a refusal's, only what its message quotes. */
+  private static <T> HttpResponse.BodyHandler<T> answerOrRefusal(
+      Supplier<HttpResponse.BodySubscriber<T>> answer, Function<byte[], T> refusal) {
+    return info ->
+        info.statusCode() / 100 == 2
+            ? answer.get()
+            : HttpResponse.BodySubscribers.mapping(new FirstBytes(Snippets.BYTES), refusal);
+  }
+
   private UpstreamException refused(URI uri, int status, byte[] body) {
-    String text = new String(body, StandardCharsets.UTF_8);
-    String snippet = text.length() > SNIPPET ? text.substring(0, SNIPPET) + "…" : text;
+    String snippet = Snippets.of(new String(body, StandardCharsets.UTF_8));
     // The path without the query: Gemini's alt=sse is noise, and no key ever travels in a URI here.
     return new UpstreamException(
         status, provider + " (" + uri.getPath() + ") answered " + status + ": " + snippet);

@@ -1,5 +1,6 @@
 package dev.modelyard.infra.providers.huggingface;
 
+import dev.modelyard.infra.providers.Snippets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,8 +37,6 @@ public final class HuggingFaceClient implements AutoCloseable {
 
   /** Often enough for a progress bar, rarely enough not to flood a heartbeat. */
   private static final long PROGRESS_STEP_BYTES = 256 * 1024;
-
-  private static final int SNIPPET_LENGTH = 300;
 
   // The Hub adds fields over time, and omits sizes unless asked; absent numbers read as 0.
   private static final JsonMapper JSON =
@@ -234,13 +233,12 @@ public final class HuggingFaceClient implements AutoCloseable {
   }
 
   private static String snippet(InputStream body) throws IOException {
-    byte[] head = body.readNBytes(SNIPPET_LENGTH);
+    byte[] head = body.readNBytes(Snippets.LENGTH);
     return new String(head, StandardCharsets.UTF_8);
   }
 
   private static HuggingFaceException failure(URI uri, int status, String body) {
-    String snippet =
-        body.length() > SNIPPET_LENGTH ? body.substring(0, SNIPPET_LENGTH) + "…" : body;
-    return new HuggingFaceException(status, uri + " answered " + status + ": " + snippet.strip());
+    return new HuggingFaceException(
+        status, uri + " answered " + status + ": " + Snippets.of(body).strip());
   }
 }

@@ -1,5 +1,6 @@
 package dev.modelyard.infra.providers.ollama;
 
+import dev.modelyard.infra.providers.Snippets;
 import dev.modelyard.infra.providers.WholeAnswers;
 import dev.modelyard.infra.providers.ollama.OllamaWire.DeleteRequest;
 import dev.modelyard.infra.providers.ollama.OllamaWire.GenerateRequest;
@@ -30,8 +31,6 @@ import java.util.stream.Stream;
 
 /** Talks to one Ollama server through its native API ({@code /api/...}). */
 public final class OllamaClient implements AutoCloseable {
-
-  private static final int SNIPPET_LENGTH = 300;
 
   private final URI baseUrl;
   private final Duration requestTimeout;
@@ -263,9 +262,8 @@ public final class OllamaClient implements AutoCloseable {
   }
 
   private OllamaException failure(String call, int status, String body) {
-    String snippet =
-        body.length() > SNIPPET_LENGTH ? body.substring(0, SNIPPET_LENGTH) + "…" : body;
     return new OllamaException(
-        status, "Ollama at " + baseUrl + " answered " + status + " to " + call + ": " + snippet);
+        status,
+        "Ollama at " + baseUrl + " answered " + status + " to " + call + ": " + Snippets.of(body));
   }
 }

@@ -1,5 +1,6 @@
 package dev.modelyard.infra.providers.openai;
 
+import dev.modelyard.infra.providers.Snippets;
 import dev.modelyard.infra.providers.WholeAnswers;
 import java.io.IOException;
 import java.net.URI;
@@ -52,7 +53,6 @@ public final class OpenAiCompatibleClient {
   }
 
   private static String snippet(byte[] body) {
-    String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
-    return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+    return Snippets.of(new String(body, java.nio.charset.StandardCharsets.UTF_8));
   }
 }

@@ -1,5 +1,6 @@
 package dev.modelyard.infra.providers.openai;
 
+import dev.modelyard.infra.providers.Snippets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -46,9 +47,6 @@ public final class RelayClient implements AutoCloseable {
    * the pool cost its request that millisecond (about ten a second, in clusters; see bench/).
    */
   private static final TimeValue CHECK_AFTER_IDLE = TimeValue.ofSeconds(5);
-
-  /** How much of an instance's refusal its message quotes. */
-  private static final int MESSAGE_CHARACTERS = 300;
 
   private final CloseableHttpClient http;
   private final CallDeadlines deadlines = new CallDeadlines();
@@ -113,13 +111,12 @@ public final class RelayClient implements AutoCloseable {
    */
   private static byte[] errorBody(ClassicHttpResponse response, HttpPost post) throws IOException {
     HttpEntity entity = response.getEntity();
-    // Enough for MESSAGE_CHARACTERS and one more, however many bytes each takes in UTF-8.
-    int kept = 4 * (MESSAGE_CHARACTERS + 1);
-    if (entity == null || (entity.getContentLength() >= 0 && entity.getContentLength() <= kept)) {
+    if (entity == null
+        || (entity.getContentLength() >= 0 && entity.getContentLength() <= Snippets.BYTES)) {
       return body(entity);
     }
     try {
-      return entity.getContent().readNBytes(kept);
+      return entity.getContent().readNBytes(Snippets.BYTES);
     } finally {
       post.cancel();
     }
@@ -211,15 +208,12 @@ public final class RelayClient implements AutoCloseable {
    * instance anyway.
    */
   private static UpstreamException upstream(int status, byte[] body) {
-    String text = new String(body, StandardCharsets.UTF_8);
     return new UpstreamException(
         status,
         "the instance answered "
             + status
             + ": "
-            + (text.length() > MESSAGE_CHARACTERS
-                ? text.substring(0, MESSAGE_CHARACTERS) + "…"
-                : text));
+            + Snippets.of(new String(body, StandardCharsets.UTF_8)));
   }
 
   /**
